@@ -1,0 +1,44 @@
+/*
+ * buf.h — one growable byte buffer with a size cap (after curl's dynbuf).
+ *
+ * Used for building every piece of output and for assembling CSV fields. The
+ * buffer always keeps a terminating NUL after len bytes (so data is a C string
+ * when no NUL was appended). Appending beyond max fails with LF_EINPUT and leaves
+ * the buffer unchanged; allocation failure returns LF_ENOMEM.
+ */
+#ifndef LEADFLOW_BUF_H
+#define LEADFLOW_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "leadflow/error.h"
+
+typedef struct lf_buf {
+    char *data;  /* owned; NULL until the first append */
+    size_t len;  /* bytes used, excluding the terminating NUL */
+    size_t cap;  /* bytes allocated */
+    size_t max;  /* cap on len; 0 = unlimited */
+} lf_buf;
+
+/* Initialises an empty buffer that will hold at most max bytes (0 = no cap). */
+void lf_buf_init(lf_buf *b, size_t max);
+/* Frees the memory and re-initialises with the same cap. */
+void lf_buf_release(lf_buf *b);
+/* Empties the buffer, keeping its memory. */
+void lf_buf_reset(lf_buf *b);
+/* Appends n bytes. */
+lf_status lf_buf_add(lf_buf *b, const void *p, size_t n);
+/* Appends a NUL-terminated string. */
+lf_status lf_buf_adds(lf_buf *b, const char *s);
+/* Appends one byte. */
+lf_status lf_buf_addc(lf_buf *b, char c);
+/* Appends printf-style formatted text. */
+lf_status lf_buf_addf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+lf_status lf_buf_vaddf(lf_buf *b, const char *fmt, va_list ap);
+/* Returns the contents as a C string ("" when empty); the buffer keeps ownership. */
+const char *lf_buf_str(const lf_buf *b);
+/* Hands the contents to the caller (free() them) and re-initialises the buffer. */
+char *lf_buf_detach(lf_buf *b);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * config.h — the workspace configuration (leadflow.yaml), SPEC §1.
+ *
+ * lf_config_load parses the YAML with libyaml into this plain struct: every key is
+ * optional, unknown keys, wrong types and bad values are errors that name the file,
+ * line and key ("leadflow.yaml:7: key 'sla.accept_within': bad duration '2x'").
+ * Regular expressions are compiled once here (POSIX extended, case-insensitive).
+ * The struct owns everything it points to; lf_config_release frees it.
+ */
+#ifndef LEADFLOW_CONFIG_H
+#define LEADFLOW_CONFIG_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "leadflow/calendar.h"
+#include "leadflow/error.h"
+#include "leadflow/time.h"
+
+/* A duration as written in configuration: 90m, 48h, 2d (calendar) or 16bh, 2bd
+ * (business). `usec` is the length on its clock: for bd it is n x the calendar's
+ * working-hours length, resolved after the calendar is known. */
+typedef enum lf_clock { LF_CLOCK_CALENDAR = 0, LF_CLOCK_BUSINESS = 1 } lf_clock;
+typedef struct lf_duration {
+    lf_clock clock;
+    int64_t usec;
+    char text[24]; /* as written, for display ("2bd") */
+} lf_duration;
+
+/* Parses "90m", "48h", "2d", "16bh", "2bd" (positive whole or decimal numbers). The
+ * bd unit needs the business-day length in usec. Returns LF_ECONFIG on bad input. */
+lf_status lf_duration_parse(const char *s, int64_t bday_usec, lf_duration *out, lf_error *err);
+
+/* A condition tree (fit rules, personas). Leaves test one attribute. */
+typedef enum lf_cond_op {
+    LF_COND_EQUALS, LF_COND_IN, LF_COND_BETWEEN, LF_COND_AT_LEAST, LF_COND_AT_MOST,
+    LF_COND_MATCHES, LF_COND_PRESENT, LF_COND_ABSENT,
+    LF_COND_ALL, LF_COND_ANY, LF_COND_NOT
+} lf_cond_op;
+
+typedef struct lf_cond {
+    lf_cond_op op;
+    char *attr;             /* leaf: attribute name, lower-cased; NULL for all/any/not */
+    char **values;          /* equals (1 value), in (n values): text as written */
+    size_t nvalues;
+    double lo, hi;          /* between [lo, hi]; at_least uses lo; at_most uses hi */
+    regex_t re;             /* matches: compiled REG_EXTENDED|REG_ICASE|REG_NOSUB */
+    bool has_re;
+    struct lf_cond *kids;   /* all/any: n kids; not: 1 kid */
+    size_t nkids;
+} lf_cond;
+
+typedef struct lf_source_rule {
+    regex_t re;             /* "match", case-insensitive */
+    char *pattern;
+    char *channel;          /* required */
+    char *origin;           /* "marketing", "sales" or NULL (not set by this rule) */
+} lf_source_rule;
+
+typedef struct lf_persona_rule {
+    char *name;
+    lf_cond when;           /* an LF_COND_ALL over the keys of `when` */
+} lf_persona_rule;
+
+typedef struct lf_fit_rule {
+    lf_cond when;
+    double points;          /* may be negative */
+    int line;               /* line in the config file, for explanations */
+} lf_fit_rule;
+
+typedef struct lf_engagement_rule {
+    char *type;             /* event type, lower-cased */
+    lf_cond detail;         /* condition on the event's detail; op ALL with 0 kids = none */
+    bool has_detail;
+    double points;
+    double max_per_day;     /* < 0 = no cap */
+    double max_total;       /* < 0 = no cap */
+    int line;
+} lf_engagement_rule;
+
+typedef struct lf_grade {
+    char letter;            /* 'A', 'B', ... in descending cut-off order */
+    double cutoff;
+} lf_grade;
+
+typedef struct lf_mql_rule {
+    bool has_fit, has_engagement, has_total, has_grade;
+    double fit_at_least, engagement_at_least, total_at_least;
+    char grade_at_least;    /* letter */
+    char **require;         /* required attributes besides email (lower-cased) */
+    size_t nrequire;
+} lf_mql_rule;
+
+typedef struct lf_scoring {
+    bool enabled;           /* a `scoring` section was present */
+    lf_fit_rule *fit;
+    size_t nfit;
+    lf_engagement_rule *engagement;
+    size_t nengagement;
+    int64_t half_life_usec; /* 0 = no decay */
+    lf_grade grades[8];     /* default A 60, B 40, C 20 (below C is D) */
+    size_t ngrades;
+    lf_mql_rule mql;
+    double band_width;      /* default 10 */
+} lf_scoring;
+
+typedef struct lf_month_goal {
+    int year, month;
+    double mqls;
+} lf_month_goal;
+
+typedef struct lf_config {
+    char *path;             /* file it came from, or NULL for defaults */
+    char *timezone;         /* IANA name; default "UTC" */
+    lf_tz *tz;              /* loaded zone (owned) */
+    lf_calendar calendar;   /* tz borrowed from above */
+    bool has_sla;
+    lf_duration sla;        /* default 2bd when absent? no: has_sla = false */
+    lf_duration speed_target; /* default 1h calendar */
+    lf_source_rule *sources;
+    size_t nsources;
+    lf_persona_rule *personas;
+    size_t npersonas;
+    lf_scoring scoring;
+    bool has_goal;
+    double goal_default;    /* mqls_per_month as a single number; < 0 = none */
+    lf_month_goal *goals;   /* mqls_per_month as a map */
+    size_t ngoals;
+    bool lag_auto;          /* cost.lag_days: auto */
+    int lag_days;           /* when not auto; default 0 */
+} lf_config;
+
+/* Fills cfg with the defaults (UTC, Mon-Fri 09:00-17:00, speed target 1h, no SLA,
+ * no scoring, no goals, lag 0). */
+lf_status lf_config_defaults(lf_config *cfg, lf_error *err);
+/* Loads `path`. A missing file is LF_ECONFIG ("cannot read 'x': ..."). Errors name
+ * file, line and the dotted key. On error cfg is left released. */
+lf_status lf_config_load(lf_config *cfg, const char *path, lf_error *err);
+/* Same, from a memory buffer; `name` is used in messages. */
+lf_status lf_config_load_buffer(lf_config *cfg, const char *name, const char *text,
+                                size_t len, lf_error *err);
+void lf_config_release(lf_config *cfg);
+
+/* The goal for a month (map entry, else the default); returns false if none. */
+bool lf_config_goal(const lf_config *cfg, int year, int month, double *goal);
+
+/* The commented example written by `leadflow init` (SPEC §1's schema). */
+extern const char lf_config_example[];
+
+#endif

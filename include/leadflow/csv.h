@@ -1,0 +1,54 @@
+/*
+ * csv.h — streaming RFC 4180 reader.
+ *
+ * Reads records from any byte source through a read callback, with a fixed-size
+ * input buffer, so a file of any size is read in constant memory (plus the largest
+ * record). Handles a UTF-8 BOM at the very start, CRLF or LF (a lone CR too) as
+ * record ends, double-quoted fields with "" escapes and embedded newlines, and a
+ * cap on field size. Line numbers are physical lines (1-based) of the input.
+ *
+ * Errors are per record and recoverable: an oversize field or a stray quote makes
+ * lf_csv_next return LF_EINPUT with err naming the line and column, and the reader
+ * has skipped to the end of that record, so the next call continues with the next
+ * record. An unterminated quote runs to end of input: one error, then end.
+ * Bytes are passed through as read (UTF-8 validation is the caller's job).
+ */
+#ifndef LEADFLOW_CSV_H
+#define LEADFLOW_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leadflow/error.h"
+
+/* Reads up to n bytes into buf; returns the count, 0 at end of input, or
+ * (size_t)-1 on a read error. */
+typedef size_t (*lf_csv_read_fn)(void *ctx, char *buf, size_t n);
+
+typedef struct lf_csv lf_csv;
+
+typedef struct lf_csv_record {
+    size_t nfields;
+    char **fields;       /* NUL-terminated (a field may also contain NUL bytes: use lens) */
+    size_t *lens;
+    long line;           /* physical line where the record starts */
+    long end_line;       /* physical line where it ends */
+    const char *raw;     /* the record's bytes as read, without its line end */
+    size_t raw_len;
+} lf_csv_record;
+
+/* Creates a reader. bufsize: input buffer bytes (>= 1; tests use 1..N to cut the
+ * input at every boundary). max_field: largest field in bytes (0 = 1 MiB). */
+lf_csv *lf_csv_new(lf_csv_read_fn read, void *ctx, size_t bufsize, size_t max_field);
+void lf_csv_free(lf_csv *csv);
+
+/* Reads the next record. Returns LF_OK with *rec filled (valid until the next call),
+ * LF_OK with rec->nfields == 0 at end of input, LF_EINPUT for a bad record (err set
+ * as "line L, column C: reason"; rec->line set), LF_ENOMEM, or LF_ESTORE on a read
+ * error. A blank line (no bytes between line ends) is skipped, not a record. */
+lf_status lf_csv_next(lf_csv *csv, lf_csv_record *rec, lf_error *err);
+
+/* Convenience read callback for a FILE*. */
+size_t lf_csv_read_file(void *file, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * buf.c — growable byte buffer with a cap (see leadflow/buf.h).
+ *
+ * Invariant: data is NULL (len == cap == 0) or data[len] == '\0' and len < cap.
+ * Growth doubles, so appending n bytes one at a time is amortised O(n).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/buf.h"
+
+void lf_buf_init(lf_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+void lf_buf_release(lf_buf *b)
+{
+    free(b->data);
+    lf_buf_init(b, b->max);
+}
+
+void lf_buf_reset(lf_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static lf_status grow(lf_buf *b, size_t extra)
+{
+    if (b->max && (extra > b->max || b->len > b->max - extra))
+        return LF_EINPUT;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return LF_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return LF_ENOMEM;
+    b->data = p;
+    b->cap = cap;
+    return LF_OK;
+}
+
+lf_status lf_buf_add(lf_buf *b, const void *p, size_t n)
+{
+    lf_status s = grow(b, n);
+    if (s != LF_OK)
+        return s;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return LF_OK;
+}
+
+lf_status lf_buf_adds(lf_buf *b, const char *s)
+{
+    return lf_buf_add(b, s, strlen(s));
+}
+
+lf_status lf_buf_addc(lf_buf *b, char c)
+{
+    if (b->len + 1 < b->cap && (!b->max || b->len < b->max)) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return LF_OK;
+    }
+    return lf_buf_add(b, &c, 1);
+}
+
+lf_status lf_buf_vaddf(lf_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return LF_EINPUT;
+    if ((size_t)n < sizeof small)
+        return lf_buf_add(b, small, (size_t)n);
+    lf_status s = grow(b, (size_t)n);
+    if (s != LF_OK)
+        return s;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return LF_OK;
+}
+
+lf_status lf_buf_addf(lf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lf_status s = lf_buf_vaddf(b, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+const char *lf_buf_str(const lf_buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+char *lf_buf_detach(lf_buf *b)
+{
+    char *p = b->data;
+    if (!p)
+        p = calloc(1, 1);
+    lf_buf_init(b, b->max);
+    return p;
+}

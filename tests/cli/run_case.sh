@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs one golden CLI test case.
+#   run_case.sh LEADFLOW_BINARY CASE_DIR
+# CASE_DIR holds `cmd` (a bash script; `leadflow` is on PATH, $DATA is tests/data),
+# the expected `stdout`, `stderr` and `exit`, and any input files, which are copied
+# into a fresh temp dir where cmd runs with LC_ALL=C TZ=UTC. Output is compared byte
+# for byte. LF_REGEN=1 rewrites the expected files instead (then check them by hand).
+set -u
+bin=$1; case_dir=$2
+work=$(mktemp -d "${TMPDIR:-/tmp}/lfcase.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin"
+ln -s "$bin" "$work/bin/leadflow"
+for f in "$case_dir"/*; do
+  case "$(basename "$f")" in cmd|stdout|stderr|exit) ;; *) cp -R "$f" "$work/" ;; esac
+done
+data=$(cd "$case_dir/../../../data" && pwd)
+( cd "$work" && env -i PATH="$work/bin:/usr/bin:/bin" HOME="$work" LC_ALL=C TZ=UTC \
+    DATA="$data" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+    timeout 240 bash -e "$case_dir/cmd" >"$work/.out" 2>"$work/.err" )
+code=$?
+echo "$code" >"$work/.exit"
+if [ "${LF_REGEN:-0}" = 1 ]; then
+  cp "$work/.out" "$case_dir/stdout"; cp "$work/.err" "$case_dir/stderr"
+  cp "$work/.exit" "$case_dir/exit"
+  exit 0
+fi
+fail=0
+for k in stdout:.out stderr:.err exit:.exit; do
+  exp=${k%%:*}; got=${k#*:}
+  if ! diff -u "$case_dir/$exp" "$work/$got" >"$work/.diff" 2>&1; then
+    echo "--- $exp differs:"; cat "$work/.diff"; fail=1
+  fi
+done
+exit $fail
