@@ -12,7 +12,9 @@
  * Scoring plugs in through lf_scorer (NULL = no scoring: only `mql` events open
  * handoffs). The engine feeds the scorer every activity event in replay order and
  * asks whether the MQL rule holds at created_at and at each activity event's time,
- * whenever the lead is in `lead` or `recycled`; it tells the scorer to restart
+ * whenever the lead is in `lead` or `recycled` and has an email (activities at
+ * exactly created_at are fed before the created_at question, lifecycle events at
+ * created_at apply after it); it tells the scorer to restart
  * engagement when a handoff is rejected by a `rejected` event.
  */
 #ifndef LEADFLOW_LIFECYCLE_H
@@ -125,6 +127,9 @@ typedef struct lf_scorer {
     void (*restart)(void *ctx, lf_time t);
     /* Whether the MQL rule holds at t; on true, *total is the total score at t. */
     bool (*qualifies)(void *ctx, lf_time t, double *total);
+    /* Total score at t, asked when an `mql` event opens a handoff (so that
+     * lf_handoff.score is the score at mql_at for every handoff); NULL = score 0. */
+    double (*score_at)(void *ctx, lf_time t);
 } lf_scorer;
 
 /* A lead's derived state. Arrays are owned and reused across replays. */
