@@ -1,6 +1,111 @@
-#include <stdio.h>
-int main(void)
+/*
+ * main.c — the leadflow command line: global options, then one command from the
+ * dispatch table below. Front end only: every command calls the library.
+ *
+ *   leadflow [--workspace DIR] [--store URL] COMMAND [ARGS...]
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    {"init", cmd_init, "init [DIR]",
+     "Creates a workspace in DIR (default: the workspace directory): a commented\n"
+     "leadflow.yaml and an empty store. An existing leadflow.yaml is kept."},
+    {"import", cmd_import, "import leads|events|costs|traffic FILE...",
+     "Imports CSV files ('-' reads standard input). Bad rows are rejected with file,\n"
+     "line and reason (see 'leadflow rejects'); the good rows are imported. Importing\n"
+     "the same file again changes nothing. Exit code 2 when any row was rejected."},
+    {"rejects", cmd_rejects, "rejects",
+     "Lists the rows that were rejected by imports: file, line, reason and the row."},
+    {"lead", cmd_lead, "lead ID",
+     "Explains one lead: attributes, current stage, every transition and why it\n"
+     "happened, every handoff with its SLA figures, and the events that were ignored."},
+    {"generate", cmd_generate, "generate --leads N --seed S --out DIR [--end YYYY-MM-DD]",
+     "Writes a realistic synthetic workspace (leads.csv, events.csv, costs.csv,\n"
+     "traffic.csv, leadflow.yaml) into DIR without importing it. The same seed gives\n"
+     "the same bytes. --end is the exclusive end date of the data (default 2026-11-20)."},
+    {"demo", cmd_demo, "demo [DIR] [--leads N] [--seed S]",
+     "Generates a synthetic workspace in DIR (default ./demo-workspace), imports it\n"
+     "and prints a summary."},
+};
+
+const cli_command *cli_find(const char *name)
 {
-    puts("leadflow " LF_VERSION);
-    return 0;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: leadflow [--workspace DIR] [--store URL] COMMAND [ARGS...]\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+    fprintf(out, "\n'leadflow COMMAND --help' explains a command; 'leadflow --version'.\n"
+                 "Exit codes: 0 ok, 1 usage, 2 input data, 3 configuration, 4 store.\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx ctx = {0};
+    ctx.workspace = getenv("LEADFLOW_WORKSPACE");
+    ctx.store_url = getenv("LEADFLOW_STORE");
+    if (ctx.workspace && !*ctx.workspace)
+        ctx.workspace = NULL;
+    if (ctx.store_url && !*ctx.store_url)
+        ctx.store_url = NULL;
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        const char *v;
+        int m;
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("leadflow %s\n", LF_VERSION);
+            return 0;
+        }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if ((m = cli_opt(NULL, argc, argv, &i, "workspace", &v)) != 0) {
+            if (m < 0)
+                return 1;
+            ctx.workspace = v;
+        } else if ((m = cli_opt(NULL, argc, argv, &i, "store", &v)) != 0) {
+            if (m < 0)
+                return 1;
+            ctx.store_url = v;
+        } else {
+            fprintf(stderr, "leadflow: error: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 1;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 1;
+    }
+    const cli_command *cmd = cli_find(argv[i]);
+    if (!cmd) {
+        fprintf(stderr, "leadflow: error: unknown command '%s'\n", argv[i]);
+        usage(stderr);
+        return 1;
+    }
+    if (!ctx.workspace)
+        ctx.workspace = ".";
+    int code;
+    if (cli_wants_help(cmd, argc - i, argv + i))
+        code = 0;
+    else
+        code = cmd->fn(&ctx, argc - i, argv + i);
+    lf_store_close(ctx.store);
+    if (ctx.cfg_loaded)
+        lf_config_release(&ctx.cfg);
+    if (fflush(stdout) != 0 && code == 0)
+        code = 1;
+    return code;
 }

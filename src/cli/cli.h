@@ -1,0 +1,72 @@
+/*
+ * cli.h — shared pieces of the command-line front end.
+ *
+ * The CLI is thin: it parses options, opens the workspace, calls the library and
+ * prints. Each command lives in its own file and is reached through the dispatch
+ * table in main.c. Commands return an exit code (SPEC §7: 0 ok, 1 usage, 2 input
+ * data, 3 configuration, 4 store).
+ */
+#ifndef LEADFLOW_CLI_H
+#define LEADFLOW_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "leadflow/config.h"
+#include "leadflow/error.h"
+#include "leadflow/store.h"
+
+typedef struct cli_ctx {
+    const char *workspace;  /* --workspace / LEADFLOW_WORKSPACE / "." */
+    const char *store_url;  /* --store / LEADFLOW_STORE / NULL = WORKSPACE/leadflow.db */
+    lf_config cfg;
+    bool cfg_loaded;
+    lf_store *store;
+} cli_ctx;
+
+typedef int (*cli_cmd_fn)(cli_ctx *ctx, int argc, char **argv);
+
+typedef struct cli_command {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *usage;   /* "import leads|events|costs|traffic FILE..." */
+    const char *help;    /* what it does, several lines */
+} cli_command;
+
+/* Prints "leadflow: error: MSG" to stderr and returns the exit code of status. */
+int cli_fail(lf_status status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a usage error for cmd ("leadflow: error: MSG" + usage line); returns 1. */
+int cli_usage(const cli_command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Looks a command up by name (NULL if unknown). */
+const cli_command *cli_find(const char *name);
+/* Whether argv asks for help (-h / --help). Prints the command's help if so. */
+bool cli_wants_help(const cli_command *cmd, int argc, char **argv);
+
+/* Matches option `name` at argv[*i] as "--name VALUE" or "--name=VALUE"; on a match
+ * sets *value, advances *i past the value and returns 1; returns -1 (after printing
+ * a usage error) when the value is missing, 0 when argv[*i] is another option. */
+int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *name,
+            const char **value);
+
+/* Loads WORKSPACE/leadflow.yaml into ctx->cfg. Returns an exit code (0 = ok). */
+int cli_load_config(cli_ctx *ctx);
+/* Loads the configuration and opens the store. Returns an exit code (0 = ok). */
+int cli_open_workspace(cli_ctx *ctx);
+/* Joins dir and name into a newly allocated path. */
+char *cli_path(const char *dir, const char *name);
+
+/* mkdir -p; returns 0 or -1 (errno set). */
+int cli_make_dirs(const char *dir);
+/* Imports one file ("-" = stdin) of a kind into the open workspace; prints its
+ * summary line and rejected rows; returns its exit code. */
+int cli_import_one(cli_ctx *ctx, int kind, const char *file);
+
+/* Command entry points. */
+int cmd_init(cli_ctx *ctx, int argc, char **argv);
+int cmd_import(cli_ctx *ctx, int argc, char **argv);
+int cmd_rejects(cli_ctx *ctx, int argc, char **argv);
+int cmd_lead(cli_ctx *ctx, int argc, char **argv);
+int cmd_generate(cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * cmd_init.c — `leadflow init [DIR]`: a commented leadflow.yaml and an empty store.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+/* Creates dir and its parents (like mkdir -p). */
+static int make_dirs(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                free(p);
+                return -1;
+            }
+            *s = '/';
+        }
+    }
+    int r = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return r;
+}
+
+int cli_make_dirs(const char *dir)
+{
+    return make_dirs(dir);
+}
+
+int cmd_init(cli_ctx *ctx, int argc, char **argv)
+{
+    const cli_command *cmd = cli_find("init");
+    if (argc > 2)
+        return cli_usage(cmd, "too many arguments");
+    if (argc == 2) {
+        if (argv[1][0] == '-')
+            return cli_usage(cmd, "unknown option '%s'", argv[1]);
+        ctx->workspace = argv[1];
+    }
+    if (make_dirs(ctx->workspace) != 0)
+        return cli_fail(LF_ESTORE, "cannot create directory '%s': %s", ctx->workspace,
+                        strerror(errno));
+    char *path = cli_path(ctx->workspace, "leadflow.yaml");
+    struct stat sb;
+    bool kept = stat(path, &sb) == 0;
+    if (!kept) {
+        FILE *f = fopen(path, "wx");
+        const char *text = lf_config_example();
+        if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
+            int code = cli_fail(LF_ESTORE, "cannot write '%s': %s", path, strerror(errno));
+            free(path);
+            return code;
+        }
+    }
+    free(path);
+    int code = cli_open_workspace(ctx);
+    if (code)
+        return code;
+    printf("%s leadflow workspace in '%s'%s\n", kept ? "opened" : "initialised", ctx->workspace,
+           kept ? " (leadflow.yaml kept)" : "");
+    return 0;
+}

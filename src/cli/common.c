@@ -1,0 +1,120 @@
+/*
+ * common.c — helpers shared by the CLI commands: messages, options, workspace.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "leadflow/buf.h"
+
+int cli_fail(lf_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("leadflow: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return lf_status_exit_code(status);
+}
+
+int cli_usage(const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("leadflow: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "usage: leadflow %s\n", cmd->usage);
+    return 1;
+}
+
+bool cli_wants_help(const cli_command *cmd, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: leadflow %s\n\n%s\n", cmd->usage, cmd->help);
+            return true;
+        }
+    }
+    return false;
+}
+
+int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *name,
+            const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
+        return 0;
+    if (a[2 + n] == '=') {
+        *value = a + 3 + n;
+        (*i)++;
+        return 1;
+    }
+    if (a[2 + n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_usage(cmd, "option '--%s' needs a value", name);
+        return -1;
+    }
+    *value = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+char *cli_path(const char *dir, const char *name)
+{
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    lf_buf_adds(&b, dir);
+    if (b.len && b.data[b.len - 1] != '/')
+        lf_buf_addc(&b, '/');
+    lf_buf_adds(&b, name);
+    return lf_buf_detach(&b);
+}
+
+int cli_load_config(cli_ctx *ctx)
+{
+    if (ctx->cfg_loaded)
+        return 0;
+    char *path = cli_path(ctx->workspace, "leadflow.yaml");
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        int code = cli_fail(LF_ECONFIG,
+                            "not a leadflow workspace: no leadflow.yaml in '%s' "
+                            "(run 'leadflow init')",
+                            ctx->workspace);
+        free(path);
+        return code;
+    }
+    lf_error err;
+    lf_status s = lf_config_load(&ctx->cfg, path, &err);
+    free(path);
+    if (s != LF_OK)
+        return cli_fail(s, "%s", err.msg);
+    ctx->cfg_loaded = true;
+    return 0;
+}
+
+int cli_open_workspace(cli_ctx *ctx)
+{
+    int code = cli_load_config(ctx);
+    if (code)
+        return code;
+    if (ctx->store)
+        return 0;
+    char *path = ctx->store_url ? strdup(ctx->store_url) : cli_path(ctx->workspace, "leadflow.db");
+    lf_error err;
+    lf_status s = lf_store_open(&ctx->store, path, &err);
+    free(path);
+    if (s != LF_OK)
+        return cli_fail(s, "%s", err.msg);
+    return 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * idmap.c — string -> int64 hash map (see leadflow/idmap.h).
+ * Invariant: load factor <= 1/2; slots index into entries; keys live in one arena.
+ * Hash: FNV-1a 64 followed by a final avalanche mix (keys are short CRM ids).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/idmap.h"
+
+static uint64_t hash_key(const char *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)k[i];
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+void lf_idmap_init(lf_idmap *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void lf_idmap_release(lf_idmap *m)
+{
+    free(m->slots);
+    free(m->entries);
+    free(m->arena);
+    lf_idmap_init(m);
+}
+
+static size_t find_slot(const lf_idmap *m, uint64_t h, const char *k, size_t n, bool *hit)
+{
+    size_t mask = m->nslots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        uint32_t s = m->slots[i];
+        if (!s) {
+            *hit = false;
+            return i;
+        }
+        const struct lf_idmap_entry *e = &m->entries[s - 1];
+        if (e->hash == h && e->key_len == n && memcmp(m->arena + e->key_off, k, n) == 0) {
+            *hit = true;
+            return i;
+        }
+    }
+}
+
+static lf_status rehash(lf_idmap *m, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return LF_ENOMEM;
+    free(m->slots);
+    m->slots = slots;
+    m->nslots = nslots;
+    for (size_t e = 0; e < m->n; e++) {
+        size_t i = (size_t)m->entries[e].hash & (nslots - 1);
+        while (slots[i])
+            i = (i + 1) & (nslots - 1);
+        slots[i] = (uint32_t)(e + 1);
+    }
+    return LF_OK;
+}
+
+lf_status lf_idmap_put(lf_idmap *m, const char *key, size_t len, int64_t value)
+{
+    if (len > UINT32_MAX || m->n >= UINT32_MAX - 1)
+        return LF_ENOMEM;
+    if ((m->n + 1) * 2 > m->nslots && rehash(m, m->nslots ? m->nslots * 2 : 64) != LF_OK)
+        return LF_ENOMEM;
+    uint64_t h = hash_key(key, len);
+    bool hit;
+    size_t slot = find_slot(m, h, key, len, &hit);
+    if (hit) {
+        m->entries[m->slots[slot] - 1].value = value;
+        return LF_OK;
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        void *p = realloc(m->entries, cap * sizeof *m->entries);
+        if (!p)
+            return LF_ENOMEM;
+        m->entries = p;
+        m->cap = cap;
+    }
+    if (m->arena_len + len > m->arena_cap) {
+        size_t cap = m->arena_cap ? m->arena_cap : 4096;
+        while (cap < m->arena_len + len)
+            cap *= 2;
+        char *p = realloc(m->arena, cap);
+        if (!p)
+            return LF_ENOMEM;
+        m->arena = p;
+        m->arena_cap = cap;
+    }
+    if (len)
+        memcpy(m->arena + m->arena_len, key, len);
+    m->entries[m->n] = (struct lf_idmap_entry){h, m->arena_len, (uint32_t)len, value};
+    m->arena_len += len;
+    m->slots[slot] = (uint32_t)(++m->n);
+    return LF_OK;
+}
+
+bool lf_idmap_get(const lf_idmap *m, const char *key, size_t len, int64_t *value)
+{
+    if (!m->nslots)
+        return false;
+    bool hit;
+    size_t slot = find_slot(m, hash_key(key, len), key, len, &hit);
+    if (hit)
+        *value = m->entries[m->slots[slot] - 1].value;
+    return hit;
+}

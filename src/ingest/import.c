@@ -1,0 +1,779 @@
+/*
+ * import.c — CSV rows -> validated store rows (SPEC §2), then lifecycle replay.
+ *
+ * Place in the flow: CSV file -> [import: map columns, validate, reject] -> event
+ * log (store) -> replay of touched leads -> derived state (store).
+ *
+ * Each file kind has a column table (name, required, slot). The header is matched
+ * case-insensitively (surrounding spaces ignored); a missing required column makes
+ * the whole file unusable (nothing imported, LF_EINPUT). Each data row is validated
+ * completely before anything is written; a bad row is recorded in the rejects table
+ * with its file, line and reason, and the import goes on. Writes are grouped into
+ * transactions of BATCH rows. Leads whose events or attributes changed are
+ * collected and replayed once at the end, so a late event costs one lead's replay.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/buf.h"
+#include "leadflow/cond.h"
+#include "leadflow/idmap.h"
+#include "leadflow/import.h"
+#include "leadflow/lifecycle.h"
+#include "leadflow/text.h"
+
+#define BATCH 20000
+#define PROGRESS_EVERY 65536
+#define MAX_FIELD (1u << 20)
+
+enum { COL_MAX = 8 };
+
+typedef struct col_spec {
+    const char *name;
+    bool required;
+} col_spec;
+
+/* Column tables per kind; a row's fields are addressed by their index here. */
+enum { L_ID, L_EMAIL, L_CREATED, L_SOURCE, L_ORIGIN, L_PERSONA, L__N };
+static const col_spec lead_cols[] = {
+    {"id", true}, {"email", false}, {"created_at", true},
+    {"source", false}, {"origin", false}, {"persona", false},
+};
+enum { E_LEAD, E_TS, E_TYPE, E_DETAIL, E_AMOUNT, E_REASON, E_ID, E__N };
+static const col_spec event_cols[] = {
+    {"lead_id", true}, {"ts", true}, {"type", true}, {"detail", false},
+    {"amount", false}, {"reason", false}, {"id", false},
+};
+enum { C_DATE, C_CHANNEL, C_AMOUNT, C__N };
+static const col_spec cost_cols[] = {{"date", true}, {"channel", false}, {"amount", true}};
+enum { T_DATE, T_CHANNEL, T_VISITORS, T__N };
+static const col_spec traffic_cols[] = {{"date", true}, {"channel", false}, {"visitors", true}};
+
+static const struct kind_spec {
+    const char *name;
+    const col_spec *cols;
+    size_t ncols;
+} kinds[] = {
+    [LF_IMPORT_LEADS] = {"leads", lead_cols, L__N},
+    [LF_IMPORT_EVENTS] = {"events", event_cols, E__N},
+    [LF_IMPORT_COSTS] = {"costs", cost_cols, C__N},
+    [LF_IMPORT_TRAFFIC] = {"traffic", traffic_cols, T__N},
+};
+
+bool lf_import_kind_parse(const char *s, lf_import_kind *kind)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(s, kinds[i].name) == 0) {
+            *kind = (lf_import_kind)i;
+            return true;
+        }
+    return false;
+}
+
+/* A (date, channel) -> amount accumulator for costs and traffic of one file. */
+typedef struct series_acc {
+    lf_idmap index;   /* "date\x1fchannel" -> slot */
+    double *amounts;
+    char **keys;
+    size_t n, cap;
+} series_acc;
+
+typedef struct importer {
+    lf_store *st;
+    const lf_config *cfg;
+    const lf_import_opts *opts;
+    lf_import_stats *stats;
+    lf_error *err;
+    const struct kind_spec *kind;
+    int colmap[COL_MAX];      /* spec column -> CSV field index, -1 if absent */
+    size_t nheader;
+    char **header;            /* lower-cased header names */
+    bool *is_attr;            /* leads: header field is an attribute */
+    lf_idmap leads;           /* events: lead id -> rowid */
+    lf_idmap seen;            /* leads: ids seen in this file -> line */
+    int64_t *touched;         /* lead rowids to replay */
+    size_t ntouched, touched_cap;
+    series_acc series;
+    lf_buf scratch, reason;
+    int64_t first_seq;
+    int64_t in_batch;
+    bool in_txn;
+} importer;
+
+/* --- helpers -------------------------------------------------------------------- */
+
+static lf_status oom(lf_error *err)
+{
+    return lf_errorf(err, LF_ENOMEM, "out of memory");
+}
+
+static lf_status touch(importer *im, int64_t lead)
+{
+    if (im->ntouched == im->touched_cap) {
+        size_t cap = im->touched_cap ? im->touched_cap * 2 : 1024;
+        int64_t *p = realloc(im->touched, cap * sizeof *p);
+        if (!p)
+            return LF_ENOMEM;
+        im->touched = p;
+        im->touched_cap = cap;
+    }
+    im->touched[im->ntouched++] = lead;
+    return LF_OK;
+}
+
+static lf_status batch_tick(importer *im)
+{
+    lf_status r;
+    if (!im->in_txn) {
+        if ((r = lf_store_begin(im->st, im->err)) != LF_OK)
+            return r;
+        im->in_txn = true;
+    }
+    if (++im->in_batch >= BATCH) {
+        if ((r = lf_store_commit(im->st, im->err)) != LF_OK)
+            return r;
+        im->in_txn = false;
+        im->in_batch = 0;
+    }
+    return LF_OK;
+}
+
+static lf_status batch_end(importer *im)
+{
+    if (!im->in_txn)
+        return LF_OK;
+    im->in_txn = false;
+    im->in_batch = 0;
+    return lf_store_commit(im->st, im->err);
+}
+
+/* Records a rejected row and reports it. The reason is in im->reason. */
+static lf_status reject(importer *im, const lf_csv_record *rec, long line)
+{
+    im->stats->rejected++;
+    if (im->opts->on_reject)
+        im->opts->on_reject(im->opts->ctx, im->opts->name, line, lf_buf_str(&im->reason));
+    lf_status r = batch_tick(im);
+    if (r != LF_OK)
+        return r;
+    return lf_store_reject_add(im->st, im->kind->name, im->opts->name, line,
+                               lf_buf_str(&im->reason), rec ? rec->raw : "",
+                               rec ? rec->raw_len : 0, im->err);
+}
+
+static void set_reason(importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_reason(importer *im, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lf_buf_reset(&im->reason);
+    lf_buf_vaddf(&im->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* A field of the current record by spec column, or NULL when the column is absent
+ * or the cell is empty. */
+static const char *field(const importer *im, const lf_csv_record *rec, int col, size_t *len)
+{
+    int i = im->colmap[col];
+    if (i < 0 || rec->lens[i] == 0) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = rec->lens[i];
+    return rec->fields[i];
+}
+
+/* Quotes a value for a message, shortened to 60 bytes. */
+static const char *shown(importer *im, const char *v, size_t n)
+{
+    lf_buf_reset(&im->scratch);
+    if (n > 60) {
+        lf_buf_add(&im->scratch, v, 57);
+        lf_buf_adds(&im->scratch, "...");
+    } else {
+        lf_buf_add(&im->scratch, v, n);
+    }
+    return lf_buf_str(&im->scratch);
+}
+
+/* --- header ------------------------------------------------------------------------ */
+
+static lf_status read_header(importer *im, lf_csv *csv)
+{
+    lf_csv_record rec;
+    lf_error cerr;
+    lf_status r = lf_csv_next(csv, &rec, &cerr);
+    if (r != LF_OK)
+        return lf_errorf(im->err, r == LF_ENOMEM ? LF_ENOMEM : LF_EINPUT, "%s: header: %s",
+                         im->opts->name, cerr.msg);
+    if (rec.nfields == 0)
+        return lf_errorf(im->err, LF_EINPUT, "%s: empty file (no header row)", im->opts->name);
+    im->nheader = rec.nfields;
+    im->header = calloc(rec.nfields, sizeof *im->header);
+    im->is_attr = calloc(rec.nfields, sizeof *im->is_attr);
+    if (!im->header || !im->is_attr)
+        return oom(im->err);
+    for (size_t c = 0; c < COL_MAX; c++)
+        im->colmap[c] = -1;
+    for (size_t i = 0; i < rec.nfields; i++) {
+        const char *f = rec.fields[i];
+        size_t n = rec.lens[i];
+        while (n && (*f == ' ' || *f == '\t'))
+            f++, n--;
+        while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
+            n--;
+        if (!lf_utf8_valid(f, n, NULL) || memchr(f, '\0', n))
+            return lf_errorf(im->err, LF_EINPUT, "%s:%ld: header: invalid UTF-8 in column %zu",
+                             im->opts->name, rec.line, i + 1);
+        im->header[i] = strndup(f, n);
+        if (!im->header[i])
+            return oom(im->err);
+        lf_ascii_lower(im->header[i], n);
+        bool known = false;
+        for (size_t c = 0; c < im->kind->ncols; c++) {
+            if (strcmp(im->header[i], im->kind->cols[c].name) == 0) {
+                if (im->colmap[c] >= 0)
+                    return lf_errorf(im->err, LF_EINPUT, "%s:%ld: duplicate column '%s'",
+                                     im->opts->name, rec.line, im->header[i]);
+                im->colmap[c] = (int)i;
+                known = true;
+            }
+        }
+        if (!known && n > 0 && im->opts->kind == LF_IMPORT_LEADS) {
+            for (size_t j = 0; j < i; j++)
+                if (im->is_attr[j] && strcmp(im->header[j], im->header[i]) == 0)
+                    return lf_errorf(im->err, LF_EINPUT, "%s:%ld: duplicate column '%s'",
+                                     im->opts->name, rec.line, im->header[i]);
+            im->is_attr[i] = true;
+        }
+    }
+    for (size_t c = 0; c < im->kind->ncols; c++)
+        if (im->kind->cols[c].required && im->colmap[c] < 0)
+            return lf_errorf(im->err, LF_EINPUT, "%s:%ld: missing required column '%s'",
+                             im->opts->name, rec.line, im->kind->cols[c].name);
+    return LF_OK;
+}
+
+/* Checks field count and UTF-8 of a record; on failure sets the reason. */
+static bool row_shape_ok(importer *im, const lf_csv_record *rec)
+{
+    if (rec->nfields != im->nheader) {
+        set_reason(im, "expected %zu fields, found %zu", im->nheader, rec->nfields);
+        return false;
+    }
+    for (size_t i = 0; i < rec->nfields; i++) {
+        size_t bad;
+        if (!lf_utf8_valid(rec->fields[i], rec->lens[i], &bad)) {
+            set_reason(im, "column '%s': invalid UTF-8 at byte %zu", im->header[i], bad + 1);
+            return false;
+        }
+        if (memchr(rec->fields[i], '\0', rec->lens[i])) {
+            set_reason(im, "column '%s': NUL byte in text", im->header[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool parse_time_col(importer *im, const lf_csv_record *rec, int col, lf_time *t)
+{
+    size_t n;
+    const char *v = field(im, rec, col, &n);
+    const char *name = im->kind->cols[col].name;
+    if (!v) {
+        set_reason(im, "column '%s': empty", name);
+        return false;
+    }
+    if (lf_time_parse(v, n, im->cfg->tz, t, NULL, NULL) != LF_OK) {
+        set_reason(im, "column '%s': bad timestamp '%s'", name, shown(im, v, n));
+        return false;
+    }
+    return true;
+}
+
+/* --- leads ------------------------------------------------------------------------ */
+
+static const char *source_channel(const lf_config *cfg, const char *source, const char **origin)
+{
+    for (size_t i = 0; i < cfg->nsources; i++)
+        if (regexec(&cfg->sources[i].re, source, 0, NULL, 0) == 0) {
+            if (cfg->sources[i].origin)
+                *origin = cfg->sources[i].origin;
+            return cfg->sources[i].channel;
+        }
+    return NULL;
+}
+
+static lf_status import_lead(importer *im, const lf_csv_record *rec)
+{
+    size_t idn, createdn;
+    const char *id = field(im, rec, L_ID, &idn);
+    if (!id) {
+        set_reason(im, "column 'id': empty");
+        return reject(im, rec, rec->line);
+    }
+    int64_t first_line;
+    if (lf_idmap_get(&im->seen, id, idn, &first_line)) {
+        set_reason(im, "duplicate id '%s' (first at line %lld)", shown(im, id, idn),
+                   (long long)first_line);
+        return reject(im, rec, rec->line);
+    }
+    lf_time created;
+    if (!parse_time_col(im, rec, L_CREATED, &created))
+        return reject(im, rec, rec->line);
+    (void)createdn;
+    /* origin: column, else sources rule, else marketing */
+    char originbuf[16];
+    size_t on;
+    const char *origin_in = field(im, rec, L_ORIGIN, &on);
+    const char *origin = NULL;
+    if (origin_in) {
+        if (on < sizeof originbuf) {
+            memcpy(originbuf, origin_in, on);
+            originbuf[on] = '\0';
+            lf_ascii_lower(originbuf, on);
+        }
+        if (on >= sizeof originbuf ||
+            (strcmp(originbuf, "marketing") != 0 && strcmp(originbuf, "sales") != 0)) {
+            set_reason(im, "column 'origin': must be 'marketing' or 'sales', not '%s'",
+                       shown(im, origin_in, on));
+            return reject(im, rec, rec->line);
+        }
+        origin = originbuf;
+    }
+    const char *source = field(im, rec, L_SOURCE, NULL);
+    const char *rule_origin = NULL;
+    const char *channel = NULL;
+    char *lower_source = NULL;
+    if (!source) {
+        channel = "unknown";
+    } else {
+        channel = source_channel(im->cfg, source, &rule_origin);
+        if (!channel) {
+            lower_source = strdup(source);
+            if (!lower_source)
+                return oom(im->err);
+            lf_ascii_lower(lower_source, strlen(lower_source));
+            channel = lower_source;
+        }
+    }
+    if (!origin)
+        origin = rule_origin ? rule_origin : "marketing";
+    const char *email = field(im, rec, L_EMAIL, NULL);
+
+    /* attributes: every other non-empty column, in header order */
+    json_t *attrs = json_object();
+    lf_attr av[64];
+    size_t na = 0;
+    av[na++] = (lf_attr){"email", email};
+    av[na++] = (lf_attr){"source", source};
+    av[na++] = (lf_attr){"channel", channel};
+    av[na++] = (lf_attr){"origin", origin};
+    for (size_t i = 0; attrs && i < rec->nfields; i++) {
+        if (!im->is_attr[i] || rec->lens[i] == 0)
+            continue;
+        json_object_set_new(attrs, im->header[i], json_stringn(rec->fields[i], rec->lens[i]));
+        if (na < sizeof av / sizeof av[0])
+            av[na++] = (lf_attr){im->header[i], rec->fields[i]};
+    }
+    const char *persona = field(im, rec, L_PERSONA, NULL);
+    if (!persona) {
+        lf_attrs a = {av, na};
+        persona = "none";
+        for (size_t i = 0; i < im->cfg->npersonas; i++)
+            if (lf_cond_eval(&im->cfg->personas[i].when, &a)) {
+                persona = im->cfg->personas[i].name;
+                break;
+            }
+    }
+    char *attrs_json = attrs ? json_dumps(attrs, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(attrs);
+    if (!attrs_json) {
+        free(lower_source);
+        return oom(im->err);
+    }
+    lf_lead_row row = {
+        .id = id, .email = email, .created_at = created, .source = source,
+        .channel = channel, .origin = origin, .persona = persona, .attrs_json = attrs_json,
+    };
+    lf_upsert res;
+    lf_status r = batch_tick(im);
+    if (r == LF_OK)
+        r = lf_store_lead_upsert(im->st, &row, &res, im->err);
+    free(attrs_json);
+    free(lower_source);
+    if (r != LF_OK)
+        return r;
+    if (lf_idmap_put(&im->seen, id, idn, rec->line) != LF_OK)
+        return oom(im->err);
+    if (res == LF_UPSERT_SAME) {
+        im->stats->duplicates++;
+        return LF_OK;
+    }
+    im->stats->imported++;
+    return touch(im, row.rowid) == LF_OK ? LF_OK : oom(im->err);
+}
+
+/* --- events ------------------------------------------------------------------------ */
+
+static lf_status load_lead_ids_cb(void *ctx, const char *id, size_t len, int64_t rowid)
+{
+    return lf_idmap_put(ctx, id, len, rowid);
+}
+
+/* Appends "<len>:<bytes>|" so that no field content can fake a separator. */
+static void ident_part(lf_buf *b, const char *v, size_t n)
+{
+    lf_buf_addf(b, "%zu:", n);
+    if (n)
+        lf_buf_add(b, v, n);
+    lf_buf_addc(b, '|');
+}
+
+static lf_status import_event(importer *im, const lf_csv_record *rec)
+{
+    size_t ln, tn, dn, rn, an, idn;
+    const char *lead_id = field(im, rec, E_LEAD, &ln);
+    int64_t lead;
+    if (!lead_id) {
+        set_reason(im, "column 'lead_id': empty");
+        return reject(im, rec, rec->line);
+    }
+    if (!lf_idmap_get(&im->leads, lead_id, ln, &lead)) {
+        set_reason(im, "unknown lead '%s'", shown(im, lead_id, ln));
+        return reject(im, rec, rec->line);
+    }
+    lf_time ts;
+    if (!parse_time_col(im, rec, E_TS, &ts))
+        return reject(im, rec, rec->line);
+    const char *type = field(im, rec, E_TYPE, &tn);
+    if (!type) {
+        set_reason(im, "column 'type': empty");
+        return reject(im, rec, rec->line);
+    }
+    const char *amount_s = field(im, rec, E_AMOUNT, &an);
+    double amount = 0;
+    if (amount_s && !lf_parse_amount(amount_s, an, &amount)) {
+        set_reason(im, "column 'amount': bad amount '%s'", shown(im, amount_s, an));
+        return reject(im, rec, rec->line);
+    }
+    const char *detail = field(im, rec, E_DETAIL, &dn);
+    const char *reason = field(im, rec, E_REASON, &rn);
+    const char *ext_id = field(im, rec, E_ID, &idn);
+
+    char *ltype = strndup(type, tn);
+    if (!ltype)
+        return oom(im->err);
+    lf_ascii_lower(ltype, tn);
+    lf_buf *b = &im->scratch;
+    lf_buf_reset(b);
+    if (ext_id) {
+        lf_buf_adds(b, "i:");
+        lf_buf_add(b, ext_id, idn);
+    } else {
+        lf_buf_adds(b, "c:");
+        ident_part(b, lead_id, ln);
+        lf_buf_addf(b, "%lld|", (long long)ts);
+        ident_part(b, ltype, tn);
+        ident_part(b, detail, dn);
+        ident_part(b, amount_s, an);
+        ident_part(b, reason, rn);
+    }
+    lf_event_row ev = {
+        .lead = lead, .ident = lf_buf_str(b), .ext_id = ext_id, .ts = ts,
+        .kind = (uint8_t)lf_event_kind_of(ltype, tn), .type = ltype, .detail = detail,
+        .reason = reason, .amount = amount, .has_amount = amount_s != NULL,
+    };
+    int64_t seq = 0;
+    lf_status r = batch_tick(im);
+    if (r == LF_OK)
+        r = lf_store_event_append(im->st, &ev, &seq, im->err);
+    free(ltype);
+    if (r != LF_OK)
+        return r;
+    if (!seq) {
+        im->stats->duplicates++;
+        return LF_OK;
+    }
+    if (!im->first_seq)
+        im->first_seq = seq;
+    im->stats->imported++;
+    return touch(im, lead) == LF_OK ? LF_OK : oom(im->err);
+}
+
+/* --- costs and traffic ---------------------------------------------------------- */
+
+static lf_status import_series_row(importer *im, const lf_csv_record *rec)
+{
+    bool costs = im->opts->kind == LF_IMPORT_COSTS;
+    size_t dn, cn, an;
+    const char *date = field(im, rec, C_DATE, &dn);
+    const char *channel = field(im, rec, C_CHANNEL, &cn);
+    const char *amount_s = field(im, rec, costs ? C_AMOUNT : T_VISITORS, &an);
+    const char *amount_name = costs ? "amount" : "visitors";
+    int32_t day;
+    int y, m;
+    if (!date || (lf_date_parse(date, dn, &day, NULL) != LF_OK &&
+                  lf_month_parse(date, dn, &y, &m, NULL) != LF_OK)) {
+        set_reason(im, "column 'date': bad date '%s' (expected YYYY-MM or YYYY-MM-DD)",
+                   date ? shown(im, date, dn) : "");
+        return reject(im, rec, rec->line);
+    }
+    double amount;
+    if (!amount_s || !lf_parse_amount(amount_s, an, &amount) || (!costs && amount < 0)) {
+        set_reason(im, "column '%s': bad %s '%s'", amount_name,
+                   costs ? "amount" : "visitor count", amount_s ? shown(im, amount_s, an) : "");
+        return reject(im, rec, rec->line);
+    }
+    lf_buf *k = &im->scratch;
+    lf_buf_reset(k);
+    lf_buf_add(k, date, dn);
+    lf_buf_addc(k, '\x1f');
+    if (channel) {
+        size_t off = k->len;
+        lf_buf_add(k, channel, cn);
+        lf_ascii_lower(k->data + off, cn);
+    } else {
+        lf_buf_adds(k, "all");
+    }
+    series_acc *s = &im->series;
+    int64_t slot;
+    if (lf_idmap_get(&s->index, k->data, k->len, &slot)) {
+        s->amounts[slot] += amount;
+    } else {
+        if (s->n == s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 64;
+            double *a = realloc(s->amounts, cap * sizeof *a);
+            if (a)
+                s->amounts = a;
+            char **ks = realloc(s->keys, cap * sizeof *ks);
+            if (ks)
+                s->keys = ks;
+            if (!a || !ks)
+                return oom(im->err);
+            s->cap = cap;
+        }
+        s->keys[s->n] = strdup(k->data);
+        if (!s->keys[s->n] || lf_idmap_put(&s->index, k->data, k->len, (int64_t)s->n) != LF_OK)
+            return oom(im->err);
+        s->amounts[s->n++] = amount;
+    }
+    im->stats->imported++;
+    return LF_OK;
+}
+
+static lf_status flush_series(importer *im)
+{
+    series_acc *s = &im->series;
+    lf_series which = im->opts->kind == LF_IMPORT_COSTS ? LF_SERIES_COSTS : LF_SERIES_TRAFFIC;
+    for (size_t i = 0; i < s->n; i++) {
+        char *sep = strchr(s->keys[i], '\x1f');
+        *sep = '\0';
+        lf_status r = batch_tick(im);
+        if (r == LF_OK)
+            r = lf_store_series_set(im->st, which, s->keys[i], sep + 1, s->amounts[i], im->err);
+        *sep = '\x1f';
+        if (r != LF_OK)
+            return r;
+    }
+    return LF_OK;
+}
+
+/* --- replay ------------------------------------------------------------------------ */
+
+typedef struct replayer {
+    lf_store *st;
+    lf_lead_state ls;
+    const uint8_t *want; /* bitmap by rowid, or NULL = all */
+    size_t want_bits;
+    int64_t done;
+} replayer;
+
+static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    replayer *rp = ctx;
+    if (rp->want) {
+        uint64_t b = (uint64_t)le->lead;
+        if (b >= rp->want_bits || !(rp->want[b >> 3] & (1u << (b & 7))))
+            return LF_OK;
+    }
+    lf_status r = lf_lifecycle_replay(&le->input, NULL, &rp->ls, err);
+    if (r != LF_OK)
+        return r;
+    r = lf_store_derived_write(rp->st, le->lead, &rp->ls, le->seqs, err);
+    if (r != LF_OK)
+        return r;
+    if (++rp->done % BATCH == 0) {
+        if ((r = lf_store_commit(rp->st, err)) != LF_OK)
+            return r;
+        return lf_store_begin(rp->st, err);
+    }
+    return LF_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Replays leads: one query per lead for a few, one ordered pass for many. */
+static lf_status replay_leads(lf_store *st, const int64_t *leads, size_t n, int64_t total,
+                              lf_error *err)
+{
+    replayer rp = {.st = st};
+    lf_lead_state_init(&rp.ls);
+    uint8_t *bits = NULL;
+    bool pass = leads == NULL || (n > 1000 && (int64_t)n * 8 > total);
+    if (leads && pass) {
+        int64_t maxid = leads[n - 1];
+        rp.want_bits = (size_t)maxid + 1;
+        bits = calloc(rp.want_bits / 8 + 1, 1);
+        if (!bits)
+            return oom(err);
+        for (size_t i = 0; i < n; i++)
+            bits[leads[i] >> 3] |= (uint8_t)(1u << (leads[i] & 7));
+        rp.want = bits;
+    }
+    lf_status r = lf_store_begin(st, err);
+    if (r == LF_OK)
+        r = lf_store_scan_events(st, pass ? NULL : leads, n, replay_one, &rp, err);
+    if (r == LF_OK)
+        r = lf_store_commit(st, err);
+    else
+        lf_store_rollback(st, NULL);
+    free(bits);
+    lf_lead_state_release(&rp.ls);
+    return r;
+}
+
+lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                    lf_error *err)
+{
+    (void)cfg; /* scoring hooks in here (issue: scoring) */
+    return replay_leads(st, leads, n, leads ? (int64_t)n * 8 + 1 : 0, err);
+}
+
+/* --- driver ------------------------------------------------------------------------ */
+
+/* Counts the bytes the CSV reader pulls, for throughput figures. */
+typedef struct counting_reader {
+    lf_csv_read_fn read;
+    void *ctx;
+    uint64_t bytes;
+} counting_reader;
+
+static size_t counting_read(void *ctx, char *buf, size_t n)
+{
+    counting_reader *c = ctx;
+    size_t got = c->read(c->ctx, buf, n);
+    if (got != (size_t)-1)
+        c->bytes += got;
+    return got;
+}
+
+static void importer_release(importer *im)
+{
+    for (size_t i = 0; im->header && i < im->nheader; i++)
+        free(im->header[i]);
+    free(im->header);
+    free(im->is_attr);
+    lf_idmap_release(&im->leads);
+    lf_idmap_release(&im->seen);
+    free(im->touched);
+    for (size_t i = 0; i < im->series.n; i++)
+        free(im->series.keys[i]);
+    free(im->series.keys);
+    free(im->series.amounts);
+    lf_idmap_release(&im->series.index);
+    lf_buf_release(&im->scratch);
+    lf_buf_release(&im->reason);
+}
+
+/* Removes "line N, " from a CSV reader message: the caller prints file:line itself. */
+static const char *csv_reason(const char *msg)
+{
+    if (strncmp(msg, "line ", 5) == 0) {
+        const char *c = strstr(msg, ", ");
+        if (c)
+            return c + 2;
+    }
+    return msg;
+}
+
+lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *opts,
+                    lf_import_stats *stats, lf_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    importer im = {.st = st, .cfg = cfg, .opts = opts, .stats = stats, .err = err,
+                   .kind = &kinds[opts->kind]};
+    lf_idmap_init(&im.leads);
+    lf_idmap_init(&im.seen);
+    lf_idmap_init(&im.series.index);
+    lf_buf_init(&im.scratch, 0);
+    lf_buf_init(&im.reason, 0);
+    counting_reader cr = {opts->read, opts->read_ctx, 0};
+    lf_csv *csv = lf_csv_new(counting_read, &cr, 1 << 16, MAX_FIELD);
+    lf_status r = csv ? LF_OK : oom(err);
+    if (r == LF_OK)
+        r = read_header(&im, csv);
+    if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS)
+        r = lf_store_lead_ids(st, load_lead_ids_cb, &im.leads, err);
+    while (r == LF_OK) {
+        lf_csv_record rec;
+        lf_error cerr;
+        lf_status cr_status = lf_csv_next(csv, &rec, &cerr);
+        if (cr_status == LF_OK && rec.nfields == 0)
+            break;
+        stats->read++;
+        if (cr_status == LF_EINPUT) {
+            set_reason(&im, "%s", csv_reason(cerr.msg));
+            r = reject(&im, &rec, rec.line);
+        } else if (cr_status != LF_OK) {
+            r = lf_errorf(err, cr_status, "%s: %s", opts->name, cerr.msg);
+        } else if (!row_shape_ok(&im, &rec)) {
+            r = reject(&im, &rec, rec.line);
+        } else {
+            switch (opts->kind) {
+            case LF_IMPORT_LEADS: r = import_lead(&im, &rec); break;
+            case LF_IMPORT_EVENTS: r = import_event(&im, &rec); break;
+            default: r = import_series_row(&im, &rec); break;
+            }
+        }
+        if (opts->on_progress && stats->read % PROGRESS_EVERY == 0)
+            opts->on_progress(opts->ctx, opts->name, stats->read, cr.bytes, false);
+    }
+    if (r == LF_OK && (opts->kind == LF_IMPORT_COSTS || opts->kind == LF_IMPORT_TRAFFIC))
+        r = flush_series(&im);
+    if (r == LF_OK)
+        r = batch_end(&im);
+    else
+        lf_store_rollback(st, NULL);
+    if (r == LF_OK && im.ntouched) {
+        qsort(im.touched, im.ntouched, sizeof *im.touched, cmp_i64);
+        size_t u = 0;
+        for (size_t i = 0; i < im.ntouched; i++)
+            if (u == 0 || im.touched[u - 1] != im.touched[i])
+                im.touched[u++] = im.touched[i];
+        int64_t total = (int64_t)im.leads.n;
+        if (opts->kind == LF_IMPORT_LEADS)
+            total = (int64_t)u * 2; /* unknown; the pass is chosen for large imports */
+        r = replay_leads(st, im.touched, u, total ? total : (int64_t)u, err);
+    }
+    if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq)
+        r = lf_store_ignored_count(st, im.first_seq, &stats->ignored, err);
+    stats->bytes = cr.bytes;
+    if (opts->on_progress)
+        opts->on_progress(opts->ctx, opts->name, stats->read, cr.bytes, true);
+    lf_csv_free(csv);
+    importer_release(&im);
+    if (r == LF_OK && stats->rejected)
+        return lf_errorf(err, LF_EINPUT, "%s: %lld row%s rejected", opts->name,
+                         (long long)stats->rejected, stats->rejected == 1 ? "" : "s");
+    return r;
+}

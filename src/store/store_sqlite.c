@@ -1,0 +1,719 @@
+/*
+ * store_sqlite.c — the embedded store (SQLite), implementing leadflow/store.h.
+ *
+ * Place in the flow: ingest -> [event log] -> lifecycle -> [derived state] -> reports.
+ * Tables:
+ *   schema_version(version)          one row; bumped with every schema change
+ *   leads(rowid, id UNIQUE, ...)     as imported; re-import updates in place
+ *   events(seq PK, lead, ident UNIQUE, ...)  append-only log; seq = import order
+ *   transitions, handoffs, ignored   derived, replaced per lead by the lifecycle
+ *   costs, traffic                   (date, channel) -> amount, replaced per pair
+ *   rejects                          rows that failed validation, once each
+ * Invariants: every statement is prepared once at open and reused (no SQL is built
+ * from input); the database runs in WAL mode with synchronous=NORMAL; callers group
+ * writes into transactions with lf_store_begin/commit.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/buf.h"
+#include "leadflow/store.h"
+
+#define SCHEMA_VERSION 1
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS leads("
+    "  rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT,"
+    "  created_at INTEGER NOT NULL, source TEXT, channel TEXT NOT NULL,"
+    "  origin TEXT NOT NULL, persona TEXT NOT NULL, attrs TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events("
+    "  seq INTEGER PRIMARY KEY, lead INTEGER NOT NULL, ident TEXT NOT NULL UNIQUE,"
+    "  ext_id TEXT, ts INTEGER NOT NULL, kind INTEGER NOT NULL, type TEXT NOT NULL,"
+    "  detail TEXT, reason TEXT, amount REAL);"
+    "CREATE INDEX IF NOT EXISTS events_lead ON events(lead, ts, seq);"
+    "CREATE TABLE IF NOT EXISTS transitions("
+    "  lead INTEGER NOT NULL, n INTEGER NOT NULL, ts INTEGER NOT NULL,"
+    "  from_stage INTEGER, to_stage INTEGER NOT NULL, cause INTEGER NOT NULL,"
+    "  event_seq INTEGER, PRIMARY KEY(lead, n)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS handoffs("
+    "  lead INTEGER NOT NULL, n INTEGER NOT NULL, mql_at INTEGER NOT NULL,"
+    "  decided_at INTEGER, first_contact_at INTEGER, outcome INTEGER NOT NULL,"
+    "  cause INTEGER NOT NULL, open_seq INTEGER, close_seq INTEGER, contact_seq INTEGER,"
+    "  score REAL NOT NULL, PRIMARY KEY(lead, n)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS ignored(seq INTEGER PRIMARY KEY, lead INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS ignored_lead ON ignored(lead);"
+    "CREATE TABLE IF NOT EXISTS lead_state("
+    "  lead INTEGER PRIMARY KEY, stage INTEGER NOT NULL, stage_since INTEGER NOT NULL,"
+    "  won_at INTEGER, revenue REAL NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS costs(date TEXT NOT NULL, channel TEXT NOT NULL,"
+    "  amount REAL NOT NULL, PRIMARY KEY(date, channel)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS traffic(date TEXT NOT NULL, channel TEXT NOT NULL,"
+    "  visitors REAL NOT NULL, PRIMARY KEY(date, channel)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rejects("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT NOT NULL,"
+    "  line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL,"
+    "  UNIQUE(kind, file, line, raw));";
+
+enum {
+    Q_LEAD_GET, Q_LEAD_INSERT, Q_LEAD_UPDATE, Q_LEAD_IDS, Q_EVENT_INSERT, Q_EVENT_MAXSEQ,
+    Q_EVENTS_OF_LEAD, Q_LEAD_META, Q_LEADS_ALL, Q_EVENTS_ALL,
+    Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_INS_TRANS, Q_INS_HANDOFF, Q_INS_IGNORED,
+    Q_UPSERT_STATE, Q_IGNORED_COUNT, Q_REJECT_ADD, Q_REJECTS, Q_COST_SET, Q_TRAFFIC_SET,
+    Q_STAGE_COUNTS, Q_OUTCOME_COUNTS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
+};
+
+static const char *const query_sql[Q__COUNT] = {
+    [Q_LEAD_GET] = "SELECT rowid, id, email, created_at, source, channel, origin, persona,"
+                   " attrs FROM leads WHERE id = ?1",
+    [Q_LEAD_INSERT] = "INSERT INTO leads(id, email, created_at, source, channel, origin,"
+                      " persona, attrs) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_LEAD_UPDATE] = "UPDATE leads SET email = ?2, created_at = ?3, source = ?4,"
+                      " channel = ?5, origin = ?6, persona = ?7, attrs = ?8 WHERE id = ?1",
+    [Q_LEAD_IDS] = "SELECT id, rowid FROM leads ORDER BY rowid",
+    [Q_EVENT_INSERT] = "INSERT OR IGNORE INTO events(lead, ident, ext_id, ts, kind, type,"
+                       " detail, reason, amount) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_EVENT_MAXSEQ] = "SELECT coalesce(max(seq), 0) FROM events",
+    [Q_EVENTS_OF_LEAD] = "SELECT seq, ts, kind, type, detail, reason, amount, ext_id"
+                         " FROM events WHERE lead = ?1 ORDER BY ts, seq",
+    [Q_LEAD_META] = "SELECT created_at, email IS NOT NULL FROM leads WHERE rowid = ?1",
+    [Q_LEADS_ALL] = "SELECT rowid, created_at, email IS NOT NULL FROM leads ORDER BY rowid",
+    [Q_EVENTS_ALL] = "SELECT lead, seq, ts, kind, type, detail, reason, amount FROM events"
+                     " ORDER BY lead, ts, seq",
+    [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1",
+    [Q_DEL_HANDOFFS] = "DELETE FROM handoffs WHERE lead = ?1",
+    [Q_DEL_IGNORED] = "DELETE FROM ignored WHERE lead = ?1",
+    [Q_INS_TRANS] = "INSERT INTO transitions(lead, n, ts, from_stage, to_stage, cause,"
+                    " event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_INS_HANDOFF] = "INSERT INTO handoffs(lead, n, mql_at, decided_at, first_contact_at,"
+                      " outcome, cause, open_seq, close_seq, contact_seq, score)"
+                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_INS_IGNORED] = "INSERT OR REPLACE INTO ignored(seq, lead) VALUES(?1, ?2)",
+    [Q_UPSERT_STATE] = "INSERT OR REPLACE INTO lead_state(lead, stage, stage_since, won_at,"
+                       " revenue) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_IGNORED_COUNT] = "SELECT count(*) FROM ignored WHERE seq >= ?1",
+    [Q_REJECT_ADD] = "INSERT OR IGNORE INTO rejects(kind, file, line, reason, raw)"
+                     " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_REJECTS] = "SELECT id, kind, file, line, reason, raw FROM rejects ORDER BY id",
+    [Q_COST_SET] = "INSERT OR REPLACE INTO costs(date, channel, amount) VALUES(?1, ?2, ?3)",
+    [Q_TRAFFIC_SET] = "INSERT OR REPLACE INTO traffic(date, channel, visitors)"
+                      " VALUES(?1, ?2, ?3)",
+    [Q_STAGE_COUNTS] = "SELECT stage, count(*) FROM lead_state GROUP BY stage",
+    [Q_OUTCOME_COUNTS] = "SELECT outcome, count(*) FROM handoffs GROUP BY outcome",
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+};
+
+struct lf_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *q[Q__COUNT];
+    /* scratch for scans: events of one lead and the strings they point into */
+    lf_event *ev;
+    int64_t *seqs;
+    size_t ev_cap;
+    lf_buf strings;
+    size_t *offs; /* per event: detail/reason/type offsets into strings (3 each) */
+};
+
+static lf_status db_error(lf_store *st, lf_error *err, const char *what)
+{
+    return lf_errorf(err, LF_ESTORE, "store '%s': %s: %s", st->path, what,
+                     sqlite3_errmsg(st->db));
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_time(sqlite3_stmt *s, int i, lf_time t)
+{
+    if (t == LF_TIME_NONE)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, t);
+}
+
+/* Runs a prepared statement that returns no rows, then resets it. */
+static lf_status step_done(lf_store *st, sqlite3_stmt *s, lf_error *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(st, err, what);
+    return LF_OK;
+}
+
+lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
+{
+    *out = NULL;
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return lf_errorf(err, LF_ESTORE, "store '%s': PostgreSQL is not supported yet", url);
+    lf_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    st->path = strdup(url);
+    lf_buf_init(&st->strings, 0);
+    if (!st->path)
+        goto nomem;
+    if (sqlite3_open_v2(url, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        lf_status s = db_error(st, err, "cannot open");
+        lf_store_close(st);
+        return s;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    char *msg = NULL;
+    if (sqlite3_exec(st->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
+                     "PRAGMA temp_store=MEMORY;",
+                     NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(st->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
+        lf_errorf(err, LF_ESTORE, "store '%s': cannot create schema: %s", url,
+                  msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        lf_store_close(st);
+        return LF_ESTORE;
+    }
+    /* schema version: write it on a new store, check it on an existing one */
+    sqlite3_stmt *v = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT version FROM schema_version", -1, &v, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(v) == SQLITE_ROW)
+        version = sqlite3_column_int(v, 0);
+    sqlite3_finalize(v);
+    if (version == -1) {
+        int rc = sqlite3_prepare_v2(st->db, "INSERT INTO schema_version(version) VALUES(?1)",
+                                    -1, &v, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int(v, 1, SCHEMA_VERSION);
+            rc = sqlite3_step(v) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        }
+        sqlite3_finalize(v);
+        if (rc != SQLITE_OK) {
+            lf_status s = db_error(st, err, "cannot write schema version");
+            lf_store_close(st);
+            return s;
+        }
+    } else if (version != SCHEMA_VERSION) {
+        lf_errorf(err, LF_ESTORE, "store '%s': schema version %d, this leadflow needs %d",
+                  url, version, SCHEMA_VERSION);
+        lf_store_close(st);
+        return LF_ESTORE;
+    }
+    for (int i = 0; i < Q__COUNT; i++) {
+        if (sqlite3_prepare_v3(st->db, query_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
+                               NULL) != SQLITE_OK) {
+            lf_status s = db_error(st, err, "cannot prepare statement");
+            lf_store_close(st);
+            return s;
+        }
+    }
+    *out = st;
+    return LF_OK;
+nomem:
+    lf_store_close(st);
+    return lf_errorf(err, LF_ENOMEM, "out of memory");
+}
+
+void lf_store_close(lf_store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < Q__COUNT; i++)
+        sqlite3_finalize(st->q[i]);
+    if (st->db)
+        sqlite3_close(st->db);
+    free(st->path);
+    free(st->ev);
+    free(st->seqs);
+    free(st->offs);
+    lf_buf_release(&st->strings);
+    free(st);
+}
+
+lf_status lf_store_begin(lf_store *st, lf_error *err)
+{
+    return step_done(st, st->q[Q_BEGIN], err, "cannot begin transaction");
+}
+
+lf_status lf_store_commit(lf_store *st, lf_error *err)
+{
+    return step_done(st, st->q[Q_COMMIT], err, "cannot commit");
+}
+
+lf_status lf_store_rollback(lf_store *st, lf_error *err)
+{
+    if (sqlite3_get_autocommit(st->db))
+        return LF_OK;
+    return step_done(st, st->q[Q_ROLLBACK], err, "cannot roll back");
+}
+
+static bool same_text(sqlite3_stmt *s, int col, const char *v)
+{
+    const char *t = (const char *)sqlite3_column_text(s, col);
+    if (!t || !v)
+        return !t && !v;
+    return strcmp(t, v) == 0;
+}
+
+static void bind_lead(sqlite3_stmt *s, const lf_lead_row *row)
+{
+    bind_text(s, 1, row->id);
+    bind_text(s, 2, row->email);
+    sqlite3_bind_int64(s, 3, row->created_at);
+    bind_text(s, 4, row->source);
+    bind_text(s, 5, row->channel);
+    bind_text(s, 6, row->origin);
+    bind_text(s, 7, row->persona);
+    bind_text(s, 8, row->attrs_json);
+}
+
+lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result,
+                               lf_error *err)
+{
+    sqlite3_stmt *g = st->q[Q_LEAD_GET];
+    sqlite3_reset(g); /* lf_store_lead_get may have left it on a row */
+    bind_text(g, 1, row->id);
+    int rc = sqlite3_step(g);
+    if (rc == SQLITE_ROW) {
+        row->rowid = sqlite3_column_int64(g, 0);
+        bool same = same_text(g, 2, row->email) &&
+                    sqlite3_column_int64(g, 3) == row->created_at &&
+                    same_text(g, 4, row->source) && same_text(g, 5, row->channel) &&
+                    same_text(g, 6, row->origin) && same_text(g, 7, row->persona) &&
+                    same_text(g, 8, row->attrs_json);
+        sqlite3_reset(g);
+        if (same) {
+            *result = LF_UPSERT_SAME;
+            return LF_OK;
+        }
+        sqlite3_stmt *u = st->q[Q_LEAD_UPDATE];
+        bind_lead(u, row);
+        *result = LF_UPSERT_UPDATED;
+        return step_done(st, u, err, "cannot update lead");
+    }
+    sqlite3_reset(g);
+    if (rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read lead");
+    sqlite3_stmt *i = st->q[Q_LEAD_INSERT];
+    bind_lead(i, row);
+    lf_status s = step_done(st, i, err, "cannot insert lead");
+    if (s == LF_OK) {
+        row->rowid = sqlite3_last_insert_rowid(st->db);
+        *result = LF_UPSERT_NEW;
+    }
+    return s;
+}
+
+lf_status lf_store_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_LEAD_IDS];
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        r = fn(ctx, (const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0),
+               sqlite3_column_int64(s, 1));
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot list leads");
+    return r;
+}
+
+lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool *found,
+                            lf_error *err)
+{
+    sqlite3_stmt *g = st->q[Q_LEAD_GET];
+    sqlite3_reset(g);
+    bind_text(g, 1, id);
+    int rc = sqlite3_step(g);
+    *found = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW) {
+        row->rowid = sqlite3_column_int64(g, 0);
+        row->id = (const char *)sqlite3_column_text(g, 1);
+        row->email = (const char *)sqlite3_column_text(g, 2);
+        row->created_at = sqlite3_column_int64(g, 3);
+        row->source = (const char *)sqlite3_column_text(g, 4);
+        row->channel = (const char *)sqlite3_column_text(g, 5);
+        row->origin = (const char *)sqlite3_column_text(g, 6);
+        row->persona = (const char *)sqlite3_column_text(g, 7);
+        row->attrs_json = (const char *)sqlite3_column_text(g, 8);
+        return LF_OK; /* left un-reset so the strings stay valid */
+    }
+    sqlite3_reset(g);
+    if (rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read lead");
+    return LF_OK;
+}
+
+lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *seq,
+                                lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_EVENT_INSERT];
+    sqlite3_bind_int64(s, 1, ev->lead);
+    bind_text(s, 2, ev->ident);
+    bind_text(s, 3, ev->ext_id);
+    sqlite3_bind_int64(s, 4, ev->ts);
+    sqlite3_bind_int(s, 5, ev->kind);
+    bind_text(s, 6, ev->type);
+    bind_text(s, 7, ev->detail);
+    bind_text(s, 8, ev->reason);
+    if (ev->has_amount)
+        sqlite3_bind_double(s, 9, ev->amount);
+    else
+        sqlite3_bind_null(s, 9);
+    lf_status r = step_done(st, s, err, "cannot append event");
+    if (r != LF_OK)
+        return r;
+    *seq = sqlite3_changes(st->db) ? sqlite3_last_insert_rowid(st->db) : 0;
+    return LF_OK;
+}
+
+lf_status lf_store_event_max_seq(lf_store *st, int64_t *seq, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_EVENT_MAXSEQ];
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *seq = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read events");
+}
+
+/* --- scanning events per lead -------------------------------------------------- */
+
+static lf_status scratch_reserve(lf_store *st, size_t n)
+{
+    if (n <= st->ev_cap)
+        return LF_OK;
+    size_t cap = st->ev_cap ? st->ev_cap : 64;
+    while (cap < n)
+        cap *= 2;
+    lf_event *ev = realloc(st->ev, cap * sizeof *ev);
+    if (ev)
+        st->ev = ev;
+    int64_t *seqs = realloc(st->seqs, cap * sizeof *seqs);
+    if (seqs)
+        st->seqs = seqs;
+    size_t *offs = realloc(st->offs, cap * 3 * sizeof *offs);
+    if (offs)
+        st->offs = offs;
+    if (!ev || !seqs || !offs)
+        return LF_ENOMEM;
+    st->ev_cap = cap;
+    return LF_OK;
+}
+
+/* Copies a text column into the string arena; returns its offset or SIZE_MAX for NULL.
+ * Offsets (not pointers) because the arena may move while a lead is being gathered. */
+static size_t keep_text(lf_store *st, sqlite3_stmt *s, int col, lf_status *r)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        return SIZE_MAX;
+    const char *t = (const char *)sqlite3_column_text(s, col);
+    size_t n = (size_t)sqlite3_column_bytes(s, col);
+    size_t off = st->strings.len;
+    if (lf_buf_add(&st->strings, t, n) != LF_OK || lf_buf_addc(&st->strings, '\0') != LF_OK)
+        *r = LF_ENOMEM;
+    return off;
+}
+
+/* Reads one event row (columns starting at c0: seq, ts, kind, type, detail, reason,
+ * amount) into scratch slot i. */
+static lf_status gather_event(lf_store *st, sqlite3_stmt *s, int c0, size_t i)
+{
+    lf_status r = scratch_reserve(st, i + 1);
+    if (r != LF_OK)
+        return r;
+    lf_event *e = &st->ev[i];
+    st->seqs[i] = sqlite3_column_int64(s, c0);
+    e->seq = st->seqs[i];
+    e->ts = sqlite3_column_int64(s, c0 + 1);
+    e->kind = (uint8_t)sqlite3_column_int(s, c0 + 2);
+    st->offs[3 * i] = keep_text(st, s, c0 + 3, &r);
+    st->offs[3 * i + 1] = keep_text(st, s, c0 + 4, &r);
+    st->offs[3 * i + 2] = keep_text(st, s, c0 + 5, &r);
+    e->has_amount = sqlite3_column_type(s, c0 + 6) != SQLITE_NULL;
+    e->amount = e->has_amount ? sqlite3_column_double(s, c0 + 6) : 0;
+    return r;
+}
+
+static const char *arena_str(const lf_store *st, size_t off)
+{
+    return off == SIZE_MAX ? NULL : st->strings.data + off;
+}
+
+static lf_status deliver(lf_store *st, int64_t lead, lf_time created, bool has_email, size_t n,
+                         lf_lead_events_fn fn, void *ctx, lf_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        st->ev[i].type = arena_str(st, st->offs[3 * i]);
+        st->ev[i].detail = arena_str(st, st->offs[3 * i + 1]);
+        st->ev[i].reason = arena_str(st, st->offs[3 * i + 2]);
+    }
+    lf_lead_events le = {
+        .lead = lead,
+        .input = {.created_at = created, .has_email = has_email, .events = st->ev, .nevents = n},
+        .seqs = st->seqs,
+    };
+    return fn(ctx, &le, err);
+}
+
+static lf_status scan_one(lf_store *st, int64_t lead, lf_lead_events_fn fn, void *ctx,
+                          lf_error *err)
+{
+    sqlite3_stmt *m = st->q[Q_LEAD_META];
+    sqlite3_bind_int64(m, 1, lead);
+    int rc = sqlite3_step(m);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(m);
+        return rc == SQLITE_DONE ? LF_OK : db_error(st, err, "cannot read lead");
+    }
+    lf_time created = sqlite3_column_int64(m, 0);
+    bool has_email = sqlite3_column_int(m, 1) != 0;
+    sqlite3_reset(m);
+    sqlite3_stmt *s = st->q[Q_EVENTS_OF_LEAD];
+    sqlite3_bind_int64(s, 1, lead);
+    lf_buf_reset(&st->strings);
+    size_t n = 0;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        r = gather_event(st, s, 0, n++);
+    sqlite3_reset(s);
+    if (r != LF_OK)
+        return lf_errorf(err, r, "out of memory");
+    if (rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read events");
+    return deliver(st, lead, created, has_email, n, fn, ctx, err);
+}
+
+/* Every lead: merge the leads cursor with one ordered pass over all events. */
+static lf_status scan_all(lf_store *st, lf_lead_events_fn fn, void *ctx, lf_error *err)
+{
+    sqlite3_stmt *l = st->q[Q_LEADS_ALL], *e = st->q[Q_EVENTS_ALL];
+    int erc = sqlite3_step(e);
+    int lrc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (lrc = sqlite3_step(l)) == SQLITE_ROW) {
+        int64_t lead = sqlite3_column_int64(l, 0);
+        lf_time created = sqlite3_column_int64(l, 1);
+        bool has_email = sqlite3_column_int(l, 2) != 0;
+        while (erc == SQLITE_ROW && sqlite3_column_int64(e, 0) < lead)
+            erc = sqlite3_step(e); /* events of a vanished lead: cannot happen, skip */
+        lf_buf_reset(&st->strings);
+        size_t n = 0;
+        while (r == LF_OK && erc == SQLITE_ROW && sqlite3_column_int64(e, 0) == lead) {
+            r = gather_event(st, e, 1, n++);
+            erc = sqlite3_step(e);
+        }
+        if (r != LF_OK) {
+            lf_errorf(err, r, "out of memory");
+            break;
+        }
+        r = deliver(st, lead, created, has_email, n, fn, ctx, err);
+    }
+    bool bad = r == LF_OK && ((lrc != SQLITE_DONE) || (erc != SQLITE_DONE && erc != SQLITE_ROW));
+    sqlite3_reset(l);
+    sqlite3_reset(e);
+    if (bad)
+        return db_error(st, err, "cannot scan events");
+    return r;
+}
+
+lf_status lf_store_scan_events(lf_store *st, const int64_t *leads, size_t n,
+                               lf_lead_events_fn fn, void *ctx, lf_error *err)
+{
+    if (!leads)
+        return scan_all(st, fn, ctx, err);
+    for (size_t i = 0; i < n; i++) {
+        lf_status r = scan_one(st, leads[i], fn, ctx, err);
+        if (r != LF_OK)
+            return r;
+    }
+    return LF_OK;
+}
+
+static int64_t seq_of(const int64_t *seqs, int32_t idx)
+{
+    return idx < 0 ? 0 : seqs[idx];
+}
+
+static void bind_seq(sqlite3_stmt *s, int i, const int64_t *seqs, int32_t idx)
+{
+    if (idx < 0)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, seq_of(seqs, idx));
+}
+
+lf_status lf_store_derived_write(lf_store *st, int64_t lead, const lf_lead_state *ls,
+                                 const int64_t *seqs, lf_error *err)
+{
+    static const int dels[] = {Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED};
+    for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
+        sqlite3_bind_int64(st->q[dels[i]], 1, lead);
+        lf_status r = step_done(st, st->q[dels[i]], err, "cannot replace derived state");
+        if (r != LF_OK)
+            return r;
+    }
+    sqlite3_stmt *t = st->q[Q_INS_TRANS];
+    for (size_t i = 0; i < ls->ntrans; i++) {
+        const lf_transition *tr = &ls->trans[i];
+        sqlite3_bind_int64(t, 1, lead);
+        sqlite3_bind_int64(t, 2, (int64_t)i);
+        sqlite3_bind_int64(t, 3, tr->ts);
+        if (tr->from == LF_STAGE_NONE)
+            sqlite3_bind_null(t, 4);
+        else
+            sqlite3_bind_int(t, 4, tr->from);
+        sqlite3_bind_int(t, 5, tr->to);
+        sqlite3_bind_int(t, 6, tr->cause);
+        bind_seq(t, 7, seqs, tr->event);
+        lf_status r = step_done(st, t, err, "cannot write transition");
+        if (r != LF_OK)
+            return r;
+    }
+    sqlite3_stmt *h = st->q[Q_INS_HANDOFF];
+    for (size_t i = 0; i < ls->nhandoffs; i++) {
+        const lf_handoff *ho = &ls->handoffs[i];
+        sqlite3_bind_int64(h, 1, lead);
+        sqlite3_bind_int64(h, 2, (int64_t)i);
+        sqlite3_bind_int64(h, 3, ho->mql_at);
+        bind_time(h, 4, ho->decided_at);
+        bind_time(h, 5, ho->first_contact_at);
+        sqlite3_bind_int(h, 6, ho->outcome);
+        sqlite3_bind_int(h, 7, ho->cause);
+        bind_seq(h, 8, seqs, ho->open_event);
+        bind_seq(h, 9, seqs, ho->close_event);
+        bind_seq(h, 10, seqs, ho->contact_event);
+        sqlite3_bind_double(h, 11, ho->score);
+        lf_status r = step_done(st, h, err, "cannot write handoff");
+        if (r != LF_OK)
+            return r;
+    }
+    sqlite3_stmt *g = st->q[Q_INS_IGNORED];
+    for (size_t i = 0; i < ls->nignored; i++) {
+        sqlite3_bind_int64(g, 1, seq_of(seqs, ls->ignored[i]));
+        sqlite3_bind_int64(g, 2, lead);
+        lf_status r = step_done(st, g, err, "cannot write ignored event");
+        if (r != LF_OK)
+            return r;
+    }
+    sqlite3_stmt *u = st->q[Q_UPSERT_STATE];
+    sqlite3_bind_int64(u, 1, lead);
+    sqlite3_bind_int(u, 2, ls->stage);
+    sqlite3_bind_int64(u, 3, ls->stage_since);
+    bind_time(u, 4, ls->won_at);
+    sqlite3_bind_double(u, 5, ls->revenue);
+    return step_done(st, u, err, "cannot write lead state");
+}
+
+lf_status lf_store_ignored_count(lf_store *st, int64_t min_seq, int64_t *count, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_IGNORED_COUNT];
+    sqlite3_bind_int64(s, 1, min_seq);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot count ignored events");
+}
+
+lf_status lf_store_reject_add(lf_store *st, const char *kind, const char *file, long line,
+                              const char *reason, const char *raw, size_t rawlen, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_REJECT_ADD];
+    bind_text(s, 1, kind);
+    bind_text(s, 2, file);
+    sqlite3_bind_int64(s, 3, line);
+    bind_text(s, 4, reason);
+    sqlite3_bind_blob(s, 5, raw ? raw : "", (int)rawlen, SQLITE_STATIC);
+    return step_done(st, s, err, "cannot record rejected row");
+}
+
+lf_status lf_store_rejects_scan(lf_store *st, lf_reject_fn fn, void *ctx, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_REJECTS];
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        lf_reject rj = {
+            .id = sqlite3_column_int64(s, 0),
+            .kind = (const char *)sqlite3_column_text(s, 1),
+            .file = (const char *)sqlite3_column_text(s, 2),
+            .line = (long)sqlite3_column_int64(s, 3),
+            .reason = (const char *)sqlite3_column_text(s, 4),
+            .raw = (const char *)sqlite3_column_text(s, 5),
+        };
+        r = fn(ctx, &rj);
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read rejects");
+    return r;
+}
+
+lf_status lf_store_series_set(lf_store *st, lf_series series, const char *date,
+                              const char *channel, double amount, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[series == LF_SERIES_COSTS ? Q_COST_SET : Q_TRAFFIC_SET];
+    bind_text(s, 1, date);
+    bind_text(s, 2, channel);
+    sqlite3_bind_double(s, 3, amount);
+    return step_done(st, s, err, "cannot write series");
+}
+
+lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
+                               lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_EVENTS_OF_LEAD];
+    sqlite3_bind_int64(s, 1, lead);
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        lf_stored_event e = {.seq = sqlite3_column_int64(s, 0)};
+        e.ev.seq = e.seq;
+        e.ev.ts = sqlite3_column_int64(s, 1);
+        e.ev.kind = (uint8_t)sqlite3_column_int(s, 2);
+        e.ev.type = (const char *)sqlite3_column_text(s, 3);
+        e.ev.detail = (const char *)sqlite3_column_text(s, 4);
+        e.ev.reason = (const char *)sqlite3_column_text(s, 5);
+        e.ev.has_amount = sqlite3_column_type(s, 6) != SQLITE_NULL;
+        e.ev.amount = e.ev.has_amount ? sqlite3_column_double(s, 6) : 0;
+        e.ext_id = (const char *)sqlite3_column_text(s, 7);
+        r = fn(ctx, &e);
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read events");
+    return r;
+}
+
+/* Fills counts[0..n) from a "SELECT key, count(*)" statement. */
+static lf_status group_counts(lf_store *st, sqlite3_stmt *s, int64_t *counts, int n,
+                              lf_error *err)
+{
+    memset(counts, 0, (size_t)n * sizeof *counts);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int k = sqlite3_column_int(s, 0);
+        if (k >= 0 && k < n)
+            counts[k] = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? LF_OK : db_error(st, err, "cannot count");
+}
+
+lf_status lf_store_stage_counts(lf_store *st, int64_t stages[LF_STAGE_COUNT],
+                                int64_t outcomes[3], lf_error *err)
+{
+    lf_status r = group_counts(st, st->q[Q_STAGE_COUNTS], stages, LF_STAGE_COUNT, err);
+    return r == LF_OK ? group_counts(st, st->q[Q_OUTCOME_COUNTS], outcomes, 3, err) : r;
+}
