@@ -35,7 +35,7 @@ lf_status lf_buf_adds(lf_buf *b, const char *s);
 lf_status lf_buf_addc(lf_buf *b, char c);
 /* Appends printf-style formatted text. */
 lf_status lf_buf_addf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-lf_status lf_buf_vaddf(lf_buf *b, const char *fmt, va_list ap);
+lf_status lf_buf_vaddf(lf_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Returns the contents as a C string ("" when empty); the buffer keeps ownership. */
 const char *lf_buf_str(const lf_buf *b);
 /* Hands the contents to the caller (free() them) and re-initialises the buffer. */

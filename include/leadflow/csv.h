@@ -11,6 +11,9 @@
  * lf_csv_next return LF_EINPUT with err naming the line and column, and the reader
  * has skipped to the end of that record, so the next call continues with the next
  * record. An unterminated quote runs to end of input: one error, then end.
+ * "line L, column C" names the offending cell: the physical line where the field
+ * begins and its 1-based field index. Reasons: "field larger than N bytes", "stray
+ * quote in unquoted field", "text after closing quote", "unterminated quoted field".
  * Bytes are passed through as read (UTF-8 validation is the caller's job).
  */
 #ifndef LEADFLOW_CSV_H
@@ -27,25 +30,34 @@ typedef size_t (*lf_csv_read_fn)(void *ctx, char *buf, size_t n);
 
 typedef struct lf_csv lf_csv;
 
+/* rec->raw keeps at most max_field + LF_CSV_RAW_EXTRA bytes of a record. */
+#define LF_CSV_RAW_EXTRA ((size_t)64 * 1024)
+
 typedef struct lf_csv_record {
     size_t nfields;
     char **fields;       /* NUL-terminated (a field may also contain NUL bytes: use lens) */
     size_t *lens;
     long line;           /* physical line where the record starts */
     long end_line;       /* physical line where it ends */
-    const char *raw;     /* the record's bytes as read, without its line end */
+    const char *raw;     /* the record's bytes as read, without its line end (a BOM is
+                            not part of it); cut at max_field + LF_CSV_RAW_EXTRA bytes */
     size_t raw_len;
+    int raw_truncated;   /* 1 when raw was cut */
 } lf_csv_record;
 
-/* Creates a reader. bufsize: input buffer bytes (>= 1; tests use 1..N to cut the
- * input at every boundary). max_field: largest field in bytes (0 = 1 MiB). */
+/* Creates a reader (NULL when out of memory). bufsize: input buffer bytes (>= 1; tests
+ * use 1..N to cut the input at every boundary; 0 = 64 KiB). max_field: largest field
+ * in bytes (0 = 1 MiB). The reader does not own ctx. */
 lf_csv *lf_csv_new(lf_csv_read_fn read, void *ctx, size_t bufsize, size_t max_field);
 void lf_csv_free(lf_csv *csv);
 
 /* Reads the next record. Returns LF_OK with *rec filled (valid until the next call),
  * LF_OK with rec->nfields == 0 at end of input, LF_EINPUT for a bad record (err set
- * as "line L, column C: reason"; rec->line set), LF_ENOMEM, or LF_ESTORE on a read
- * error. A blank line (no bytes between line ends) is skipped, not a record. */
+ * as "line L, column C: reason"; rec->line, end_line and raw set, nfields 0; the next
+ * call goes on with the next record), LF_ENOMEM, or LF_ESTORE on a read error (the
+ * callback returned (size_t)-1). LF_ENOMEM and LF_ESTORE are final: every later call
+ * returns them again. A blank line (no bytes between line ends) is skipped, not a
+ * record; a record has at least one field. */
 lf_status lf_csv_next(lf_csv *csv, lf_csv_record *rec, lf_error *err);
 
 /* Convenience read callback for a FILE*. */

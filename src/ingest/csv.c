@@ -1,0 +1,515 @@
+/*
+ * csv.c — streaming RFC 4180 reader (see leadflow/csv.h).
+ *
+ * Place in the flow: the first step of ingest. import.c pulls records from here,
+ * maps header names and validates rows; this file knows nothing about columns.
+ *
+ * Input arrives through the caller's read callback into one fixed buffer of bufsize
+ * bytes. The parser consumes a chunk [p, e): normally the unread part of that buffer;
+ * once, possibly, the bytes of a partial BOM match that turned out to be data (they are
+ * replayed from a static copy while the buffer's rest is held back). Every piece of
+ * state survives a chunk boundary, so input cut anywhere (bufsize 1, short reads)
+ * yields exactly the records of input read in one piece.
+ *
+ * State machine (one byte decides each transition; EOL is CR or LF):
+ *
+ *   REC    between records   EOL: a blank line, skipped; other: a record starts, FIELD
+ *   FIELD  at a field start  '"': QUO; ',': empty field; EOL: empty field, record ends;
+ *                            other: UNQ
+ *   UNQ    unquoted field    ',': field ends, FIELD; EOL: field and record end;
+ *                            '"': error (stray quote); other: data
+ *   QUO    quoted field      '"': QQ; other (EOL too, counted as a line): data
+ *   QQ     quote in QUO      '"': a data '"', QUO; ',': field ends, FIELD;
+ *                            EOL: field and record end; other: error (text after quote)
+ *
+ *   End of input: in REC the end; in FIELD, UNQ, QQ the last record ends there; in QUO
+ *   the error "unterminated quoted field", then the end.
+ *
+ * A CR that ends a line sets skip_lf, so an LF right after it (maybe in the next
+ * chunk) belongs to the same line end; inside quotes qcr plays that role for line
+ * counting. Line ends inside quoted fields are kept as data, byte for byte.
+ *
+ * Errors. The first error of a record is kept in rec_err and the record goes on in
+ * "skipping" mode: the same state machine, so quotes keep their meaning and a quoted
+ * newline does not end the record, but nothing is stored, no further error is raised,
+ * and in UNQ a quote is plain data (also the text after a closing quote is read as
+ * UNQ). When the record ends, lf_csv_next returns LF_EINPUT. The only exception: end of
+ * input inside quotes replaces an earlier error, since it explains why the rest of
+ * the input vanished. Read errors and allocation failures are sticky (fatal).
+ * Error positions are those of the offending cell: the physical line where the field
+ * begins and its 1-based index.
+ *
+ * The hot path (unquoted fields, large buffer) scans with a 256-entry class table,
+ * four bytes per iteration, and appends each field to one lf_buf in one call.
+ *
+ * Invariants:
+ *  - line is the physical line of the next byte to consume.
+ *  - data holds the current record's finished fields, each followed by a NUL, then
+ *    the bytes of the current field from fstart; offs/lens describe finished fields.
+ *  - data.len - fstart <= max_field while not skipping.
+ *  - raw holds the record's bytes consumed up to the start of the current chunk (the
+ *    rest is [raw_from, p) in lf_csv_next), at most raw_max bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/buf.h"
+#include "leadflow/csv.h"
+
+enum { ST_REC, ST_FIELD, ST_UNQ, ST_QUO, ST_QQ };
+
+#define CSV_DEFAULT_BUFSIZE (64 * 1024)
+#define CSV_DEFAULT_MAX_FIELD (1024 * 1024)
+
+static const char k_bom[3] = {'\xEF', '\xBB', '\xBF'};
+
+/* Byte classes: non-zero stops a scan. */
+static const unsigned char k_unq[256] = {[','] = 1, ['\r'] = 1, ['\n'] = 1, ['"'] = 1};
+static const unsigned char k_quo[256] = {['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
+struct lf_csv {
+    lf_csv_read_fn read;
+    void *ctx;
+    char *in; /* input buffer, bufsize bytes */
+    size_t bufsize;
+    const char *p, *e;           /* unconsumed part of the current chunk */
+    const char *held_p, *held_e; /* buffer bytes waiting behind a replayed BOM prefix */
+    int bom;                     /* BOM bytes matched so far; 3 = decided */
+    int eof;                     /* the callback returned 0 (or input was abandoned) */
+    lf_status fatal;             /* sticky LF_ESTORE / LF_ENOMEM */
+
+    int st;
+    int skip_lf; /* a CR ended the last line: an LF next is part of it */
+    int qcr;     /* inside quotes, the last byte was a CR */
+    int qnl;     /* inside quotes, the last byte was a CR or LF */
+    long line;
+
+    /* the record in progress */
+    long rec_line, end_line, field_line;
+    int skipping;
+    lf_error rec_err;
+    size_t fidx;   /* 0-based index of the current field */
+    size_t fstart; /* offset in data of the current field */
+    size_t max_field;
+    lf_buf data;
+    lf_buf raw;
+    size_t raw_max;
+    int raw_trunc;
+    size_t fcap;
+    size_t *offs;
+    size_t *lens;
+    char **fields;
+};
+
+lf_csv *lf_csv_new(lf_csv_read_fn read, void *ctx, size_t bufsize, size_t max_field)
+{
+    if (!read)
+        return NULL;
+    lf_csv *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->bufsize = bufsize ? bufsize : CSV_DEFAULT_BUFSIZE;
+    c->in = malloc(c->bufsize);
+    if (!c->in) {
+        free(c);
+        return NULL;
+    }
+    c->read = read;
+    c->ctx = ctx;
+    c->p = c->e = c->in;
+    c->line = 1;
+    c->st = ST_REC;
+    c->max_field = max_field ? max_field : CSV_DEFAULT_MAX_FIELD;
+    c->raw_max =
+        c->max_field > SIZE_MAX - LF_CSV_RAW_EXTRA ? SIZE_MAX : c->max_field + LF_CSV_RAW_EXTRA;
+    lf_buf_init(&c->data, 0);
+    lf_buf_init(&c->raw, 0);
+    lf_error_clear(&c->rec_err);
+    return c;
+}
+
+void lf_csv_free(lf_csv *c)
+{
+    if (!c)
+        return;
+    lf_buf_release(&c->data);
+    lf_buf_release(&c->raw);
+    free(c->offs);
+    free(c->lens);
+    free(c->fields);
+    free(c->in);
+    free(c);
+}
+
+size_t lf_csv_read_file(void *file, char *buf, size_t n)
+{
+    size_t got = fread(buf, 1, n, (FILE *)file);
+    if (got == 0 && ferror((FILE *)file))
+        return (size_t)-1;
+    return got;
+}
+
+/* Makes [c->p, c->e) the next non-empty chunk. Returns 1, 0 at end of input, or -1
+ * when the callback failed. Swallows a BOM at the very start of input. */
+static int fill(lf_csv *c)
+{
+    if (c->held_p) {
+        c->p = c->held_p;
+        c->e = c->held_e;
+        c->held_p = c->held_e = NULL;
+        return 1;
+    }
+    for (;;) {
+        if (c->eof)
+            return 0;
+        size_t n = c->read(c->ctx, c->in, c->bufsize);
+        if (n == (size_t)-1 || n > c->bufsize)
+            return -1;
+        if (n == 0) {
+            c->eof = 1;
+            if (c->bom > 0 && c->bom < 3) {
+                /* input was a proper prefix of a BOM: those bytes are data */
+                c->p = k_bom;
+                c->e = k_bom + c->bom;
+                c->bom = 3;
+                return 1;
+            }
+            return 0;
+        }
+        const char *p = c->in, *e = c->in + n;
+        if (c->bom < 3) {
+            while (p < e && c->bom < 3 && *p == k_bom[c->bom]) {
+                p++;
+                c->bom++;
+            }
+            if (p == e)
+                continue; /* all BOM (so far): read on */
+            if (c->bom < 3) {
+                int matched = c->bom;
+                c->bom = 3;
+                if (matched > 0) {
+                    c->held_p = p;
+                    c->held_e = e;
+                    c->p = k_bom;
+                    c->e = k_bom + matched;
+                    return 1;
+                }
+            }
+        }
+        c->p = p;
+        c->e = e;
+        return 1;
+    }
+}
+
+static inline const char *scan(const char *p, const char *e, const unsigned char *cls)
+{
+    while (e - p >= 4) {
+        if (cls[(unsigned char)p[0]])
+            return p;
+        if (cls[(unsigned char)p[1]])
+            return p + 1;
+        if (cls[(unsigned char)p[2]])
+            return p + 2;
+        if (cls[(unsigned char)p[3]])
+            return p + 3;
+        p += 4;
+    }
+    while (p < e && !cls[(unsigned char)*p])
+        p++;
+    return p;
+}
+
+/* Records the first error of the current record, at the current cell (force: replace
+ * an earlier error). From here on the record is only skipped. */
+static void record_error(lf_csv *c, int force, const char *reason)
+{
+    if (c->skipping && !force)
+        return;
+    c->skipping = 1;
+    lf_errorf(&c->rec_err, LF_EINPUT, "line %ld, column %zu: %s", c->field_line, c->fidx + 1,
+              reason);
+}
+
+static void oversize_error(lf_csv *c)
+{
+    char reason[64];
+    snprintf(reason, sizeof reason, "field larger than %zu bytes", c->max_field);
+    record_error(c, 0, reason);
+}
+
+static lf_status fatal(lf_csv *c, lf_status s, lf_error *err)
+{
+    c->fatal = s;
+    if (s == LF_ENOMEM)
+        return lf_errorf(err, s, "out of memory reading csv");
+    return lf_errorf(err, s, "line %ld: read error", c->line);
+}
+
+static void begin_record(lf_csv *c)
+{
+    c->rec_line = c->field_line = c->line;
+    c->skipping = 0;
+    c->fidx = 0;
+    c->fstart = 0;
+    c->raw_trunc = 0;
+    lf_buf_reset(&c->data);
+    lf_buf_reset(&c->raw);
+}
+
+/* Appends n bytes to the current field, or notes the field is too big. */
+static lf_status field_add(lf_csv *c, const char *s, size_t n)
+{
+    if (c->skipping || n == 0)
+        return LF_OK;
+    if (n > c->max_field - (c->data.len - c->fstart)) {
+        oversize_error(c);
+        return LF_OK;
+    }
+    return lf_buf_add(&c->data, s, n);
+}
+
+/* Finishes the current field and starts the next one. */
+static lf_status field_end(lf_csv *c)
+{
+    if (!c->skipping) {
+        if (c->fidx == c->fcap) {
+            size_t cap = c->fcap ? c->fcap * 2 : 16;
+            size_t *offs = realloc(c->offs, cap * sizeof *offs);
+            if (!offs)
+                return LF_ENOMEM;
+            c->offs = offs;
+            size_t *lens = realloc(c->lens, cap * sizeof *lens);
+            if (!lens)
+                return LF_ENOMEM;
+            c->lens = lens;
+            char **fields = realloc(c->fields, cap * sizeof *fields);
+            if (!fields)
+                return LF_ENOMEM;
+            c->fields = fields;
+            c->fcap = cap;
+        }
+        c->offs[c->fidx] = c->fstart;
+        c->lens[c->fidx] = c->data.len - c->fstart;
+        if (lf_buf_addc(&c->data, '\0') != LF_OK)
+            return LF_ENOMEM;
+    }
+    c->fidx++;
+    c->fstart = c->data.len;
+    c->field_line = c->line;
+    return LF_OK;
+}
+
+/* Appends record bytes to raw, up to raw_max. */
+static lf_status raw_add(lf_csv *c, const char *s, size_t n)
+{
+    size_t room = c->raw_max - c->raw.len;
+    if (n > room) {
+        n = room;
+        c->raw_trunc = 1;
+    }
+    return n ? lf_buf_add(&c->raw, s, n) : LF_OK;
+}
+
+/* Fills rec from the finished record; end_line must be set. */
+static lf_status emit(lf_csv *c, lf_csv_record *rec, lf_error *err)
+{
+    rec->line = c->rec_line;
+    rec->end_line = c->end_line;
+    rec->raw = lf_buf_str(&c->raw);
+    rec->raw_len = c->raw.len;
+    rec->raw_truncated = c->raw_trunc;
+    if (c->skipping) {
+        rec->nfields = 0;
+        rec->fields = NULL;
+        rec->lens = NULL;
+        if (err)
+            *err = c->rec_err;
+        return LF_EINPUT;
+    }
+    for (size_t i = 0; i < c->fidx; i++)
+        c->fields[i] = c->data.data + c->offs[i];
+    rec->nfields = c->fidx;
+    rec->fields = c->fields;
+    rec->lens = c->lens;
+    return LF_OK;
+}
+
+/* The record ends at the line end *p. */
+static lf_status end_at_eol(lf_csv *c, const char *raw_from, const char *p, const char *e,
+                            lf_csv_record *rec, lf_error *err)
+{
+    if (raw_add(c, raw_from, (size_t)(p - raw_from)) != LF_OK)
+        return fatal(c, LF_ENOMEM, err);
+    c->end_line = c->line++;
+    c->skip_lf = *p == '\r';
+    c->p = p + 1;
+    c->e = e;
+    c->st = ST_REC;
+    return emit(c, rec, err);
+}
+
+/* End of input in state st; raw is complete. */
+static lf_status end_at_eof(lf_csv *c, lf_csv_record *rec, lf_error *err)
+{
+    int st = c->st;
+    c->st = ST_REC;
+    c->end_line = c->line;
+    switch (st) {
+    case ST_REC:
+        rec->nfields = 0;
+        rec->fields = NULL;
+        rec->lens = NULL;
+        rec->line = rec->end_line = c->line;
+        rec->raw = "";
+        rec->raw_len = 0;
+        rec->raw_truncated = 0;
+        return LF_OK;
+    case ST_QUO:
+        if (c->qnl) /* the input ended with a quoted line end: the record's last line */
+            c->end_line--;
+        record_error(c, 1, "unterminated quoted field");
+        return emit(c, rec, err);
+    default: /* FIELD (after a comma), UNQ, QQ */
+        if (field_end(c) != LF_OK)
+            return fatal(c, LF_ENOMEM, err);
+        return emit(c, rec, err);
+    }
+}
+
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        if ((expr) != LF_OK)                                                                       \
+            return fatal(c, LF_ENOMEM, err);                                                       \
+    } while (0)
+
+lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
+{
+    if (c->fatal)
+        return c->fatal == LF_ENOMEM ? lf_errorf(err, c->fatal, "out of memory reading csv")
+                                     : lf_errorf(err, c->fatal, "line %ld: read error", c->line);
+    const char *p = c->p, *e = c->e;
+    const char *raw_from = p; /* meaningful while a record is open (st != ST_REC) */
+    for (;;) {
+        if (p == e) {
+            if (c->st != ST_REC)
+                TRY(raw_add(c, raw_from, (size_t)(p - raw_from)));
+            int r = fill(c);
+            if (r < 0)
+                return fatal(c, LF_ESTORE, err);
+            if (r == 0) {
+                c->p = c->e;
+                return end_at_eof(c, rec, err);
+            }
+            p = raw_from = c->p;
+            e = c->e;
+        }
+        switch (c->st) {
+        case ST_REC: {
+            char ch = *p;
+            if (c->skip_lf) {
+                c->skip_lf = 0;
+                if (ch == '\n') {
+                    p++;
+                    continue;
+                }
+            }
+            if (ch == '\n' || ch == '\r') { /* blank line */
+                c->line++;
+                c->skip_lf = ch == '\r';
+                p++;
+                continue;
+            }
+            begin_record(c);
+            raw_from = p;
+            c->st = ST_FIELD;
+            continue;
+        }
+        case ST_FIELD: {
+            char ch = *p;
+            if (ch == '"') {
+                p++;
+                c->qcr = c->qnl = 0;
+                c->st = ST_QUO;
+            } else if (ch == ',') {
+                TRY(field_end(c));
+                p++;
+            } else if (ch == '\n' || ch == '\r') {
+                TRY(field_end(c));
+                return end_at_eol(c, raw_from, p, e, rec, err);
+            } else {
+                c->st = ST_UNQ;
+            }
+            continue;
+        }
+        case ST_UNQ: {
+            const char *s = p;
+            p = scan(p, e, k_unq);
+            TRY(field_add(c, s, (size_t)(p - s)));
+            if (p == e)
+                continue;
+            char ch = *p;
+            if (ch == ',') {
+                TRY(field_end(c));
+                p++;
+                c->st = ST_FIELD;
+            } else if (ch == '"') { /* when skipping already, just data */
+                record_error(c, 0, "stray quote in unquoted field");
+                p++;
+            } else {
+                TRY(field_end(c));
+                return end_at_eol(c, raw_from, p, e, rec, err);
+            }
+            continue;
+        }
+        case ST_QUO: {
+            const char *s = p;
+            for (;;) {
+                const char *t = p;
+                p = scan(p, e, k_quo);
+                if (p != t)
+                    c->qcr = c->qnl = 0;
+                if (p == e || *p == '"')
+                    break;
+                c->qnl = 1;
+                if (*p == '\r') {
+                    c->line++;
+                    c->qcr = 1;
+                } else {
+                    if (!c->qcr)
+                        c->line++;
+                    c->qcr = 0;
+                }
+                p++;
+            }
+            TRY(field_add(c, s, (size_t)(p - s)));
+            if (p < e) {
+                p++;
+                c->st = ST_QQ;
+            }
+            continue;
+        }
+        default: { /* ST_QQ */
+            char ch = *p;
+            if (ch == '"') {
+                TRY(field_add(c, p, 1));
+                p++;
+                c->qcr = c->qnl = 0;
+                c->st = ST_QUO;
+            } else if (ch == ',') {
+                TRY(field_end(c));
+                p++;
+                c->st = ST_FIELD;
+            } else if (ch == '\n' || ch == '\r') {
+                TRY(field_end(c));
+                return end_at_eol(c, raw_from, p, e, rec, err);
+            } else {
+                record_error(c, 0, "text after closing quote");
+                c->st = ST_UNQ; /* skipping: the rest of the field is plain data */
+            }
+            continue;
+        }
+        }
+    }
+}
