@@ -6,6 +6,11 @@
  * line and key ("leadflow.yaml:7: key 'sla.accept_within': bad duration '2x'").
  * Regular expressions are compiled once here (POSIX extended, case-insensitive).
  * The struct owns everything it points to; lf_config_release frees it.
+ *
+ * Keys in messages are dotted paths with 0-based list indexes in brackets
+ * ("scoring.fit[2].when.title.matches"). A key whose value is empty or null
+ * (`sla:`, `timezone: ~`) is treated as absent. Key order in the file does not
+ * matter (the calendar is read before durations that use `bd`).
  */
 #ifndef LEADFLOW_CONFIG_H
 #define LEADFLOW_CONFIG_H
@@ -32,7 +37,10 @@ typedef struct lf_duration {
  * bd unit needs the business-day length in usec. Returns LF_ECONFIG on bad input. */
 lf_status lf_duration_parse(const char *s, int64_t bday_usec, lf_duration *out, lf_error *err);
 
-/* A condition tree (fit rules, personas). Leaves test one attribute. */
+/* A condition tree (fit rules, personas, engagement details). Leaves test one
+ * attribute. A `when` map is an ALL over its keys; an attribute given several tests
+ * ({at_least: 10, at_most: 99}) is an ALL of leaves; `present: false` is stored as
+ * ABSENT and `absent: false` as PRESENT. */
 typedef enum lf_cond_op {
     LF_COND_EQUALS, LF_COND_IN, LF_COND_BETWEEN, LF_COND_AT_LEAST, LF_COND_AT_MOST,
     LF_COND_MATCHES, LF_COND_PRESENT, LF_COND_ABSENT,
@@ -71,7 +79,8 @@ typedef struct lf_fit_rule {
 
 typedef struct lf_engagement_rule {
     char *type;             /* event type, lower-cased */
-    lf_cond detail;         /* condition on the event's detail; op ALL with 0 kids = none */
+    lf_cond detail;         /* condition on the event's detail text (leaves have attr
+                               NULL); op ALL with 0 kids = none */
     bool has_detail;
     double points;
     double max_per_day;     /* < 0 = no cap */
@@ -87,7 +96,8 @@ typedef struct lf_grade {
 typedef struct lf_mql_rule {
     bool has_fit, has_engagement, has_total, has_grade;
     double fit_at_least, engagement_at_least, total_at_least;
-    char grade_at_least;    /* letter */
+    char grade_at_least;    /* letter of a configured grade (upper case); it holds for
+                               that grade and the ones before it in `grades` */
     char **require;         /* required attributes besides email (lower-cased) */
     size_t nrequire;
 } lf_mql_rule;
@@ -99,8 +109,11 @@ typedef struct lf_scoring {
     lf_engagement_rule *engagement;
     size_t nengagement;
     int64_t half_life_usec; /* 0 = no decay */
-    lf_grade grades[8];     /* default A 60, B 40, C 20 (below C is D) */
+    lf_grade grades[8];     /* default A 60, B 40, C 20 (below C is D); sorted by
+                               cut-off descending, letters ascending */
     size_t ngrades;
+    char grade_below;       /* letter for fit scores below the lowest cut-off: the
+                               letter after the last grade ('D' by default) */
     lf_mql_rule mql;
     double band_width;      /* default 10 */
 } lf_scoring;
@@ -113,7 +126,8 @@ typedef struct lf_month_goal {
 typedef struct lf_config {
     char *path;             /* file it came from, or NULL for defaults */
     char *timezone;         /* IANA name; default "UTC" */
-    lf_tz *tz;              /* loaded zone (owned) */
+    lf_tz *tz;              /* loaded zone (owned); never NULL once loaded or
+                               defaulted (UTC needs no zone file) */
     lf_calendar calendar;   /* tz borrowed from above */
     bool has_sla;
     lf_duration sla;        /* default 2bd when absent? no: has_sla = false */
@@ -124,7 +138,8 @@ typedef struct lf_config {
     size_t npersonas;
     lf_scoring scoring;
     bool has_goal;
-    double goal_default;    /* mqls_per_month as a single number; < 0 = none */
+    double goal_default;    /* mqls_per_month as a single number (or the map's
+                               `default` key); < 0 = none */
     lf_month_goal *goals;   /* mqls_per_month as a map */
     size_t ngoals;
     bool lag_auto;          /* cost.lag_days: auto */
@@ -145,7 +160,8 @@ void lf_config_release(lf_config *cfg);
 /* The goal for a month (map entry, else the default); returns false if none. */
 bool lf_config_goal(const lf_config *cfg, int year, int month, double *goal);
 
-/* The commented example written by `leadflow init` (SPEC §1's schema). */
-extern const char lf_config_example[];
+/* The commented example written by `leadflow init` (SPEC §1's schema): a static
+ * NUL-terminated string (assets/leadflow.example.yaml, embedded at build time). */
+const char *lf_config_example(void);
 
 #endif

@@ -22,7 +22,16 @@ typedef struct lf_generate_opts {
     int progress;       /* print progress to stderr */
 } lf_generate_opts;
 
-/* Creates out_dir if needed and writes the five files. */
+/* Creates out_dir (and missing parents) if needed and writes the five files, replacing
+ * files of the same names: leads.csv (id,email,created_at,source,origin,persona,title,
+ * company,industry,employees,country), events.csv (id,lead_id,ts,type,detail,amount,
+ * reason), costs.csv (date,channel,amount), traffic.csv (date,visitors,channel) and
+ * leadflow.yaml. Timestamps are UTC ("2026-03-02T09:14:05Z"); every one is before local
+ * midnight (Europe/Berlin) starting end_day. Memory stays small (one day's lead times
+ * and one lead's events at a time).
+ * Returns LF_OK; LF_EUSAGE for leads outside 1..1,000,000,000 or no out_dir; LF_EINPUT
+ * when the directory or a file cannot be created or written (the message names the
+ * path); LF_ENOMEM. Files written before a failure are left in place. */
 lf_status lf_generate(const lf_generate_opts *opts, lf_error *err);
 
 #endif

@@ -1,0 +1,1653 @@
+/*
+ * config.c — loading leadflow.yaml (SPEC §1, §4) into an lf_config.
+ *
+ * Place in the flow: every stage reads the configuration, none writes it. The file
+ * is parsed once with libyaml's document API (a tree of nodes, each with its line),
+ * then walked section by section into the plain struct of leadflow/config.h, so no
+ * other module ever sees YAML.
+ *
+ * How the walk works:
+ *  - Every map of the schema is a table of key -> handler (walk_map). The walk first
+ *    checks every key in the file against the table (unknown and duplicate keys are
+ *    errors), then calls the handlers in *table* order, not file order. That is how
+ *    key order in the file stops mattering while dependencies still hold: timezone
+ *    before calendar, calendar before sla (a `bd` is one working-hours length),
+ *    grades before mql (grade_at_least must name a configured grade).
+ *  - A key whose value is null or empty counts as absent; every key is optional
+ *    except the few a list element needs (a source's match and channel, ...).
+ *  - Condition trees (`when`, `detail`) are maps whose keys are data (attribute
+ *    names), so they are walked by hand: attribute -> tests, plus all/any/not.
+ *  - Errors are "FILE:LINE: key 'dotted.path': reason" with the line of the
+ *    offending node (1-based), or "FILE:LINE: unknown key 'path'". The current
+ *    dotted path is kept in the walk context, pushed and popped around each key.
+ *
+ * Invariants: the lf_config under construction is always releasable — arrays are
+ * zeroed when allocated, counts cover every element that may hold memory, and a
+ * regex is marked compiled only after regcomp succeeded — so any error simply
+ * releases the whole struct. Aliases may make the tree a DAG with exponential
+ * expansion; a budget on created items and a nesting limit bound the work.
+ */
+#include <errno.h>
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "core/assets.h"
+#include "leadflow/config.h"
+
+#define CFG_MAX_FILE (4u << 20) /* a configuration larger than this is refused */
+#define CFG_MAX_DEPTH 32        /* nesting of condition maps */
+#define CFG_MAX_ITEMS 1000000L  /* conditions, values and rules created in total */
+
+typedef struct ctx {
+    const char *name;      /* file name for messages */
+    yaml_document_t *doc;
+    lf_config *cfg;
+    lf_error *err;
+    char path[512];        /* dotted key path of the node being read */
+    size_t plen;
+    int depth;
+    long items;
+} ctx;
+
+/* ---- paths and errors ---------------------------------------------------------- */
+
+static size_t path_put(ctx *c, size_t old, int w)
+{
+    if (w < 0)
+        w = 0;
+    c->plen = old + (size_t)w < sizeof c->path ? old + (size_t)w : sizeof c->path - 1;
+    return old;
+}
+
+/* Appends ".key" (or "key" at the top) to the path; returns the length to pop to. */
+static size_t path_key(ctx *c, const char *key)
+{
+    size_t old = c->plen;
+    int w = snprintf(c->path + old, sizeof c->path - old, "%s%s", old ? "." : "", key);
+    return path_put(c, old, w);
+}
+
+static size_t path_index(ctx *c, size_t i)
+{
+    size_t old = c->plen;
+    int w = snprintf(c->path + old, sizeof c->path - old, "[%zu]", i);
+    return path_put(c, old, w);
+}
+
+static void path_pop(ctx *c, size_t old)
+{
+    c->plen = old;
+    c->path[old] = '\0';
+}
+
+static int line_of(const yaml_node_t *n)
+{
+    return n ? (int)n->start_mark.line + 1 : 1;
+}
+
+/* "FILE:LINE: key 'PATH': REASON" for the current path and node n. */
+static lf_status fail(ctx *c, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static lf_status fail(ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+    char reason[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    if (c->plen == 0)
+        return lf_errorf(c->err, LF_ECONFIG, "%s:%d: %s", c->name, line_of(n), reason);
+    return lf_errorf(c->err, LF_ECONFIG, "%s:%d: key '%s': %s", c->name, line_of(n), c->path,
+                     reason);
+}
+
+/* "FILE:LINE: WHAT key 'PATH.key'" for an unknown or duplicate key node. */
+static lf_status fail_key(ctx *c, const yaml_node_t *k, const char *what)
+{
+    size_t old = path_key(c, (const char *)k->data.scalar.value);
+    lf_errorf(c->err, LF_ECONFIG, "%s:%d: %s key '%s'", c->name, line_of(k), what, c->path);
+    path_pop(c, old);
+    return LF_ECONFIG;
+}
+
+static lf_status nomem(ctx *c)
+{
+    return lf_errorf(c->err, LF_ENOMEM, "out of memory");
+}
+
+/* Counts one created item against the budget. */
+static lf_status spend(ctx *c, const yaml_node_t *n)
+{
+    if (++c->items > CFG_MAX_ITEMS)
+        return fail(c, n, "too many conditions and values (more than %ld)", CFG_MAX_ITEMS);
+    return LF_OK;
+}
+
+/* ---- node helpers --------------------------------------------------------------- */
+
+static yaml_node_t *node_at(ctx *c, int idx)
+{
+    return yaml_document_get_node(c->doc, idx);
+}
+
+static bool is_null(const yaml_node_t *n)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+    if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+        if (strcmp((const char *)n->data.scalar.value, nulls[i]) == 0)
+            return true;
+    return false;
+}
+
+static const char *kind(const yaml_node_t *n)
+{
+    if (is_null(n))
+        return "nothing";
+    switch (n->type) {
+    case YAML_MAPPING_NODE:
+        return "a map";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    default:
+        return "a scalar";
+    }
+}
+
+static size_t pair_count(const yaml_node_t *n)
+{
+    return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+}
+
+static size_t item_count(const yaml_node_t *n)
+{
+    return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static void lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+}
+
+static bool ieq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y)
+            return false;
+        if (!x)
+            return true;
+    }
+}
+
+/* A scalar's text; refuses non-scalars, null and embedded NUL bytes. `what` names
+ * the expected value in the message ("a number"). */
+static lf_status want_scalar(ctx *c, const yaml_node_t *n, const char *what, const char **out)
+{
+    if (n->type != YAML_SCALAR_NODE || is_null(n))
+        return fail(c, n, "expected %s, got %s", what, kind(n));
+    const char *s = (const char *)n->data.scalar.value;
+    if (strlen(s) != n->data.scalar.length)
+        return fail(c, n, "value contains a NUL byte");
+    *out = s;
+    return LF_OK;
+}
+
+/* A list's items (which may be empty); refuses anything else. */
+static lf_status want_list(ctx *c, const yaml_node_t *n, size_t *count)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(c, n, "expected a list, got %s", kind(n));
+    *count = item_count(n);
+    return LF_OK;
+}
+
+static yaml_node_t *list_item(ctx *c, const yaml_node_t *n, size_t i)
+{
+    return node_at(c, n->data.sequence.items.start[i]);
+}
+
+/* A key node's text: keys must be scalars without NUL bytes. */
+static lf_status want_key(ctx *c, const yaml_node_t *k, const char **out)
+{
+    if (k->type != YAML_SCALAR_NODE)
+        return fail(c, k, "expected a text key, got %s", kind(k));
+    if (strlen((const char *)k->data.scalar.value) != k->data.scalar.length)
+        return fail(c, k, "key contains a NUL byte");
+    *out = (const char *)k->data.scalar.value;
+    return LF_OK;
+}
+
+/* Strict decimal: [+-]digits[.digits][(e|E)[+-]digits], finite. */
+static bool text_number(const char *s, double *out)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (*p < '0' || *p > '9')
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p)
+        return false;
+    errno = 0;
+    double v = strtod(s, NULL);
+    if (errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static lf_status want_number(ctx *c, const yaml_node_t *n, double *out)
+{
+    const char *s = NULL;
+    lf_status st = want_scalar(c, n, "a number", &s);
+    if (st)
+        return st;
+    if (!text_number(s, out))
+        return fail(c, n, "expected a number, got '%s'", s);
+    return LF_OK;
+}
+
+static lf_status want_bool(ctx *c, const yaml_node_t *n, bool *out)
+{
+    static const struct { const char *text; bool value; } words[] = {
+        {"true", true}, {"yes", true}, {"on", true},
+        {"false", false}, {"no", false}, {"off", false},
+    };
+    const char *s = NULL;
+    lf_status st = want_scalar(c, n, "true or false", &s);
+    if (st)
+        return st;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (ieq(s, words[i].text)) {
+            *out = words[i].value;
+            return LF_OK;
+        }
+    return fail(c, n, "expected true or false, got '%s'", s);
+}
+
+/* Copies a scalar's text into *out (owned by the caller's struct). */
+static lf_status want_string(ctx *c, const yaml_node_t *n, char **out)
+{
+    const char *s = NULL;
+    lf_status st = want_scalar(c, n, "text", &s);
+    if (st)
+        return st;
+    char *copy = strdup(s);
+    if (!copy)
+        return nomem(c);
+    free(*out);
+    *out = copy;
+    return LF_OK;
+}
+
+static lf_status compile_re(ctx *c, const yaml_node_t *n, const char *pattern, regex_t *re)
+{
+    int rc = regcomp(re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+    if (rc != 0) {
+        char why[256];
+        regerror(rc, re, why, sizeof why);
+        return fail(c, n, "bad regex '%s': %s", pattern, why);
+    }
+    return LF_OK;
+}
+
+/* ---- table-driven maps ---------------------------------------------------------- */
+
+typedef lf_status (*key_fn)(ctx *c, yaml_node_t *v, void *obj);
+
+typedef struct key_entry {
+    const char *name;
+    key_fn fn;
+    bool required;
+} key_entry;
+
+#define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+static const yaml_node_pair_t *find_pair(ctx *c, const yaml_node_t *map, const char *name)
+{
+    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
+         p < map->data.mapping.pairs.top; p++) {
+        const yaml_node_t *k = node_at(c, p->key);
+        if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, name) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* Checks every key of `map` against the table (unknown, duplicate, non-text keys are
+ * errors), then calls the handlers in table order for the keys present and not null. */
+static lf_status walk_map(ctx *c, yaml_node_t *map, const key_entry *tab, size_t n, void *obj)
+{
+    if (map->type != YAML_MAPPING_NODE)
+        return fail(c, map, "expected a map, got %s", kind(map));
+    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
+         p < map->data.mapping.pairs.top; p++) {
+        const yaml_node_t *k = node_at(c, p->key);
+        const char *name = NULL;
+        lf_status st = want_key(c, k, &name);
+        if (st)
+            return st;
+        size_t i = 0;
+        while (i < n && strcmp(tab[i].name, name) != 0)
+            i++;
+        if (i == n)
+            return fail_key(c, k, "unknown");
+        if (find_pair(c, map, name) != p)
+            return fail_key(c, k, "duplicate");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_pair_t *p = find_pair(c, map, tab[i].name);
+        yaml_node_t *v = p ? node_at(c, p->value) : NULL;
+        if (!v || is_null(v)) {
+            if (tab[i].required)
+                return fail(c, map, "missing key '%s'", tab[i].name);
+            continue;
+        }
+        size_t old = path_key(c, tab[i].name);
+        lf_status st = tab[i].fn(c, v, obj);
+        if (st)
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+/* ---- durations ------------------------------------------------------------------ */
+
+lf_status lf_duration_parse(const char *s, int64_t bday_usec, lf_duration *out, lf_error *err)
+{
+    static const struct { const char *unit; lf_clock clock; int64_t usec; } units[] = {
+        {"m", LF_CLOCK_CALENDAR, 60 * LF_USEC_PER_SEC},
+        {"h", LF_CLOCK_CALENDAR, LF_USEC_PER_HOUR},
+        {"d", LF_CLOCK_CALENDAR, LF_USEC_PER_DAY},
+        {"bh", LF_CLOCK_BUSINESS, LF_USEC_PER_HOUR},
+        {"bd", LF_CLOCK_BUSINESS, 0}, /* bday_usec */
+    };
+    size_t len = strlen(s);
+    const char *p = s;
+    int64_t whole = 0;
+    double frac = 0, scale = 0.1;
+    if (len == 0 || len >= sizeof out->text || *p < '0' || *p > '9')
+        return lf_errorf(err, LF_ECONFIG, "bad duration '%s'", s);
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (whole > INT64_C(100000000000))
+            return lf_errorf(err, LF_ECONFIG, "bad duration '%s': too long", s);
+        whole = whole * 10 + (*p - '0');
+    }
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return lf_errorf(err, LF_ECONFIG, "bad duration '%s'", s);
+        for (; *p >= '0' && *p <= '9'; p++, scale /= 10)
+            frac += (*p - '0') * scale;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(p, units[i].unit) != 0)
+            continue;
+        int64_t unit = units[i].usec ? units[i].usec : bday_usec;
+        if (unit <= 0)
+            return lf_errorf(err, LF_ECONFIG, "bad duration '%s': no working hours", s);
+        if (whole > (INT64_MAX / 2) / unit)
+            return lf_errorf(err, LF_ECONFIG, "bad duration '%s': too long", s);
+        int64_t usec = whole * unit + (int64_t)llround(frac * (double)unit);
+        if (usec <= 0)
+            return lf_errorf(err, LF_ECONFIG, "bad duration '%s': must be more than 0", s);
+        out->clock = units[i].clock;
+        out->usec = usec;
+        memcpy(out->text, s, len + 1);
+        return LF_OK;
+    }
+    return lf_errorf(err, LF_ECONFIG, "bad duration '%s'", s);
+}
+
+/* Reads a duration node; `calendar_only` refuses the business units. */
+static lf_status want_duration(ctx *c, const yaml_node_t *n, bool calendar_only, lf_duration *out)
+{
+    const char *s = NULL;
+    lf_error e;
+    lf_status st = want_scalar(c, n, "a duration", &s);
+    if (st)
+        return st;
+    if (lf_duration_parse(s, lf_calendar_day_length(&c->cfg->calendar), out, &e) != LF_OK)
+        return fail(c, n, "%s", e.msg);
+    if (calendar_only && out->clock != LF_CLOCK_CALENDAR)
+        return fail(c, n, "must be a calendar duration (m, h or d), got '%s'", s);
+    return LF_OK;
+}
+
+/* ---- conditions ----------------------------------------------------------------- */
+
+static void cond_release(lf_cond *k)
+{
+    free(k->attr);
+    for (size_t i = 0; i < k->nvalues; i++)
+        free(k->values[i]);
+    free(k->values);
+    if (k->has_re)
+        regfree(&k->re);
+    for (size_t i = 0; i < k->nkids; i++)
+        cond_release(&k->kids[i]);
+    free(k->kids);
+    memset(k, 0, sizeof *k);
+}
+
+static lf_status add_value(ctx *c, const yaml_node_t *n, lf_cond *k)
+{
+    lf_status st = spend(c, n);
+    if (st)
+        return st;
+    st = want_string(c, n, &k->values[k->nvalues]);
+    if (st)
+        return st;
+    k->nvalues++;
+    return LF_OK;
+}
+
+static lf_status op_equals(ctx *c, yaml_node_t *v, lf_cond *k)
+{
+    if (!(k->values = calloc(1, sizeof *k->values)))
+        return nomem(c);
+    return add_value(c, v, k);
+}
+
+static lf_status op_in(ctx *c, yaml_node_t *v, lf_cond *k)
+{
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n == 0)
+        return fail(c, v, "expected at least one value");
+    if (!(k->values = calloc(n, sizeof *k->values)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        size_t old = path_index(c, i);
+        if ((st = add_value(c, list_item(c, v, i), k)))
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static lf_status op_between(ctx *c, yaml_node_t *v, lf_cond *k)
+{
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n != 2)
+        return fail(c, v, "expected two numbers [low, high], got %zu values", n);
+    for (size_t i = 0; i < 2; i++) {
+        size_t old = path_index(c, i);
+        if ((st = want_number(c, list_item(c, v, i), i == 0 ? &k->lo : &k->hi)))
+            return st;
+        path_pop(c, old);
+    }
+    if (k->lo > k->hi)
+        return fail(c, v, "low bound %g is above high bound %g", k->lo, k->hi);
+    return LF_OK;
+}
+
+static lf_status op_at_least(ctx *c, yaml_node_t *v, lf_cond *k)
+{
+    return want_number(c, v, &k->lo);
+}
+
+static lf_status op_at_most(ctx *c, yaml_node_t *v, lf_cond *k)
+{
+    return want_number(c, v, &k->hi);
+}
+
+static lf_status op_matches(ctx *c, yaml_node_t *v, lf_cond *k)
+{
+    const char *s = NULL;
+    lf_status st = want_scalar(c, v, "a regex", &s);
+    if (st || (st = compile_re(c, v, s, &k->re)))
+        return st;
+    k->has_re = true;
+    return LF_OK;
+}
+
+/* present: false is absent, absent: false is present. */
+static lf_status op_present(ctx *c, yaml_node_t *v, lf_cond *k)
+{
+    bool yes = false;
+    lf_status st = want_bool(c, v, &yes);
+    if (st)
+        return st;
+    if (!yes)
+        k->op = k->op == LF_COND_PRESENT ? LF_COND_ABSENT : LF_COND_PRESENT;
+    return LF_OK;
+}
+
+typedef lf_status (*op_fn)(ctx *c, yaml_node_t *v, lf_cond *k);
+
+static const struct {
+    const char *name;
+    lf_cond_op op;
+    op_fn fn;
+} cond_ops[] = {
+    {"equals", LF_COND_EQUALS, op_equals},   {"in", LF_COND_IN, op_in},
+    {"between", LF_COND_BETWEEN, op_between}, {"at_least", LF_COND_AT_LEAST, op_at_least},
+    {"at_most", LF_COND_AT_MOST, op_at_most}, {"matches", LF_COND_MATCHES, op_matches},
+    {"present", LF_COND_PRESENT, op_present}, {"absent", LF_COND_ABSENT, op_present},
+};
+
+/* The combinators all/any/not, shared by attribute maps and test maps. */
+static bool combinator(const char *name, lf_cond_op *op)
+{
+    static const struct { const char *name; lf_cond_op op; } combs[] = {
+        {"all", LF_COND_ALL}, {"any", LF_COND_ANY}, {"not", LF_COND_NOT}};
+    for (size_t i = 0; i < sizeof combs / sizeof combs[0]; i++)
+        if (strcmp(name, combs[i].name) == 0) {
+            *op = combs[i].op;
+            return true;
+        }
+    return false;
+}
+
+/* A map's keys as text, refusing duplicates (compared case-insensitively, since
+ * attribute names are). */
+static lf_status check_keys(ctx *c, const yaml_node_t *map)
+{
+    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
+         p < map->data.mapping.pairs.top; p++) {
+        const yaml_node_t *k = node_at(c, p->key);
+        const char *name = NULL;
+        lf_status st = want_key(c, k, &name);
+        if (st)
+            return st;
+        for (const yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++)
+            if (ieq((const char *)node_at(c, q->key)->data.scalar.value, name))
+                return fail_key(c, k, "duplicate");
+    }
+    return LF_OK;
+}
+
+typedef lf_status (*cond_fn)(ctx *c, yaml_node_t *n, const char *attr, lf_cond *out);
+
+/* Fills a combinator node: all/any take a list of maps, not takes one map; each map
+ * is read by `sub` (attribute maps or test maps). */
+static lf_status parse_comb(ctx *c, yaml_node_t *v, lf_cond_op op, cond_fn sub, const char *attr,
+                            lf_cond *k)
+{
+    lf_status st;
+    k->op = op;
+    if (op == LF_COND_NOT) {
+        if (!(k->kids = calloc(1, sizeof *k->kids)))
+            return nomem(c);
+        k->nkids = 1;
+        return sub(c, v, attr, &k->kids[0]);
+    }
+    size_t n = 0;
+    if ((st = want_list(c, v, &n)))
+        return st;
+    if (n == 0)
+        return fail(c, v, "expected at least one condition");
+    if (!(k->kids = calloc(n, sizeof *k->kids)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        size_t old = path_index(c, i);
+        k->nkids++;
+        if ((st = sub(c, list_item(c, v, i), attr, &k->kids[i])))
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static lf_status parse_tests(ctx *c, yaml_node_t *n, const char *attr, lf_cond *out);
+
+/* One key of a test map: an operator (equals, in, ...) or a combinator. */
+static lf_status parse_test(ctx *c, const char *name, yaml_node_t *v, const char *attr,
+                            lf_cond *k)
+{
+    lf_cond_op op;
+    lf_status st = spend(c, v);
+    if (st)
+        return st;
+    if (combinator(name, &op))
+        return parse_comb(c, v, op, parse_tests, attr, k);
+    for (size_t i = 0; i < sizeof cond_ops / sizeof cond_ops[0]; i++) {
+        if (strcmp(cond_ops[i].name, name) != 0)
+            continue;
+        k->op = cond_ops[i].op;
+        if (attr && !(k->attr = strdup(attr)))
+            return nomem(c);
+        return cond_ops[i].fn(c, v, k);
+    }
+    return LF_ECONFIG; /* unreachable: keys were checked by the caller */
+}
+
+static bool known_test(const char *name)
+{
+    lf_cond_op op;
+    for (size_t i = 0; i < sizeof cond_ops / sizeof cond_ops[0]; i++)
+        if (strcmp(cond_ops[i].name, name) == 0)
+            return true;
+    return combinator(name, &op);
+}
+
+/* A test map for one value ({matches: "x"}, {at_least: 1, at_most: 9}); `attr` is the
+ * attribute the leaves test (NULL for an engagement detail). One key is that test,
+ * several are an ALL. */
+static lf_status parse_tests(ctx *c, yaml_node_t *n, const char *attr, lf_cond *out)
+{
+    lf_status st;
+    if (n->type != YAML_MAPPING_NODE)
+        return fail(c, n, "expected a map of tests (equals, in, between, at_least, at_most, "
+                          "matches, present, absent), got %s", kind(n));
+    size_t np = pair_count(n);
+    if (np == 0)
+        return fail(c, n, "expected at least one test");
+    if (++c->depth > CFG_MAX_DEPTH)
+        return fail(c, n, "conditions nested too deeply (more than %d levels)", CFG_MAX_DEPTH);
+    if ((st = check_keys(c, n)))
+        return st;
+    for (size_t i = 0; i < np; i++) {
+        const yaml_node_t *k = node_at(c, n->data.mapping.pairs.start[i].key);
+        if (!known_test((const char *)k->data.scalar.value))
+            return fail_key(c, k, "unknown");
+    }
+    if (np > 1) {
+        out->op = LF_COND_ALL;
+        if (!(out->kids = calloc(np, sizeof *out->kids)))
+            return nomem(c);
+    }
+    for (size_t i = 0; i < np; i++) {
+        const yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        const char *name = (const char *)node_at(c, p->key)->data.scalar.value;
+        lf_cond *k = out;
+        if (np > 1)
+            k = &out->kids[out->nkids++];
+        size_t old = path_key(c, name);
+        if ((st = parse_test(c, name, node_at(c, p->value), attr, k)))
+            return st;
+        path_pop(c, old);
+    }
+    c->depth--;
+    return LF_OK;
+}
+
+/* An attribute map (`when`): every key is an attribute name mapping to a test map, or
+ * all/any/not over attribute maps; the result is an ALL over the keys. */
+static lf_status parse_when(ctx *c, yaml_node_t *n, const char *unused, lf_cond *out)
+{
+    lf_status st;
+    (void)unused;
+    out->op = LF_COND_ALL;
+    if (n->type != YAML_MAPPING_NODE)
+        return fail(c, n, "expected a map of attribute conditions, got %s", kind(n));
+    if (++c->depth > CFG_MAX_DEPTH)
+        return fail(c, n, "conditions nested too deeply (more than %d levels)", CFG_MAX_DEPTH);
+    if ((st = spend(c, n)) || (st = check_keys(c, n)))
+        return st;
+    size_t np = pair_count(n);
+    if (np && !(out->kids = calloc(np, sizeof *out->kids)))
+        return nomem(c);
+    for (size_t i = 0; i < np; i++) {
+        const yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        const char *name = (const char *)node_at(c, p->key)->data.scalar.value;
+        yaml_node_t *v = node_at(c, p->value);
+        lf_cond *k = &out->kids[out->nkids++];
+        lf_cond_op op;
+        size_t old = path_key(c, name);
+        if ((st = spend(c, v)))
+            return st;
+        if (combinator(name, &op)) {
+            st = parse_comb(c, v, op, parse_when, NULL, k);
+        } else {
+            char *attr = strdup(name);
+            if (!attr)
+                return nomem(c);
+            lower(attr);
+            st = parse_tests(c, v, attr, k);
+            free(attr);
+        }
+        if (st)
+            return st;
+        path_pop(c, old);
+    }
+    c->depth--;
+    return LF_OK;
+}
+
+/* ---- timezone, calendar, sla, speed_to_lead --------------------------------------- */
+
+static lf_status key_timezone(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_config *cfg = obj;
+    const char *s = NULL;
+    lf_tz *tz = NULL;
+    lf_error e;
+    lf_status st = want_scalar(c, v, "a time zone name", &s);
+    if (st)
+        return st;
+    if ((st = lf_tz_load(&tz, s, &e)) != LF_OK)
+        return st == LF_ENOMEM ? nomem(c) : fail(c, v, "%s", e.msg);
+    char *name = strdup(s);
+    if (!name) {
+        lf_tz_free(tz);
+        return nomem(c);
+    }
+    free(cfg->timezone);
+    cfg->timezone = name;
+    lf_tz_free(cfg->tz);
+    cfg->tz = tz;
+    cfg->calendar.tz = tz;
+    return LF_OK;
+}
+
+static lf_status key_workdays(ctx *c, yaml_node_t *v, void *obj)
+{
+    static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    lf_calendar *cal = obj;
+    size_t n = 0;
+    uint8_t mask = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = list_item(c, v, i);
+        const char *s = NULL;
+        size_t old = path_index(c, i), d = 0;
+        if ((st = want_scalar(c, item, "a weekday", &s)))
+            return st;
+        while (d < 7 && !ieq(s, days[d]))
+            d++;
+        if (d == 7)
+            return fail(c, item, "bad weekday '%s' (expected mon, tue, wed, thu, fri, sat or sun)",
+                        s);
+        mask |= (uint8_t)(1u << d);
+        path_pop(c, old);
+    }
+    if (!mask)
+        return fail(c, v, "no workdays");
+    cal->workdays = mask;
+    return LF_OK;
+}
+
+/* "HH:MM" at s (exactly 5 bytes); 24:00 only when allow24. Returns minutes or -1. */
+static int clock_minutes(const char *s, bool allow24)
+{
+    for (int i = 0; i < 5; i++)
+        if (i == 2 ? s[i] != ':' : (s[i] < '0' || s[i] > '9'))
+            return -1;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && (!allow24 || m != 0)))
+        return -1;
+    return h * 60 + m;
+}
+
+static lf_status key_hours(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_calendar *cal = obj;
+    const char *s = NULL;
+    lf_status st = want_scalar(c, v, "working hours", &s);
+    if (st)
+        return st;
+    int a = strlen(s) == 11 && s[5] == '-' ? clock_minutes(s, false) : -1;
+    int b = a >= 0 ? clock_minutes(s + 6, true) : -1;
+    if (a < 0 || b < 0 || a >= b)
+        return fail(c, v, "bad hours '%s' (expected HH:MM-HH:MM with start before end)", s);
+    cal->start_min = a;
+    cal->end_min = b;
+    return LF_OK;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static lf_status key_holidays(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_calendar *cal = obj;
+    size_t n = 0, m = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    int32_t *days = n ? malloc(n * sizeof *days) : NULL;
+    if (n && !days)
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = list_item(c, v, i);
+        const char *s = NULL;
+        size_t old = path_index(c, i);
+        lf_error e;
+        if ((st = want_scalar(c, item, "a date", &s)) ||
+            (lf_date_parse(s, strlen(s), &days[i], &e) != LF_OK &&
+             (st = fail(c, item, "bad date '%s' (expected YYYY-MM-DD)", s)))) {
+            free(days);
+            return st;
+        }
+        path_pop(c, old);
+    }
+    if (n)
+        qsort(days, n, sizeof *days, cmp_day);
+    for (size_t i = 0; i < n; i++) /* drop repeats */
+        if (m == 0 || days[m - 1] != days[i])
+            days[m++] = days[i];
+    free(cal->holidays);
+    cal->holidays = days;
+    cal->nholidays = m;
+    return LF_OK;
+}
+
+static const key_entry calendar_keys[] = {
+    {"workdays", key_workdays, false},
+    {"hours", key_hours, false},
+    {"holidays", key_holidays, false},
+};
+
+static lf_status key_calendar(ctx *c, yaml_node_t *v, void *obj)
+{
+    return walk_map(c, v, calendar_keys, NKEYS(calendar_keys), &((lf_config *)obj)->calendar);
+}
+
+static lf_status key_accept_within(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_config *cfg = obj;
+    lf_status st = want_duration(c, v, false, &cfg->sla);
+    if (st == LF_OK)
+        cfg->has_sla = true;
+    return st;
+}
+
+static const key_entry sla_keys[] = {{"accept_within", key_accept_within, false}};
+
+static lf_status key_sla(ctx *c, yaml_node_t *v, void *obj)
+{
+    return walk_map(c, v, sla_keys, NKEYS(sla_keys), obj);
+}
+
+static lf_status key_target(ctx *c, yaml_node_t *v, void *obj)
+{
+    return want_duration(c, v, true, &((lf_config *)obj)->speed_target);
+}
+
+static const key_entry speed_keys[] = {{"target", key_target, false}};
+
+static lf_status key_speed_to_lead(ctx *c, yaml_node_t *v, void *obj)
+{
+    return walk_map(c, v, speed_keys, NKEYS(speed_keys), obj);
+}
+
+/* ---- sources and personas --------------------------------------------------------- */
+
+typedef struct source_tmp {
+    lf_source_rule r;
+    bool re_ok;
+} source_tmp;
+
+static lf_status key_src_match(ctx *c, yaml_node_t *v, void *obj)
+{
+    source_tmp *t = obj;
+    lf_status st = want_string(c, v, &t->r.pattern);
+    if (st || (st = compile_re(c, v, t->r.pattern, &t->r.re)))
+        return st;
+    t->re_ok = true;
+    return LF_OK;
+}
+
+static lf_status key_src_channel(ctx *c, yaml_node_t *v, void *obj)
+{
+    source_tmp *t = obj;
+    lf_status st = want_string(c, v, &t->r.channel);
+    if (st == LF_OK && !t->r.channel[0])
+        return fail(c, v, "must not be empty");
+    return st;
+}
+
+static lf_status key_src_origin(ctx *c, yaml_node_t *v, void *obj)
+{
+    source_tmp *t = obj;
+    lf_status st = want_string(c, v, &t->r.origin);
+    if (st)
+        return st;
+    lower(t->r.origin);
+    if (strcmp(t->r.origin, "marketing") != 0 && strcmp(t->r.origin, "sales") != 0)
+        return fail(c, v, "bad origin '%s' (expected marketing or sales)",
+                    (const char *)v->data.scalar.value);
+    return LF_OK;
+}
+
+static const key_entry source_keys[] = {
+    {"match", key_src_match, true},
+    {"channel", key_src_channel, true},
+    {"origin", key_src_origin, false},
+};
+
+static void source_release(lf_source_rule *r, bool re_ok)
+{
+    if (re_ok)
+        regfree(&r->re);
+    free(r->pattern);
+    free(r->channel);
+    free(r->origin);
+}
+
+static lf_status key_sources(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_config *cfg = obj;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n && !(cfg->sources = calloc(n, sizeof *cfg->sources)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = list_item(c, v, i);
+        source_tmp t = {0};
+        size_t old = path_index(c, i);
+        if ((st = spend(c, item)) ||
+            (st = walk_map(c, item, source_keys, NKEYS(source_keys), &t))) {
+            source_release(&t.r, t.re_ok);
+            return st;
+        }
+        cfg->sources[cfg->nsources++] = t.r;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static lf_status key_persona_name(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_persona_rule *p = obj;
+    lf_status st = want_string(c, v, &p->name);
+    if (st == LF_OK && !p->name[0])
+        return fail(c, v, "must not be empty");
+    return st;
+}
+
+static lf_status key_persona_when(ctx *c, yaml_node_t *v, void *obj)
+{
+    return parse_when(c, v, NULL, &((lf_persona_rule *)obj)->when);
+}
+
+static const key_entry persona_keys[] = {
+    {"name", key_persona_name, true},
+    {"when", key_persona_when, false}, /* none: everyone (a catch-all persona) */
+};
+
+static lf_status key_personas(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_config *cfg = obj;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n && !(cfg->personas = calloc(n, sizeof *cfg->personas)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = list_item(c, v, i);
+        lf_persona_rule *p = &cfg->personas[cfg->npersonas++];
+        size_t old = path_index(c, i);
+        p->when.op = LF_COND_ALL;
+        if ((st = spend(c, item)) ||
+            (st = walk_map(c, item, persona_keys, NKEYS(persona_keys), p)))
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+/* ---- scoring ---------------------------------------------------------------------- */
+
+static lf_status key_fit_when(ctx *c, yaml_node_t *v, void *obj)
+{
+    return parse_when(c, v, NULL, &((lf_fit_rule *)obj)->when);
+}
+
+static lf_status key_fit_points(ctx *c, yaml_node_t *v, void *obj)
+{
+    return want_number(c, v, &((lf_fit_rule *)obj)->points);
+}
+
+static const key_entry fit_keys[] = {
+    {"when", key_fit_when, true},
+    {"points", key_fit_points, true},
+};
+
+static lf_status key_fit(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_scoring *s = obj;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n && !(s->fit = calloc(n, sizeof *s->fit)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = list_item(c, v, i);
+        lf_fit_rule *r = &s->fit[s->nfit++];
+        size_t old = path_index(c, i);
+        r->when.op = LF_COND_ALL;
+        r->line = line_of(item);
+        if ((st = spend(c, item)) || (st = walk_map(c, item, fit_keys, NKEYS(fit_keys), r)))
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static lf_status key_eng_type(ctx *c, yaml_node_t *v, void *obj)
+{
+    static const char *const lifecycle[] = {"mql",       "accepted",  "rejected",
+                                            "disqualified", "contacted", "opportunity",
+                                            "won",       "lost"};
+    lf_engagement_rule *r = obj;
+    lf_status st = want_string(c, v, &r->type);
+    if (st)
+        return st;
+    lower(r->type);
+    if (!r->type[0])
+        return fail(c, v, "must not be empty");
+    for (size_t i = 0; i < sizeof lifecycle / sizeof lifecycle[0]; i++)
+        if (strcmp(r->type, lifecycle[i]) == 0)
+            return fail(c, v, "'%s' is a lifecycle event, not an activity", r->type);
+    return LF_OK;
+}
+
+static lf_status key_eng_detail(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_engagement_rule *r = obj;
+    r->has_detail = true;
+    return parse_tests(c, v, NULL, &r->detail);
+}
+
+static lf_status key_eng_points(ctx *c, yaml_node_t *v, void *obj)
+{
+    return want_number(c, v, &((lf_engagement_rule *)obj)->points);
+}
+
+static lf_status want_cap(ctx *c, yaml_node_t *v, double *out)
+{
+    lf_status st = want_number(c, v, out);
+    if (st == LF_OK && *out < 0)
+        return fail(c, v, "must be 0 or more, got '%s'", (const char *)v->data.scalar.value);
+    return st;
+}
+
+static lf_status key_eng_max_per_day(ctx *c, yaml_node_t *v, void *obj)
+{
+    return want_cap(c, v, &((lf_engagement_rule *)obj)->max_per_day);
+}
+
+static lf_status key_eng_max_total(ctx *c, yaml_node_t *v, void *obj)
+{
+    return want_cap(c, v, &((lf_engagement_rule *)obj)->max_total);
+}
+
+static const key_entry engagement_keys[] = {
+    {"type", key_eng_type, true},
+    {"detail", key_eng_detail, false},
+    {"points", key_eng_points, true},
+    {"max_per_day", key_eng_max_per_day, false},
+    {"max_total", key_eng_max_total, false},
+};
+
+static lf_status key_engagement(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_scoring *s = obj;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n && !(s->engagement = calloc(n, sizeof *s->engagement)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = list_item(c, v, i);
+        lf_engagement_rule *r = &s->engagement[s->nengagement++];
+        size_t old = path_index(c, i);
+        r->detail.op = LF_COND_ALL;
+        r->max_per_day = -1;
+        r->max_total = -1;
+        r->line = line_of(item);
+        if ((st = spend(c, item)) ||
+            (st = walk_map(c, item, engagement_keys, NKEYS(engagement_keys), r)))
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static lf_status key_half_life(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_duration d = {0};
+    lf_status st = want_duration(c, v, true, &d);
+    if (st == LF_OK)
+        ((lf_scoring *)obj)->half_life_usec = d.usec;
+    return st;
+}
+
+static const key_entry decay_keys[] = {{"half_life", key_half_life, false}};
+
+static lf_status key_decay(ctx *c, yaml_node_t *v, void *obj)
+{
+    return walk_map(c, v, decay_keys, NKEYS(decay_keys), obj);
+}
+
+/* A grade letter: one ASCII letter, returned upper-case, or 0. */
+static char grade_letter(const char *s)
+{
+    if (!s[0] || s[1])
+        return 0;
+    if (s[0] >= 'a' && s[0] <= 'z')
+        return (char)(s[0] - 'a' + 'A');
+    return s[0] >= 'A' && s[0] <= 'Z' ? s[0] : 0;
+}
+
+typedef struct grade_tmp {
+    lf_grade g;
+    const yaml_node_t *key;
+} grade_tmp;
+
+static int cmp_grade(const void *a, const void *b)
+{
+    const grade_tmp *x = a, *y = b;
+    if (x->g.cutoff != y->g.cutoff)
+        return x->g.cutoff < y->g.cutoff ? 1 : -1;
+    return (x->g.letter > y->g.letter) - (x->g.letter < y->g.letter);
+}
+
+/* grades: {A: 60, B: 40, C: 20}; stored by cut-off descending, which must also be
+ * alphabetical, so that "below the last grade" is the next letter. */
+static lf_status key_grades(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_scoring *s = obj;
+    grade_tmp g[8];
+    size_t n = 0;
+    lf_status st;
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(c, v, "expected a map, got %s", kind(v));
+    if ((st = check_keys(c, v)))
+        return st;
+    if (pair_count(v) == 0)
+        return fail(c, v, "no grades");
+    if (pair_count(v) > 8)
+        return fail(c, v, "too many grades (at most 8)");
+    for (const yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+         p++, n++) {
+        const yaml_node_t *k = node_at(c, p->key);
+        const char *name = (const char *)k->data.scalar.value;
+        size_t old = path_key(c, name);
+        if (!(g[n].g.letter = grade_letter(name)))
+            return fail(c, k, "bad grade '%s' (expected one letter A-Z)", name);
+        if ((st = want_number(c, node_at(c, p->value), &g[n].g.cutoff)))
+            return st;
+        g[n].key = k;
+        path_pop(c, old);
+    }
+    qsort(g, n, sizeof g[0], cmp_grade);
+    for (size_t i = 1; i < n; i++) {
+        size_t old = path_key(c, (const char *)g[i].key->data.scalar.value);
+        if (g[i].g.cutoff == g[i - 1].g.cutoff)
+            return fail(c, g[i].key, "grade '%c' has the same cut-off as grade '%c'",
+                        g[i].g.letter, g[i - 1].g.letter);
+        if (g[i].g.letter < g[i - 1].g.letter)
+            return fail(c, g[i].key, "grade '%c' must have a higher cut-off than grade '%c'",
+                        g[i].g.letter, g[i - 1].g.letter);
+        path_pop(c, old);
+    }
+    if (g[n - 1].g.letter == 'Z')
+        return fail(c, g[n - 1].key, "no letter left for scores below grade 'Z'");
+    for (size_t i = 0; i < n; i++)
+        s->grades[i] = g[i].g;
+    s->ngrades = n;
+    s->grade_below = (char)(g[n - 1].g.letter + 1);
+    return LF_OK;
+}
+
+static lf_status key_mql_fit(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_mql_rule *m = &((lf_scoring *)obj)->mql;
+    m->has_fit = true;
+    return want_number(c, v, &m->fit_at_least);
+}
+
+static lf_status key_mql_engagement(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_mql_rule *m = &((lf_scoring *)obj)->mql;
+    m->has_engagement = true;
+    return want_number(c, v, &m->engagement_at_least);
+}
+
+static lf_status key_mql_total(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_mql_rule *m = &((lf_scoring *)obj)->mql;
+    m->has_total = true;
+    return want_number(c, v, &m->total_at_least);
+}
+
+static lf_status key_mql_grade(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_scoring *s = obj;
+    const char *text = NULL;
+    char letters[3 * 8 + 1] = "";
+    size_t used = 0;
+    lf_status st = want_scalar(c, v, "a grade letter", &text);
+    if (st)
+        return st;
+    char g = grade_letter(text);
+    for (size_t i = 0; i < s->ngrades; i++) {
+        if (g && s->grades[i].letter == g) {
+            s->mql.has_grade = true;
+            s->mql.grade_at_least = g;
+            return LF_OK;
+        }
+        int w = snprintf(letters + used, sizeof letters - used, "%s%c", i ? ", " : "",
+                         s->grades[i].letter);
+        used += w > 0 ? (size_t)w : 0;
+    }
+    return fail(c, v, "no grade '%s' is configured (grades: %s)", text, letters);
+}
+
+static lf_status key_mql_require(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_mql_rule *m = &((lf_scoring *)obj)->mql;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n && !(m->require = calloc(n, sizeof *m->require)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        char *name = NULL;
+        size_t old = path_index(c, i), j = 0;
+        if ((st = want_string(c, list_item(c, v, i), &name)))
+            return st;
+        lower(name);
+        while (j < m->nrequire && strcmp(m->require[j], name) != 0)
+            j++;
+        if (!name[0] || strcmp(name, "email") == 0 || j < m->nrequire)
+            free(name); /* email is always required; repeats add nothing */
+        else
+            m->require[m->nrequire++] = name;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static const key_entry mql_keys[] = {
+    {"fit_at_least", key_mql_fit, false},
+    {"engagement_at_least", key_mql_engagement, false},
+    {"total_at_least", key_mql_total, false},
+    {"grade_at_least", key_mql_grade, false},
+    {"require", key_mql_require, false},
+};
+
+static lf_status key_mql(ctx *c, yaml_node_t *v, void *obj)
+{
+    return walk_map(c, v, mql_keys, NKEYS(mql_keys), obj);
+}
+
+static lf_status key_band_width(ctx *c, yaml_node_t *v, void *obj)
+{
+    double w = 0;
+    lf_status st = want_number(c, v, &w);
+    if (st)
+        return st;
+    if (!(w > 0) || w != floor(w) || w > 1e9)
+        return fail(c, v, "must be a whole number greater than 0, got '%s'",
+                    (const char *)v->data.scalar.value);
+    ((lf_scoring *)obj)->band_width = w;
+    return LF_OK;
+}
+
+/* grades before mql: grade_at_least must name a configured grade. */
+static const key_entry scoring_keys[] = {
+    {"fit", key_fit, false},
+    {"engagement", key_engagement, false},
+    {"decay", key_decay, false},
+    {"grades", key_grades, false},
+    {"mql", key_mql, false},
+    {"band_width", key_band_width, false},
+};
+
+static lf_status key_scoring(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_config *cfg = obj;
+    cfg->scoring.enabled = true;
+    return walk_map(c, v, scoring_keys, NKEYS(scoring_keys), &cfg->scoring);
+}
+
+/* ---- goals and cost --------------------------------------------------------------- */
+
+static lf_status want_goal(ctx *c, yaml_node_t *v, double *out)
+{
+    lf_status st = want_number(c, v, out);
+    if (st == LF_OK && *out < 0)
+        return fail(c, v, "must be 0 or more, got '%s'", (const char *)v->data.scalar.value);
+    return st;
+}
+
+/* mqls_per_month: a number for every month, or {YYYY-MM: n, ..., default: n}. */
+static lf_status key_mqls_per_month(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_config *cfg = obj;
+    lf_status st;
+    if (v->type == YAML_SCALAR_NODE) {
+        if ((st = want_goal(c, v, &cfg->goal_default)))
+            return st;
+        cfg->has_goal = true;
+        return LF_OK;
+    }
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(c, v, "expected a number or a map of months, got %s", kind(v));
+    if ((st = check_keys(c, v)))
+        return st;
+    size_t np = pair_count(v);
+    if (np && !(cfg->goals = calloc(np, sizeof *cfg->goals)))
+        return nomem(c);
+    for (const yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+         p++) {
+        const yaml_node_t *k = node_at(c, p->key);
+        const char *name = (const char *)k->data.scalar.value;
+        size_t old = path_key(c, name);
+        lf_error e;
+        if (strcmp(name, "default") == 0) {
+            if ((st = want_goal(c, node_at(c, p->value), &cfg->goal_default)))
+                return st;
+        } else {
+            lf_month_goal *g = &cfg->goals[cfg->ngoals];
+            if (lf_month_parse(name, strlen(name), &g->year, &g->month, &e) != LF_OK)
+                return fail(c, k, "bad month '%s' (expected YYYY-MM or default)", name);
+            for (size_t i = 0; i < cfg->ngoals; i++)
+                if (cfg->goals[i].year == g->year && cfg->goals[i].month == g->month)
+                    return fail(c, k, "month %04d-%02d given twice", g->year, g->month);
+            if ((st = want_goal(c, node_at(c, p->value), &g->mqls)))
+                return st;
+            cfg->ngoals++;
+        }
+        path_pop(c, old);
+    }
+    cfg->has_goal = true;
+    return LF_OK;
+}
+
+static const key_entry goals_keys[] = {{"mqls_per_month", key_mqls_per_month, false}};
+
+static lf_status key_goals(ctx *c, yaml_node_t *v, void *obj)
+{
+    return walk_map(c, v, goals_keys, NKEYS(goals_keys), obj);
+}
+
+static lf_status key_lag_days(ctx *c, yaml_node_t *v, void *obj)
+{
+    lf_config *cfg = obj;
+    const char *s = NULL;
+    lf_status st = want_scalar(c, v, "'auto' or a number of days", &s);
+    if (st)
+        return st;
+    if (strcmp(s, "auto") == 0) {
+        cfg->lag_auto = true;
+        return LF_OK;
+    }
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || s[n] || n > 5)
+        return fail(c, v, "expected 'auto' or a whole number of days (0 or more), got '%s'", s);
+    cfg->lag_auto = false;
+    cfg->lag_days = atoi(s);
+    return LF_OK;
+}
+
+static const key_entry cost_keys[] = {{"lag_days", key_lag_days, false}};
+
+static lf_status key_cost(ctx *c, yaml_node_t *v, void *obj)
+{
+    return walk_map(c, v, cost_keys, NKEYS(cost_keys), obj);
+}
+
+/* Order matters: timezone before calendar before anything with a `bd` duration. */
+static const key_entry top_keys[] = {
+    {"timezone", key_timezone, false},
+    {"calendar", key_calendar, false},
+    {"sla", key_sla, false},
+    {"speed_to_lead", key_speed_to_lead, false},
+    {"sources", key_sources, false},
+    {"personas", key_personas, false},
+    {"scoring", key_scoring, false},
+    {"goals", key_goals, false},
+    {"cost", key_cost, false},
+};
+
+/* ---- entry points ----------------------------------------------------------------- */
+
+lf_status lf_config_defaults(lf_config *cfg, lf_error *err)
+{
+    static const lf_grade grades[] = {{'A', 60}, {'B', 40}, {'C', 20}};
+    memset(cfg, 0, sizeof *cfg);
+    lf_status st = lf_tz_load(&cfg->tz, "UTC", err); /* needs no zone file */
+    if (st)
+        return st;
+    if (!(cfg->timezone = strdup("UTC"))) {
+        lf_config_release(cfg);
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    }
+    lf_calendar_default(&cfg->calendar, cfg->tz);
+    cfg->speed_target.clock = LF_CLOCK_CALENDAR;
+    cfg->speed_target.usec = LF_USEC_PER_HOUR;
+    memcpy(cfg->speed_target.text, "1h", 3);
+    memcpy(cfg->scoring.grades, grades, sizeof grades);
+    cfg->scoring.ngrades = sizeof grades / sizeof grades[0];
+    cfg->scoring.grade_below = 'D';
+    cfg->scoring.band_width = 10;
+    cfg->goal_default = -1;
+    return LF_OK;
+}
+
+void lf_config_release(lf_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->path);
+    free(cfg->timezone);
+    lf_calendar_release(&cfg->calendar);
+    if (cfg->tz)
+        lf_tz_free(cfg->tz);
+    for (size_t i = 0; i < cfg->nsources; i++)
+        source_release(&cfg->sources[i], true);
+    free(cfg->sources);
+    for (size_t i = 0; i < cfg->npersonas; i++) {
+        free(cfg->personas[i].name);
+        cond_release(&cfg->personas[i].when);
+    }
+    free(cfg->personas);
+    lf_scoring *s = &cfg->scoring;
+    for (size_t i = 0; i < s->nfit; i++)
+        cond_release(&s->fit[i].when);
+    free(s->fit);
+    for (size_t i = 0; i < s->nengagement; i++) {
+        free(s->engagement[i].type);
+        cond_release(&s->engagement[i].detail);
+    }
+    free(s->engagement);
+    for (size_t i = 0; i < s->mql.nrequire; i++)
+        free(s->mql.require[i]);
+    free(s->mql.require);
+    free(cfg->goals);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+/* The 1-based line of byte offset `off` in text. */
+static int line_at(const char *text, size_t len, size_t off)
+{
+    int line = 1;
+    for (size_t i = 0; i < off && i < len; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+static lf_status yaml_failure(const yaml_parser_t *p, const char *name, const char *text,
+                              size_t len, lf_error *err)
+{
+    const char *problem = p->problem ? p->problem : "unknown error";
+    switch (p->error) {
+    case YAML_MEMORY_ERROR:
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    case YAML_READER_ERROR:
+        return lf_errorf(err, LF_ECONFIG, "%s:%d: yaml syntax error: %s", name,
+                         line_at(text, len, p->problem_offset), problem);
+    default:
+        if (p->context)
+            return lf_errorf(err, LF_ECONFIG, "%s:%d: yaml syntax error: %s (%s started on line %d)",
+                             name, (int)p->problem_mark.line + 1, problem, p->context,
+                             (int)p->context_mark.line + 1);
+        return lf_errorf(err, LF_ECONFIG, "%s:%d: yaml syntax error: %s", name,
+                         (int)p->problem_mark.line + 1, problem);
+    }
+}
+
+/* Parses text into *doc, refusing a second document. */
+static lf_status load_document(yaml_document_t *doc, const char *name, const char *text,
+                               size_t len, lf_error *err)
+{
+    yaml_parser_t p;
+    yaml_document_t rest;
+    lf_status st = LF_OK;
+    if (!yaml_parser_initialize(&p))
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&p, doc)) {
+        st = yaml_failure(&p, name, text, len, err);
+        yaml_parser_delete(&p);
+        return st;
+    }
+    if (!yaml_parser_load(&p, &rest)) {
+        st = yaml_failure(&p, name, text, len, err);
+    } else {
+        yaml_node_t *root = yaml_document_get_root_node(&rest);
+        if (root)
+            st = lf_errorf(err, LF_ECONFIG, "%s:%d: more than one yaml document", name,
+                           line_of(root));
+        yaml_document_delete(&rest);
+    }
+    if (st)
+        yaml_document_delete(doc);
+    yaml_parser_delete(&p);
+    return st;
+}
+
+lf_status lf_config_load_buffer(lf_config *cfg, const char *name, const char *text, size_t len,
+                                lf_error *err)
+{
+    yaml_document_t doc;
+    lf_status st = lf_config_defaults(cfg, err);
+    if (st)
+        return st;
+    if (!(cfg->path = strdup(name))) {
+        lf_config_release(cfg);
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    }
+    if ((st = load_document(&doc, name, text, len, err))) {
+        lf_config_release(cfg);
+        return st;
+    }
+    ctx c = {.name = name, .doc = &doc, .cfg = cfg, .err = err};
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root && !is_null(root)) {
+        if (root->type != YAML_MAPPING_NODE)
+            st = fail(&c, root, "expected a map of settings at the top level, got %s",
+                      kind(root));
+        else
+            st = walk_map(&c, root, top_keys, NKEYS(top_keys), cfg);
+    }
+    yaml_document_delete(&doc);
+    if (st)
+        lf_config_release(cfg);
+    return st;
+}
+
+lf_status lf_config_load(lf_config *cfg, const char *path, lf_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return lf_errorf(err, LF_ECONFIG, "cannot read '%s': %s", path, strerror(errno));
+    size_t cap = 8192, len = 0;
+    char *text = malloc(cap);
+    while (text) {
+        if (len > CFG_MAX_FILE) {
+            free(text);
+            fclose(f);
+            return lf_errorf(err, LF_ECONFIG, "cannot read '%s': larger than %u bytes", path,
+                             CFG_MAX_FILE);
+        }
+        if (len == cap) {
+            char *bigger = realloc(text, cap * 2);
+            if (!bigger) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(text + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (!text) {
+        fclose(f);
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(text);
+        fclose(f);
+        return lf_errorf(err, LF_ECONFIG, "cannot read '%s': %s", path, strerror(e));
+    }
+    fclose(f);
+    lf_status st = lf_config_load_buffer(cfg, path, text, len, err);
+    free(text);
+    return st;
+}
+
+bool lf_config_goal(const lf_config *cfg, int year, int month, double *goal)
+{
+    for (size_t i = 0; i < cfg->ngoals; i++)
+        if (cfg->goals[i].year == year && cfg->goals[i].month == month) {
+            *goal = cfg->goals[i].mqls;
+            return true;
+        }
+    if (cfg->goal_default >= 0) {
+        *goal = cfg->goal_default;
+        return true;
+    }
+    return false;
+}
+
+const char *lf_config_example(void)
+{
+    return (const char *)lf_asset_leadflow_example_yaml;
+}
