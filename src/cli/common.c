@@ -73,9 +73,11 @@ char *cli_path(const char *dir, const char *name)
 {
     lf_buf b;
     lf_buf_init(&b, 0);
-    lf_buf_adds(&b, dir);
-    if (b.len && b.data[b.len - 1] != '/')
-        lf_buf_addc(&b, '/');
+    if (strcmp(dir, ".") != 0) { /* "leadflow.yaml", not "./leadflow.yaml", in messages */
+        lf_buf_adds(&b, dir);
+        if (b.len && b.data[b.len - 1] != '/')
+            lf_buf_addc(&b, '/');
+    }
     lf_buf_adds(&b, name);
     return lf_buf_detach(&b);
 }

@@ -23,6 +23,13 @@ static const cli_command commands[] = {
     {"lead", cmd_lead, "lead ID",
      "Explains one lead: attributes, current stage, every transition and why it\n"
      "happened, every handoff with its SLA figures, and the events that were ignored."},
+    {"report", cmd_report,
+     "report NAME [--from DATE] [--to DATE] [--by day|week|month|quarter|year]\n"
+     "       [--as-of TS] [--format table|csv|json] [-o FILE]",
+     "Runs a report (funnel, mql, sql, velocity, speed). --from is inclusive and --to\n"
+     "exclusive (local dates); default range: the 12 calendar months ending with the\n"
+     "month of --as-of (default: now). Rates are fractions in csv/json, percentages on\n"
+     "the terminal; a ratio with a zero denominator is null / empty / '–'."},
     {"generate", cmd_generate, "generate --leads N --seed S --out DIR [--end YYYY-MM-DD]",
      "Writes a realistic synthetic workspace (leads.csv, events.csv, costs.csv,\n"
      "traffic.csv, leadflow.yaml) into DIR without importing it. The same seed gives\n"

@@ -346,21 +346,19 @@ static lf_status import_lead(importer *im, const lf_csv_record *rec)
         }
         origin = originbuf;
     }
+    /* channel: first matching sources rule, else the raw source; lower-cased so that
+       it compares with the channels of spend and traffic rows */
     const char *source = field(im, rec, L_SOURCE, NULL);
     const char *rule_origin = NULL;
-    const char *channel = NULL;
+    const char *channel = "unknown";
     char *lower_source = NULL;
-    if (!source) {
-        channel = "unknown";
-    } else {
-        channel = source_channel(im->cfg, source, &rule_origin);
-        if (!channel) {
-            lower_source = strdup(source);
-            if (!lower_source)
-                return oom(im->err);
-            lf_ascii_lower(lower_source, strlen(lower_source));
-            channel = lower_source;
-        }
+    if (source) {
+        const char *c = source_channel(im->cfg, source, &rule_origin);
+        lower_source = strdup(c ? c : source);
+        if (!lower_source)
+            return oom(im->err);
+        lf_ascii_lower(lower_source, strlen(lower_source));
+        channel = lower_source;
     }
     if (!origin)
         origin = rule_origin ? rule_origin : "marketing";

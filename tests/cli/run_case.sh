@@ -6,7 +6,7 @@
 # into a fresh temp dir where cmd runs with LC_ALL=C TZ=UTC. Output is compared byte
 # for byte. LF_REGEN=1 rewrites the expected files instead (then check them by hand).
 set -u
-bin=$1; case_dir=$2
+bin=$(readlink -f "$1"); case_dir=$(cd "$2" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/lfcase.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin"

@@ -1,0 +1,158 @@
+/*
+ * cmd_report.c — `leadflow report NAME [--from DATE] [--to DATE] [--by PERIOD]
+ * [--as-of TS] [--format table|csv|json] [-o FILE]` (SPEC §5).
+ *
+ * Loads the derived state into the in-memory dataset once, runs the named report
+ * (a pure function), renders the table in the chosen format, and writes it to
+ * stdout or to FILE (written to FILE.tmp and renamed, so a failed run never leaves
+ * half a report behind).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "leadflow/report.h"
+
+typedef struct report_opts {
+    const char *name, *from, *to, *by, *as_of, *format, *out;
+} report_opts;
+
+static int parse_report_opts(const cli_command *cmd, int argc, char **argv, report_opts *o)
+{
+    static const struct { const char *name; size_t off; } opts[] = {
+        {"from", offsetof(report_opts, from)},     {"to", offsetof(report_opts, to)},
+        {"by", offsetof(report_opts, by)},         {"as-of", offsetof(report_opts, as_of)},
+        {"format", offsetof(report_opts, format)}, {"output", offsetof(report_opts, out)},
+    };
+    for (int i = 1; i < argc;) {
+        if (strcmp(argv[i], "-o") == 0) {
+            if (i + 1 >= argc)
+                return cli_usage(cmd, "option '-o' needs a file name");
+            o->out = argv[i + 1];
+            i += 2;
+            continue;
+        }
+        bool matched = false;
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !matched; k++) {
+            const char *v;
+            int m = cli_opt(cmd, argc, argv, &i, opts[k].name, &v);
+            if (m < 0)
+                return 1;
+            if (m > 0) {
+                *(const char **)((char *)o + opts[k].off) = v;
+                matched = true;
+            }
+        }
+        if (matched)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage(cmd, "unknown option '%s'", argv[i]);
+        if (o->name)
+            return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
+        o->name = argv[i++];
+    }
+    if (!o->name)
+        return cli_usage(cmd, "report needs a report name");
+    return 0;
+}
+
+static int parse_day(const cli_command *cmd, const char *opt, const char *v, int32_t *day)
+{
+    if (lf_date_parse(v, strlen(v), day, NULL) != LF_OK)
+        return cli_usage(cmd, "%s needs a date YYYY-MM-DD, not '%s'", opt, v);
+    return 0;
+}
+
+/* Writes the rendered report to stdout or atomically to a file. */
+static int write_output(const char *path, const lf_buf *b)
+{
+    if (!path) {
+        fwrite(b->data ? b->data : "", 1, b->len, stdout);
+        return 0;
+    }
+    char *tmp = malloc(strlen(path) + 5);
+    if (!tmp)
+        return cli_fail(LF_ENOMEM, "out of memory");
+    snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f && fwrite(b->data ? b->data : "", 1, b->len, f) == b->len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp, path) != 0) {
+        int code = cli_fail(LF_EUSAGE, "cannot write '%s': %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return code;
+    }
+    free(tmp);
+    return 0;
+}
+
+int cmd_report(cli_ctx *ctx, int argc, char **argv)
+{
+    const cli_command *cmd = cli_find("report");
+    report_opts o = {0};
+    int code = parse_report_opts(cmd, argc, argv, &o);
+    if (code)
+        return code;
+    const lf_report_def *def = lf_report_find(o.name);
+    if (!def) {
+        size_t n;
+        const lf_report_def *all = lf_report_list(&n);
+        fprintf(stderr, "leadflow: error: unknown report '%s'\nreports:", o.name);
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, " %s", all[i].name);
+        fputc('\n', stderr);
+        return 1;
+    }
+    lf_render_fn render = lf_renderer(o.format ? o.format : "table");
+    if (!render)
+        return cli_usage(cmd, "unknown format '%s' (table, csv, json)", o.format);
+    lf_by by = LF_BY_MONTH;
+    if (o.by && !lf_by_parse(o.by, &by))
+        return cli_usage(cmd, "--by needs day, week, month, quarter or year, not '%s'", o.by);
+    if ((code = cli_load_config(ctx)) != 0)
+        return code;
+    lf_report_args a = {.cfg = &ctx->cfg, .by = by};
+    if (o.as_of) {
+        lf_error err;
+        if (lf_time_parse(o.as_of, strlen(o.as_of), ctx->cfg.tz, &a.as_of, NULL, &err) != LF_OK)
+            return cli_usage(cmd, "--as-of: %s", err.msg);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        a.as_of = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
+    }
+    lf_default_range(ctx->cfg.tz, a.as_of, &a.from_day, &a.to_day);
+    if (o.from && (code = parse_day(cmd, "--from", o.from, &a.from_day)) != 0)
+        return code;
+    if (o.to && (code = parse_day(cmd, "--to", o.to, &a.to_day)) != 0)
+        return code;
+    if (a.to_day <= a.from_day)
+        return cli_usage(cmd, "empty range: --to must be after --from");
+    if ((code = cli_open_workspace(ctx)) != 0)
+        return code;
+    lf_dataset ds;
+    lf_dataset_init(&ds);
+    lf_error err;
+    lf_status s = lf_store_load_dataset(ctx->store, &ds, &err);
+    a.ds = &ds;
+    lf_table *t = NULL;
+    if (s == LF_OK)
+        s = def->fn(&a, &t, &err);
+    lf_buf out;
+    lf_buf_init(&out, 0);
+    if (s == LF_OK)
+        s = render(t, &out, &err);
+    lf_table_free(t);
+    lf_dataset_release(&ds);
+    if (s != LF_OK) {
+        lf_buf_release(&out);
+        return cli_fail(s, "%s", err.msg);
+    }
+    code = write_output(o.out, &out);
+    lf_buf_release(&out);
+    return code;
+}
