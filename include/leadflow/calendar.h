@@ -40,7 +40,8 @@ int32_t lf_calendar_business_days(const lf_calendar *cal, int32_t from, int32_t 
 int64_t lf_bclock_between(const lf_calendar *cal, lf_time a, lf_time b);
 /* The first instant d >= t with lf_bclock_between(cal, t, d) == amount (amount >= 0).
  * With amount == 0 this is t itself. A deadline used up exactly at a day's end is
- * that end (17:00), not the next day's start. */
+ * that end (17:00), not the next day's start. LF_TIME_NONE if there is no such
+ * instant (a calendar without working time, or beyond the range of lf_time). */
 lf_time lf_bclock_add(const lf_calendar *cal, lf_time t, int64_t amount);
 
 #endif

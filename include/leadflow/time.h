@@ -58,6 +58,9 @@ void lf_tz_free(lf_tz *tz);
 const char *lf_tz_name(const lf_tz *tz);
 /* Offset from UTC in seconds in force at instant t. */
 int32_t lf_tz_offset(const lf_tz *tz, lf_time t);
+/* The first instant > t at which the zone's offset changes, or LF_TIME_NONE if it
+ * never changes again (lets the business clock skip whole spans between changes). */
+lf_time lf_tz_next_transition(const lf_tz *tz, lf_time t);
 
 /* Instant -> local civil time (fills wday and offset). */
 void lf_time_to_local(const lf_tz *tz, lf_time t, lf_civil *out);
