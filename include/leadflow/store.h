@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "leadflow/dataset.h"
 #include "leadflow/error.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/time.h"
@@ -141,5 +142,9 @@ lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn
 /* Leads per current stage, and handoffs by outcome (pending, accepted, rejected). */
 lf_status lf_store_stage_counts(lf_store *st, int64_t stages[LF_STAGE_COUNT],
                                 int64_t outcomes[3], lf_error *err);
+
+/* Loads the derived state of every lead, spend and traffic into ds (initialised by
+ * the caller with lf_dataset_init). */
+lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, lf_error *err);
 
 #endif

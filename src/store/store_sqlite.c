@@ -61,7 +61,8 @@ enum {
     Q_EVENTS_OF_LEAD, Q_LEAD_META, Q_LEADS_ALL, Q_EVENTS_ALL,
     Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_INS_TRANS, Q_INS_HANDOFF, Q_INS_IGNORED,
     Q_UPSERT_STATE, Q_IGNORED_COUNT, Q_REJECT_ADD, Q_REJECTS, Q_COST_SET, Q_TRAFFIC_SET,
-    Q_STAGE_COUNTS, Q_OUTCOME_COUNTS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
+    Q_STAGE_COUNTS, Q_OUTCOME_COUNTS, Q_DS_COUNTS, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
+    Q_DS_COSTS, Q_DS_TRAFFIC, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -101,6 +102,17 @@ static const char *const query_sql[Q__COUNT] = {
                       " VALUES(?1, ?2, ?3)",
     [Q_STAGE_COUNTS] = "SELECT stage, count(*) FROM lead_state GROUP BY stage",
     [Q_OUTCOME_COUNTS] = "SELECT outcome, count(*) FROM handoffs GROUP BY outcome",
+    [Q_DS_COUNTS] = "SELECT (SELECT coalesce(max(rowid), 0) FROM leads),"
+                    " (SELECT count(*) FROM transitions), (SELECT count(*) FROM handoffs)",
+    [Q_DS_LEADS] = "SELECT l.rowid, l.created_at, l.channel, l.persona, l.origin, s.stage,"
+                   " s.won_at, s.revenue FROM leads l JOIN lead_state s ON s.lead = l.rowid"
+                   " ORDER BY l.rowid",
+    [Q_DS_TRANS] = "SELECT lead, ts, from_stage, to_stage FROM transitions ORDER BY lead, n",
+    [Q_DS_HANDOFFS] = "SELECT h.lead, h.mql_at, h.decided_at, h.first_contact_at, h.outcome,"
+                      " h.score, e.reason FROM handoffs h LEFT JOIN events e"
+                      " ON e.seq = h.close_seq ORDER BY h.lead, h.n",
+    [Q_DS_COSTS] = "SELECT date, channel, amount FROM costs ORDER BY date, channel",
+    [Q_DS_TRAFFIC] = "SELECT date, channel, visitors FROM traffic ORDER BY date, channel",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -716,4 +728,145 @@ lf_status lf_store_stage_counts(lf_store *st, int64_t stages[LF_STAGE_COUNT],
 {
     lf_status r = group_counts(st, st->q[Q_STAGE_COUNTS], stages, LF_STAGE_COUNT, err);
     return r == LF_OK ? group_counts(st, st->q[Q_OUTCOME_COUNTS], outcomes, 3, err) : r;
+}
+
+/* --- the report dataset ------------------------------------------------------------ */
+
+static lf_time col_time(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? LF_TIME_NONE : sqlite3_column_int64(s, i);
+}
+
+static uint32_t col_name(lf_dataset *ds, sqlite3_stmt *s, int i)
+{
+    return lf_dataset_intern(ds, (const char *)sqlite3_column_text(s, i),
+                             (size_t)sqlite3_column_bytes(s, i));
+}
+
+/* Reads spend or traffic rows into day ranges: "YYYY-MM" covers its month. */
+static lf_status load_amounts(lf_store *st, sqlite3_stmt *s, lf_dataset *ds, lf_ds_amount **out,
+                              size_t *n, lf_error *err)
+{
+    size_t cap = 0;
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *date = (const char *)sqlite3_column_text(s, 0);
+        size_t dn = (size_t)sqlite3_column_bytes(s, 0);
+        lf_ds_amount a = {.channel = col_name(ds, s, 1), .amount = sqlite3_column_double(s, 2)};
+        int y, m;
+        if (lf_date_parse(date, dn, &a.day_from, NULL) == LF_OK) {
+            a.day_to = a.day_from + 1;
+        } else if (lf_month_parse(date, dn, &y, &m, NULL) == LF_OK) {
+            a.day_from = lf_days_from_civil(y, m, 1);
+            a.day_to = a.day_from + lf_days_in_month(y, m);
+        } else {
+            continue; /* validated at import; cannot happen */
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            lf_ds_amount *p = realloc(*out, cap * sizeof *p);
+            if (!p) {
+                r = lf_errorf(err, LF_ENOMEM, "out of memory");
+                break;
+            }
+            *out = p;
+        }
+        (*out)[(*n)++] = a;
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read spend or traffic");
+    return r;
+}
+
+lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, lf_error *err)
+{
+    sqlite3_stmt *c = st->q[Q_DS_COUNTS];
+    if (sqlite3_step(c) != SQLITE_ROW) {
+        sqlite3_reset(c);
+        return db_error(st, err, "cannot count derived state");
+    }
+    int64_t maxid = sqlite3_column_int64(c, 0), ntrans = sqlite3_column_int64(c, 1),
+            nhand = sqlite3_column_int64(c, 2);
+    sqlite3_reset(c);
+    uint32_t *index = calloc((size_t)maxid + 1, sizeof *index); /* rowid -> index + 1 */
+    ds->leads = calloc((size_t)maxid + 1, sizeof *ds->leads);
+    ds->trans = calloc((size_t)ntrans + 1, sizeof *ds->trans);
+    ds->handoffs = calloc((size_t)nhand + 1, sizeof *ds->handoffs);
+    if (!index || !ds->leads || !ds->trans || !ds->handoffs) {
+        free(index);
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    }
+    lf_status r = LF_OK;
+    int rc;
+    sqlite3_stmt *s = st->q[Q_DS_LEADS];
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t rowid = sqlite3_column_int64(s, 0);
+        lf_ds_lead *l = &ds->leads[ds->nleads];
+        l->created_at = sqlite3_column_int64(s, 1);
+        l->channel = col_name(ds, s, 2);
+        l->persona = col_name(ds, s, 3);
+        const char *origin = (const char *)sqlite3_column_text(s, 4);
+        l->origin = origin && strcmp(origin, "sales") == 0;
+        l->stage = (uint8_t)sqlite3_column_int(s, 5);
+        l->won_at = col_time(s, 6);
+        l->revenue = sqlite3_column_double(s, 7);
+        if (l->channel == UINT32_MAX || l->persona == UINT32_MAX)
+            r = lf_errorf(err, LF_ENOMEM, "out of memory");
+        index[rowid] = (uint32_t)++ds->nleads;
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        r = db_error(st, err, "cannot read leads");
+    s = st->q[Q_DS_TRANS];
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t rowid = sqlite3_column_int64(s, 0);
+        if (rowid > maxid || !index[rowid] || ds->ntrans >= (size_t)ntrans)
+            continue;
+        uint32_t li = index[rowid] - 1;
+        lf_ds_transition *t = &ds->trans[ds->ntrans];
+        t->lead = li;
+        t->ts = sqlite3_column_int64(s, 1);
+        t->from = sqlite3_column_type(s, 2) == SQLITE_NULL ? LF_STAGE_NONE
+                                                           : (uint8_t)sqlite3_column_int(s, 2);
+        t->to = (uint8_t)sqlite3_column_int(s, 3);
+        if (!ds->leads[li].ntrans)
+            ds->leads[li].trans = (uint32_t)ds->ntrans;
+        ds->leads[li].ntrans++;
+        ds->ntrans++;
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        r = db_error(st, err, "cannot read transitions");
+    s = st->q[Q_DS_HANDOFFS];
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t rowid = sqlite3_column_int64(s, 0);
+        if (rowid > maxid || !index[rowid] || ds->nhandoffs >= (size_t)nhand)
+            continue;
+        uint32_t li = index[rowid] - 1;
+        lf_ds_handoff *h = &ds->handoffs[ds->nhandoffs];
+        h->lead = li;
+        h->mql_at = sqlite3_column_int64(s, 1);
+        h->decided_at = col_time(s, 2);
+        h->first_contact_at = col_time(s, 3);
+        h->outcome = (uint8_t)sqlite3_column_int(s, 4);
+        h->score = (float)sqlite3_column_double(s, 5);
+        h->reason = col_name(ds, s, 6);
+        if (h->reason == UINT32_MAX)
+            r = lf_errorf(err, LF_ENOMEM, "out of memory");
+        if (!ds->leads[li].nhandoffs)
+            ds->leads[li].handoffs = (uint32_t)ds->nhandoffs;
+        ds->leads[li].nhandoffs++;
+        ds->nhandoffs++;
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        r = db_error(st, err, "cannot read handoffs");
+    free(index);
+    if (r == LF_OK)
+        r = load_amounts(st, st->q[Q_DS_COSTS], ds, &ds->costs, &ds->ncosts, err);
+    if (r == LF_OK)
+        r = load_amounts(st, st->q[Q_DS_TRAFFIC], ds, &ds->traffic, &ds->ntraffic, err);
+    return r;
 }

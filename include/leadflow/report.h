@@ -1,0 +1,73 @@
+/*
+ * report.h — report arguments, periods and the report registry (SPEC §5).
+ *
+ * A report is a pure function (lf_report_fn) from a dataset, the configuration, a
+ * range of local days [from, to), a bucket size and an as-of instant to a table.
+ * Periods are computed in the workspace zone: their boundaries are UTC instants, so
+ * placing a timestamp in a bucket is a binary search, not a time-zone conversion.
+ */
+#ifndef LEADFLOW_REPORT_H
+#define LEADFLOW_REPORT_H
+
+#include "leadflow/config.h"
+#include "leadflow/dataset.h"
+#include "leadflow/table.h"
+
+typedef enum lf_by { LF_BY_DAY = 0, LF_BY_WEEK, LF_BY_MONTH, LF_BY_QUARTER, LF_BY_YEAR } lf_by;
+
+/* "day" ... "year"; parse returns false on an unknown name. */
+const char *lf_by_name(lf_by by);
+bool lf_by_parse(const char *s, lf_by *by);
+
+typedef struct lf_report_args {
+    const lf_config *cfg;
+    const lf_dataset *ds;
+    int32_t from_day;  /* inclusive local day */
+    int32_t to_day;    /* exclusive local day */
+    lf_by by;
+    lf_time as_of;
+} lf_report_args;
+
+/* The default range of SPEC §5: the 12 calendar months ending with the month that
+ * contains as_of (local), i.e. [first day of month-11, first day of next month). */
+void lf_default_range(const lf_tz *tz, lf_time as_of, int32_t *from_day, int32_t *to_day);
+
+/* The buckets of a range: bucket i is [start[i], start[i+1]) in UTC instants and
+ * local days [day[i], day[i+1]). Week buckets start on Mondays (ISO), quarters are
+ * calendar quarters; the first and last bucket are cut to the range. Labels:
+ * "2026-01-05" (day; week = its Monday, even when cut), "2026-01", "2026-Q1", "2026". */
+typedef struct lf_periods {
+    size_t n;
+    lf_time *start;    /* n + 1 instants */
+    int32_t *day;      /* n + 1 local days */
+    char (*label)[16]; /* n labels */
+} lf_periods;
+
+lf_status lf_periods_make(const lf_tz *tz, lf_by by, int32_t from_day, int32_t to_day,
+                          lf_periods *out, lf_error *err);
+void lf_periods_release(lf_periods *p);
+/* Index of the bucket containing t, or -1 when t is outside the range. */
+long lf_periods_find(const lf_periods *p, lf_time t);
+/* Label of the period (of size `by`) that contains local day `day`. buf >= 16. */
+void lf_period_label(lf_by by, int32_t day, char *buf, size_t size);
+
+typedef lf_status (*lf_report_fn)(const lf_report_args *a, lf_table **out, lf_error *err);
+
+typedef struct lf_report_def {
+    const char *name;
+    lf_report_fn fn;
+    const char *summary;
+} lf_report_def;
+
+/* The registry: every report by name (NULL if unknown); all of them in order. */
+const lf_report_def *lf_report_find(const char *name);
+const lf_report_def *lf_report_list(size_t *n);
+
+/* Report functions (src/report/). */
+lf_status lf_report_funnel(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_mql(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_sql(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_velocity(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_speed(const lf_report_args *a, lf_table **out, lf_error *err);
+
+#endif

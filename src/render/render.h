@@ -1,0 +1,44 @@
+/*
+ * render.h — helpers shared by the renderers (private to src/render/).
+ *
+ * The value rules every output format must agree on live here once: money is
+ * rounded to cents half away from zero, other reals are written in the shortest
+ * form that reads back to the same double, and text from the data is made safe
+ * (valid UTF-8, and for terminals no control characters) before it is written.
+ */
+#ifndef LEADFLOW_RENDER_H
+#define LEADFLOW_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "leadflow/buf.h"
+#include "leadflow/table.h"
+
+/* Size of a buffer that holds any render_fmt_real result. */
+#define RENDER_REAL_MAX 64
+
+/* v rounded half away from zero to a whole number of cents (never -0). */
+double render_round_cents(double v);
+
+/* Writes the shortest decimal text that strtod reads back as v: %.15g, %.16g or
+ * %.17g, but fixed notation (trimmed) instead of an exponent when
+ * 1e-6 <= |v| < 1e15; "0" for both zeros. buf >= RENDER_REAL_MAX. Returns length. */
+size_t render_fmt_real(double v, char *buf, size_t size);
+
+/* Length (1..4) of the valid UTF-8 sequence at s[0..n), or 0 when s does not start
+ * one (n > 0). */
+size_t render_utf8_seq(const char *s, size_t n);
+
+/* Appends s with every byte that is not part of a valid UTF-8 sequence replaced by
+ * '?'; with no_controls also C0 controls, DEL and C1 controls (U+0080..U+009F). */
+lf_status render_add_clean(lf_buf *out, const char *s, bool no_controls);
+
+/* Appends the compact JSON text of an object cell ({"email":3,"paid":5}), with the
+ * same value rules as the JSON renderer (src/render/json.c). */
+lf_status render_json_object(const lf_object *o, lf_buf *out);
+
+/* The error for a failed append to the output buffer. */
+lf_status render_buf_error(lf_status s, lf_error *err, const char *format);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * report_util.h — private helpers shared by the report functions (src/report/).
+ *
+ * rep_ctx holds what every report derives from its arguments once: the zone, the
+ * buckets, the range as UTC instants and as-of. rep_bucket places an instant in a
+ * bucket (binary search, no zone conversion) and applies SPEC §5's "in the range":
+ * inside [from, to) and not after as-of. rep_samples collects (group, value) pairs for
+ * medians and p90 and sorts them all in O(n) (radix sort); rep_tally counts names per
+ * group for object cells (mqls_by_channel, rejected_by_reason). Not part of the
+ * public API.
+ */
+#ifndef LEADFLOW_REPORT_UTIL_H
+#define LEADFLOW_REPORT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leadflow/report.h"
+
+typedef struct rep_ctx {
+    const lf_report_args *a;
+    const lf_config *cfg;
+    const lf_dataset *ds;
+    const lf_tz *tz; /* the workspace zone (never NULL) */
+    lf_periods per;  /* buckets of the range */
+    lf_time r0, r1;  /* the range as instants [r0, r1) */
+    lf_time as_of;
+} rep_ctx;
+
+/* Fills c from a (computes the buckets). Release with rep_end. */
+lf_status rep_begin(rep_ctx *c, const lf_report_args *a, lf_error *err);
+void rep_end(rep_ctx *c);
+
+/* Bucket of t if t is in the range and not after as-of, else -1 (also for NONE). */
+static inline long rep_bucket(const rep_ctx *c, lf_time t)
+{
+    if (t == LF_TIME_NONE || t > c->as_of || t < c->r0 || t >= c->r1)
+        return -1;
+    return lf_periods_find(&c->per, t);
+}
+
+/* Whether t happened by as-of (NONE never does). */
+static inline bool rep_by_as_of(const rep_ctx *c, lf_time t)
+{
+    return t != LF_TIME_NONE && t <= c->as_of;
+}
+
+static inline double rep_hours(int64_t usec)
+{
+    return (double)usec / (double)LF_USEC_PER_HOUR;
+}
+
+static inline double rep_days(int64_t usec)
+{
+    return (double)usec / (double)LF_USEC_PER_DAY;
+}
+
+/* The name of id (the empty string for unknown ids). */
+const char *rep_name(const lf_dataset *ds, uint32_t id);
+
+/* ---- tables ---------------------------------------------------------------------- */
+
+typedef struct rep_col {
+    const char *name;
+    lf_col_type type;
+} rep_col;
+
+/* A new table for `report` with the given columns (cols[0] is the dimension, TEXT).
+ * With `periods`: one row per bucket labelled with the period (row i = bucket i) and
+ * a total row labelled "total". Without: no rows, no total, `by` NULL. */
+lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const rep_col *cols,
+                    size_t ncols, lf_table **out, lf_error *err);
+
+/* Statistics over sorted values; they leave the cell null when n == 0. Median of an
+ * even count = mean of the two middle values. rep_set_p90: see report_util.c. */
+void rep_set_mean(lf_cell *cell, const double *v, size_t n);
+void rep_set_median(lf_cell *cell, const double *v, size_t n);
+void rep_set_p90(lf_cell *cell, const double *v, size_t n);
+double rep_median(const double *v, size_t n);
+double rep_quantile(const double *v, size_t n, double q);
+
+/* ---- samples for medians ----------------------------------------------------------- */
+
+typedef struct rep_item {
+    uint64_t key;
+    uint32_t group;
+} rep_item;
+
+typedef struct rep_samples {
+    rep_item *items; /* collected pairs; freed by rep_samples_sort */
+    size_t n, cap;
+    size_t ngroups;
+    double *all; /* after sort: every value, ascending */
+    double *v;   /* after sort: values grouped, each group ascending */
+    size_t *off; /* after sort: group g is v[off[g] .. off[g + 1]) */
+} rep_samples;
+
+void rep_samples_init(rep_samples *s);
+void rep_samples_release(rep_samples *s);
+/* Reserves room for n more values (a hint; add grows as needed). */
+lf_status rep_samples_reserve(rep_samples *s, size_t n);
+lf_status rep_samples_add(rep_samples *s, uint32_t group, double v);
+/* Sorts; groups are 0 .. ngroups-1 (pairs with a larger group are dropped). */
+lf_status rep_samples_sort(rep_samples *s, size_t ngroups);
+/* Values of group g (ascending); g == ngroups gives every value. Returns the count. */
+size_t rep_samples_get(const rep_samples *s, size_t g, const double **v);
+
+/* ---- name tallies for object cells --------------------------------------------------- */
+
+typedef enum rep_order {
+    REP_ORDER_NAME = 0, /* keys by name (byte order) */
+    REP_ORDER_COUNT     /* by count descending, then name */
+} rep_order;
+
+typedef struct rep_tally {
+    rep_item *items; /* key = group << 32 | name id */
+    size_t n, cap;
+} rep_tally;
+
+void rep_tally_init(rep_tally *t);
+void rep_tally_release(rep_tally *t);
+lf_status rep_tally_add(rep_tally *t, uint32_t group, uint32_t name);
+/* Writes column `col` of rows 0 .. ngroups-1 (row g = group g) and of the total row
+ * (every group) as objects name -> count (LF_COL_COUNT) in `order`. Name id 0 is shown
+ * as `empty_key`; equal keys are merged. A row with nothing gets an empty object. */
+lf_status rep_tally_fill(rep_tally *t, const lf_dataset *ds, const char *empty_key, rep_order order,
+                         lf_table *tab, int col, size_t ngroups, lf_error *err);
+
+/* ---- the SLA clock -------------------------------------------------------------------- */
+
+/* Whether the SLA is on the business clock. */
+bool rep_sla_business(const lf_config *cfg);
+/* The deadline of a handoff opened at mql_at: the first instant the SLA time is used
+ * up (business clock: lf_bclock_add). LF_TIME_NONE when there is no SLA or it can
+ * never be used up (a calendar without business time). */
+lf_time rep_sla_deadline(const lf_config *cfg, lf_time mql_at);
+/* Hours from a to b on the SLA clock (the calendar clock when no SLA is configured). */
+double rep_sla_hours(const lf_config *cfg, lf_time a, lf_time b);
+/* "2bd on the business clock" (the duration as written, else derived from usec). */
+void rep_duration_text(const lf_duration *d, char *buf, size_t size);
+
+#endif
