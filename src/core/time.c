@@ -720,7 +720,7 @@ static bool expect(const char *s, size_t n, size_t *i, char c)
 /* "YYYY-MM-DD" at s[*i], validated by round trip through the day number. */
 static bool parse_ymd(const char *s, size_t n, size_t *i, int64_t *days)
 {
-    int y, m, d, ry, rm, rd;
+    int y = 0, m = 0, d = 0, ry, rm, rd;
     if (!digits(s, n, i, 4, &y) || !expect(s, n, i, '-') || !digits(s, n, i, 2, &m) ||
         !expect(s, n, i, '-') || !digits(s, n, i, 2, &d))
         return false;

@@ -431,7 +431,8 @@ static lf_status add_title(lf_buf *out, const lf_table *t)
     lf_status st = add_safe(&a, t->report ? t->report : "report", WIDTH);
     if (st == LF_OK)
         st = lf_buf_addf(&a, "  %s " NULL_MARK " %s (to exclusive)", from, to);
-    if (st == LF_OK && t->by) {
+    /* dimension reports (first column not `period`) ignore --by: say nothing of it */
+    if (st == LF_OK && t->by && t->ncols && strcmp(t->cols[0].name, "period") == 0) {
         st = lf_buf_adds(&a, " by ");
         if (st == LF_OK)
             st = add_safe(&a, t->by, WIDTH);

@@ -53,7 +53,7 @@ lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const re
 {
     *out = NULL;
     lf_table *t = lf_table_new(report, c->a->from_day, c->a->to_day,
-                               periods ? lf_by_name(c->a->by) : NULL, c->as_of, lf_tz_name(c->tz));
+                               lf_by_name(c->a->by), c->as_of, lf_tz_name(c->tz));
     if (!t)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     for (size_t i = 0; i < ncols; i++)
@@ -345,7 +345,7 @@ static lf_status fill_object(const rep_item *items, size_t n, const lf_dataset *
     if (!o)
         return LF_ENOMEM;
     for (size_t i = 0; i < k; i++)
-        if (lf_object_add_num(o, scratch[i].name, LF_COL_COUNT, (double)scratch[i].count) != LF_OK)
+        if (lf_object_append_num(o, scratch[i].name, LF_COL_COUNT, (double)scratch[i].count) != LF_OK)
             return LF_ENOMEM;
     return LF_OK;
 }

@@ -283,6 +283,17 @@ lf_status lf_object_add_num(lf_object *o, const char *key, lf_col_type type, dou
     return LF_OK;
 }
 
+lf_status lf_object_append_num(lf_object *o, const char *key, lf_col_type type, double v)
+{
+    if (!o || !key)
+        return LF_EINPUT;
+    long i = object_append(o, key, type);
+    if (i < 0)
+        return LF_ENOMEM;
+    lf_cell_set_num(&o->vals[i], v);
+    return LF_OK;
+}
+
 lf_status lf_object_add_null(lf_object *o, const char *key, lf_col_type type)
 {
     if (!o || !key)
