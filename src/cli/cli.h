@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "leadflow/config.h"
+#include "leadflow/dataset.h"
 #include "leadflow/error.h"
 #include "leadflow/store.h"
 
@@ -61,12 +62,16 @@ int cli_make_dirs(const char *dir);
  * summary line and rejected rows; returns its exit code. */
 int cli_import_one(cli_ctx *ctx, int kind, const char *file);
 
+/* Prints the demo headline (12 months to the month of as_of) from the reports. */
+int cli_print_headline(const lf_config *cfg, const lf_dataset *ds, lf_time as_of);
+
 /* Command entry points. */
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_rejects(cli_ctx *ctx, int argc, char **argv);
 int cmd_lead(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
+int cmd_plan(cli_ctx *ctx, int argc, char **argv);
 int cmd_generate(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 

@@ -163,22 +163,17 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
         if (code == 4)
             return code;
     }
-    int64_t stages[LF_STAGE_COUNT], outcomes[3];
+    lf_dataset ds;
+    lf_dataset_init(&ds);
     lf_error err;
-    lf_status s = lf_store_stage_counts(ctx->store, stages, outcomes, &err);
-    if (s != LF_OK)
+    lf_status s = lf_store_load_dataset(ctx->store, &ds, &err);
+    if (s != LF_OK) {
+        lf_dataset_release(&ds);
         return cli_fail(s, "%s", err.msg);
-    printf("\nleads by current stage\n");
-    for (int i = 0; i < LF_STAGE_COUNT; i++) {
-        lf_fmt_count(stages[i], n, sizeof n);
-        printf("  %-13s %10s\n", lf_stage_name((lf_stage)i), n);
     }
-    printf("handoffs to sales\n");
-    static const char *const names[] = {"pending", "accepted", "rejected"};
-    for (int i = 0; i < 3; i++) {
-        lf_fmt_count(outcomes[i], n, sizeof n);
-        printf("  %-13s %10s\n", names[i], n);
-    }
-    printf("\nworkspace: %s (try: leadflow --workspace %s lead L000001)\n", g.out, g.out);
+    cli_print_headline(&ctx->cfg, &ds, (lf_time)time(NULL) * LF_USEC_PER_SEC);
+    lf_dataset_release(&ds);
+    printf("\nworkspace: %s\n  try: leadflow --workspace %s report sql\n"
+           "       leadflow --workspace %s lead L000001\n", g.out, g.out, g.out);
     return worst == 2 ? 0 : worst; /* the generator's deliberate bad rows are expected */
 }
