@@ -143,6 +143,13 @@ lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn
 lf_status lf_store_stage_counts(lf_store *st, int64_t stages[LF_STAGE_COUNT],
                                 int64_t outcomes[3], lf_error *err);
 
+/* The store's generation: a counter bumped by every change of derived state, spend or
+ * traffic (imports, replays), so caches of the dataset know when they are stale. */
+lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err);
+lf_status lf_store_bump_generation(lf_store *st, lf_error *err);
+/* The location the store was opened with (a SQLite file path). */
+const char *lf_store_location(const lf_store *st);
+
 /* Loads the derived state of every lead, spend and traffic into ds (initialised by
  * the caller with lf_dataset_init). */
 lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, lf_error *err);

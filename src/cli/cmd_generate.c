@@ -165,11 +165,9 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     }
     lf_dataset ds;
     lf_dataset_init(&ds);
-    lf_error err;
-    lf_status s = lf_store_load_dataset(ctx->store, &ds, &err);
-    if (s != LF_OK) {
+    if ((code = cli_load_dataset(ctx, &ds)) != 0) {
         lf_dataset_release(&ds);
-        return cli_fail(s, "%s", err.msg);
+        return code;
     }
     cli_print_headline(&ctx->cfg, &ds, (lf_time)time(NULL) * LF_USEC_PER_SEC);
     lf_dataset_release(&ds);

@@ -132,16 +132,16 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         return code;
     if (a.to_day <= a.from_day)
         return cli_usage(cmd, "empty range: --to must be after --from");
-    if ((code = cli_open_workspace(ctx)) != 0)
-        return code;
     lf_dataset ds;
     lf_dataset_init(&ds);
-    lf_error err;
-    lf_status s = lf_store_load_dataset(ctx->store, &ds, &err);
+    if ((code = cli_load_dataset(ctx, &ds)) != 0) {
+        lf_dataset_release(&ds);
+        return code;
+    }
     a.ds = &ds;
     lf_table *t = NULL;
-    if (s == LF_OK)
-        s = def->fn(&a, &t, &err);
+    lf_error err;
+    lf_status s = def->fn(&a, &t, &err);
     lf_buf out;
     lf_buf_init(&out, 0);
     if (s == LF_OK)

@@ -120,3 +120,31 @@ int cli_open_workspace(cli_ctx *ctx)
         return cli_fail(s, "%s", err.msg);
     return 0;
 }
+
+int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
+{
+    int code = cli_open_workspace(ctx);
+    if (code)
+        return code;
+    lf_error err;
+    int64_t gen;
+    lf_status s = lf_store_generation(ctx->store, &gen, &err);
+    if (s != LF_OK)
+        return cli_fail(s, "%s", err.msg);
+    lf_buf path;
+    lf_buf_init(&path, 0);
+    lf_buf_addf(&path, "%s.snapshot", lf_store_location(ctx->store));
+    if (lf_snapshot_load(lf_buf_str(&path), gen, ds, NULL) == LF_OK) {
+        lf_buf_release(&path);
+        return 0;
+    }
+    s = lf_store_load_dataset(ctx->store, ds, &err);
+    if (s != LF_OK) {
+        lf_buf_release(&path);
+        return cli_fail(s, "%s", err.msg);
+    }
+    /* a cache: when it cannot be written (read-only workspace), reports still work */
+    lf_snapshot_write(lf_buf_str(&path), ds, gen, NULL);
+    lf_buf_release(&path);
+    return 0;
+}

@@ -654,7 +654,8 @@ lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, si
                     lf_error *err)
 {
     (void)cfg; /* scoring hooks in here (issue: scoring) */
-    return replay_leads(st, leads, n, leads ? (int64_t)n * 8 + 1 : 0, err);
+    lf_status r = replay_leads(st, leads, n, leads ? (int64_t)n * 8 + 1 : 0, err);
+    return r == LF_OK ? lf_store_bump_generation(st, err) : r;
 }
 
 /* --- driver ------------------------------------------------------------------------ */
@@ -765,6 +766,8 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
     }
     if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq)
         r = lf_store_ignored_count(st, im.first_seq, &stats->ignored, err);
+    if (r == LF_OK && stats->imported) /* reports' cached datasets are now stale */
+        r = lf_store_bump_generation(st, err);
     stats->bytes = cr.bytes;
     if (opts->on_progress)
         opts->on_progress(opts->ctx, opts->name, stats->read, cr.bytes, true);

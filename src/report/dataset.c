@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "leadflow/dataset.h"
 #include "leadflow/idmap.h"
@@ -54,11 +55,15 @@ void lf_dataset_release(lf_dataset *ds)
 {
     if (!ds)
         return;
-    free(ds->leads);
-    free(ds->trans);
-    free(ds->handoffs);
-    free(ds->costs);
-    free(ds->traffic);
+    if (ds->map) {
+        munmap(ds->map, ds->map_len); /* the arrays live in the snapshot mapping */
+    } else {
+        free(ds->leads);
+        free(ds->trans);
+        free(ds->handoffs);
+        free(ds->costs);
+        free(ds->traffic);
+    }
     for (size_t i = 0; i < ds->nnames; i++)
         free(ds->names[i]);
     free(ds->names);

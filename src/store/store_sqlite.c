@@ -4,6 +4,7 @@
  * Place in the flow: ingest -> [event log] -> lifecycle -> [derived state] -> reports.
  * Tables:
  *   schema_version(version)          one row; bumped with every schema change
+ *   meta(generation)                 one row; bumped by every change reports can see
  *   leads(rowid, id UNIQUE, ...)     as imported; re-import updates in place
  *   events(seq PK, lead, ident UNIQUE, ...)  append-only log; seq = import order
  *   transitions, handoffs, ignored   derived, replaced per lead by the lifecycle
@@ -24,6 +25,8 @@
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS meta(generation INTEGER NOT NULL);"
+    "INSERT INTO meta(generation) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM meta);"
     "CREATE TABLE IF NOT EXISTS leads("
     "  rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT,"
     "  created_at INTEGER NOT NULL, source TEXT, channel TEXT NOT NULL,"
@@ -62,7 +65,7 @@ enum {
     Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_INS_TRANS, Q_INS_HANDOFF, Q_INS_IGNORED,
     Q_UPSERT_STATE, Q_IGNORED_COUNT, Q_REJECT_ADD, Q_REJECTS, Q_COST_SET, Q_TRAFFIC_SET,
     Q_STAGE_COUNTS, Q_OUTCOME_COUNTS, Q_DS_COUNTS, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
-    Q_DS_COSTS, Q_DS_TRAFFIC, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
+    Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -113,6 +116,8 @@ static const char *const query_sql[Q__COUNT] = {
                       " ON e.seq = h.close_seq ORDER BY h.lead, h.n",
     [Q_DS_COSTS] = "SELECT date, channel, amount FROM costs ORDER BY date, channel",
     [Q_DS_TRAFFIC] = "SELECT date, channel, visitors FROM traffic ORDER BY date, channel",
+    [Q_GEN_GET] = "SELECT generation FROM meta",
+    [Q_GEN_BUMP] = "UPDATE meta SET generation = generation + 1",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -869,4 +874,23 @@ lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, lf_error *err)
     if (r == LF_OK)
         r = load_amounts(st, st->q[Q_DS_TRAFFIC], ds, &ds->traffic, &ds->ntraffic, err);
     return r;
+}
+
+lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_GEN_GET];
+    int rc = sqlite3_step(s);
+    *generation = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read generation");
+}
+
+lf_status lf_store_bump_generation(lf_store *st, lf_error *err)
+{
+    return step_done(st, st->q[Q_GEN_BUMP], err, "cannot bump generation");
+}
+
+const char *lf_store_location(const lf_store *st)
+{
+    return st->path;
 }
