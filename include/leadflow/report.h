@@ -69,5 +69,10 @@ lf_status lf_report_mql(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_sql(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_velocity(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_speed(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_cost(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_persona(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_channel(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_customers(const lf_report_args *a, lf_table **out, lf_error *err);
 
 #endif

@@ -30,6 +30,13 @@ static const cli_command commands[] = {
      "exclusive (local dates); default range: the 12 calendar months ending with the\n"
      "month of --as-of (default: now). Rates are fractions in csv/json, percentages on\n"
      "the terminal; a ratio with a zero denominator is null / empty / '–'."},
+    {"plan", cmd_plan,
+     "plan --revenue N [--deal-size N] [--close-rate R] [--sql-rate R] [--mql-rate R]\n"
+     "       [--visit-rate R] [--months M] [--from-history] [--as-of TS] [--format table|json]",
+     "Plans backwards from a revenue goal (SPEC §6): deals, SQLs, MQLs, leads and\n"
+     "visitors needed, rounding up at every step. Rates not given come from the 12\n"
+     "calendar months before the month of --as-of (--from-history). --months M also\n"
+     "shows the need per month and per business day."},
     {"generate", cmd_generate, "generate --leads N --seed S --out DIR [--end YYYY-MM-DD]",
      "Writes a realistic synthetic workspace (leads.csv, events.csv, costs.csv,\n"
      "traffic.csv, leadflow.yaml) into DIR without importing it. The same seed gives\n"

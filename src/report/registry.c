@@ -14,6 +14,11 @@ static const lf_report_def reports[] = {
     {"sql", lf_report_sql, "handoffs accepted and rejected (cohort by mql_at), SQLs, reasons"},
     {"velocity", lf_report_velocity, "SLA response times and breaches, stage-to-stage days"},
     {"speed", lf_report_speed, "speed to lead: first contact after mql_at against the target"},
+    {"cost", lf_report_cost, "spend, cost per lead/MQL/SQL, and lagged cost per SQL"},
+    {"bizday", lf_report_bizday, "leads and MQLs per business day by month, pacing this month"},
+    {"persona", lf_report_persona, "leads, MQLs, acceptance, SQLs and customers per persona"},
+    {"channel", lf_report_channel, "per channel: funnel counts, revenue, spend, ROI"},
+    {"customers", lf_report_customers, "customers, marketing-sourced share, revenue, conversions"},
 };
 
 const lf_report_def *lf_report_find(const char *name)

@@ -422,3 +422,53 @@ void rep_duration_text(const lf_duration *d, char *buf, size_t size)
         snprintf(buf, size, "%g%s on the %s clock", rep_hours(d->usec),
                  d->clock == LF_CLOCK_BUSINESS ? "bh" : "h", clock);
 }
+
+/* ---- spend and visitors spread over days ------------------------------------------- */
+
+int32_t rep_first_uncounted_day(const rep_ctx *c)
+{
+    if (c->as_of == LF_TIME_NONE)
+        return INT32_MIN; /* no "now": nothing has happened */
+    int32_t d = lf_local_day(c->tz, c->as_of);
+    return lf_day_start(c->tz, d) < c->as_of ? d + 1 : d;
+}
+
+double rep_share(const lf_ds_amount *a, int32_t d0, int32_t d1)
+{
+    int64_t lo = a->day_from > d0 ? a->day_from : d0;
+    int64_t hi = a->day_to < d1 ? a->day_to : d1;
+    int64_t span = (int64_t)a->day_to - a->day_from;
+    if (hi <= lo || span <= 0)
+        return 0;
+    return a->amount * (double)(hi - lo) / (double)span;
+}
+
+void rep_spread_buckets(const rep_ctx *c, const lf_ds_amount *a, int32_t shift, int32_t cut,
+                        double *acc)
+{
+    const int32_t *day = c->per.day;
+    size_t n = c->per.n;
+    /* the buckets' days that receive the row: [lo, hi) */
+    int64_t lo = (int64_t)a->day_from + shift;
+    int64_t hi = (int64_t)(a->day_to < cut ? a->day_to : cut) + shift;
+    if (lo < day[0])
+        lo = day[0];
+    if (hi > day[n])
+        hi = day[n];
+    if (hi <= lo)
+        return;
+    size_t b0 = 0, b1 = n; /* the bucket containing day lo: day[b0] <= lo < day[b0 + 1] */
+    while (b1 - b0 > 1) {
+        size_t mid = b0 + (b1 - b0) / 2;
+        if (day[mid] <= lo)
+            b0 = mid;
+        else
+            b1 = mid;
+    }
+    for (size_t b = b0; b < n && day[b] < hi; b++) {
+        int64_t e = day[b + 1] < hi ? day[b + 1] : hi;
+        int64_t s = day[b] > lo ? day[b] : lo;
+        if (e > s)
+            acc[b] += rep_share(a, (int32_t)(s - shift), (int32_t)(e - shift));
+    }
+}

@@ -127,6 +127,21 @@ lf_status rep_tally_add(rep_tally *t, uint32_t group, uint32_t name);
 lf_status rep_tally_fill(rep_tally *t, const lf_dataset *ds, const char *empty_key, rep_order order,
                          lf_table *tab, int col, size_t ngroups, lf_error *err);
 
+/* ---- spend and visitors spread over days ------------------------------------------- */
+
+/* A spend or traffic row covers local days [day_from, day_to) (a month row its calendar
+ * days, a day row one day) and is spread evenly over them. A day counts once it has
+ * begun before as-of: days before rep_first_uncounted_day(c) count. */
+int32_t rep_first_uncounted_day(const rep_ctx *c);
+/* The share of a's amount on local days [d0, d1): amount x days / span (multiplied
+ * before dividing, so whole amounts per day stay exact); 0 when they do not meet. */
+double rep_share(const lf_ds_amount *a, int32_t d0, int32_t d1);
+/* Adds to acc[b], for each bucket b, the share of a on bucket b's days shifted `shift`
+ * days earlier (the row moved `shift` days later lands on the bucket), counting only
+ * the row's days before `cut`. Linear in the buckets the row touches. */
+void rep_spread_buckets(const rep_ctx *c, const lf_ds_amount *a, int32_t shift, int32_t cut,
+                        double *acc);
+
 /* ---- the SLA clock -------------------------------------------------------------------- */
 
 /* Whether the SLA is on the business clock. */

@@ -1,0 +1,264 @@
+/*
+ * bizday.c — the `bizday` report (SPEC §5): leads and MQLs per business day, month
+ * over month, and pacing for the month that contains as-of.
+ *
+ * Rows are calendar months whatever --by says (the first and last cut to the range),
+ * so the table's `by` is "month"; with another --by a note says it does not apply. Per row (flow, "in the range" of SPEC §5):
+ *   leads = leads created; business_days = business days of the (cut) month inside
+ *   the range (lf_calendar_business_days); leads_per_bday = leads / business_days;
+ *   change = leads_per_bday / the previous month's leads_per_bday - 1, null when
+ *   either is null or the previous is 0. For the first row the previous month lies
+ *   before the range: it is read from the dataset as the whole calendar month before
+ *   the first row's month (SPEC: change-style columns read the bucket before the range
+ *   from the store), with the same as-of rule; mqls = handoffs opened; mqls_per_bday.
+ *
+ * pacing (an object) only in the row of the month that contains the as-of local date,
+ * null elsewhere and in the total. It is about the whole calendar month, even when
+ * the range cuts that month's row: goal = lf_config_goal for the month (null if none);
+ * mtd = handoffs opened from the 1st (00:00 local) up to and including as-of;
+ * bdays_elapsed = business days from the 1st up to and including the as-of date;
+ * bdays_left = business days of the month after the as-of date; projected = mtd /
+ * bdays_elapsed x (bdays_elapsed + bdays_left), null when bdays_elapsed = 0;
+ * required_per_bday = (goal - mtd) / bdays_left, null without a goal or when
+ * bdays_left = 0 (negative when the goal is already passed). A note says it in words.
+ *
+ * The total row: sums of leads, business_days and mqls, ratios recomputed; change and
+ * pacing null.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_util.h"
+
+enum { B_PERIOD, B_LEADS, B_BDAYS, B_LPB, B_CHANGE, B_MQLS, B_MPB, B_PACING, B_N };
+
+static const rep_col bizday_cols[B_N] = {
+    {"period", LF_COL_TEXT},  {"leads", LF_COL_COUNT},          {"business_days", LF_COL_COUNT},
+    {"leads_per_bday", LF_COL_NUMBER}, {"change", LF_COL_RATE}, {"mqls", LF_COL_COUNT},
+    {"mqls_per_bday", LF_COL_NUMBER},  {"pacing", LF_COL_OBJECT},
+};
+
+typedef struct biz_row {
+    int64_t leads, mqls;
+    int32_t bdays;
+} biz_row;
+
+typedef struct pacing {
+    bool has_goal;
+    double goal;
+    int64_t mtd;
+    int32_t elapsed, left;
+    int year, month;
+} pacing;
+
+/* Instant at which local day d begins, clamped to the range of instants that matter. */
+static lf_time day_start(const rep_ctx *c, int32_t d)
+{
+    return lf_day_start(c->tz, d);
+}
+
+/* Leads created in local days [d0, d1), not after as-of. */
+static int64_t leads_between(const rep_ctx *c, int32_t d0, int32_t d1)
+{
+    lf_time t0 = day_start(c, d0), t1 = day_start(c, d1);
+    int64_t n = 0;
+    for (size_t i = 0; i < c->ds->nleads; i++) {
+        lf_time t = c->ds->leads[i].created_at;
+        if (t >= t0 && t < t1 && t <= c->as_of)
+            n++;
+    }
+    return n;
+}
+
+/* Handoffs opened in [t0, t1) and not after as-of. */
+static int64_t mqls_between(const rep_ctx *c, lf_time t0, lf_time t1)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < c->ds->nhandoffs; i++) {
+        lf_time t = c->ds->handoffs[i].mql_at;
+        if (t >= t0 && t < t1 && t <= c->as_of)
+            n++;
+    }
+    return n;
+}
+
+/* Numbers of the pacing object: false when as-of's month has no row in the range. */
+static bool pacing_of(const rep_ctx *c, long *row, pacing *p)
+{
+    if (c->as_of == LF_TIME_NONE)
+        return false;
+    int32_t today = lf_local_day(c->tz, c->as_of);
+    const int32_t *day = c->per.day;
+    if (today < day[0] || today >= day[c->per.n])
+        return false;
+    int y, m, d;
+    lf_civil_from_days(today, &y, &m, &d);
+    int32_t ms = lf_days_from_civil(y, m, 1), me = ms + lf_days_in_month(y, m);
+    long b = lf_periods_find(&c->per, c->as_of);
+    if (b < 0) /* as-of itself is past the range end on the day the range ends */
+        return false;
+    *row = b;
+    memset(p, 0, sizeof *p);
+    p->year = y;
+    p->month = m;
+    p->has_goal = lf_config_goal(c->cfg, y, m, &p->goal);
+    p->mtd = mqls_between(c, day_start(c, ms), INT64_MAX); /* up to as-of */
+    p->elapsed = lf_calendar_business_days(&c->cfg->calendar, ms, today + 1);
+    p->left = lf_calendar_business_days(&c->cfg->calendar, today + 1, me);
+    return true;
+}
+
+/* Up to two decimals, trailing zeros cut: "412", "3.33", "0.5". */
+static void fmt_num(double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.2f", v);
+    char *dot = strchr(buf, '.');
+    if (!dot)
+        return;
+    char *e = buf + strlen(buf);
+    while (e > dot + 1 && e[-1] == '0')
+        *--e = '\0';
+    if (e == dot + 1)
+        *dot = '\0';
+    if (strcmp(buf, "-0") == 0)
+        memcpy(buf, "0", 2);
+}
+
+static lf_status fill_pacing(lf_table *t, long row, const pacing *p)
+{
+    int32_t total = p->elapsed + p->left;
+    lf_object *o = lf_cell_set_object(lf_table_cell(t, row, B_PACING));
+    if (!o)
+        return LF_ENOMEM;
+    lf_status s = p->has_goal ? lf_object_append_num(o, "goal", LF_COL_NUMBER, p->goal)
+                              : lf_object_add_null(o, "goal", LF_COL_NUMBER);
+    if (s == LF_OK)
+        s = lf_object_append_num(o, "mtd", LF_COL_COUNT, (double)p->mtd);
+    if (s == LF_OK)
+        s = lf_object_append_num(o, "bdays_elapsed", LF_COL_COUNT, (double)p->elapsed);
+    if (s == LF_OK)
+        s = lf_object_append_num(o, "bdays_left", LF_COL_COUNT, (double)p->left);
+    double projected = p->elapsed ? (double)p->mtd / p->elapsed * total : 0;
+    if (s == LF_OK)
+        s = p->elapsed ? lf_object_append_num(o, "projected", LF_COL_NUMBER, projected)
+                       : lf_object_add_null(o, "projected", LF_COL_NUMBER);
+    if (s == LF_OK)
+        s = p->has_goal && p->left
+                ? lf_object_append_num(o, "required_per_bday", LF_COL_NUMBER,
+                                       (p->goal - (double)p->mtd) / p->left)
+                : lf_object_add_null(o, "required_per_bday", LF_COL_NUMBER);
+    if (s != LF_OK)
+        return s;
+
+    /* the same in words */
+    char label[16], mtd[32], proj[32], goal[32], req[32];
+    lf_period_label(LF_BY_MONTH, lf_days_from_civil(p->year, p->month, 1), label, sizeof label);
+    fmt_num((double)p->mtd, mtd, sizeof mtd);
+    fmt_num(projected, proj, sizeof proj);
+    fmt_num(p->goal, goal, sizeof goal);
+    s = lf_table_add_note(t, "pacing %s: %s MQL%s so far, %d of %d business days elapsed",
+                          label, mtd, p->mtd == 1 ? "" : "s", (int)p->elapsed, (int)total);
+    if (s != LF_OK)
+        return s;
+    if (!p->elapsed)
+        return lf_table_add_note(t, "no business day has begun yet: nothing to project");
+    if (!p->has_goal)
+        return lf_table_add_note(t, "projected %s (no goal set)", proj);
+    const char *pace = projected >= p->goal ? "on pace" : "behind pace";
+    if (!p->left || (double)p->mtd >= p->goal)
+        return lf_table_add_note(t, "%s: projected %s vs goal %s%s", pace, proj, goal,
+                                 (double)p->mtd >= p->goal ? " (goal reached)" : "");
+    fmt_num((p->goal - (double)p->mtd) / p->left, req, sizeof req);
+    return lf_table_add_note(t, "%s: projected %s vs goal %s; %s per business day needed in "
+                                "the %d left",
+                             pace, proj, goal, req, (int)p->left);
+}
+
+static void set_counts(lf_table *t, long row, const biz_row *r)
+{
+    lf_cell_set_num(lf_table_cell(t, row, B_LEADS), (double)r->leads);
+    lf_cell_set_num(lf_table_cell(t, row, B_BDAYS), (double)r->bdays);
+    lf_cell_set_ratio(lf_table_cell(t, row, B_LPB), (double)r->leads, (double)r->bdays);
+    lf_cell_set_num(lf_table_cell(t, row, B_MQLS), (double)r->mqls);
+    lf_cell_set_ratio(lf_table_cell(t, row, B_MPB), (double)r->mqls, (double)r->bdays);
+}
+
+/* change = cur / prev - 1 where both are per-business-day rates; null when either
+ * has no business day or prev is 0. */
+static void set_change(lf_cell *cell, int64_t cur, int32_t cur_bd, int64_t prev, int32_t prev_bd)
+{
+    if (cur_bd <= 0 || prev_bd <= 0 || prev == 0)
+        return;
+    lf_cell_set_num(cell, ((double)cur / cur_bd) / ((double)prev / prev_bd) - 1.0);
+}
+
+lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *err)
+{
+    *out = NULL;
+    lf_report_args months = *a;
+    months.by = LF_BY_MONTH;
+    rep_ctx c;
+    lf_status s = rep_begin(&c, &months, err);
+    if (s != LF_OK)
+        return s;
+    const lf_dataset *ds = c.ds;
+    size_t nb = c.per.n;
+    biz_row *r = calloc(nb, sizeof *r);
+    lf_table *t = NULL;
+    if (!r)
+        s = lf_errorf(err, LF_ENOMEM, "out of memory");
+    for (size_t i = 0; s == LF_OK && i < ds->nleads; i++) {
+        long b = rep_bucket(&c, ds->leads[i].created_at);
+        if (b >= 0)
+            r[b].leads++;
+    }
+    for (size_t i = 0; s == LF_OK && i < ds->nhandoffs; i++) {
+        long b = rep_bucket(&c, ds->handoffs[i].mql_at);
+        if (b >= 0)
+            r[b].mqls++;
+    }
+    if (s == LF_OK)
+        s = rep_table(&c, "bizday", true, bizday_cols, B_N, &t, err);
+    if (s == LF_OK) {
+        /* the month before the first row, read from the dataset */
+        int y, m, d;
+        lf_civil_from_days(c.per.day[0], &y, &m, &d);
+        int32_t first = lf_days_from_civil(y, m, 1);
+        if (--m < 1) {
+            m = 12;
+            y--;
+        }
+        int32_t pstart = lf_days_from_civil(y, m, 1);
+        int64_t prev = leads_between(&c, pstart, first);
+        int32_t prev_bd = lf_calendar_business_days(&c.cfg->calendar, pstart, first);
+        biz_row tot = {0, 0, 0};
+        for (size_t b = 0; b < nb; b++) {
+            r[b].bdays = lf_calendar_business_days(&c.cfg->calendar, c.per.day[b], c.per.day[b + 1]);
+            set_counts(t, (long)b, &r[b]);
+            set_change(lf_table_cell(t, (long)b, B_CHANGE), r[b].leads, r[b].bdays, prev, prev_bd);
+            prev = r[b].leads;
+            prev_bd = r[b].bdays;
+            tot.leads += r[b].leads;
+            tot.mqls += r[b].mqls;
+            tot.bdays += r[b].bdays;
+        }
+        set_counts(t, -1, &tot);
+        long row;
+        pacing p;
+        if (pacing_of(&c, &row, &p) && fill_pacing(t, row, &p) != LF_OK)
+            s = lf_errorf(err, LF_ENOMEM, "out of memory");
+    }
+    if (s == LF_OK && a->by != LF_BY_MONTH &&
+        lf_table_add_note(t, "bizday rows are calendar months (--by %s does not apply)",
+                          lf_by_name(a->by)) != LF_OK)
+        s = lf_errorf(err, LF_ENOMEM, "out of memory");
+    free(r);
+    rep_end(&c);
+    if (s != LF_OK) {
+        lf_table_free(t);
+        return s;
+    }
+    *out = t;
+    return LF_OK;
+}
