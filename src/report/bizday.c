@@ -139,7 +139,8 @@ static lf_status fill_pacing(lf_table *t, long row, const pacing *p)
         s = lf_object_append_num(o, "bdays_elapsed", LF_COL_COUNT, (double)p->elapsed);
     if (s == LF_OK)
         s = lf_object_append_num(o, "bdays_left", LF_COL_COUNT, (double)p->left);
-    double projected = p->elapsed ? (double)p->mtd / p->elapsed * total : 0;
+    /* mtd / elapsed x total as one division of exact integers (correctly rounded) */
+    double projected = p->elapsed ? (double)(p->mtd * total) / (double)p->elapsed : 0;
     if (s == LF_OK)
         s = p->elapsed ? lf_object_append_num(o, "projected", LF_COL_NUMBER, projected)
                        : lf_object_add_null(o, "projected", LF_COL_NUMBER);
@@ -185,12 +186,16 @@ static void set_counts(lf_table *t, long row, const biz_row *r)
 }
 
 /* change = cur / prev - 1 where both are per-business-day rates; null when either
- * has no business day or prev is 0. */
+ * has no business day or prev is 0. Computed as the one fraction
+ * (cur x prev_bd - prev x cur_bd) / (prev x cur_bd) of exact integers, so the cell is
+ * the correctly rounded value (0.4, not 0.40000000000000013 from dividing rounded
+ * rates and subtracting 1). */
 static void set_change(lf_cell *cell, int64_t cur, int32_t cur_bd, int64_t prev, int32_t prev_bd)
 {
     if (cur_bd <= 0 || prev_bd <= 0 || prev == 0)
         return;
-    lf_cell_set_num(cell, ((double)cur / cur_bd) / ((double)prev / prev_bd) - 1.0);
+    int64_t num = cur * prev_bd - prev * cur_bd, den = prev * cur_bd;
+    lf_cell_set_num(cell, (double)num / (double)den);
 }
 
 lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *err)

@@ -59,7 +59,7 @@ static const rep_col cost_cols[C_N] = {
     {"cost_per_lead", LF_COL_MONEY},
     {"cost_per_mql", LF_COL_MONEY},
     {"cost_per_sql", LF_COL_MONEY},
-    {"lag_days", LF_COL_NUMBER},
+    {"lag_days", LF_COL_COUNT},
     {"lagged_cost", LF_COL_MONEY},
     {"lagged_cost_per_sql", LF_COL_MONEY},
 };

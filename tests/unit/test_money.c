@@ -262,7 +262,7 @@ Test(money, cost_spreads_months_over_31_28_30_days)
         cr_assert_str_eq(t->cols[i].name, cols[i]);
     cr_assert_eq(t->cols[col(t, "cost")].type, LF_COL_MONEY);
     cr_assert_eq(t->cols[col(t, "lagged_cost_per_sql")].type, LF_COL_MONEY);
-    cr_assert_eq(t->cols[col(t, "lag_days")].type, LF_COL_NUMBER);
+    cr_assert_eq(t->cols[col(t, "lag_days")].type, LF_COL_COUNT); /* whole days */
     cr_assert_eq(t->nrows, 2);
     text(t, 0, "period", "2026-01-26");
     num(t, 0, "cost", 602);
@@ -475,6 +475,9 @@ Test(money, bizday_holiday_and_change_before_the_range)
     num(t, 1, "business_days", 20);
     num(t, 1, "leads_per_bday", 0.2);
     num(t, 1, "change", 0.4);
+    /* exactly 0.4: one division of exact integers, (4 x 21 - 3 x 20) / (3 x 20) = 24/60
+     * (dividing the two rounded rates and subtracting 1 gives 0.40000000000000013) */
+    cr_assert_eq(cell(t, 1, "change")->num, 0.4);
     num(t, 1, "mqls_per_bday", 0.05);
     /* as-of (March) is outside the range: no pacing anywhere */
     null(t, 0, "pacing");
