@@ -47,7 +47,7 @@ typedef struct lf_ds_handoff {
     lf_time first_contact_at;/* LF_TIME_NONE if never contacted */
     uint32_t lead;
     uint32_t reason;         /* name id of the closing event's reason (0 = none) */
-    float score;             /* total score at mql_at */
+    double score;            /* total score at mql_at */
     uint8_t outcome;         /* lf_outcome (final, may be after as-of: check decided_at) */
 } lf_ds_handoff;
 

@@ -16,6 +16,7 @@
 #include "leadflow/config.h"
 #include "leadflow/csv.h"
 #include "leadflow/error.h"
+#include "leadflow/replay.h"
 #include "leadflow/store.h"
 
 typedef enum lf_import_kind {
@@ -53,10 +54,5 @@ bool lf_import_kind_parse(const char *s, lf_import_kind *kind);
  * itself is unusable (err set; the good rows are imported), LF_ESTORE/LF_ENOMEM. */
 lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *opts,
                     lf_import_stats *stats, lf_error *err);
-
-/* Replays the lifecycle of leads[0..n) (sorted rowids), or of every lead when leads
- * is NULL, writing their derived state. Runs in its own batched transactions. */
-lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
-                    lf_error *err);
 
 #endif

@@ -74,5 +74,6 @@ lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *er
 lf_status lf_report_persona(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_channel(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_customers(const lf_report_args *a, lf_table **out, lf_error *err);
+lf_status lf_report_scoring(const lf_report_args *a, lf_table **out, lf_error *err);
 
 #endif

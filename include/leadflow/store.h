@@ -37,6 +37,8 @@ typedef struct lf_lead_row {
     const char *origin;     /* "marketing" or "sales" */
     const char *persona;
     const char *attrs_json;
+    const char *origin_given;  /* the origin column as imported (lower case), NULL = empty */
+    const char *persona_given; /* the persona column as imported, NULL = empty */
 } lf_lead_row;
 
 /* An event to append. lead is the lead's rowid. */
@@ -93,6 +95,7 @@ typedef struct lf_lead_events {
     int64_t lead;
     lf_lead_input input;
     const int64_t *seqs;
+    const lf_lead_row *row; /* the lead's columns (valid during the callback) */
 } lf_lead_events;
 typedef lf_status (*lf_lead_events_fn)(void *ctx, const lf_lead_events *le, lf_error *err);
 
@@ -101,6 +104,12 @@ typedef lf_status (*lf_lead_events_fn)(void *ctx, const lf_lead_events *le, lf_e
 lf_status lf_store_scan_events(lf_store *st, const int64_t *leads, size_t n,
                                lf_lead_events_fn fn, void *ctx, lf_error *err);
 
+/* Calls fn for every handoff with its lead and mql_at, in (lead, mql_at) order. */
+typedef lf_status (*lf_handoff_time_fn)(void *ctx, int64_t lead, lf_time mql_at);
+lf_status lf_store_handoff_times(lf_store *st, lf_handoff_time_fn fn, void *ctx, lf_error *err);
+/* Sets a lead's derived classification (rescore: sources and personas rules). */
+lf_status lf_store_lead_classify(lf_store *st, int64_t lead, const char *channel,
+                                 const char *origin, const char *persona, lf_error *err);
 /* Replaces the derived state of a lead. seqs maps the replay input's event indices to
  * event seqs (as handed to the scan callback). */
 lf_status lf_store_derived_write(lf_store *st, int64_t lead, const lf_lead_state *ls,

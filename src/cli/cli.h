@@ -69,6 +69,15 @@ int cli_import_one(cli_ctx *ctx, int kind, const char *file);
 /* Prints the demo headline (12 months to the month of as_of) from the reports. */
 int cli_print_headline(const lf_config *cfg, const lf_dataset *ds, lf_time as_of);
 
+/* Writes text from the data so that it cannot drive the terminal: control bytes and
+ * bytes that are not valid UTF-8 as \xNN, newline as \n, carriage return as \r,
+ * backslash as \\. */
+void cli_put_text(FILE *out, const char *s);
+/* The range and as-of of a report-like command (SPEC §5): --as-of (default now) in the
+ * workspace zone, --from / --to local dates, default the 12 calendar months ending with
+ * the month of as-of. Needs ctx->cfg loaded. Returns an exit code (0 = ok). */
+int cli_parse_range(cli_ctx *ctx, const cli_command *cmd, const char *from, const char *to,
+                    const char *as_of, int32_t *from_day, int32_t *to_day, lf_time *as_of_out);
 /* Command entry points. */
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
@@ -76,6 +85,8 @@ int cmd_rejects(cli_ctx *ctx, int argc, char **argv);
 int cmd_lead(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
 int cmd_plan(cli_ctx *ctx, int argc, char **argv);
+int cmd_rescore(cli_ctx *ctx, int argc, char **argv);
+int cmd_whatif(cli_ctx *ctx, int argc, char **argv);
 int cmd_generate(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 

@@ -5,13 +5,22 @@
  * importer uses, so what is shown is exactly the derived state in the store, with
  * the reasons: which event caused each transition, why an event was ignored, and
  * each handoff's response time on the SLA clock against its deadline.
+ *
+ * With a `scoring` section the replay is scored with explanations on: each fit rule
+ * that matched with its points, each activity's awards (points, what the caps let
+ * through, what the award is worth now after decay, or that a restart voided it),
+ * fit, engagement, total and grade at as-of (--as-of, default now) and at each MQL,
+ * and the thresholds of the MQL rule.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "leadflow/buf.h"
 #include "leadflow/lifecycle.h"
+#include "leadflow/replay.h"
+#include "leadflow/scoring.h"
 #include "leadflow/text.h"
 
 typedef struct collected {
@@ -161,22 +170,162 @@ static void print_handoff(const cli_ctx *ctx, size_t i, const lf_handoff *h, con
     }
 }
 
+/* Up to two decimals, trailing zeros cut: "35", "12.5", "-10". */
+static const char *num(double v, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.2f", v);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf);
+        while (e > dot + 1 && e[-1] == '0')
+            *--e = '\0';
+        if (e == dot + 1)
+            *dot = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        memcpy(buf, "0", 2);
+    return buf;
+}
+
+/* Restarts (handoffs rejected by a `rejected` event: mql -> recycled) at or before t:
+ * the epoch of the awards that count at t. */
+static uint32_t epoch_at(const lf_lead_state *st, lf_time t)
+{
+    uint32_t e = 0;
+    for (size_t i = 0; i < st->ntrans; i++)
+        if (st->trans[i].from == LF_STAGE_MQL && st->trans[i].to == LF_STAGE_RECYCLED &&
+            st->trans[i].ts <= t)
+            e++;
+    return e;
+}
+
+/* Engagement at t from the recorded awards: those at or before t since the last
+ * restart before t, decayed to t. */
+static double engagement_at(const lf_config *cfg, const lf_lead_state *st, const lf_award *aw,
+                            size_t n, lf_time t)
+{
+    uint32_t e = epoch_at(st, t);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (aw[i].ts > t || aw[i].epoch != e)
+            continue;
+        double w = aw[i].awarded;
+        if (cfg->scoring.half_life_usec > 0)
+            w *= exp2(-(double)(t - aw[i].ts) / (double)cfg->scoring.half_life_usec);
+        sum += w;
+    }
+    return sum;
+}
+
+static char grade_of(const lf_scoring *sc, double fit)
+{
+    for (size_t i = 0; i < sc->ngrades; i++)
+        if (fit >= sc->grades[i].cutoff)
+            return sc->grades[i].letter;
+    return sc->grade_below;
+}
+
+/* The thresholds of the MQL rule, as configured. */
+static void print_rule(const lf_mql_rule *r)
+{
+    char a[32];
+    printf("  MQL rule: email");
+    for (size_t i = 0; i < r->nrequire; i++)
+        printf(", %s", r->require[i]);
+    if (r->has_fit)
+        printf(", fit >= %s", num(r->fit_at_least, a, sizeof a));
+    if (r->has_engagement)
+        printf(", engagement >= %s", num(r->engagement_at_least, a, sizeof a));
+    if (r->has_total)
+        printf(", total >= %s", num(r->total_at_least, a, sizeof a));
+    if (r->has_grade)
+        printf(", grade %c or better", r->grade_at_least);
+    putchar('\n');
+}
+
+static void print_scoring(const cli_ctx *ctx, const lf_score_state *ss, const lf_lead_state *st,
+                          const collected *c, lf_time as_of)
+{
+    const lf_scoring *sc = &ctx->cfg.scoring;
+    char a[48], b[32], d[32], e[32];
+    double fit = lf_score_state_fit(ss);
+    size_t nhits, naw;
+    const lf_fit_hit *hits = lf_score_state_fit_hits(ss, &nhits);
+    const lf_award *aw = lf_score_state_awards(ss, &naw);
+    double eng = engagement_at(&ctx->cfg, st, aw, naw, as_of);
+    printf("scoring (as of %s)\n", when(ctx, as_of, a, sizeof a));
+    printf("  fit %s, grade %c\n", num(fit, b, sizeof b), lf_score_state_grade(ss));
+    for (size_t i = 0; i < nhits; i++)
+        printf("    %+g  fit rule at line %d\n", hits[i].points, sc->fit[hits[i].rule].line);
+    if (!nhits)
+        printf("    no fit rule matched\n");
+    printf("  engagement %s, total %s\n", num(eng, b, sizeof b), num(fit + eng, d, sizeof d));
+    uint32_t now_epoch = epoch_at(st, as_of);
+    for (size_t i = 0; i < naw; i++) {
+        const lf_award *w = &aw[i];
+        const lf_engagement_rule *r = &sc->engagement[w->rule];
+        printf("    #%-6lld %s  ", (long long)c->ev[w->event].seq, when(ctx, w->ts, a, sizeof a));
+        put_text(c->ev[w->event].type);
+        printf("  rule at line %d: %s", r->line, num(w->points, b, sizeof b));
+        if (w->awarded != w->points)
+            printf(", given %s (capped)", num(w->awarded, b, sizeof b));
+        if (w->ts > as_of)
+            printf(", after as-of");
+        else if (w->epoch != now_epoch)
+            printf(", void (engagement restarted after a rejection)");
+        else if (sc->half_life_usec > 0)
+            printf(", worth %s now",
+                   num(w->awarded * exp2(-(double)(as_of - w->ts) / (double)sc->half_life_usec),
+                       e, sizeof e));
+        putchar('\n');
+    }
+    if (!naw)
+        printf("    no activity scored\n");
+    for (size_t i = 0; i < st->nhandoffs; i++) {
+        const lf_handoff *h = &st->handoffs[i];
+        printf("  at MQL #%zu %s: total %s = fit %s + engagement %s, grade %c\n", i + 1,
+               when(ctx, h->mql_at, a, sizeof a), num(h->score, b, sizeof b),
+               num(fit, d, sizeof d), num(h->score - fit, e, sizeof e), grade_of(sc, fit));
+    }
+    print_rule(&sc->mql);
+}
+
 int cmd_lead(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("lead");
-    if (argc != 2)
-        return cli_usage(cmd, argc < 2 ? "lead needs an ID" : "too many arguments");
+    const char *id = NULL, *as_of_text = NULL;
+    for (int i = 1; i < argc;) {
+        const char *v;
+        int m = cli_opt(cmd, argc, argv, &i, "as-of", &v);
+        if (m < 0)
+            return 1;
+        if (m > 0) {
+            as_of_text = v;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage(cmd, "unknown option '%s'", argv[i]);
+        if (id)
+            return cli_usage(cmd, "too many arguments");
+        id = argv[i++];
+    }
+    if (!id)
+        return cli_usage(cmd, "lead needs an ID");
     int code = cli_open_workspace(ctx);
     if (code)
+        return code;
+    int32_t d0, d1;
+    lf_time as_of;
+    if ((code = cli_parse_range(ctx, cmd, NULL, NULL, as_of_text, &d0, &d1, &as_of)) != 0)
         return code;
     lf_lead_row row;
     bool found;
     lf_error err;
-    lf_status s = lf_store_lead_get(ctx->store, argv[1], &row, &found, &err);
+    lf_status s = lf_store_lead_get(ctx->store, id, &row, &found, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (!found)
-        return cli_fail(LF_EINPUT, "unknown lead '%s'", argv[1]);
+        return cli_fail(LF_EINPUT, "unknown lead '%s'", id);
     char a[48], b[256];
     printf("lead ");
     put_text(row.id);
@@ -197,12 +346,33 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
     }
     in.events = c.ev;
     in.nevents = c.n;
+    /* scoring, with explanations: the lead's attributes as stored */
+    lf_scoring_model *model = NULL;
+    lf_score_state *ss = NULL;
+    lf_scorer scorer;
+    s = lf_scoring_model_new(&ctx->cfg, &model, &err);
+    if (s == LF_OK && model) {
+        ss = lf_score_state_new(model);
+        lf_row_attrs ra;
+        s = ss ? lf_row_attrs_load(&ra, &ctx->cfg, &row, false, &err)
+               : lf_errorf(&err, LF_ENOMEM, "out of memory");
+        if (s == LF_OK) {
+            lf_attrs at = lf_lead_facts_attrs(&ra.f);
+            lf_score_state_lead(ss, &at, true);
+            lf_score_state_scorer(ss, &scorer);
+        }
+        if (ss)
+            lf_row_attrs_release(&ra);
+    }
     lf_lead_state st;
     lf_lead_state_init(&st);
-    s = lf_lifecycle_replay(&in, NULL, &st, &err);
+    if (s == LF_OK)
+        s = lf_lifecycle_replay(&in, ss ? &scorer : NULL, &st, &err);
     if (s != LF_OK) {
         lf_lead_state_release(&st);
         collected_release(&c);
+        lf_score_state_free(ss);
+        lf_scoring_model_free(model);
         return cli_fail(s, "%s", err.msg);
     }
     printf("stage\n  %s since %s\n", lf_stage_name((lf_stage)st.stage),
@@ -222,6 +392,8 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
         printf("  none\n");
     for (size_t i = 0; i < st.nhandoffs; i++)
         print_handoff(ctx, i, &st.handoffs[i], c.ev);
+    if (ss)
+        print_scoring(ctx, ss, &st, &c, as_of);
     /* events in replay order, with the stage each met and why ignored ones were */
     printf("events\n");
     if (!c.n)
@@ -253,5 +425,7 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
     }
     lf_lead_state_release(&st);
     collected_release(&c);
+    lf_score_state_free(ss);
+    lf_scoring_model_free(model);
     return 0;
 }

@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
+#include "leadflow/text.h"
 #include "leadflow/buf.h"
+#include "leadflow/report.h"
 
 int cli_fail(lf_status status, const char *fmt, ...)
 {
@@ -146,5 +149,55 @@ int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
     /* a cache: when it cannot be written (read-only workspace), reports still work */
     lf_snapshot_write(lf_buf_str(&path), ds, gen, NULL);
     lf_buf_release(&path);
+    return 0;
+}
+
+void cli_put_text(FILE *out, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (c >= 0x80 && (i + len > n || !lf_utf8_valid(s + i, len, NULL)))
+            len = 0; /* not a valid sequence: escape this byte */
+        if (len > 1) {
+            fwrite(s + i, 1, len, out);
+            i += len;
+            continue;
+        }
+        if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c == '\\')
+            fputs("\\\\", out);
+        else if (c < 0x20 || c >= 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+        i++;
+    }
+}
+
+int cli_parse_range(cli_ctx *ctx, const cli_command *cmd, const char *from, const char *to,
+                    const char *as_of, int32_t *from_day, int32_t *to_day, lf_time *as_of_out)
+{
+    if (as_of) {
+        lf_error err;
+        if (lf_time_parse(as_of, strlen(as_of), ctx->cfg.tz, as_of_out, NULL, &err) != LF_OK)
+            return cli_usage(cmd, "--as-of: %s", err.msg);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        *as_of_out = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
+    }
+    lf_default_range(ctx->cfg.tz, *as_of_out, from_day, to_day);
+    const char *names[2] = {"--from", "--to"}, *vals[2] = {from, to};
+    int32_t *days[2] = {from_day, to_day};
+    for (int k = 0; k < 2; k++)
+        if (vals[k] && lf_date_parse(vals[k], strlen(vals[k]), days[k], NULL) != LF_OK)
+            return cli_usage(cmd, "%s needs a date YYYY-MM-DD, not '%s'", names[k], vals[k]);
+    if (*to_day <= *from_day)
+        return cli_usage(cmd, "empty range: --to must be after --from");
     return 0;
 }

@@ -61,6 +61,80 @@ static const char *hours(double v, char *buf, size_t n)
     return buf;
 }
 
+static const char *money(double v, char *buf, size_t n)
+{
+    if (isnan(v))
+        return "–";
+    lf_fmt_count((long long)llround(v), buf, n);
+    return buf;
+}
+
+static int col_of(const lf_table *t, const char *name)
+{
+    for (size_t c = 0; t && c < t->ncols; c++)
+        if (strcmp(t->cols[c].name, name) == 0)
+            return (int)c;
+    return -1;
+}
+
+/* Value of key in an object cell (NAN if absent or null). */
+static double obj_num(const lf_object *o, const char *key)
+{
+    for (size_t i = 0; o && i < o->n; i++)
+        if (strcmp(o->keys[i], key) == 0)
+            return o->vals[i].kind == LF_CELL_NUM ? o->vals[i].num : NAN;
+    return NAN;
+}
+
+/* The pacing object of the bizday table (the row of the as-of month), or NULL. */
+static const lf_object *pacing(const lf_table *t)
+{
+    int c = col_of(t, "pacing");
+    for (size_t r = 0; c >= 0 && r < t->nrows; r++) {
+        const lf_cell *x = &t->cells[r * t->ncols + (size_t)c];
+        if (x->kind == LF_CELL_OBJ)
+            return x->obj;
+    }
+    return NULL;
+}
+
+/* "name N (rate)" for the up to 3 rows of a dimension table with the
+ * most of column `by`, best first. */
+static void top_rows(const lf_table *t, const char *by, const char *rate)
+{
+    int cb = col_of(t, by), cr = col_of(t, rate);
+    if (!t || cb < 0 || cr < 0)
+        return;
+    size_t best[3];
+    size_t nbest = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const lf_cell *v = &t->cells[r * t->ncols + (size_t)cb];
+        if (v->kind != LF_CELL_NUM || v->num <= 0)
+            continue;
+        size_t k = nbest < 3 ? nbest++ : 3;
+        while (k > 0 && t->cells[best[k - 1] * t->ncols + (size_t)cb].num < v->num) {
+            if (k < 3)
+                best[k] = best[k - 1];
+            k--;
+        }
+        if (k < 3)
+            best[k] = r;
+    }
+    for (size_t i = 0; i < nbest; i++) {
+        const lf_cell *name = &t->cells[best[i] * t->ncols];
+        const lf_cell *v = &t->cells[best[i] * t->ncols + (size_t)cb];
+        const lf_cell *x = &t->cells[best[i] * t->ncols + (size_t)cr];
+        char b1[32], b2[32];
+        printf("%s", i ? "; " : "");
+        cli_put_text(stdout, name->kind == LF_CELL_TEXT ? name->text : "");
+        printf(" %s (%s)", count(v->num, b1, sizeof b1),
+               x->kind == LF_CELL_NUM ? (strcmp(rate, "roi") == 0 || strstr(rate, "rate")
+                                             ? pct(x->num, b2, sizeof b2)
+                                             : money(x->num, b2, sizeof b2))
+                                      : "–");
+    }
+}
+
 static lf_table *run(const char *name, const lf_report_args *a)
 {
     const lf_report_def *def = lf_report_find(name);
@@ -103,6 +177,46 @@ int cli_print_headline(const lf_config *cfg, const lf_dataset *ds, lf_time as_of
            "  companies manage 1 h)\n",
            pct(total(speed, "within_target_rate"), b1, sizeof b1), cfg->speed_target.text,
            hours(total(speed, "contact_median_h"), b2, sizeof b2));
+    lf_table *cost = run("cost", &a), *biz = run("bizday", &a), *persona = run("persona", &a),
+             *channel = run("channel", &a), *cust = run("customers", &a);
+    char b6[32];
+    printf("  cost per SQL: %s same-period, %s with spend shifted %s days earlier (lag); per\n"
+           "  lead %s, per MQL %s; spend %s\n",
+           money(total(cost, "cost_per_sql"), b1, sizeof b1),
+           money(total(cost, "lagged_cost_per_sql"), b2, sizeof b2),
+           count(total(cost, "lag_days"), b3, sizeof b3),
+           money(total(cost, "cost_per_lead"), b4, sizeof b4),
+           money(total(cost, "cost_per_mql"), b5, sizeof b5), money(total(cost, "cost"), b6, sizeof b6));
+    const lf_object *p = pacing(biz);
+    if (p) {
+        double goal = obj_num(p, "goal"), proj = obj_num(p, "projected");
+        printf("  this month: %s MQLs in %s of %s business days, projected %s against a goal of %s",
+               count(obj_num(p, "mtd"), b1, sizeof b1), count(obj_num(p, "bdays_elapsed"), b2, sizeof b2),
+               count(obj_num(p, "bdays_elapsed") + obj_num(p, "bdays_left"), b3, sizeof b3),
+               count(proj, b4, sizeof b4), count(goal, b5, sizeof b5));
+        double req = obj_num(p, "required_per_bday");
+        if (!isnan(req) && req > 0) {
+            snprintf(b6, sizeof b6, "%.1f", req);
+            printf(" (%s per business day needed)", b6);
+        }
+        printf("\n");
+    }
+    printf("  customers: %s, marketing-sourced %s (benchmark 20-40%% field sales, 40-80%% inside\n"
+           "  sales); lead to customer %s (benchmark 2-5%%); revenue %s\n",
+           count(total(cust, "customers"), b1, sizeof b1),
+           pct(total(cust, "marketing_sourced_rate"), b2, sizeof b2),
+           pct(total(cust, "lead_to_customer"), b3, sizeof b3),
+           money(total(cust, "revenue"), b4, sizeof b4));
+    printf("  top personas by MQLs (acceptance rate):\n   ");
+    top_rows(persona, "mqls", "acceptance_rate");
+    printf("\n  top channels by revenue (ROI):\n   ");
+    top_rows(channel, "revenue", "roi");
+    printf("\n");
+    lf_table_free(cost);
+    lf_table_free(biz);
+    lf_table_free(persona);
+    lf_table_free(channel);
+    lf_table_free(cust);
     lf_table_free(funnel);
     lf_table_free(mql);
     lf_table_free(sql);

@@ -20,13 +20,14 @@ static const cli_command commands[] = {
      "the same file again changes nothing. Exit code 2 when any row was rejected."},
     {"rejects", cmd_rejects, "rejects",
      "Lists the rows that were rejected by imports: file, line, reason and the row."},
-    {"lead", cmd_lead, "lead ID",
+    {"lead", cmd_lead, "lead ID [--as-of TS]",
      "Explains one lead: attributes, current stage, every transition and why it\n"
      "happened, every handoff with its SLA figures, and the events that were ignored."},
     {"report", cmd_report,
      "report NAME [--from DATE] [--to DATE] [--by day|week|month|quarter|year]\n"
      "       [--as-of TS] [--format table|csv|json] [-o FILE]",
-     "Runs a report (funnel, mql, sql, velocity, speed). --from is inclusive and --to\n"
+     "Runs a report (funnel, mql, sql, velocity, speed, cost, bizday, persona, channel,\n"
+     "customers, scoring; 'all' runs every one). --from is inclusive and --to\n"
      "exclusive (local dates); default range: the 12 calendar months ending with the\n"
      "month of --as-of (default: now). Rates are fractions in csv/json, percentages on\n"
      "the terminal; a ratio with a zero denominator is null / empty / '–'."},
@@ -37,6 +38,14 @@ static const cli_command commands[] = {
      "visitors needed, rounding up at every step. Rates not given come from the 12\n"
      "calendar months before the month of --as-of (--from-history). --months M also\n"
      "shows the need per month and per business day."},
+    {"rescore", cmd_rescore, "rescore",
+     "Replays every lead under the current leadflow.yaml: channel, origin and persona\n"
+     "from the sources and personas rules, scores and MQLs from the scoring rules. The\n"
+     "event log is untouched. Prints the leads whose MQLs changed and the totals."},
+    {"whatif", cmd_whatif, "whatif --config OTHER.yaml [--from DATE] [--to DATE] [--as-of TS]",
+     "Replays history under another configuration without touching the store and\n"
+     "compares it with the current one: MQLs, acceptance and customers side by side,\n"
+     "the leads the other rules would add and drop, and what those leads actually did."},
     {"generate", cmd_generate, "generate --leads N --seed S --out DIR [--end YYYY-MM-DD]",
      "Writes a realistic synthetic workspace (leads.csv, events.csv, costs.csv,\n"
      "traffic.csv, leadflow.yaml) into DIR without importing it. The same seed gives\n"

@@ -42,14 +42,18 @@
  *    at created_at, then activities whose number depends on an engagement level
  *    (low / medium / high / very high, ~20 events per lead on average), spread over
  *    an active period, front-loaded and pulled into waking hours; a few page views
- *    precede created_at. About 30% reach an `mql` event (shortly after one of their
- *    activities, often a demo request). Sales then responds on a business clock
+ *    precede created_at. About 30% qualify: shortly after one of their activities
+ *    (often a demo request) they submit a quote request (form_submit
+ *    "request-a-quote"), which the generated `scoring` rules value at the whole MQL
+ *    threshold (no other mix of activities reaches it), so the MQL comes from the
+ *    score at that instant. Sales then responds on a business clock
  *    (Mon-Fri 09:00-17:00 Berlin, German holidays): first `contacted` quickly for
  *    about a third, later for the rest; `accepted` / `rejected` (reason) mostly within
  *    2 business days, about 20% later (SLA misses), a few never. Accepted leads may
  *    become an `opportunity` (amount) and `won` (amount 5,000-120,000) or `lost`.
  *    Rejected leads may be `disqualified`, or recycled: new activity weeks later and
- *    a second `mql` with its own handoff. A few leads are disqualified without a
+ *    a second quote request (engagement restarted at the rejection) with its own
+ *    handoff. A few leads are disqualified without a
  *    handoff, accepted directly by sales, or won directly.
  *  - Outbound leads (source "Outbound SDR", origin sales by the sources rules): SDR
  *    touches (`contacted`), few activities, then `accepted` or straight to
@@ -1215,6 +1219,17 @@ static void add_activity(gen *g, rng *r, int64_t ts, int type, int hot)
     }
 }
 
+/* The activity that qualifies a lead under the generated scoring rules: a quote
+ * request, worth the whole MQL threshold on its own (see write_config), so the lead
+ * becomes an MQL at exactly this instant. */
+static void qualify(gen *g, int64_t ts)
+{
+    ev *e = push(g, ts, T_FORM_SUBMIT);
+    sb b;
+    sb_init(&b, e->detail, sizeof e->detail);
+    sb_s(&b, "request-a-quote");
+}
+
 static void add_touch(gen *g, rng *r, int64_t ts)
 {
     ev *e = push(g, ts, T_CONTACTED);
@@ -1327,7 +1342,7 @@ static void handoff(gen *g, rng *r, int64_t mql, int round)
         inbound_burst(g, r, start, n, logu(r, DAY, 30 * DAY), 1, &last);
         if (chance(r, 5500) && L->has_email) {
             int64_t m2 = last + range(r, 30, 900);
-            push(g, m2, T_MQL);
+            qualify(g, m2);
             handoff(g, r, m2, 1);
         }
     }
@@ -1438,7 +1453,7 @@ static void build_inbound(gen *g, rng *r)
         if (chance(r, 3000))
             add_activity(g, r, at, T_DEMO_REQUEST, 1);
         int64_t mql = at + range(r, 20, 900);
-        push(g, mql, T_MQL);
+        qualify(g, mql);
         handoff(g, r, mql, 0);
         return;
     }
@@ -1938,6 +1953,23 @@ static void write_config(gen *g, out *o)
                "  - {name: Marketing Mary, when: {title: {matches: \"market|cmo\"}}}\n"
                "  - {name: Developer Dan, when: {title: {matches: \"engineer|developer\"}}}\n"
                "  - {name: Founder Fiona, when: {title: {matches: \"founder|ceo\"}}}\n"
+               "scoring:\n"
+               "  fit:\n"
+               "    - {when: {employees: {at_least: 200}}, points: 15}\n"
+               "    - {when: {persona: {in: [Marketing Mary, Founder Fiona]}}, points: 10}\n"
+               "    - {when: {email: {matches: \"@(gmail|yahoo|hotmail)\\\\.\"}}, points: -10}\n"
+               "  engagement:\n"
+               "    - {type: form_submit, detail: {matches: \"request-a-quote\"}, points: 50}\n"
+               "    - {type: demo_request, points: 10, max_total: 10}\n"
+               "    - {type: page_view, detail: {matches: \"/pricing\"}, points: 3, max_per_day: 3,"
+               " max_total: 9}\n"
+               "    - {type: download, points: 5, max_total: 10}\n"
+               "    - {type: webinar, points: 5, max_total: 5}\n"
+               "    - {type: email_click, points: 1, max_total: 5}\n"
+               "  decay: {half_life: 90d}\n"
+               "  grades: {A: 25, B: 15, C: 5}\n"
+               "  mql: {engagement_at_least: 50}\n"
+               "  band_width: 10\n"
                "goals:\n"
                "  mqls_per_month: ");
     uint64_t goal = (opt->leads + 20) / 40; /* 0.3 x leads / 12, rounded */

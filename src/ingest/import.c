@@ -21,6 +21,8 @@
 #include "leadflow/cond.h"
 #include "leadflow/idmap.h"
 #include "leadflow/import.h"
+#include "leadflow/leadinfo.h"
+#include "leadflow/replay.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/text.h"
 
@@ -298,17 +300,6 @@ static bool parse_time_col(importer *im, const lf_csv_record *rec, int col, lf_t
 
 /* --- leads ------------------------------------------------------------------------ */
 
-static const char *source_channel(const lf_config *cfg, const char *source, const char **origin)
-{
-    for (size_t i = 0; i < cfg->nsources; i++)
-        if (regexec(&cfg->sources[i].re, source, 0, NULL, 0) == 0) {
-            if (cfg->sources[i].origin)
-                *origin = cfg->sources[i].origin;
-            return cfg->sources[i].channel;
-        }
-    return NULL;
-}
-
 static lf_status import_lead(importer *im, const lf_csv_record *rec)
 {
     size_t idn, createdn;
@@ -346,65 +337,41 @@ static lf_status import_lead(importer *im, const lf_csv_record *rec)
         }
         origin = originbuf;
     }
-    /* channel: first matching sources rule, else the raw source; lower-cased so that
-       it compares with the channels of spend and traffic rows */
-    const char *source = field(im, rec, L_SOURCE, NULL);
-    const char *rule_origin = NULL;
-    const char *channel = "unknown";
-    char *lower_source = NULL;
-    if (source) {
-        const char *c = source_channel(im->cfg, source, &rule_origin);
-        lower_source = strdup(c ? c : source);
-        if (!lower_source)
-            return oom(im->err);
-        lf_ascii_lower(lower_source, strlen(lower_source));
-        channel = lower_source;
-    }
-    if (!origin)
-        origin = rule_origin ? rule_origin : "marketing";
-    const char *email = field(im, rec, L_EMAIL, NULL);
-
-    /* attributes: every other non-empty column, in header order */
+    /* channel, origin, persona and the attributes: see leadflow/leadinfo.h */
     json_t *attrs = json_object();
-    lf_attr av[64];
-    size_t na = 0;
-    av[na++] = (lf_attr){"email", email};
-    av[na++] = (lf_attr){"source", source};
-    av[na++] = (lf_attr){"channel", channel};
-    av[na++] = (lf_attr){"origin", origin};
+    lf_attr extra[LF_LEAD_MAX_ATTRS];
+    size_t nextra = 0;
     for (size_t i = 0; attrs && i < rec->nfields; i++) {
         if (!im->is_attr[i] || rec->lens[i] == 0)
             continue;
         json_object_set_new(attrs, im->header[i], json_stringn(rec->fields[i], rec->lens[i]));
-        if (na < sizeof av / sizeof av[0])
-            av[na++] = (lf_attr){im->header[i], rec->fields[i]};
+        if (nextra < LF_LEAD_MAX_ATTRS)
+            extra[nextra++] = (lf_attr){im->header[i], rec->fields[i]};
     }
-    const char *persona = field(im, rec, L_PERSONA, NULL);
-    if (!persona) {
-        lf_attrs a = {av, na};
-        persona = "none";
-        for (size_t i = 0; i < im->cfg->npersonas; i++)
-            if (lf_cond_eval(&im->cfg->personas[i].when, &a)) {
-                persona = im->cfg->personas[i].name;
-                break;
-            }
-    }
+    lf_lead_facts f = {
+        .email = field(im, rec, L_EMAIL, NULL), .source = field(im, rec, L_SOURCE, NULL),
+        .origin_given = origin, .persona_given = field(im, rec, L_PERSONA, NULL),
+        .extra = extra, .nextra = nextra,
+    };
     char *attrs_json = attrs ? json_dumps(attrs, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(attrs);
-    if (!attrs_json) {
-        free(lower_source);
+    if (!attrs_json)
         return oom(im->err);
+    if (lf_lead_classify(im->cfg, &f, im->err) != LF_OK) {
+        free(attrs_json);
+        return LF_ENOMEM;
     }
     lf_lead_row row = {
-        .id = id, .email = email, .created_at = created, .source = source,
-        .channel = channel, .origin = origin, .persona = persona, .attrs_json = attrs_json,
+        .id = id, .email = f.email, .created_at = created, .source = f.source,
+        .channel = f.channel, .origin = f.origin, .persona = f.persona,
+        .attrs_json = attrs_json, .origin_given = origin, .persona_given = f.persona_given,
     };
     lf_upsert res;
     lf_status r = batch_tick(im);
     if (r == LF_OK)
         r = lf_store_lead_upsert(im->st, &row, &res, im->err);
     free(attrs_json);
-    free(lower_source);
+    lf_lead_facts_release(&f);
     if (r != LF_OK)
         return r;
     if (lf_idmap_put(&im->seen, id, idn, rec->line) != LF_OK)
@@ -582,80 +549,10 @@ static lf_status flush_series(importer *im)
     return LF_OK;
 }
 
-/* --- replay ------------------------------------------------------------------------ */
-
-typedef struct replayer {
-    lf_store *st;
-    lf_lead_state ls;
-    const uint8_t *want; /* bitmap by rowid, or NULL = all */
-    size_t want_bits;
-    int64_t done;
-} replayer;
-
-static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
-{
-    replayer *rp = ctx;
-    if (rp->want) {
-        uint64_t b = (uint64_t)le->lead;
-        if (b >= rp->want_bits || !(rp->want[b >> 3] & (1u << (b & 7))))
-            return LF_OK;
-    }
-    lf_status r = lf_lifecycle_replay(&le->input, NULL, &rp->ls, err);
-    if (r != LF_OK)
-        return r;
-    r = lf_store_derived_write(rp->st, le->lead, &rp->ls, le->seqs, err);
-    if (r != LF_OK)
-        return r;
-    if (++rp->done % BATCH == 0) {
-        if ((r = lf_store_commit(rp->st, err)) != LF_OK)
-            return r;
-        return lf_store_begin(rp->st, err);
-    }
-    return LF_OK;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
-}
-
-/* Replays leads: one query per lead for a few, one ordered pass for many. */
-static lf_status replay_leads(lf_store *st, const int64_t *leads, size_t n, int64_t total,
-                              lf_error *err)
-{
-    replayer rp = {.st = st};
-    lf_lead_state_init(&rp.ls);
-    uint8_t *bits = NULL;
-    bool pass = leads == NULL || (n > 1000 && (int64_t)n * 8 > total);
-    if (leads && pass) {
-        int64_t maxid = leads[n - 1];
-        rp.want_bits = (size_t)maxid + 1;
-        bits = calloc(rp.want_bits / 8 + 1, 1);
-        if (!bits)
-            return oom(err);
-        for (size_t i = 0; i < n; i++)
-            bits[leads[i] >> 3] |= (uint8_t)(1u << (leads[i] & 7));
-        rp.want = bits;
-    }
-    lf_status r = lf_store_begin(st, err);
-    if (r == LF_OK)
-        r = lf_store_scan_events(st, pass ? NULL : leads, n, replay_one, &rp, err);
-    if (r == LF_OK)
-        r = lf_store_commit(st, err);
-    else
-        lf_store_rollback(st, NULL);
-    free(bits);
-    lf_lead_state_release(&rp.ls);
-    return r;
-}
-
-lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
-                    lf_error *err)
-{
-    (void)cfg; /* scoring hooks in here (issue: scoring) */
-    lf_status r = replay_leads(st, leads, n, leads ? (int64_t)n * 8 + 1 : 0, err);
-    return r == LF_OK ? lf_store_bump_generation(st, err) : r;
 }
 
 /* --- driver ------------------------------------------------------------------------ */
@@ -762,7 +659,7 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
         int64_t total = (int64_t)im.leads.n;
         if (opts->kind == LF_IMPORT_LEADS)
             total = (int64_t)u * 2; /* unknown; the pass is chosen for large imports */
-        r = replay_leads(st, im.touched, u, total ? total : (int64_t)u, err);
+        r = lf_replay_some(st, cfg, im.touched, u, total ? total : (int64_t)u, err);
     }
     if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq)
         r = lf_store_ignored_count(st, im.first_seq, &stats->ignored, err);

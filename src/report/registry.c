@@ -19,6 +19,7 @@ static const lf_report_def reports[] = {
     {"persona", lf_report_persona, "leads, MQLs, acceptance, SQLs and customers per persona"},
     {"channel", lf_report_channel, "per channel: funnel counts, revenue, spend, ROI"},
     {"customers", lf_report_customers, "customers, marketing-sourced share, revenue, conversions"},
+    {"scoring", lf_report_scoring, "handoffs by score band at mql_at: acceptance and win rate per band"},
 };
 
 const lf_report_def *lf_report_find(const char *name)

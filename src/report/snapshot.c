@@ -23,7 +23,7 @@
 #include "leadflow/buf.h"
 #include "leadflow/dataset.h"
 
-#define SNAP_MAGIC "LFSNAP01"
+#define SNAP_MAGIC "LFSNAP02"
 
 typedef struct snap_header {
     char magic[8];

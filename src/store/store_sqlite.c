@@ -21,7 +21,7 @@
 #include "leadflow/buf.h"
 #include "leadflow/store.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
@@ -30,7 +30,8 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS leads("
     "  rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT,"
     "  created_at INTEGER NOT NULL, source TEXT, channel TEXT NOT NULL,"
-    "  origin TEXT NOT NULL, persona TEXT NOT NULL, attrs TEXT NOT NULL);"
+    "  origin TEXT NOT NULL, persona TEXT NOT NULL, attrs TEXT NOT NULL,"
+    "  origin_given TEXT, persona_given TEXT);"
     "CREATE TABLE IF NOT EXISTS events("
     "  seq INTEGER PRIMARY KEY, lead INTEGER NOT NULL, ident TEXT NOT NULL UNIQUE,"
     "  ext_id TEXT, ts INTEGER NOT NULL, kind INTEGER NOT NULL, type TEXT NOT NULL,"
@@ -65,24 +66,32 @@ enum {
     Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_INS_TRANS, Q_INS_HANDOFF, Q_INS_IGNORED,
     Q_UPSERT_STATE, Q_IGNORED_COUNT, Q_REJECT_ADD, Q_REJECTS, Q_COST_SET, Q_TRAFFIC_SET,
     Q_STAGE_COUNTS, Q_OUTCOME_COUNTS, Q_DS_COUNTS, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
-    Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
+    Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+    Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
     [Q_LEAD_GET] = "SELECT rowid, id, email, created_at, source, channel, origin, persona,"
-                   " attrs FROM leads WHERE id = ?1",
+                   " attrs, origin_given, persona_given FROM leads WHERE id = ?1",
     [Q_LEAD_INSERT] = "INSERT INTO leads(id, email, created_at, source, channel, origin,"
-                      " persona, attrs) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                      " persona, attrs, origin_given, persona_given)"
+                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [Q_LEAD_UPDATE] = "UPDATE leads SET email = ?2, created_at = ?3, source = ?4,"
-                      " channel = ?5, origin = ?6, persona = ?7, attrs = ?8 WHERE id = ?1",
+                      " channel = ?5, origin = ?6, persona = ?7, attrs = ?8,"
+                      " origin_given = ?9, persona_given = ?10 WHERE id = ?1",
+    [Q_HANDOFF_TIMES] = "SELECT lead, mql_at FROM handoffs ORDER BY lead, n",
+    [Q_LEAD_CLASSIFY] = "UPDATE leads SET channel = ?2, origin = ?3, persona = ?4"
+                        " WHERE rowid = ?1",
     [Q_LEAD_IDS] = "SELECT id, rowid FROM leads ORDER BY rowid",
     [Q_EVENT_INSERT] = "INSERT OR IGNORE INTO events(lead, ident, ext_id, ts, kind, type,"
                        " detail, reason, amount) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_EVENT_MAXSEQ] = "SELECT coalesce(max(seq), 0) FROM events",
     [Q_EVENTS_OF_LEAD] = "SELECT seq, ts, kind, type, detail, reason, amount, ext_id"
                          " FROM events WHERE lead = ?1 ORDER BY ts, seq",
-    [Q_LEAD_META] = "SELECT created_at, email IS NOT NULL FROM leads WHERE rowid = ?1",
-    [Q_LEADS_ALL] = "SELECT rowid, created_at, email IS NOT NULL FROM leads ORDER BY rowid",
+    [Q_LEAD_META] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
+                    " attrs, origin_given, persona_given FROM leads WHERE rowid = ?1",
+    [Q_LEADS_ALL] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
+                    " attrs, origin_given, persona_given FROM leads ORDER BY rowid",
     [Q_EVENTS_ALL] = "SELECT lead, seq, ts, kind, type, detail, reason, amount FROM events"
                      " ORDER BY lead, ts, seq",
     [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1",
@@ -292,6 +301,8 @@ static void bind_lead(sqlite3_stmt *s, const lf_lead_row *row)
     bind_text(s, 6, row->origin);
     bind_text(s, 7, row->persona);
     bind_text(s, 8, row->attrs_json);
+    bind_text(s, 9, row->origin_given);
+    bind_text(s, 10, row->persona_given);
 }
 
 lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result,
@@ -307,7 +318,8 @@ lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result
                     sqlite3_column_int64(g, 3) == row->created_at &&
                     same_text(g, 4, row->source) && same_text(g, 5, row->channel) &&
                     same_text(g, 6, row->origin) && same_text(g, 7, row->persona) &&
-                    same_text(g, 8, row->attrs_json);
+                    same_text(g, 8, row->attrs_json) && same_text(g, 9, row->origin_given) &&
+                    same_text(g, 10, row->persona_given);
         sqlite3_reset(g);
         if (same) {
             *result = LF_UPSERT_SAME;
@@ -363,6 +375,8 @@ lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool
         row->origin = (const char *)sqlite3_column_text(g, 6);
         row->persona = (const char *)sqlite3_column_text(g, 7);
         row->attrs_json = (const char *)sqlite3_column_text(g, 8);
+        row->origin_given = (const char *)sqlite3_column_text(g, 9);
+        row->persona_given = (const char *)sqlite3_column_text(g, 10);
         return LF_OK; /* left un-reset so the strings stay valid */
     }
     sqlite3_reset(g);
@@ -467,18 +481,46 @@ static const char *arena_str(const lf_store *st, size_t off)
     return off == SIZE_MAX ? NULL : st->strings.data + off;
 }
 
-static lf_status deliver(lf_store *st, int64_t lead, lf_time created, bool has_email, size_t n,
-                         lf_lead_events_fn fn, void *ctx, lf_error *err)
+/* The lead columns of Q_LEAD_META / Q_LEADS_ALL after rowid and created_at, kept in
+ * the arena while the lead's events are gathered. */
+enum { LEAD_TEXTS = 9 };
+
+static lf_status keep_lead(lf_store *st, sqlite3_stmt *s, size_t offs[LEAD_TEXTS])
+{
+    lf_status r = LF_OK;
+    for (int i = 0; i < LEAD_TEXTS; i++)
+        offs[i] = keep_text(st, s, 2 + i, &r);
+    return r;
+}
+
+static lf_status deliver(lf_store *st, int64_t lead, lf_time created,
+                         const size_t loffs[LEAD_TEXTS], size_t n, lf_lead_events_fn fn,
+                         void *ctx, lf_error *err)
 {
     for (size_t i = 0; i < n; i++) {
         st->ev[i].type = arena_str(st, st->offs[3 * i]);
         st->ev[i].detail = arena_str(st, st->offs[3 * i + 1]);
         st->ev[i].reason = arena_str(st, st->offs[3 * i + 2]);
     }
+    lf_lead_row row = {
+        .rowid = lead,
+        .id = arena_str(st, loffs[0]),
+        .email = arena_str(st, loffs[1]),
+        .created_at = created,
+        .source = arena_str(st, loffs[2]),
+        .channel = arena_str(st, loffs[3]),
+        .origin = arena_str(st, loffs[4]),
+        .persona = arena_str(st, loffs[5]),
+        .attrs_json = arena_str(st, loffs[6]),
+        .origin_given = arena_str(st, loffs[7]),
+        .persona_given = arena_str(st, loffs[8]),
+    };
     lf_lead_events le = {
         .lead = lead,
-        .input = {.created_at = created, .has_email = has_email, .events = st->ev, .nevents = n},
+        .input = {.created_at = created, .has_email = row.email != NULL, .events = st->ev,
+                  .nevents = n},
         .seqs = st->seqs,
+        .row = &row,
     };
     return fn(ctx, &le, err);
 }
@@ -493,14 +535,14 @@ static lf_status scan_one(lf_store *st, int64_t lead, lf_lead_events_fn fn, void
         sqlite3_reset(m);
         return rc == SQLITE_DONE ? LF_OK : db_error(st, err, "cannot read lead");
     }
-    lf_time created = sqlite3_column_int64(m, 0);
-    bool has_email = sqlite3_column_int(m, 1) != 0;
+    lf_time created = sqlite3_column_int64(m, 1);
+    lf_buf_reset(&st->strings);
+    size_t loffs[LEAD_TEXTS];
+    lf_status r = keep_lead(st, m, loffs);
     sqlite3_reset(m);
     sqlite3_stmt *s = st->q[Q_EVENTS_OF_LEAD];
     sqlite3_bind_int64(s, 1, lead);
-    lf_buf_reset(&st->strings);
     size_t n = 0;
-    lf_status r = LF_OK;
     while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
         r = gather_event(st, s, 0, n++);
     sqlite3_reset(s);
@@ -508,7 +550,7 @@ static lf_status scan_one(lf_store *st, int64_t lead, lf_lead_events_fn fn, void
         return lf_errorf(err, r, "out of memory");
     if (rc != SQLITE_DONE)
         return db_error(st, err, "cannot read events");
-    return deliver(st, lead, created, has_email, n, fn, ctx, err);
+    return deliver(st, lead, created, loffs, n, fn, ctx, err);
 }
 
 /* Every lead: merge the leads cursor with one ordered pass over all events. */
@@ -521,11 +563,12 @@ static lf_status scan_all(lf_store *st, lf_lead_events_fn fn, void *ctx, lf_erro
     while (r == LF_OK && (lrc = sqlite3_step(l)) == SQLITE_ROW) {
         int64_t lead = sqlite3_column_int64(l, 0);
         lf_time created = sqlite3_column_int64(l, 1);
-        bool has_email = sqlite3_column_int(l, 2) != 0;
         while (erc == SQLITE_ROW && sqlite3_column_int64(e, 0) < lead)
             erc = sqlite3_step(e); /* events of a vanished lead: cannot happen, skip */
         lf_buf_reset(&st->strings);
+        size_t loffs[LEAD_TEXTS];
         size_t n = 0;
+        r = keep_lead(st, l, loffs);
         while (r == LF_OK && erc == SQLITE_ROW && sqlite3_column_int64(e, 0) == lead) {
             r = gather_event(st, e, 1, n++);
             erc = sqlite3_step(e);
@@ -534,7 +577,7 @@ static lf_status scan_all(lf_store *st, lf_lead_events_fn fn, void *ctx, lf_erro
             lf_errorf(err, r, "out of memory");
             break;
         }
-        r = deliver(st, lead, created, has_email, n, fn, ctx, err);
+        r = deliver(st, lead, created, loffs, n, fn, ctx, err);
     }
     bool bad = r == LF_OK && ((lrc != SQLITE_DONE) || (erc != SQLITE_DONE && erc != SQLITE_ROW));
     sqlite3_reset(l);
@@ -542,6 +585,30 @@ static lf_status scan_all(lf_store *st, lf_lead_events_fn fn, void *ctx, lf_erro
     if (bad)
         return db_error(st, err, "cannot scan events");
     return r;
+}
+
+lf_status lf_store_handoff_times(lf_store *st, lf_handoff_time_fn fn, void *ctx, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_HANDOFF_TIMES];
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        r = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read handoffs");
+    return r == LF_OK ? LF_OK : lf_errorf(err, r, "out of memory");
+}
+
+lf_status lf_store_lead_classify(lf_store *st, int64_t lead, const char *channel,
+                                 const char *origin, const char *persona, lf_error *err)
+{
+    sqlite3_stmt *u = st->q[Q_LEAD_CLASSIFY];
+    sqlite3_bind_int64(u, 1, lead);
+    bind_text(u, 2, channel);
+    bind_text(u, 3, origin);
+    bind_text(u, 4, persona);
+    return step_done(st, u, err, "cannot update lead");
 }
 
 lf_status lf_store_scan_events(lf_store *st, const int64_t *leads, size_t n,
@@ -856,7 +923,7 @@ lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, lf_error *err)
         h->decided_at = col_time(s, 2);
         h->first_contact_at = col_time(s, 3);
         h->outcome = (uint8_t)sqlite3_column_int(s, 4);
-        h->score = (float)sqlite3_column_double(s, 5);
+        h->score = sqlite3_column_double(s, 5);
         h->reason = col_name(ds, s, 6);
         if (h->reason == UINT32_MAX)
             r = lf_errorf(err, LF_ENOMEM, "out of memory");

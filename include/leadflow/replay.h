@@ -1,0 +1,110 @@
+/*
+ * replay.h — lifecycle replay of stored leads (SPEC §3, §4): after an import, for
+ * `rescore` (every lead under the current configuration, derived state rewritten)
+ * and for `whatif` (every lead under two configurations, in memory, the store
+ * untouched).
+ *
+ * A replayed lead is scored with the attributes rules see (leadflow/leadinfo.h):
+ * after an import with its stored channel, origin and persona; in rescore and whatif
+ * with those the configuration's sources and personas rules derive again.
+ */
+#ifndef LEADFLOW_REPLAY_H
+#define LEADFLOW_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leadflow/config.h"
+#include "leadflow/error.h"
+#include "leadflow/leadinfo.h"
+#include "leadflow/store.h"
+
+/* A stored lead's rule attributes: the CSV attributes parsed back from attrs_json
+ * (f.extra points into root). */
+typedef struct lf_row_attrs {
+    struct json_t *root;
+    lf_attr extra[LF_LEAD_MAX_ATTRS];
+    lf_lead_facts f;
+} lf_row_attrs;
+
+/* Fills ra->f from a stored lead. With `classify`, channel, origin and persona are
+ * derived again from cfg's rules (rescore, whatif); otherwise the stored ones are
+ * used. Release with lf_row_attrs_release (also after an error). */
+lf_status lf_row_attrs_load(lf_row_attrs *ra, const lf_config *cfg, const lf_lead_row *row,
+                            bool classify, lf_error *err);
+void lf_row_attrs_release(lf_row_attrs *ra);
+
+/* Replays leads[0..n) (sorted rowids; `total` = how many leads the store holds, to
+ * choose between one query per lead and one ordered pass) and writes their derived
+ * state, in batched transactions. */
+lf_status lf_replay_some(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                         int64_t total, lf_error *err);
+
+/* Replays leads[0..n), or every lead when leads is NULL, then bumps the store's
+ * generation (cached report datasets become stale). */
+lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                    lf_error *err);
+
+/* What `rescore` changed. on_change (may be NULL) is called for each lead whose MQL
+ * times changed, with the times before and after (ascending). */
+typedef struct lf_rescore_stats {
+    int64_t leads;          /* leads replayed */
+    int64_t reclassified;   /* leads whose channel, origin or persona changed */
+    int64_t mqls_before, mqls_after; /* handoffs */
+    int64_t added, removed; /* handoffs whose mql_at is new / gone */
+    int64_t leads_changed;  /* leads with an added or removed handoff */
+    int64_t events;         /* events replayed */
+    void (*on_change)(void *ctx, const char *lead_id, const lf_time *before, size_t nbefore,
+                      const lf_time *after, size_t nafter);
+    void *ctx;
+} lf_rescore_stats;
+
+/* Replays every lead under cfg (classification, scores, MQLs; the event log is
+ * untouched) and rewrites the derived state. Set stats->on_change/ctx and zero the
+ * rest before the call. */
+lf_status lf_rescore(lf_store *st, const lf_config *cfg, lf_rescore_stats *stats, lf_error *err);
+
+/* ---- whatif ------------------------------------------------------------------------- */
+
+/* What a lead actually did by as-of (its real history, under the current
+ * configuration), the first that applies: won, accepted (entered sql), rejected (a
+ * handoff rejected or the lead disqualified), contacted, never contacted. */
+typedef enum lf_did {
+    LF_DID_WON = 0,
+    LF_DID_ACCEPTED,
+    LF_DID_REJECTED,
+    LF_DID_CONTACTED,
+    LF_DID_NOTHING,
+    LF_DID_COUNT
+} lf_did;
+
+const char *lf_did_name(lf_did d); /* "won", "accepted", "rejected", "contacted",
+                                      "never contacted" */
+
+/* One side of the comparison, over handoffs opened in [from, to) by as-of. */
+typedef struct lf_whatif_side {
+    int64_t mqls;       /* handoffs opened */
+    int64_t mql_leads;  /* leads with at least one */
+    int64_t accepted;   /* of those handoffs, accepted by as-of */
+    int64_t rejected;   /* rejected by as-of */
+    int64_t customers;  /* leads with a handoff in the range that are customers by as-of */
+} lf_whatif_side;
+
+typedef struct lf_whatif {
+    lf_time from, to, as_of;  /* the range as instants, and as-of */
+    lf_whatif_side side[2];   /* 0 = current configuration, 1 = the other */
+    int64_t added[LF_DID_COUNT], dropped[LF_DID_COUNT]; /* leads, by what they did */
+    int64_t leads, events;    /* replayed */
+    /* Called for each lead the other rules add (added = true) or drop, with what it
+     * did (may be NULL). */
+    void (*on_lead)(void *ctx, bool added, const char *lead_id, lf_did did);
+    void *ctx;
+} lf_whatif;
+
+/* Replays every lead under cur and under other, in memory. Fill w->from, to, as_of,
+ * on_lead and ctx and zero the rest before the call. */
+lf_status lf_whatif_run(lf_store *st, const lf_config *cur, const lf_config *other, lf_whatif *w,
+                        lf_error *err);
+
+#endif

@@ -1,0 +1,450 @@
+/*
+ * replay.c — lifecycle replay of stored leads (see leadflow/replay.h): after imports,
+ * `rescore` and `whatif`.
+ *
+ * Place in the flow: event log (store scan, one lead at a time with its events in
+ * (ts, seq) order) -> attributes (leadinfo) -> scoring + lifecycle (pure) -> derived
+ * state (store), or, for whatif, counters in memory. Each lead is replayed once per
+ * configuration; a lead's attributes are parsed back from the stored JSON only when
+ * scoring or classification needs them.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/leadinfo.h"
+#include "leadflow/lifecycle.h"
+#include "leadflow/replay.h"
+#include "leadflow/scoring.h"
+
+#define BATCH 20000
+
+static lf_status oom(lf_error *err)
+{
+    return lf_errorf(err, LF_ENOMEM, "out of memory");
+}
+
+lf_status lf_row_attrs_load(lf_row_attrs *ra, const lf_config *cfg, const lf_lead_row *row,
+                                bool classify, lf_error *err)
+{
+    memset(&ra->f, 0, sizeof ra->f);
+    ra->root = row->attrs_json ? json_loads(row->attrs_json, 0, NULL) : NULL;
+    size_t n = 0;
+    const char *key;
+    json_t *v;
+    if (json_is_object(ra->root))
+        json_object_foreach(ra->root, key, v)
+        {
+            if (n < LF_LEAD_MAX_ATTRS && json_is_string(v))
+                ra->extra[n++] = (lf_attr){key, json_string_value(v)};
+        }
+    lf_lead_facts *f = &ra->f;
+    f->email = row->email;
+    f->source = row->source;
+    f->origin_given = row->origin_given;
+    f->persona_given = row->persona_given;
+    f->extra = ra->extra;
+    f->nextra = n;
+    if (classify)
+        return lf_lead_classify(cfg, f, err);
+    /* the stored classification, in the attribute order of lf_lead_classify */
+    f->origin = row->origin;
+    f->persona = row->persona;
+    f->nattrs = 0;
+    const lf_attr fixed[] = {{"email", row->email}, {"source", row->source},
+                             {"channel", row->channel}, {"origin", row->origin},
+                             {"persona", row->persona}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        f->attrs[f->nattrs++] = fixed[i];
+    for (size_t i = 0; i < n && f->nattrs < LF_LEAD_MAX_ATTRS; i++)
+        f->attrs[f->nattrs++] = ra->extra[i];
+    return LF_OK;
+}
+
+void lf_row_attrs_release(lf_row_attrs *ra)
+{
+    lf_lead_facts_release(&ra->f);
+    json_decref(ra->root);
+    ra->root = NULL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return (a ? a : "")[0] == (b ? b : "")[0] && strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* The handoff times of every lead before a rescore, in (lead, mql_at) order. */
+typedef struct old_times {
+    int64_t *lead;
+    lf_time *at;
+    size_t n, cap, pos;
+} old_times;
+
+static lf_status old_times_add(void *ctx, int64_t lead, lf_time at)
+{
+    old_times *o = ctx;
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 1024;
+        int64_t *l = realloc(o->lead, cap * sizeof *l);
+        if (l)
+            o->lead = l;
+        lf_time *t = realloc(o->at, cap * sizeof *t);
+        if (t)
+            o->at = t;
+        if (!l || !t)
+            return LF_ENOMEM;
+        o->cap = cap;
+    }
+    o->lead[o->n] = lead;
+    o->at[o->n++] = at;
+    return LF_OK;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+    lf_time x = *(const lf_time *)a, y = *(const lf_time *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct replayer {
+    lf_store *st;
+    const lf_config *cfg;
+    lf_lead_state ls;
+    lf_score_state *score; /* NULL without scoring */
+    lf_scorer scorer;
+    const uint8_t *want; /* bitmap by rowid, or NULL = all */
+    size_t want_bits;
+    int64_t done;
+    /* rescore only */
+    bool rescore;
+    old_times old;
+    lf_rescore_stats *stats;
+    lf_time *newt;
+    size_t newt_cap;
+} replayer;
+
+/* Rescore: compares the lead's handoff times before and after. */
+static lf_status rescore_compare(replayer *rp, const lf_lead_events *le)
+{
+    old_times *o = &rp->old;
+    while (o->pos < o->n && o->lead[o->pos] < le->lead)
+        o->pos++;
+    size_t o0 = o->pos;
+    while (o->pos < o->n && o->lead[o->pos] == le->lead)
+        o->pos++;
+    size_t nold = o->pos - o0, nnew = rp->ls.nhandoffs;
+    if (nnew > rp->newt_cap) {
+        lf_time *t = realloc(rp->newt, nnew * sizeof *t);
+        if (!t)
+            return LF_ENOMEM;
+        rp->newt = t;
+        rp->newt_cap = nnew;
+    }
+    for (size_t i = 0; i < nnew; i++)
+        rp->newt[i] = rp->ls.handoffs[i].mql_at;
+    qsort(rp->newt, nnew, sizeof *rp->newt, cmp_time);
+    const lf_time *old = o->at + o0; /* ascending: handoffs are stored in mql_at order */
+    size_t i = 0, j = 0, added = 0, removed = 0;
+    while (i < nold || j < nnew) {
+        if (j == nnew || (i < nold && old[i] < rp->newt[j]))
+            removed++, i++;
+        else if (i == nold || rp->newt[j] < old[i])
+            added++, j++;
+        else
+            i++, j++;
+    }
+    lf_rescore_stats *st = rp->stats;
+    st->leads++;
+    st->events += (int64_t)le->input.nevents;
+    st->mqls_before += (int64_t)nold;
+    st->mqls_after += (int64_t)nnew;
+    st->added += (int64_t)added;
+    st->removed += (int64_t)removed;
+    if ((added || removed) && rp->stats->on_change)
+        rp->stats->on_change(rp->stats->ctx, le->row->id, old, nold, rp->newt, nnew);
+    if (added || removed)
+        st->leads_changed++;
+    return LF_OK;
+}
+
+static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    replayer *rp = ctx;
+    if (rp->want) {
+        uint64_t b = (uint64_t)le->lead;
+        if (b >= rp->want_bits || !(rp->want[b >> 3] & (1u << (b & 7))))
+            return LF_OK;
+    }
+    lf_status r = LF_OK;
+    if (rp->score || rp->rescore) {
+        lf_row_attrs ra;
+        r = lf_row_attrs_load(&ra, rp->cfg, le->row, rp->rescore, err);
+        if (r == LF_OK && rp->rescore &&
+            (!same_str(ra.f.channel, le->row->channel) ||
+             !same_str(ra.f.origin, le->row->origin) ||
+             !same_str(ra.f.persona, le->row->persona))) {
+            rp->stats->reclassified++;
+            r = lf_store_lead_classify(rp->st, le->lead, ra.f.channel, ra.f.origin,
+                                       ra.f.persona, err);
+        }
+        if (r == LF_OK && rp->score) {
+            lf_attrs a = lf_lead_facts_attrs(&ra.f);
+            lf_score_state_lead(rp->score, &a, false);
+        }
+        lf_row_attrs_release(&ra);
+        if (r != LF_OK)
+            return r == LF_ENOMEM ? oom(err) : r;
+    }
+    r = lf_lifecycle_replay(&le->input, rp->score ? &rp->scorer : NULL, &rp->ls, err);
+    if (r == LF_OK && rp->rescore)
+        r = rescore_compare(rp, le) == LF_OK ? LF_OK : oom(err);
+    if (r == LF_OK)
+        r = lf_store_derived_write(rp->st, le->lead, &rp->ls, le->seqs, err);
+    if (r != LF_OK)
+        return r;
+    if (++rp->done % BATCH == 0) {
+        if ((r = lf_store_commit(rp->st, err)) != LF_OK)
+            return r;
+        return lf_store_begin(rp->st, err);
+    }
+    return LF_OK;
+}
+
+static lf_status replayer_init(replayer *rp, lf_store *st, const lf_config *cfg,
+                               lf_scoring_model **model, lf_error *err)
+{
+    memset(rp, 0, sizeof *rp);
+    rp->st = st;
+    rp->cfg = cfg;
+    lf_lead_state_init(&rp->ls);
+    *model = NULL;
+    lf_status r = lf_scoring_model_new(cfg, model, err);
+    if (r != LF_OK)
+        return r;
+    if (*model) {
+        rp->score = lf_score_state_new(*model);
+        if (!rp->score)
+            return oom(err);
+        lf_score_state_scorer(rp->score, &rp->scorer);
+    }
+    return LF_OK;
+}
+
+static void replayer_release(replayer *rp, lf_scoring_model *model)
+{
+    lf_lead_state_release(&rp->ls);
+    lf_score_state_free(rp->score);
+    lf_scoring_model_free(model);
+    free(rp->old.lead);
+    free(rp->old.at);
+    free(rp->newt);
+}
+
+/* One query per lead for a few leads, one ordered pass for many. */
+lf_status lf_replay_some(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                         int64_t total, lf_error *err)
+{
+    replayer rp;
+    lf_scoring_model *model;
+    lf_status r = replayer_init(&rp, st, cfg, &model, err);
+    uint8_t *bits = NULL;
+    bool pass = leads == NULL || (n > 1000 && (int64_t)n * 8 > total);
+    if (r == LF_OK && leads && pass) {
+        int64_t maxid = leads[n - 1];
+        rp.want_bits = (size_t)maxid + 1;
+        bits = calloc(rp.want_bits / 8 + 1, 1);
+        if (!bits)
+            r = oom(err);
+        for (size_t i = 0; bits && i < n; i++)
+            bits[leads[i] >> 3] |= (uint8_t)(1u << (leads[i] & 7));
+        rp.want = bits;
+    }
+    if (r == LF_OK)
+        r = lf_store_begin(st, err);
+    if (r == LF_OK) {
+        r = lf_store_scan_events(st, pass ? NULL : leads, n, replay_one, &rp, err);
+        if (r == LF_OK)
+            r = lf_store_commit(st, err);
+        else
+            lf_store_rollback(st, NULL);
+    }
+    free(bits);
+    replayer_release(&rp, model);
+    return r;
+}
+
+lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                    lf_error *err)
+{
+    lf_status r = lf_replay_some(st, cfg, leads, n, leads ? (int64_t)n * 8 + 1 : 0, err);
+    return r == LF_OK ? lf_store_bump_generation(st, err) : r;
+}
+
+lf_status lf_rescore(lf_store *st, const lf_config *cfg, lf_rescore_stats *stats, lf_error *err)
+{
+    replayer rp;
+    lf_scoring_model *model;
+    lf_status r = replayer_init(&rp, st, cfg, &model, err);
+    rp.rescore = true;
+    rp.stats = stats;
+    if (r == LF_OK)
+        r = lf_store_handoff_times(st, old_times_add, &rp.old, err);
+    if (r == LF_OK)
+        r = lf_store_begin(st, err);
+    if (r == LF_OK) {
+        r = lf_store_scan_events(st, NULL, 0, replay_one, &rp, err);
+        if (r == LF_OK)
+            r = lf_store_commit(st, err);
+        else
+            lf_store_rollback(st, NULL);
+    }
+    if (r == LF_OK)
+        r = lf_store_bump_generation(st, err);
+    replayer_release(&rp, model);
+    return r;
+}
+
+/* ---- whatif ------------------------------------------------------------------------- */
+
+const char *lf_did_name(lf_did d)
+{
+    static const char *const names[LF_DID_COUNT] = {"won", "accepted", "rejected",
+                                                    "contacted", "never contacted"};
+    return (unsigned)d < LF_DID_COUNT ? names[d] : "?";
+}
+
+typedef struct whatif_side_state {
+    const lf_config *cfg;
+    lf_scoring_model *model;
+    lf_score_state *score;
+    lf_scorer scorer;
+    lf_lead_state ls;
+} whatif_side_state;
+
+typedef struct whatif_ctx {
+    lf_whatif *w;
+    whatif_side_state s[2];
+} whatif_ctx;
+
+static bool in_range(const lf_whatif *w, lf_time t)
+{
+    return t != LF_TIME_NONE && t >= w->from && t < w->to && t <= w->as_of;
+}
+
+static bool by_as_of(const lf_whatif *w, lf_time t)
+{
+    return t != LF_TIME_NONE && t <= w->as_of;
+}
+
+/* Adds one replayed lead to a side; returns whether it had a handoff in the range. */
+static bool whatif_count(const lf_whatif *w, const lf_lead_state *ls, lf_whatif_side *side)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < ls->nhandoffs; i++) {
+        const lf_handoff *h = &ls->handoffs[i];
+        if (!in_range(w, h->mql_at))
+            continue;
+        n++;
+        if (by_as_of(w, h->decided_at)) {
+            side->accepted += h->outcome == LF_OUTCOME_ACCEPTED;
+            side->rejected += h->outcome == LF_OUTCOME_REJECTED;
+        }
+    }
+    side->mqls += n;
+    if (n) {
+        side->mql_leads++;
+        side->customers += by_as_of(w, ls->won_at);
+    }
+    return n > 0;
+}
+
+/* What the lead actually did by as-of (its history under the current rules). */
+static lf_did whatif_did(const lf_whatif *w, const lf_lead_state *ls, const lf_lead_input *in)
+{
+    if (by_as_of(w, ls->won_at))
+        return LF_DID_WON;
+    bool rejected = false;
+    for (size_t i = 0; i < ls->ntrans; i++) {
+        const lf_transition *t = &ls->trans[i];
+        if (!by_as_of(w, t->ts))
+            continue;
+        if (t->to == LF_STAGE_SQL)
+            return LF_DID_ACCEPTED;
+        if (t->to == LF_STAGE_DISQUALIFIED)
+            rejected = true;
+    }
+    for (size_t i = 0; i < ls->nhandoffs; i++)
+        if (ls->handoffs[i].outcome == LF_OUTCOME_REJECTED &&
+            by_as_of(w, ls->handoffs[i].decided_at))
+            rejected = true;
+    if (rejected)
+        return LF_DID_REJECTED;
+    for (size_t i = 0; i < in->nevents; i++)
+        if (in->events[i].kind == LF_EV_CONTACTED && by_as_of(w, in->events[i].ts))
+            return LF_DID_CONTACTED;
+    return LF_DID_NOTHING;
+}
+
+static lf_status whatif_lead(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    whatif_ctx *x = ctx;
+    lf_whatif *w = x->w;
+    bool mql[2];
+    for (int k = 0; k < 2; k++) {
+        whatif_side_state *s = &x->s[k];
+        lf_row_attrs ra;
+        lf_status r = lf_row_attrs_load(&ra, s->cfg, le->row, true, err);
+        if (r == LF_OK && s->score) {
+            lf_attrs a = lf_lead_facts_attrs(&ra.f);
+            lf_score_state_lead(s->score, &a, false);
+        }
+        lf_row_attrs_release(&ra);
+        if (r == LF_OK)
+            r = lf_lifecycle_replay(&le->input, s->score ? &s->scorer : NULL, &s->ls, err);
+        if (r != LF_OK)
+            return r;
+        mql[k] = whatif_count(w, &s->ls, &w->side[k]);
+    }
+    w->leads++;
+    w->events += (int64_t)le->input.nevents;
+    if (mql[0] != mql[1]) {
+        lf_did did = whatif_did(w, &x->s[0].ls, &le->input);
+        if (mql[1])
+            w->added[did]++;
+        else
+            w->dropped[did]++;
+        if (w->on_lead)
+            w->on_lead(w->ctx, mql[1], le->row->id ? le->row->id : "", did);
+    }
+    return LF_OK;
+}
+
+lf_status lf_whatif_run(lf_store *st, const lf_config *cur, const lf_config *other, lf_whatif *w,
+                        lf_error *err)
+{
+    whatif_ctx x = {.w = w};
+    const lf_config *cfgs[2] = {cur, other};
+    lf_status r = LF_OK;
+    for (int k = 0; k < 2; k++) {
+        x.s[k].cfg = cfgs[k];
+        lf_lead_state_init(&x.s[k].ls);
+    }
+    for (int k = 0; r == LF_OK && k < 2; k++) {
+        r = lf_scoring_model_new(cfgs[k], &x.s[k].model, err);
+        if (r == LF_OK && x.s[k].model) {
+            x.s[k].score = lf_score_state_new(x.s[k].model);
+            if (!x.s[k].score)
+                r = oom(err);
+            else
+                lf_score_state_scorer(x.s[k].score, &x.s[k].scorer);
+        }
+    }
+    if (r == LF_OK)
+        r = lf_store_scan_events(st, NULL, 0, whatif_lead, &x, err);
+    for (int k = 0; k < 2; k++) {
+        lf_lead_state_release(&x.s[k].ls);
+        lf_score_state_free(x.s[k].score);
+        lf_scoring_model_free(x.s[k].model);
+    }
+    return r;
+}
