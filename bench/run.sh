@@ -89,3 +89,12 @@ if "$LF" report --help >/dev/null 2>&1; then
   awk -v w="${WALL[ref_sql]}" -v k="${RSS[ref_sql]}" \
     'BEGIN { printf "%-28s %6.2f s %8.0f MiB peak\n", "sqlite3 reference.sql (all)", w, k / 1024 }'
 fi
+
+# scoring: rescore replays every lead under the configuration (the generated one has a
+# scoring section); whatif replays every lead twice, in memory
+echo
+measure rescore "$LF" --workspace "$WS" rescore
+row "leadflow rescore" "$event_rows" "$event_mb" "${WALL[rescore]}" "${RSS[rescore]}"
+sed 's/engagement_at_least: 50/engagement_at_least: 40/' "$WS/leadflow.yaml" >"$W/other.yaml"
+measure whatif "$LF" --workspace "$WS" whatif --config "$W/other.yaml"
+row "leadflow whatif (2 replays)" "$event_rows" "$event_mb" "${WALL[whatif]}" "${RSS[whatif]}"

@@ -119,7 +119,11 @@ static const char *cause_text(const lf_transition *t, const lf_event *ev, char *
     case LF_CAUSE_CREATED:
         return "lead created";
     case LF_CAUSE_SCORE:
-        return t->event >= 0 ? "MQL rule met after an activity" : "MQL rule met at creation";
+        if (t->event < 0)
+            return "MQL rule met at creation (score)";
+        snprintf(buf, n, "MQL rule met by the score after '%s' #%lld", ev[t->event].type,
+                 (long long)ev[t->event].seq);
+        return buf;
     case LF_CAUSE_SKIP:
         snprintf(buf, n, "skipped through by '%s' (event #%lld)", ev[t->event].type,
                  (long long)ev[t->event].seq);
@@ -217,14 +221,6 @@ static double engagement_at(const lf_config *cfg, const lf_lead_state *st, const
     return sum;
 }
 
-static char grade_of(const lf_scoring *sc, double fit)
-{
-    for (size_t i = 0; i < sc->ngrades; i++)
-        if (fit >= sc->grades[i].cutoff)
-            return sc->grades[i].letter;
-    return sc->grade_below;
-}
-
 /* The thresholds of the MQL rule, as configured. */
 static void print_rule(const lf_mql_rule *r)
 {
@@ -285,7 +281,7 @@ static void print_scoring(const cli_ctx *ctx, const lf_score_state *ss, const lf
         const lf_handoff *h = &st->handoffs[i];
         printf("  at MQL #%zu %s: total %s = fit %s + engagement %s, grade %c\n", i + 1,
                when(ctx, h->mql_at, a, sizeof a), num(h->score, b, sizeof b),
-               num(fit, d, sizeof d), num(h->score - fit, e, sizeof e), grade_of(sc, fit));
+               num(fit, d, sizeof d), num(h->score - fit, e, sizeof e), lf_scoring_grade(sc, fit));
     }
     print_rule(&sc->mql);
 }
