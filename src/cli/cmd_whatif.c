@@ -57,6 +57,15 @@ static void rate_cell(char *buf, size_t size, int64_t num, int64_t den)
         snprintf(buf, size, "%.1f%%", 100.0 * (double)num / (double)den);
 }
 
+/* s right-aligned in w terminal columns (UTF-8 aware: "–" is one column). */
+static void right(const char *s, int w)
+{
+    int cols = 0;
+    for (const char *p = s; *p; p++)
+        cols += ((unsigned char)*p & 0xC0) != 0x80;
+    printf(" %*s%s", w > cols ? w - cols : 0, "", s);
+}
+
 static void print_row(const char *label, int64_t a, int64_t b)
 {
     char x[32], y[32];
@@ -75,10 +84,10 @@ static void print_did(const char *what, const int64_t *n, int64_t shown, int64_t
     lf_fmt_count(total, t, sizeof t);
     printf("\nleads the other rules %s: %s", what, t);
     if (total) {
-        printf(" (what they actually did:");
+        printf("\n  what they actually did:");
         for (int d = 0; d < LF_DID_COUNT; d++)
             printf("%s %lld %s", d ? "," : "", (long long)n[d], lf_did_name((lf_did)d));
-        printf(")\n");
+        printf("\n");
     } else {
         printf("\n");
     }
@@ -151,8 +160,9 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
     lf_period_label(LF_BY_DAY, d0, f, sizeof f);
     lf_period_label(LF_BY_DAY, d1 - 1, t, sizeof t);
     lf_time_format_utc(w.as_of, a, sizeof a);
-    printf("whatif %s: ", "current leadflow.yaml vs");
+    printf("whatif: leadflow.yaml (current) vs ");
     cli_put_text(stdout, other_path);
+    printf(" (other)");
     printf("\n%s..%s, as of %s (%s)\n\n", f, t, a, lf_tz_name(ctx->cfg.tz));
     printf("%-22s %10s %10s %10s\n", "", "current", "other", "change");
     const lf_whatif_side *c = &w.side[0], *o = &w.side[1];
@@ -169,14 +179,18 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
                           (double)c->accepted / (double)(c->accepted + c->rejected)));
     else
         snprintf(z, sizeof z, "\xe2\x80\x93");
-    printf("%-22s %10s %10s %10s\n", "acceptance rate", x, y, z);
+    printf("%-22s", "acceptance rate");
+    right(x, 10);
+    right(y, 10);
+    right(z, 10);
+    putchar('\n');
     print_row("customers from MQLs", c->customers, o->customers);
     print_did("add", w.added, list.shown[1], list.more[1], &list.lines[1]);
     print_did("drop", w.dropped, list.shown[0], list.more[0], &list.lines[0]);
-    printf("\nMQLs: handoffs opened in the range by as-of; acceptance rate = accepted / "
-           "(accepted + rejected);\ncustomers from MQLs: leads with a handoff in the range "
-           "that are customers by as-of;\nwhat a lead did is its real history: the first of "
-           "won, accepted (entered sql),\nrejected (or disqualified), contacted, never "
+    printf("\nMQLs: handoffs opened in the range by as-of; acceptance rate = accepted /\n"
+           "(accepted + rejected); customers from MQLs: leads with a handoff in the range\n"
+           "that are customers by as-of; what a lead did is its real history: the first of\n"
+           "won, accepted (entered sql), rejected (or disqualified), contacted, never\n"
            "contacted\n");
     lf_buf_release(&list.lines[0]);
     lf_buf_release(&list.lines[1]);
