@@ -55,6 +55,8 @@ typedef struct lf_rescore_stats {
     int64_t added, removed; /* handoffs whose mql_at is new / gone */
     int64_t leads_changed;  /* leads with an added or removed handoff */
     int64_t events;         /* events replayed */
+    int64_t replay_usec;    /* time spent scoring and replaying (events in memory: the
+                               store's reads and writes excluded), one core */
     void (*on_change)(void *ctx, const char *lead_id, const lf_time *before, size_t nbefore,
                       const lf_time *after, size_t nafter);
     void *ctx;

@@ -38,10 +38,11 @@ static const cli_command commands[] = {
      "visitors needed, rounding up at every step. Rates not given come from the 12\n"
      "calendar months before the month of --as-of (--from-history). --months M also\n"
      "shows the need per month and per business day."},
-    {"rescore", cmd_rescore, "rescore",
+    {"rescore", cmd_rescore, "rescore [--timing]",
      "Replays every lead under the current leadflow.yaml: channel, origin and persona\n"
      "from the sources and personas rules, scores and MQLs from the scoring rules. The\n"
-     "event log is untouched. Prints the leads whose MQLs changed and the totals."},
+     "event log is untouched. Prints the leads whose MQLs changed and the totals;\n"
+     "--timing also prints how fast scoring ran once events were in memory."},
     {"whatif", cmd_whatif, "whatif --config OTHER.yaml [--from DATE] [--to DATE] [--as-of TS]",
      "Replays history under another configuration without touching the store and\n"
      "compares it with the current one: MQLs, acceptance and customers side by side,\n"

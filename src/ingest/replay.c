@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "leadflow/leadinfo.h"
 #include "leadflow/lifecycle.h"
@@ -18,6 +19,13 @@
 #include "leadflow/scoring.h"
 
 #define BATCH 20000
+
+static int64_t now_usec(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
 
 static lf_status oom(lf_error *err)
 {
@@ -187,15 +195,21 @@ static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
             r = lf_store_lead_classify(rp->st, le->lead, ra.f.channel, ra.f.origin,
                                        ra.f.persona, err);
         }
+        int64_t t0 = rp->rescore ? now_usec() : 0;
         if (r == LF_OK && rp->score) {
             lf_attrs a = lf_lead_facts_attrs(&ra.f);
             lf_score_state_lead(rp->score, &a, false);
         }
+        if (rp->rescore)
+            rp->stats->replay_usec += now_usec() - t0;
         lf_row_attrs_release(&ra);
         if (r != LF_OK)
             return r == LF_ENOMEM ? oom(err) : r;
     }
+    int64_t t1 = rp->rescore ? now_usec() : 0;
     r = lf_lifecycle_replay(&le->input, rp->score ? &rp->scorer : NULL, &rp->ls, err);
+    if (rp->rescore)
+        rp->stats->replay_usec += now_usec() - t1;
     if (r == LF_OK && rp->rescore)
         r = rescore_compare(rp, le) == LF_OK ? LF_OK : oom(err);
     if (r == LF_OK)
