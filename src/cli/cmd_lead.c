@@ -139,7 +139,8 @@ static void print_hours(const char *label, int64_t usec)
     printf("%s %.2f h", label, (double)usec / (double)LF_USEC_PER_HOUR);
 }
 
-static void print_handoff(const cli_ctx *ctx, size_t i, const lf_handoff *h, const lf_event *ev)
+static void print_handoff(const cli_ctx *ctx, size_t i, const lf_handoff *h, const lf_event *ev,
+                          lf_time as_of)
 {
     char a[48], b[48];
     static const char *const outcome[] = {"pending", "accepted", "rejected"};
@@ -162,6 +163,8 @@ static void print_handoff(const cli_ctx *ctx, size_t i, const lf_handoff *h, con
                                : h->decided_at - h->mql_at;
             print_hours(", response", resp);
             printf(", %s", h->decided_at <= deadline ? "within SLA" : "late");
+        } else if (deadline != LF_TIME_NONE && deadline < as_of) {
+            printf(", overdue at as-of");
         }
         putchar('\n');
     }
@@ -239,8 +242,50 @@ static void print_rule(const lf_mql_rule *r)
     putchar('\n');
 }
 
+/* For a lead in `lead` or `recycled` at as-of: which parts of the MQL rule fail. */
+static void print_why_not(const cli_ctx *ctx, const lf_score_state *ss, const lf_lead_state *st,
+                          lf_time as_of, double fit, double eng, bool has_email)
+{
+    uint8_t stage = LF_STAGE_NONE;
+    for (size_t i = 0; i < st->ntrans && st->trans[i].ts <= as_of; i++)
+        stage = st->trans[i].to;
+    if (stage == LF_STAGE_NONE) {
+        printf("  the lead was created after as-of\n");
+        return;
+    }
+    if (stage != LF_STAGE_LEAD && stage != LF_STAGE_RECYCLED)
+        return;
+    const lf_mql_rule *r = &ctx->cfg.scoring.mql;
+    char a[32], b[32];
+    bool any = false;
+    printf("  not an MQL at as-of (%s):", lf_stage_name((lf_stage)stage));
+#define WHY(...) (printf("%s", any ? ";" : ""), printf(" " __VA_ARGS__), any = true)
+    if (!has_email)
+        WHY("no email");
+    if (!lf_score_state_has_required(ss)) {
+        WHY("a required attribute is missing (");
+        for (size_t i = 0; i < r->nrequire; i++)
+            printf("%s%s", i ? ", " : "", r->require[i]);
+        printf(")");
+    }
+    double tol = LF_SCORE_EPSILON;
+    if (r->has_fit && fit < r->fit_at_least - tol * fmax(1, fabs(r->fit_at_least)))
+        WHY("fit %s < %s", num(fit, a, sizeof a), num(r->fit_at_least, b, sizeof b));
+    if (r->has_engagement &&
+        eng < r->engagement_at_least - tol * fmax(1, fabs(r->engagement_at_least)))
+        WHY("engagement %s < %s", num(eng, a, sizeof a), num(r->engagement_at_least, b, sizeof b));
+    if (r->has_total && fit + eng < r->total_at_least - tol * fmax(1, fabs(r->total_at_least)))
+        WHY("total %s < %s", num(fit + eng, a, sizeof a), num(r->total_at_least, b, sizeof b));
+    if (r->has_grade && lf_score_state_grade(ss) > r->grade_at_least)
+        WHY("grade %c, needs %c or better", lf_score_state_grade(ss), r->grade_at_least);
+#undef WHY
+    if (!any)
+        printf(" the rule holds now, but it is checked only at created_at and at activities");
+    putchar('\n');
+}
+
 static void print_scoring(const cli_ctx *ctx, const lf_score_state *ss, const lf_lead_state *st,
-                          const collected *c, lf_time as_of)
+                          const collected *c, lf_time as_of, bool has_email)
 {
     const lf_scoring *sc = &ctx->cfg.scoring;
     char a[48], b[32], d[32], e[32];
@@ -252,7 +297,7 @@ static void print_scoring(const cli_ctx *ctx, const lf_score_state *ss, const lf
     printf("scoring (as of %s)\n", when(ctx, as_of, a, sizeof a));
     printf("  fit %s, grade %c\n", num(fit, b, sizeof b), lf_score_state_grade(ss));
     for (size_t i = 0; i < nhits; i++)
-        printf("    %+g  fit rule at line %d\n", hits[i].points, sc->fit[hits[i].rule].line);
+        printf("    %+4g  fit rule at line %d\n", hits[i].points, sc->fit[hits[i].rule].line);
     if (!nhits)
         printf("    no fit rule matched\n");
     printf("  engagement %s, total %s\n", num(eng, b, sizeof b), num(fit + eng, d, sizeof d));
@@ -279,11 +324,13 @@ static void print_scoring(const cli_ctx *ctx, const lf_score_state *ss, const lf
         printf("    no activity scored\n");
     for (size_t i = 0; i < st->nhandoffs; i++) {
         const lf_handoff *h = &st->handoffs[i];
-        printf("  at MQL #%zu %s: total %s = fit %s + engagement %s, grade %c\n", i + 1,
+        printf("  at MQL #%zu %s: total %s = fit %s + engagement %s, grade %c%s\n", i + 1,
                when(ctx, h->mql_at, a, sizeof a), num(h->score, b, sizeof b),
-               num(fit, d, sizeof d), num(h->score - fit, e, sizeof e), lf_scoring_grade(sc, fit));
+               num(fit, d, sizeof d), num(h->score - fit, e, sizeof e), lf_scoring_grade(sc, fit),
+               h->mql_at > as_of ? " (after as-of)" : "");
     }
     print_rule(&sc->mql);
+    print_why_not(ctx, ss, st, as_of, fit, eng, has_email);
 }
 
 int cmd_lead(cli_ctx *ctx, int argc, char **argv)
@@ -387,9 +434,9 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
     if (!st.nhandoffs)
         printf("  none\n");
     for (size_t i = 0; i < st.nhandoffs; i++)
-        print_handoff(ctx, i, &st.handoffs[i], c.ev);
+        print_handoff(ctx, i, &st.handoffs[i], c.ev, as_of);
     if (ss)
-        print_scoring(ctx, ss, &st, &c, as_of);
+        print_scoring(ctx, ss, &st, &c, as_of, in.has_email);
     /* events in replay order, with the stage each met and why ignored ones were */
     printf("events\n");
     if (!c.n)

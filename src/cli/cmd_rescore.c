@@ -81,8 +81,11 @@ int cmd_rescore(cli_ctx *ctx, int argc, char **argv)
     lf_fmt_count(st.added, d, sizeof d);
     lf_fmt_count(st.removed, e, sizeof e);
     lf_fmt_count(st.reclassified, f, sizeof f);
-    printf("rescored %s lead%s: MQLs (handoffs) %s before, %s after: %s added, %s removed\n",
-           a, st.leads == 1 ? "" : "s", b, c, d, e);
+    char g[32];
+    lf_fmt_count(st.leads_changed, g, sizeof g);
+    printf("rescored %s lead%s: MQLs (handoffs) %s before, %s after: %s added, %s removed\n"
+           "(a moved MQL counts as one added and one removed) in %s lead%s\n",
+           a, st.leads == 1 ? "" : "s", b, c, d, e, g, st.leads_changed == 1 ? "" : "s");
     printf("channel, origin or persona changed for %s lead%s\n", f,
            st.reclassified == 1 ? "" : "s");
     if (timing) {

@@ -191,7 +191,8 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
            "(accepted + rejected); customers from MQLs: leads with a handoff in the range\n"
            "that are customers by as-of; what a lead did is its real history: the first of\n"
            "won, accepted (entered sql), rejected (or disqualified), contacted, never\n"
-           "contacted\n");
+           "contacted; a lead is added or dropped when it has an MQL in the range under one\n"
+           "configuration only (an MQL that moved out of the range counts)\n");
     lf_buf_release(&list.lines[0]);
     lf_buf_release(&list.lines[1]);
     return 0;

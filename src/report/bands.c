@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/scoring.h"
 #include "report/report_util.h"
 
 enum { S_BAND, S_HANDOFFS, S_ACCEPTED, S_ACC_RATE, S_CUSTOMERS, S_WIN_RATE, S_N };
@@ -95,7 +96,9 @@ lf_status lf_report_scoring(const lf_report_args *a, lf_table **out, lf_error *e
         const lf_ds_handoff *h = &ds->handoffs[i];
         if (rep_bucket(&c, h->mql_at) < 0)
             continue;
-        double q = floor(h->score / width);
+        /* the same tolerance as the MQL thresholds: a total that is 70 in exact
+         * arithmetic but 69.999... after decay is in 70-79 */
+        double q = floor((h->score + LF_SCORE_EPSILON * fmax(1, fabs(h->score))) / width);
         band_item it = {.k = q < -1e15 ? (int64_t)-1e15 : q > 1e15 ? (int64_t)1e15 : (int64_t)q};
         bool decided = rep_by_as_of(&c, h->decided_at);
         it.accepted = decided && h->outcome == LF_OUTCOME_ACCEPTED;
