@@ -12,7 +12,9 @@ ROOT=$(pwd)
 
 BUILD_PKGS=(gcc make cmake ninja-build pkg-config libsqlite3-dev sqlite3 libyaml-dev
             libjansson-dev tzdata)
-TEST_PKGS=(libcriterion-dev)
+# tests of the HTML report: validity (tidy), a headless browser (chromium, python3 for
+# its DevTools client, a font for the screenshots)
+TEST_PKGS=(libcriterion-dev tidy chromium python3 fonts-dejavu-core)
 
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
 

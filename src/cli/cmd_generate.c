@@ -1,6 +1,6 @@
 /*
  * cmd_generate.c — `leadflow generate` (synthetic files only) and `leadflow demo`
- * (generate, import, summarise).
+ * (generate, import, summarise, and write `report all` as DIR/report.html).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "leadflow/generate.h"
 #include "leadflow/import.h"
 #include "leadflow/text.h"
+#include "report_out.h"
 
 /* Parses a positive whole number option value. */
 static bool parse_u64(const char *s, uint64_t *v)
@@ -116,6 +117,29 @@ int cmd_generate(cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+/* `report all --format html` for the 12 months to now, written to DIR/report.html;
+ * prints its path. Returns an exit code. */
+static int write_demo_report(cli_ctx *ctx, const lf_dataset *ds, lf_time now, const char *dir)
+{
+    lf_report_args a = {.cfg = &ctx->cfg, .ds = ds, .by = LF_BY_MONTH, .as_of = now};
+    lf_default_range(ctx->cfg.tz, now, &a.from_day, &a.to_day);
+    lf_buf out;
+    lf_buf_init(&out, 0);
+    lf_error err;
+    lf_status s = report_render(&ctx->cfg, &a, "all", "html", &out, &err);
+    if (s != LF_OK) {
+        lf_buf_release(&out);
+        return cli_fail(s, "%s", err.msg);
+    }
+    char *path = cli_path(dir, "report.html");
+    int code = path ? report_write_output(path, &out) : cli_fail(LF_ENOMEM, "out of memory");
+    if (!code)
+        printf("\nreport: %s\n", path);
+    free(path);
+    lf_buf_release(&out);
+    return code;
+}
+
 int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("demo");
@@ -169,8 +193,12 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
         lf_dataset_release(&ds);
         return code;
     }
-    cli_print_headline(&ctx->cfg, &ds, (lf_time)time(NULL) * LF_USEC_PER_SEC);
+    lf_time now = (lf_time)time(NULL) * LF_USEC_PER_SEC;
+    cli_print_headline(&ctx->cfg, &ds, now);
+    code = write_demo_report(ctx, &ds, now, g.out);
     lf_dataset_release(&ds);
+    if (code)
+        return code;
     printf("\nworkspace: %s\n  try: leadflow --workspace %s report sql\n"
            "       leadflow --workspace %s lead L000001\n", g.out, g.out, g.out);
     return worst == 2 ? 0 : worst; /* the generator's deliberate bad rows are expected */

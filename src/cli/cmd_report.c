@@ -1,19 +1,19 @@
 /*
- * cmd_report.c — `leadflow report NAME [--from DATE] [--to DATE] [--by PERIOD]
- * [--as-of TS] [--format table|csv|json] [-o FILE]` (SPEC §5).
+ * cmd_report.c — `leadflow report NAME|all [--from DATE] [--to DATE] [--by PERIOD]
+ * [--as-of TS] [--format table|csv|json|html] [-o FILE]` (SPEC §5).
  *
  * Loads the derived state into the in-memory dataset once, runs the named report
- * (a pure function), renders the table in the chosen format, and writes it to
- * stdout or to FILE (written to FILE.tmp and renamed, so a failed run never leaves
- * half a report behind).
+ * (a pure function) or all of them, renders them in the chosen format
+ * (report_out.c), and writes the result to stdout or to FILE (written to FILE.tmp
+ * and renamed, so a failed run never leaves half a report behind).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
 #include "leadflow/report.h"
+#include "report_out.h"
 
 typedef struct report_opts {
     const char *name, *from, *to, *by, *as_of, *format, *out;
@@ -65,31 +65,6 @@ static int parse_day(const cli_command *cmd, const char *opt, const char *v, int
     return 0;
 }
 
-/* Writes the rendered report to stdout or atomically to a file. */
-static int write_output(const char *path, const lf_buf *b)
-{
-    if (!path) {
-        fwrite(b->data ? b->data : "", 1, b->len, stdout);
-        return 0;
-    }
-    char *tmp = malloc(strlen(path) + 5);
-    if (!tmp)
-        return cli_fail(LF_ENOMEM, "out of memory");
-    snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(b->data ? b->data : "", 1, b->len, f) == b->len;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (!ok || rename(tmp, path) != 0) {
-        int code = cli_fail(LF_EUSAGE, "cannot write '%s': %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return code;
-    }
-    free(tmp);
-    return 0;
-}
-
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("report");
@@ -98,7 +73,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     if (code)
         return code;
     const lf_report_def *def = lf_report_find(o.name);
-    if (!def) {
+    if (!def && strcmp(o.name, "all") != 0) {
         size_t n;
         const lf_report_def *all = lf_report_list(&n);
         fprintf(stderr, "leadflow: error: unknown report '%s'\nreports:", o.name);
@@ -107,9 +82,9 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         fputc('\n', stderr);
         return 1;
     }
-    lf_render_fn render = lf_renderer(o.format ? o.format : "table");
-    if (!render)
-        return cli_usage(cmd, "unknown format '%s' (table, csv, json)", o.format);
+    const char *format = o.format ? o.format : "table";
+    if (!report_format_known(format))
+        return cli_usage(cmd, "unknown format '%s' (table, csv, json, html)", format);
     lf_by by = LF_BY_MONTH;
     if (o.by && !lf_by_parse(o.by, &by))
         return cli_usage(cmd, "--by needs day, week, month, quarter or year, not '%s'", o.by);
@@ -139,20 +114,16 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         return code;
     }
     a.ds = &ds;
-    lf_table *t = NULL;
     lf_error err;
-    lf_status s = def->fn(&a, &t, &err);
     lf_buf out;
     lf_buf_init(&out, 0);
-    if (s == LF_OK)
-        s = render(t, &out, &err);
-    lf_table_free(t);
+    lf_status s = report_render(&ctx->cfg, &a, o.name, format, &out, &err);
     lf_dataset_release(&ds);
     if (s != LF_OK) {
         lf_buf_release(&out);
         return cli_fail(s, "%s", err.msg);
     }
-    code = write_output(o.out, &out);
+    code = report_write_output(o.out, &out);
     lf_buf_release(&out);
     return code;
 }

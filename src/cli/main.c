@@ -25,7 +25,7 @@ static const cli_command commands[] = {
      "happened, every handoff with its SLA figures, and the events that were ignored."},
     {"report", cmd_report,
      "report NAME [--from DATE] [--to DATE] [--by day|week|month|quarter|year]\n"
-     "       [--as-of TS] [--format table|csv|json] [-o FILE]",
+     "       [--as-of TS] [--format table|csv|json|html] [-o FILE]",
      "Runs a report (funnel, mql, sql, velocity, speed, cost, bizday, persona, channel,\n"
      "customers, scoring; 'all' runs every one). --from is inclusive and --to\n"
      "exclusive (local dates); default range: the 12 calendar months ending with the\n"

@@ -1,0 +1,54 @@
+/*
+ * html.h — the HTML report: one self-contained page (SPEC §5 `--format html`).
+ *
+ * A page holds one report (`report NAME --format html`) or all of them (`report
+ * all`): a header, for `all` a headline strip of the numbers a marketing leader
+ * reads first (each with its change against the previous period and, where SPEC §5
+ * names one, the literature benchmark), then per report a section with its charts
+ * (inline SVG drawn by leadflow), its table and its notes. The page template and
+ * CSS are real files under assets/report/, embedded at build time; the page loads
+ * nothing (no scripts, fonts, images or styles from anywhere), and a
+ * Content-Security-Policy forbids it to, so it can be opened offline or mailed.
+ *
+ * Like the other renderers this knows nothing about leads: it reads tables. The few
+ * settings a chart needs that a table does not carry (the SLA and the speed-to-lead
+ * target, for reference lines) come in an lf_html_context filled by the caller.
+ */
+#ifndef LEADFLOW_HTML_H
+#define LEADFLOW_HTML_H
+
+#include <stdbool.h>
+
+#include "leadflow/table.h"
+
+typedef struct lf_html_context {
+    double sla_hours;        /* sla.accept_within on its clock; NAN = no SLA */
+    const char *sla_text;    /* as written ("2bd"), or NULL */
+    bool sla_business;       /* the SLA runs on the business clock */
+    double target_hours;     /* speed_to_lead.target; NAN = unknown */
+    const char *target_text; /* "1h" */
+} lf_html_context;
+
+typedef struct lf_html_page {
+    const lf_table *const *tables; /* the reports, in page order */
+    size_t ntables;
+    /* For the headline (NULL = no headline strip): the same reports over the
+     * previous period, prev[i] for tables[i] (an entry may be NULL). */
+    const lf_table *const *prev;
+    int32_t prev_from_day, prev_to_day; /* the previous period, [from, to) local days */
+    lf_time prev_as_of;
+    lf_html_context ctx;
+} lf_html_page;
+
+/* Appends the whole page to out. Returns LF_OK, or an error with a message (out of
+ * memory, output too large, a broken template). */
+lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *err);
+
+/* An lf_render_fn: a page with this one table and no context (no SLA or target
+ * lines). */
+lf_status lf_render_html(const lf_table *t, lf_buf *out, lf_error *err);
+
+/* An empty context (NAN hours, no texts). */
+lf_html_context lf_html_context_none(void);
+
+#endif
