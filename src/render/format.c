@@ -52,6 +52,66 @@ double render_round_cents(double v)
     return v < 0 && cents ? -r : r; /* no "-0.00" */
 }
 
+void render_fmt_fixed(double v, int decimals, bool trim, char *out, size_t size)
+{
+    if (!size)
+        return;
+    if (fabs(v) >= 1e15) {
+        snprintf(out, size, "%.4g", v);
+        return;
+    }
+    char raw[RENDER_REAL_MAX];
+    snprintf(raw, sizeof raw, "%.*f", decimals, v);
+    char *dot = strchr(raw, '.');
+    if (trim && dot) {
+        char *e = raw + strlen(raw);
+        while (e > dot + 1 && e[-1] == '0')
+            *--e = '\0';
+        if (e == dot + 1)
+            *dot = '\0';
+    }
+    const char *digits = raw[0] == '-' ? raw + 1 : raw;
+    bool neg = raw[0] == '-' && strspn(digits, "0.") != strlen(digits); /* no "-0" */
+    size_t intlen = strcspn(digits, ".");
+    size_t o = 0;
+    if (neg && o + 1 < size)
+        out[o++] = '-';
+    for (size_t i = 0; digits[i] && o + 1 < size; i++) {
+        if (i > 0 && i < intlen && (intlen - i) % 3 == 0 && o + 2 < size)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+void render_fmt_number(double v, lf_col_type type, char *out, size_t size)
+{
+    switch (type) {
+    case LF_COL_COUNT:
+        if (fabs(v) < 9e15)
+            lf_fmt_count(llround(v), out, size);
+        else
+            render_fmt_fixed(v, 0, false, out, size);
+        break;
+    case LF_COL_RATE: {
+        char n[RENDER_REAL_MAX];
+        render_fmt_fixed(v * 100.0, 1, false, n, sizeof n);
+        snprintf(out, size, "%s%%", n);
+        break;
+    }
+    case LF_COL_MONEY:
+        render_fmt_fixed(render_round_cents(v), 2, false, out, size);
+        break;
+    case LF_COL_HOURS:
+    case LF_COL_DAYS:
+        render_fmt_fixed(v, 1, false, out, size);
+        break;
+    default:
+        render_fmt_fixed(v, 2, true, out, size);
+        break;
+    }
+}
+
 static bool reads_back(const char *s, double v)
 {
     return strtod(s, NULL) == v;

@@ -86,68 +86,13 @@ void mk_text(mk_out *o, const char *s)
 
 /* ---- numbers ---------------------------------------------------------------- */
 
-/* v with `decimals` decimals (trailing zeros cut when trim), thousands separators,
- * no "-0"; beyond 1e15 four significant digits, so a wild value stays short. */
-static void fixed(double v, int decimals, bool trim, char *out, size_t size)
-{
-    if (fabs(v) >= 1e15) {
-        snprintf(out, size, "%.4g", v);
-        return;
-    }
-    char raw[MK_NUM_MAX];
-    snprintf(raw, sizeof raw, "%.*f", decimals, v);
-    char *dot = strchr(raw, '.');
-    if (trim && dot) {
-        char *e = raw + strlen(raw);
-        while (e > dot + 1 && e[-1] == '0')
-            *--e = '\0';
-        if (e == dot + 1)
-            *dot = '\0';
-    }
-    const char *digits = raw[0] == '-' ? raw + 1 : raw;
-    bool neg = raw[0] == '-' && strspn(digits, "0.") != strlen(digits);
-    size_t intlen = strcspn(digits, "."), o = 0;
-    if (neg && o + 1 < size)
-        out[o++] = '-';
-    for (size_t i = 0; digits[i] && o + 2 < size; i++) {
-        if (i > 0 && i < intlen && (intlen - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    if (size)
-        out[o < size ? o : size - 1] = '\0';
-}
-
 void mk_fmt_value(double v, lf_col_type type, char *buf, size_t size)
 {
     if (!isfinite(v)) {
         snprintf(buf, size, "%s", MK_NULL_MARK);
         return;
     }
-    switch (type) {
-    case LF_COL_COUNT:
-        if (fabs(v) < 9e15)
-            lf_fmt_count(llround(v), buf, size);
-        else
-            fixed(v, 0, false, buf, size);
-        break;
-    case LF_COL_RATE: {
-        char n[MK_NUM_MAX];
-        fixed(v * 100.0, 1, false, n, sizeof n);
-        snprintf(buf, size, "%s%%", n);
-        break;
-    }
-    case LF_COL_MONEY:
-        fixed(render_round_cents(v), 2, false, buf, size);
-        break;
-    case LF_COL_HOURS:
-    case LF_COL_DAYS:
-        fixed(v, 1, false, buf, size);
-        break;
-    default:
-        fixed(v, 2, true, buf, size);
-        break;
-    }
+    render_fmt_number(v, type, buf, size);
 }
 
 void mk_fmt_cell(const lf_cell *c, lf_col_type type, char *buf, size_t size)
@@ -193,24 +138,24 @@ void mk_fmt_short(double v, mk_unit unit, double step, char *buf, size_t size)
     double a = fabs(v);
     if (unit == MK_RATE) {
         int d = step > 0 ? step_decimals(step * 100.0) : (a * 100.0 >= 10 || v == 0 ? 0 : 1);
-        fixed(v * 100.0, d, false, n, sizeof n);
+        render_fmt_fixed(v * 100.0, d, false, n, sizeof n);
     } else if ((unit == MK_COUNT || unit == MK_MONEY || unit == MK_NUMBER) && a >= 1e6) {
-        fixed(v / 1e6, step > 0 ? step_decimals(step / 1e6) : 1, step <= 0, n, sizeof n);
+        render_fmt_fixed(v / 1e6, step > 0 ? step_decimals(step / 1e6) : 1, step <= 0, n, sizeof n);
         snprintf(n + strlen(n), sizeof n - strlen(n), "M");
     } else if ((unit == MK_COUNT || unit == MK_MONEY || unit == MK_NUMBER) && a >= 1e4) {
-        fixed(v / 1e3, step > 0 ? step_decimals(step / 1e3) : (a >= 1e5 ? 0 : 1), step <= 0, n,
-              sizeof n);
+        render_fmt_fixed(v / 1e3, step > 0 ? step_decimals(step / 1e3) : (a >= 1e5 ? 0 : 1),
+                         step <= 0, n, sizeof n);
         snprintf(n + strlen(n), sizeof n - strlen(n), "k");
     } else if (unit == MK_COUNT) {
-        fixed(v, step > 0 ? step_decimals(step) : 0, false, n, sizeof n);
+        render_fmt_fixed(v, step > 0 ? step_decimals(step) : 0, false, n, sizeof n);
     } else if (step > 0) {
-        fixed(v, step_decimals(step), false, n, sizeof n);
+        render_fmt_fixed(v, step_decimals(step), false, n, sizeof n);
     } else {
         /* a label: money without cents from 100 on, other values with one or two
          * decimals as their size needs */
         bool whole = v == floor(v);
         int d = unit == MK_MONEY ? (a >= 100 || whole ? 0 : 2) : a >= 100 ? 0 : a >= 10 ? 1 : 2;
-        fixed(v, d, unit != MK_MONEY, n, sizeof n);
+        render_fmt_fixed(v, d, unit != MK_MONEY, n, sizeof n);
     }
     snprintf(buf, size, "%s%s", n, mk_unit_suffix(unit));
 }

@@ -3,7 +3,8 @@
  *
  * The value rules every output format must agree on live here once: money is
  * rounded to cents half away from zero, other reals are written in the shortest
- * form that reads back to the same double, and text from the data is made safe
+ * form that reads back to the same double, numbers for a person to read (terminal
+ * table, HTML report) are written one way, and text from the data is made safe
  * (valid UTF-8, and for terminals no control characters) before it is written.
  */
 #ifndef LEADFLOW_RENDER_H
@@ -25,6 +26,17 @@ double render_round_cents(double v);
  * %.17g, but fixed notation (trimmed) instead of an exponent when
  * 1e-6 <= |v| < 1e15; "0" for both zeros. buf >= RENDER_REAL_MAX. Returns length. */
 size_t render_fmt_real(double v, char *buf, size_t size);
+
+/* Writes v with `decimals` decimals (trailing zeros cut when trim), thousands
+ * separators and no "-0"; |v| >= 1e15 falls back to 4 significant digits so a wild
+ * value stays short. Never longer than RENDER_REAL_MAX - 1 bytes for decimals <= 20;
+ * cut (NUL-terminated) to fit a smaller out. */
+void render_fmt_fixed(double v, int decimals, bool trim, char *out, size_t size);
+
+/* Writes finite v of a column of `type` as a person reads it in the terminal table
+ * and the HTML report: "1,234" (count), "25.0%" (rate), "1,200.50" (money), "3.5"
+ * (hours, days), "0.25" (other reals, trimmed). out >= RENDER_REAL_MAX. */
+void render_fmt_number(double v, lf_col_type type, char *out, size_t size);
 
 /* Length (1..4) of the valid UTF-8 sequence at s[0..n), or 0 when s does not start
  * one (n > 0). */

@@ -91,39 +91,6 @@ static lf_status add_safe(lf_buf *out, const char *s, size_t maxw)
 
 /* ---- numbers --------------------------------------------------------------- */
 
-/* Writes v with `decimals` decimals (trailing zeros cut when trim), thousands
- * separators, and no "-0". Values beyond 1e15 fall back to 4 significant digits
- * so a wild number cannot take a whole line. */
-static void fmt_fixed(double v, int decimals, bool trim, char *out, size_t size)
-{
-    char raw[RENDER_REAL_MAX];
-    if (fabs(v) >= 1e15) {
-        snprintf(out, size, "%.4g", v);
-        return;
-    }
-    snprintf(raw, sizeof raw, "%.*f", decimals, v);
-    char *dot = strchr(raw, '.');
-    if (trim && dot) {
-        char *e = raw + strlen(raw);
-        while (e > dot + 1 && e[-1] == '0')
-            *--e = '\0';
-        if (e == dot + 1)
-            *dot = '\0';
-    }
-    const char *digits = raw[0] == '-' ? raw + 1 : raw;
-    bool neg = raw[0] == '-' && strspn(digits, "0.") != strlen(digits);
-    size_t intlen = strcspn(digits, ".");
-    size_t o = 0;
-    if (neg && o + 1 < size)
-        out[o++] = '-';
-    for (size_t i = 0; digits[i] && o + 1 < size; i++) {
-        if (i > 0 && i < intlen && (intlen - i) % 3 == 0 && o + 2 < size)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
 /* Appends one cell as shown on the terminal (objects are shown elsewhere). */
 static lf_status add_value(lf_buf *out, const lf_cell *c, lf_col_type type)
 {
@@ -134,28 +101,7 @@ static lf_status add_value(lf_buf *out, const lf_cell *c, lf_col_type type)
         return lf_buf_addf(out, "(%zu keys)", c->obj->n);
     if (c->kind != LF_CELL_NUM || !isfinite(c->num))
         return lf_buf_adds(out, NULL_MARK);
-    double v = c->num;
-    switch (type) {
-    case LF_COL_COUNT:
-        if (fabs(v) < 9e15)
-            lf_fmt_count(llround(v), num, sizeof num);
-        else
-            fmt_fixed(v, 0, false, num, sizeof num);
-        break;
-    case LF_COL_RATE:
-        fmt_fixed(v * 100.0, 1, false, num, sizeof num);
-        return lf_buf_addf(out, "%s%%", num);
-    case LF_COL_MONEY:
-        fmt_fixed(render_round_cents(v), 2, false, num, sizeof num);
-        break;
-    case LF_COL_HOURS:
-    case LF_COL_DAYS:
-        fmt_fixed(v, 1, false, num, sizeof num);
-        break;
-    default:
-        fmt_fixed(v, 2, true, num, sizeof num);
-        break;
-    }
+    render_fmt_number(c->num, type, num, sizeof num);
     return lf_buf_adds(out, num);
 }
 

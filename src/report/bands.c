@@ -153,10 +153,5 @@ lf_status lf_report_scoring(const lf_report_args *a, lf_table **out, lf_error *e
     }
     free(items);
     rep_end(&c);
-    if (s != LF_OK) {
-        lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }

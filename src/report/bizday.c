@@ -260,10 +260,5 @@ lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *er
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     free(r);
     rep_end(&c);
-    if (s != LF_OK) {
-        lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }

@@ -419,13 +419,7 @@ static lf_status dim_report(const lf_report_args *args, bool channel, lf_table *
     dim_release(&x.set);
     free(x.known);
     rep_end(&x.c);
-    if (s != LF_OK) {
-        if (t)
-            lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }
 
 lf_status lf_report_persona(const lf_report_args *a, lf_table **out, lf_error *err)
@@ -584,11 +578,5 @@ lf_status lf_report_customers(const lf_report_args *a, lf_table **out, lf_error 
     }
     free(r);
     rep_end(&c);
-    if (s != LF_OK) {
-        if (t)
-            lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }

@@ -207,10 +207,5 @@ lf_status lf_report_cost(const lf_report_args *a, lf_table **out, lf_error *err)
     free(r);
     free(acc);
     rep_end(&c);
-    if (s != LF_OK) {
-        lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }

@@ -142,11 +142,5 @@ lf_status lf_report_funnel(const lf_report_args *a, lf_table **out, lf_error *er
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     rep_samples_release(&hours);
     rep_end(&c);
-    if (s != LF_OK) {
-        if (t)
-            lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }

@@ -135,13 +135,7 @@ lf_status lf_report_mql(const lf_report_args *a, lf_table **out, lf_error *err)
     free(r);
     rep_tally_release(&chan);
     rep_end(&c);
-    if (s != LF_OK) {
-        if (t)
-            lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }
 
 /* ---- sql ------------------------------------------------------------------------- */
@@ -238,11 +232,5 @@ lf_status lf_report_sql(const lf_report_args *a, lf_table **out, lf_error *err)
     free(r);
     rep_tally_release(&why);
     rep_end(&c);
-    if (s != LF_OK) {
-        if (t)
-            lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }

@@ -76,6 +76,17 @@ nomem:
     return lf_errorf(err, LF_ENOMEM, "out of memory");
 }
 
+lf_status rep_finish(lf_status s, lf_table *t, lf_table **out)
+{
+    if (s != LF_OK) {
+        if (t)
+            lf_table_free(t);
+        return s;
+    }
+    *out = t;
+    return LF_OK;
+}
+
 double rep_median(const double *v, size_t n)
 {
     if (n == 0)

@@ -71,6 +71,9 @@ typedef struct rep_col {
  * a total row labelled "total". Without: no rows, no total, `by` NULL. */
 lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const rep_col *cols,
                     size_t ncols, lf_table **out, lf_error *err);
+/* The end of a report function: with s == LF_OK hands t to the caller (*out = t),
+ * else frees t (NULL is fine) and leaves *out as it was. Returns s. */
+lf_status rep_finish(lf_status s, lf_table *t, lf_table **out);
 
 /* Statistics over sorted values; they leave the cell null when n == 0. Median of an
  * even count = mean of the two middle values. rep_set_p90: see report_util.c. */

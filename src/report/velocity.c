@@ -225,13 +225,7 @@ lf_status lf_report_velocity(const lf_report_args *a, lf_table **out, lf_error *
         rep_samples_release(&v.smp[k]);
     free(v.rows);
     rep_end(&v.c);
-    if (s != LF_OK) {
-        if (t)
-            lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }
 
 /* ---- speed ----------------------------------------------------------------------- */
@@ -325,11 +319,5 @@ lf_status lf_report_speed(const lf_report_args *a, lf_table **out, lf_error *err
     free(r);
     rep_samples_release(&smp);
     rep_end(&c);
-    if (s != LF_OK) {
-        if (t)
-            lf_table_free(t);
-        return s;
-    }
-    *out = t;
-    return LF_OK;
+    return rep_finish(s, t, out);
 }

@@ -44,90 +44,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leadflow/report.h"
-
 #define CAP 128
-#define NONE LF_TIME_NONE
-#define EPS 1e-9
-
-static lf_config cfg;
-static lf_dataset ds;
-static lf_tz *berlin;
+#include "ds_fixture.h"
+#include "leadflow/report.h"
 
 static void setup(void)
 {
-    lf_error err;
-    cr_assert_eq(lf_config_defaults(&cfg, &err), LF_OK);
-    cr_assert_eq(lf_tz_load(&berlin, "Europe/Berlin", &err), LF_OK, "%s", err.msg);
-    free(cfg.timezone);
-    cfg.timezone = strdup("Europe/Berlin");
-    lf_tz_free(cfg.tz);
-    cfg.tz = berlin;
-    lf_calendar_default(&cfg.calendar, berlin);
-    lf_dataset_init(&ds);
-    ds.leads = calloc(CAP, sizeof *ds.leads);
-    ds.trans = calloc(CAP, sizeof *ds.trans);
-    ds.handoffs = calloc(CAP, sizeof *ds.handoffs);
-    ds.costs = calloc(CAP, sizeof *ds.costs);
-    ds.traffic = calloc(CAP, sizeof *ds.traffic);
+    ds_setup_config(false);
+    ds_setup_dataset(true);
 }
 
-static void teardown(void)
-{
-    lf_dataset_release(&ds);
-    lf_config_release(&cfg); /* frees berlin */
-}
-
-TestSuite(contribution, .init = setup, .fini = teardown);
-
-static lf_time B(int y, int mo, int d, int h, int mi)
-{
-    lf_civil c = {.year = y, .month = mo, .day = d, .hour = h, .min = mi};
-    return lf_time_from_local(berlin, &c);
-}
-
-static int32_t D(int y, int m, int d)
-{
-    return lf_days_from_civil(y, m, d);
-}
-
-static uint32_t name(const char *s)
-{
-    uint32_t id = lf_dataset_intern(&ds, s, strlen(s));
-    cr_assert_neq(id, UINT32_MAX);
-    return id;
-}
+TestSuite(contribution, .init = setup, .fini = ds_teardown);
 
 /* Starts a lead; persona "" is name id 0. origin: 0 marketing, 1 sales. */
 static void lead(lf_time created, const char *persona, const char *channel, int origin)
 {
-    cr_assert_lt(ds.nleads, CAP);
-    lf_ds_lead *l = &ds.leads[ds.nleads++];
-    memset(l, 0, sizeof *l);
-    l->created_at = created;
-    l->won_at = NONE;
-    l->persona = name(persona);
-    l->channel = name(channel);
-    l->origin = (uint8_t)origin;
-    l->trans = (uint32_t)ds.ntrans;
-    l->handoffs = (uint32_t)ds.nhandoffs;
-    ds.trans[ds.ntrans++] =
-        (lf_ds_transition){created, (uint32_t)(ds.nleads - 1), LF_STAGE_NONE, LF_STAGE_LEAD};
-    l->ntrans = 1;
-    l->stage = LF_STAGE_LEAD;
+    uint32_t p = name(persona); /* interned before the channel */
+    ds_lead(created, p, name(channel), origin);
 }
 
-static void go(lf_time ts, lf_stage to)
-{
-    lf_ds_lead *l = &ds.leads[ds.nleads - 1];
-    cr_assert_lt(ds.ntrans, CAP);
-    ds.trans[ds.ntrans++] = (lf_ds_transition){ts, (uint32_t)(ds.nleads - 1), l->stage, to};
-    l->ntrans++;
-    l->stage = to;
-}
-
-/* The current lead is won at ts for amount (entering every skipped path stage). */
-static void won(lf_time ts, double amount)
+/* The current lead is won at ts for revenue (entering every skipped path stage). */
+static void won(lf_time ts, double revenue)
 {
     lf_ds_lead *l = &ds.leads[ds.nleads - 1];
     if (l->stage != LF_STAGE_SQL && l->stage != LF_STAGE_OPPORTUNITY)
@@ -136,49 +73,32 @@ static void won(lf_time ts, double amount)
         go(ts, LF_STAGE_OPPORTUNITY);
     go(ts, LF_STAGE_CUSTOMER);
     l->won_at = ts;
-    l->revenue = amount;
+    l->revenue = revenue;
 }
 
 static void ho(lf_time mql_at, lf_time decided_at, lf_outcome outcome)
 {
-    lf_ds_lead *l = &ds.leads[ds.nleads - 1];
-    cr_assert_lt(ds.nhandoffs, CAP);
-    ds.handoffs[ds.nhandoffs++] = (lf_ds_handoff){
-        .mql_at = mql_at,
-        .decided_at = decided_at,
-        .first_contact_at = NONE,
-        .lead = (uint32_t)(ds.nleads - 1),
-        .outcome = (uint8_t)outcome,
-    };
-    l->nhandoffs++;
-}
-
-/* A spend or traffic row over local days [from, to). */
-static void amount(lf_ds_amount *rows, size_t *n, int32_t from, int32_t to, const char *channel,
-                   double v)
-{
-    cr_assert_lt(*n, CAP);
-    rows[(*n)++] = (lf_ds_amount){from, to, name(channel), v};
+    ds_handoff(mql_at, decided_at, outcome, NONE, 0);
 }
 
 static void month_cost(int y, int m, const char *ch, double v)
 {
-    amount(ds.costs, &ds.ncosts, D(y, m, 1), D(y, m, 1) + lf_days_in_month(y, m), ch, v);
+    amount_on(ds.costs, &ds.ncosts, y, m, 0, ch, v);
 }
 
 static void day_cost(int y, int m, int d, const char *ch, double v)
 {
-    amount(ds.costs, &ds.ncosts, D(y, m, d), D(y, m, d) + 1, ch, v);
+    amount_on(ds.costs, &ds.ncosts, y, m, d, ch, v);
 }
 
 static void month_visitors(int y, int m, const char *ch, double v)
 {
-    amount(ds.traffic, &ds.ntraffic, D(y, m, 1), D(y, m, 1) + lf_days_in_month(y, m), ch, v);
+    amount_on(ds.traffic, &ds.ntraffic, y, m, 0, ch, v);
 }
 
 static void day_visitors(int y, int m, int d, const char *ch, double v)
 {
-    amount(ds.traffic, &ds.ntraffic, D(y, m, d), D(y, m, d) + 1, ch, v);
+    amount_on(ds.traffic, &ds.ntraffic, y, m, d, ch, v);
 }
 
 static void data(void)
@@ -239,61 +159,6 @@ static void data(void)
 #define TO D(2026, 5, 1)
 #define ASOF B(2026, 4, 10, 12, 0)
 
-static lf_table *run(lf_report_fn fn, int32_t from, int32_t to, lf_by by, lf_time as_of)
-{
-    lf_report_args a = {
-        .cfg = &cfg, .ds = &ds, .from_day = from, .to_day = to, .by = by, .as_of = as_of};
-    lf_table *t = NULL;
-    lf_error err;
-    lf_error_clear(&err);
-    cr_assert_eq(fn(&a, &t, &err), LF_OK, "report: %s", err.msg);
-    cr_assert_not_null(t);
-    return t;
-}
-
-static int col(const lf_table *t, const char *n)
-{
-    for (size_t i = 0; i < t->ncols; i++)
-        if (strcmp(t->cols[i].name, n) == 0)
-            return (int)i;
-    cr_assert_fail("no column '%s'", n);
-    return -1;
-}
-
-static lf_cell *cell(lf_table *t, long row, const char *n)
-{
-    lf_cell *c = lf_table_cell(t, row, col(t, n));
-    cr_assert_not_null(c);
-    return c;
-}
-
-static void num(lf_table *t, long row, const char *n, double want)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_NUM, "row %ld %s: not a number", row, n);
-    cr_assert(fabs(c->num - want) < EPS, "row %ld %s: %.12g, want %.12g", row, n, c->num, want);
-}
-
-static void null(lf_table *t, long row, const char *n)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_NULL, "row %ld %s: not null (%g)", row, n, c->num);
-}
-
-static void text(lf_table *t, long row, const char *n, const char *want)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_TEXT, "row %ld %s: not text", row, n);
-    cr_assert_str_eq(c->text, want);
-}
-
-static void columns(const lf_table *t, const char *const *names, size_t n)
-{
-    cr_assert_eq(t->ncols, n);
-    for (size_t i = 0; i < n; i++)
-        cr_assert_str_eq(t->cols[i].name, names[i]);
-}
-
 /* The funnel counts of one row: leads, mqls, accepted, rejected, sqls, customers. */
 static void counts(lf_table *t, long row, double leads, double mqls, double acc, double rej,
                    double sqls, double customers)
@@ -304,14 +169,6 @@ static void counts(lf_table *t, long row, double leads, double mqls, double acc,
     num(t, row, "rejected", rej);
     num(t, row, "sqls", sqls);
     num(t, row, "customers", customers);
-}
-
-static bool has_note(const lf_table *t, const char *part)
-{
-    for (size_t i = 0; i < t->nnotes; i++)
-        if (strstr(t->notes[i], part))
-            return true;
-    return false;
 }
 
 /* ---- persona ----------------------------------------------------------------------- */

@@ -21,94 +21,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ds_fixture.h"
 #include "leadflow/plan.h"
 #include "leadflow/report.h"
 
-#define CAP 256
-#define NONE LF_TIME_NONE
-#define EPS 1e-9
-
-static lf_config cfg;
-static lf_dataset ds;
-static lf_tz *berlin;
-
 static void setup(void)
 {
-    lf_error err;
-    cr_assert_eq(lf_config_defaults(&cfg, &err), LF_OK);
-    cr_assert_eq(lf_tz_load(&berlin, "Europe/Berlin", &err), LF_OK, "%s", err.msg);
-    free(cfg.timezone);
-    cfg.timezone = strdup("Europe/Berlin");
-    lf_tz_free(cfg.tz); /* the default zone (UTC) */
-    cfg.tz = berlin;
-    lf_calendar_default(&cfg.calendar, berlin);
-    cfg.calendar.holidays = malloc(3 * sizeof *cfg.calendar.holidays);
-    cfg.calendar.holidays[0] = lf_days_from_civil(2026, 1, 1);
-    cfg.calendar.holidays[1] = lf_days_from_civil(2026, 4, 3);
-    cfg.calendar.holidays[2] = lf_days_from_civil(2026, 12, 25);
-    cfg.calendar.nholidays = 3;
-
-    lf_dataset_init(&ds);
-    ds.leads = calloc(CAP, sizeof *ds.leads);
-    ds.trans = calloc(CAP, sizeof *ds.trans);
-    ds.handoffs = calloc(CAP, sizeof *ds.handoffs);
-    ds.costs = calloc(CAP, sizeof *ds.costs);
-    ds.traffic = calloc(CAP, sizeof *ds.traffic);
+    ds_setup_config(true);
+    ds_setup_dataset(true);
 }
 
-static void teardown(void)
-{
-    lf_dataset_release(&ds);
-    lf_config_release(&cfg); /* frees berlin */
-}
-
-TestSuite(money, .init = setup, .fini = teardown);
+TestSuite(money, .init = setup, .fini = ds_teardown);
 
 /* ---- building datasets ---------------------------------------------------------------- */
 
-static lf_time B(int y, int mo, int d, int h, int mi)
-{
-    lf_civil c = {.year = y, .month = mo, .day = d, .hour = h, .min = mi};
-    return lf_time_from_local(berlin, &c);
-}
-
-static int32_t D(int y, int m, int d)
-{
-    return lf_days_from_civil(y, m, d);
-}
-
-static uint32_t name(const char *s)
-{
-    uint32_t id = lf_dataset_intern(&ds, s, strlen(s));
-    cr_assert_neq(id, UINT32_MAX);
-    return id;
-}
-
 static void lead(lf_time created, const char *channel)
 {
-    cr_assert_lt(ds.nleads, CAP);
-    lf_ds_lead *l = &ds.leads[ds.nleads++];
-    memset(l, 0, sizeof *l);
-    l->created_at = created;
-    l->won_at = NONE;
-    l->channel = name(channel);
-    l->trans = (uint32_t)ds.ntrans;
-    l->handoffs = (uint32_t)ds.nhandoffs;
-    ds.trans[ds.ntrans++] =
-        (lf_ds_transition){created, (uint32_t)(ds.nleads - 1), LF_STAGE_NONE, LF_STAGE_LEAD};
-    l->ntrans = 1;
-    l->stage = LF_STAGE_LEAD;
-}
-
-static void go(lf_time ts, lf_stage to)
-{
-    lf_ds_lead *l = &ds.leads[ds.nleads - 1];
-    cr_assert_lt(ds.ntrans, CAP);
-    ds.trans[ds.ntrans++] = (lf_ds_transition){ts, (uint32_t)(ds.nleads - 1), l->stage, to};
-    l->ntrans++;
-    l->stage = to;
-    if (to == LF_STAGE_CUSTOMER)
-        l->won_at = ts;
+    ds_lead(created, 0, name(channel), 0);
 }
 
 static void won(lf_time ts, double revenue)
@@ -119,84 +48,21 @@ static void won(lf_time ts, double revenue)
 
 static void ho(lf_time mql_at, lf_time decided_at, lf_outcome outcome)
 {
-    lf_ds_lead *l = &ds.leads[ds.nleads - 1];
-    cr_assert_lt(ds.nhandoffs, CAP);
-    ds.handoffs[ds.nhandoffs++] = (lf_ds_handoff){
-        .mql_at = mql_at,
-        .decided_at = decided_at,
-        .first_contact_at = NONE,
-        .lead = (uint32_t)(ds.nleads - 1),
-        .outcome = (uint8_t)outcome,
-    };
-    l->nhandoffs++;
+    ds_handoff(mql_at, decided_at, outcome, NONE, 0);
 }
 
 /* Spend of a month (day = 0) or a day. */
-static void spend(int y, int m, int d, const char *channel, double amount)
+static void spend(int y, int m, int d, const char *channel, double v)
 {
-    cr_assert_lt(ds.ncosts, CAP);
-    int32_t from = D(y, m, d ? d : 1);
-    int32_t to = d ? from + 1 : from + lf_days_in_month(y, m);
-    ds.costs[ds.ncosts++] = (lf_ds_amount){from, to, name(channel), amount};
+    amount_on(ds.costs, &ds.ncosts, y, m, d, channel, v);
 }
 
 static void visitors(int y, int m, int d, double n)
 {
-    cr_assert_lt(ds.ntraffic, CAP);
-    int32_t from = D(y, m, d ? d : 1);
-    int32_t to = d ? from + 1 : from + lf_days_in_month(y, m);
-    ds.traffic[ds.ntraffic++] = (lf_ds_amount){from, to, name("all"), n};
+    amount_on(ds.traffic, &ds.ntraffic, y, m, d, "all", n);
 }
 
 /* ---- reading tables -------------------------------------------------------------------- */
-
-static lf_table *run(lf_report_fn fn, int32_t from, int32_t to, lf_by by, lf_time as_of)
-{
-    lf_report_args a = {
-        .cfg = &cfg, .ds = &ds, .from_day = from, .to_day = to, .by = by, .as_of = as_of};
-    lf_table *t = NULL;
-    lf_error err;
-    lf_error_clear(&err);
-    cr_assert_eq(fn(&a, &t, &err), LF_OK, "report: %s", err.msg);
-    cr_assert_not_null(t);
-    return t;
-}
-
-static int col(const lf_table *t, const char *n)
-{
-    for (size_t i = 0; i < t->ncols; i++)
-        if (strcmp(t->cols[i].name, n) == 0)
-            return (int)i;
-    cr_assert_fail("no column '%s'", n);
-    return -1;
-}
-
-static lf_cell *cell(lf_table *t, long row, const char *n)
-{
-    lf_cell *c = lf_table_cell(t, row, col(t, n));
-    cr_assert_not_null(c);
-    return c;
-}
-
-static void num(lf_table *t, long row, const char *n, double want)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_NUM, "row %ld %s: not a number", row, n);
-    cr_assert(fabs(c->num - want) < EPS, "row %ld %s: %.12g, want %.12g", row, n, c->num, want);
-}
-
-static void null(lf_table *t, long row, const char *n)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_NULL, "row %ld %s: not null (%g)", row, n, c->num);
-}
-
-static void text(lf_table *t, long row, const char *n, const char *want)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_TEXT, "row %ld %s: not text", row, n);
-    cr_assert_str_eq(c->text, want);
-}
 
 /* A key of an object cell: a number (want) or null (is_null). */
 static void obj_num(lf_table *t, long row, const char *n, const char *key, double want)
@@ -223,14 +89,6 @@ static void obj_null(lf_table *t, long row, const char *n, const char *key)
             return;
         }
     cr_assert_fail("%s: no key '%s'", n, key);
-}
-
-static bool has_note(const lf_table *t, const char *part)
-{
-    for (size_t i = 0; i < t->nnotes; i++)
-        if (strstr(t->notes[i], part))
-            return true;
-    return false;
 }
 
 /* ---- cost: spreading spend -------------------------------------------------------------

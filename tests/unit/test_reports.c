@@ -11,7 +11,7 @@
  * Datasets are built lead by lead: lead() starts a lead (and its creation
  * transition), go() appends a transition from the lead's current stage, ho() appends
  * a handoff; so each lead's transitions and handoffs are contiguous, as the store
- * loads them.
+ * loads them. The fixture and the cell readers are shared: tests/unit/ds_fixture.h.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -19,163 +19,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ds_fixture.h"
 #include "leadflow/report.h"
-
-#define CAP 256
-#define NONE LF_TIME_NONE
-#define EPS 1e-9
-
-static lf_config cfg;
-static lf_dataset ds;
-static lf_tz *berlin;
 
 static void setup(void)
 {
-    lf_error err;
-    cr_assert_eq(lf_config_defaults(&cfg, &err), LF_OK);
-    cr_assert_eq(lf_tz_load(&berlin, "Europe/Berlin", &err), LF_OK, "%s", err.msg);
-    free(cfg.timezone);
-    cfg.timezone = strdup("Europe/Berlin");
-    lf_tz_free(cfg.tz); /* the default zone (UTC) */
-    cfg.tz = berlin;
-    lf_calendar_default(&cfg.calendar, berlin);
-    cfg.calendar.holidays = malloc(3 * sizeof *cfg.calendar.holidays);
-    cfg.calendar.holidays[0] = lf_days_from_civil(2026, 1, 1);
-    cfg.calendar.holidays[1] = lf_days_from_civil(2026, 4, 3);
-    cfg.calendar.holidays[2] = lf_days_from_civil(2026, 12, 25);
-    cfg.calendar.nholidays = 3;
+    ds_setup_config(true);
     cfg.has_sla = true;
     cfg.sla.clock = LF_CLOCK_BUSINESS;
     cfg.sla.usec = 2 * lf_calendar_day_length(&cfg.calendar); /* 2bd = 16 business hours */
     memcpy(cfg.sla.text, "2bd", 4);
-
-    lf_dataset_init(&ds);
-    ds.leads = calloc(CAP, sizeof *ds.leads);
-    ds.trans = calloc(CAP, sizeof *ds.trans);
-    ds.handoffs = calloc(CAP, sizeof *ds.handoffs);
+    ds_setup_dataset(false);
 }
 
-static void teardown(void)
-{
-    lf_dataset_release(&ds);
-    lf_config_release(&cfg); /* frees berlin */
-}
-
-TestSuite(reports, .init = setup, .fini = teardown);
-
-/* Berlin wall time. */
-static lf_time B(int y, int mo, int d, int h, int mi)
-{
-    lf_civil c = {.year = y, .month = mo, .day = d, .hour = h, .min = mi};
-    return lf_time_from_local(berlin, &c);
-}
-
-static int32_t D(int y, int m, int d)
-{
-    return lf_days_from_civil(y, m, d);
-}
-
-static uint32_t name(const char *s)
-{
-    uint32_t id = lf_dataset_intern(&ds, s, strlen(s));
-    cr_assert_neq(id, UINT32_MAX);
-    return id;
-}
+TestSuite(reports, .init = setup, .fini = ds_teardown);
 
 /* Starts a lead created at `created` in `channel`, with its creation transition. */
 static void lead(lf_time created, const char *channel)
 {
-    cr_assert_lt(ds.nleads, CAP);
-    lf_ds_lead *l = &ds.leads[ds.nleads++];
-    memset(l, 0, sizeof *l);
-    l->created_at = created;
-    l->won_at = NONE;
-    l->channel = name(channel);
-    l->trans = (uint32_t)ds.ntrans;
-    l->handoffs = (uint32_t)ds.nhandoffs;
-    cr_assert_lt(ds.ntrans, CAP);
-    ds.trans[ds.ntrans++] =
-        (lf_ds_transition){created, (uint32_t)(ds.nleads - 1), LF_STAGE_NONE, LF_STAGE_LEAD};
-    l->ntrans = 1;
-    l->stage = LF_STAGE_LEAD;
-}
-
-/* The current lead moves to `to` at ts. */
-static void go(lf_time ts, lf_stage to)
-{
-    lf_ds_lead *l = &ds.leads[ds.nleads - 1];
-    cr_assert_lt(ds.ntrans, CAP);
-    ds.trans[ds.ntrans++] = (lf_ds_transition){ts, (uint32_t)(ds.nleads - 1), l->stage, to};
-    l->ntrans++;
-    l->stage = to;
-    if (to == LF_STAGE_CUSTOMER)
-        l->won_at = ts;
+    ds_lead(created, 0, name(channel), 0);
 }
 
 /* A handoff of the current lead. */
 static void ho(lf_time mql_at, lf_time decided_at, lf_outcome outcome, lf_time first_contact,
                const char *reason)
 {
-    lf_ds_lead *l = &ds.leads[ds.nleads - 1];
-    cr_assert_lt(ds.nhandoffs, CAP);
-    ds.handoffs[ds.nhandoffs++] = (lf_ds_handoff){
-        .mql_at = mql_at,
-        .decided_at = decided_at,
-        .first_contact_at = first_contact,
-        .lead = (uint32_t)(ds.nleads - 1),
-        .reason = name(reason),
-        .outcome = (uint8_t)outcome,
-    };
-    l->nhandoffs++;
-}
-
-static lf_table *run(lf_report_fn fn, int32_t from, int32_t to, lf_by by, lf_time as_of)
-{
-    lf_report_args a = {
-        .cfg = &cfg, .ds = &ds, .from_day = from, .to_day = to, .by = by, .as_of = as_of};
-    lf_table *t = NULL;
-    lf_error err;
-    lf_error_clear(&err);
-    cr_assert_eq(fn(&a, &t, &err), LF_OK, "report: %s", err.msg);
-    cr_assert_not_null(t);
-    return t;
-}
-
-static int col(const lf_table *t, const char *n)
-{
-    for (size_t i = 0; i < t->ncols; i++)
-        if (strcmp(t->cols[i].name, n) == 0)
-            return (int)i;
-    cr_assert_fail("no column '%s'", n);
-    return -1;
-}
-
-/* Cell (row, column name); row -1 = total. */
-static lf_cell *cell(lf_table *t, long row, const char *n)
-{
-    lf_cell *c = lf_table_cell(t, row, col(t, n));
-    cr_assert_not_null(c);
-    return c;
-}
-
-static void num(lf_table *t, long row, const char *n, double want)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_NUM, "row %ld %s: not a number", row, n);
-    cr_assert(fabs(c->num - want) < EPS, "row %ld %s: %.12g, want %.12g", row, n, c->num, want);
-}
-
-static void null(lf_table *t, long row, const char *n)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_NULL, "row %ld %s: not null (%g)", row, n, c->num);
-}
-
-static void text(lf_table *t, long row, const char *n, const char *want)
-{
-    lf_cell *c = cell(t, row, n);
-    cr_assert_eq(c->kind, LF_CELL_TEXT, "row %ld %s: not text", row, n);
-    cr_assert_str_eq(c->text, want);
+    ds_handoff(mql_at, decided_at, outcome, first_contact, name(reason));
 }
 
 /* An object cell, written "k1=v1,k2=v2" in its order. */
@@ -189,13 +58,6 @@ static void obj(lf_table *t, long row, const char *n, const char *want)
         len += (size_t)snprintf(got + len, sizeof got - len, "%s%s=%g", i ? "," : "",
                                 c->obj->keys[i], c->obj->vals[i].num);
     cr_assert_str_eq(got, want, "row %ld %s", row, n);
-}
-
-static void columns(const lf_table *t, const char *const *names, size_t n)
-{
-    cr_assert_eq(t->ncols, n);
-    for (size_t i = 0; i < n; i++)
-        cr_assert_str_eq(t->cols[i].name, names[i]);
 }
 
 /* ---- the funnel / mql / sql dataset -------------------------------------------------
