@@ -230,7 +230,9 @@ lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
             return s;
         }
     } else if (version != SCHEMA_VERSION) {
-        lf_errorf(err, LF_ESTORE, "store '%s': schema version %d, this leadflow needs %d",
+        lf_errorf(err, LF_ESTORE,
+                  "store '%s': schema version %d, this leadflow needs %d (the event log "
+                  "cannot be upgraded in place: import the CSV files into a new workspace)",
                   url, version, SCHEMA_VERSION);
         lf_store_close(st);
         return LF_ESTORE;
