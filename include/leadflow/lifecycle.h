@@ -11,10 +11,10 @@
  *
  * Scoring plugs in through lf_scorer (NULL = no scoring: only `mql` events open
  * handoffs). The engine feeds the scorer every activity event in replay order and
- * asks whether the MQL rule holds at created_at and at each activity event's time,
- * whenever the lead is in `lead` or `recycled` and has an email (activities at
- * exactly created_at are fed before the created_at question, lifecycle events at
- * created_at apply after it); it tells the scorer to restart
+ * asks whether the MQL rule holds at created_at (before any event at created_at)
+ * and at each activity event's time (once per run of same-instant activities that
+ * follow each other in import order, after the run), whenever the lead is in `lead`
+ * or `recycled` and has an email; it tells the scorer to restart
  * engagement when a handoff is rejected by a `rejected` event.
  */
 #ifndef LEADFLOW_LIFECYCLE_H
@@ -110,7 +110,8 @@ typedef struct lf_handoff {
     uint8_t outcome;           /* lf_outcome */
     uint8_t cause;             /* LF_CAUSE_EVENT (an `mql` event) or LF_CAUSE_SCORE */
     int32_t open_event;        /* index of the `mql` event, or of the activity that
-                                  qualified the lead; -1 when it qualified at created_at */
+                                  qualified the lead (the last of its same-instant
+                                  run); -1 when it qualified at created_at */
     int32_t close_event;       /* index of the deciding event, -1 while pending */
     int32_t contact_event;     /* index of the first `contacted`, -1 if none */
     double score;              /* total score at mql_at (scoring), else 0 */

@@ -19,6 +19,20 @@ bool lf_parse_amount(const char *s, size_t n, double *v);
 void lf_ascii_lower(char *s, size_t n);
 /* Case-insensitive (ASCII) equality of two byte strings. */
 bool lf_ascii_ieq(const char *a, size_t an, const char *b, size_t bn);
+/* Whether s[0..n) equals lc[0..n), a name already in lower case, ignoring ASCII case
+ * in s. Stops at the first difference, so a NUL-terminated s shorter than n is never
+ * read past its NUL. Inline: it matches event types on the replay hot path. */
+static inline bool lf_ascii_ieq_lower(const char *s, const char *lc, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if (c != (unsigned char)lc[i])
+            return false;
+    }
+    return true;
+}
 /* Formats an integer with thousands separators ("1,234,567"). Buffer >= 32. */
 size_t lf_fmt_count(long long v, char *buf, size_t size);
 

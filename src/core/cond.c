@@ -17,14 +17,21 @@ const char *lf_attrs_get(const lf_attrs *a, const char *name)
     return NULL;
 }
 
-/* Text equality, numeric when both sides are plain decimals. */
-static bool value_equals(const char *v, const char *want)
+/* Whether v equals one of c's values: numerically when both sides are plain decimals,
+ * else as text ignoring case. v is measured and parsed once, not once per value. */
+static bool equals_any(const lf_cond *c, const char *v)
 {
     double x, y;
-    size_t vn = strlen(v), wn = strlen(want);
-    if (lf_parse_plain_number(v, vn, &x) && lf_parse_plain_number(want, wn, &y))
-        return x == y;
-    return lf_ascii_ieq(v, vn, want, wn);
+    size_t vn = strlen(v);
+    bool vnum = lf_parse_plain_number(v, vn, &x);
+    for (size_t i = 0; i < c->nvalues; i++) {
+        const char *want = c->values[i];
+        size_t wn = strlen(want);
+        bool numeric = vnum && lf_parse_plain_number(want, wn, &y);
+        if (numeric ? x == y : lf_ascii_ieq(v, vn, want, wn))
+            return true;
+    }
+    return false;
 }
 
 static bool leaf(const lf_cond *c, const char *v)
@@ -43,10 +50,7 @@ static bool leaf(const lf_cond *c, const char *v)
     switch (c->op) {
     case LF_COND_EQUALS:
     case LF_COND_IN:
-        for (size_t i = 0; i < c->nvalues; i++)
-            if (value_equals(v, c->values[i]))
-                return true;
-        return false;
+        return equals_any(c, v);
     case LF_COND_BETWEEN:
         return lf_parse_plain_number(v, strlen(v), &x) && x >= c->lo && x <= c->hi;
     case LF_COND_AT_LEAST:

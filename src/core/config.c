@@ -38,6 +38,8 @@
 
 #include "core/assets.h"
 #include "leadflow/config.h"
+#include "leadflow/lifecycle.h"
+#include "leadflow/text.h"
 
 #define CFG_MAX_FILE (4u << 20) /* a configuration larger than this is refused */
 #define CFG_MAX_DEPTH 32        /* nesting of condition maps */
@@ -170,23 +172,15 @@ static size_t item_count(const yaml_node_t *n)
     return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
+/* The text.h case helpers on NUL-terminated strings. */
 static void lower(char *s)
 {
-    for (; *s; s++)
-        if (*s >= 'A' && *s <= 'Z')
-            *s = (char)(*s - 'A' + 'a');
+    lf_ascii_lower(s, strlen(s));
 }
 
 static bool ieq(const char *a, const char *b)
 {
-    for (;; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (x != y)
-            return false;
-        if (!x)
-            return true;
-    }
+    return lf_ascii_ieq(a, strlen(a), b, strlen(b));
 }
 
 /* A scalar's text; refuses non-scalars, null and embedded NUL bytes. `what` names
@@ -373,6 +367,30 @@ static lf_status walk_map(ctx *c, yaml_node_t *map, const key_entry *tab, size_t
         size_t old = path_key(c, tab[i].name);
         lf_status st = tab[i].fn(c, v, obj);
         if (st)
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+/* A list of maps (personas, fit and engagement rules) read into `arr`, an array of n
+ * zeroed elements of `size` bytes that the caller has allocated with want_list's n and
+ * already stored in the configuration: each element counts in *count before it is
+ * read (so an error leaves the configuration releasable), gets its defaults from
+ * `init`, then its keys from walk_map. */
+typedef void (*item_init_fn)(void *elem, const yaml_node_t *item);
+
+static lf_status walk_items(ctx *c, yaml_node_t *list, void *arr, size_t size, size_t *count,
+                            const key_entry *keys, size_t nkeys, item_init_fn init)
+{
+    size_t n = item_count(list);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = list_item(c, list, i);
+        void *elem = (char *)arr + size * (*count)++;
+        size_t old = path_index(c, i);
+        lf_status st;
+        init(elem, item);
+        if ((st = spend(c, item)) || (st = walk_map(c, item, keys, nkeys, elem)))
             return st;
         path_pop(c, old);
     }
@@ -998,6 +1016,12 @@ static const key_entry persona_keys[] = {
     {"when", key_persona_when, false}, /* none: everyone (a catch-all persona) */
 };
 
+static void persona_init(void *elem, const yaml_node_t *item)
+{
+    (void)item;
+    ((lf_persona_rule *)elem)->when.op = LF_COND_ALL;
+}
+
 static lf_status key_personas(ctx *c, yaml_node_t *v, void *obj)
 {
     lf_config *cfg = obj;
@@ -1007,17 +1031,8 @@ static lf_status key_personas(ctx *c, yaml_node_t *v, void *obj)
         return st;
     if (n && !(cfg->personas = calloc(n, sizeof *cfg->personas)))
         return nomem(c);
-    for (size_t i = 0; i < n; i++) {
-        yaml_node_t *item = list_item(c, v, i);
-        lf_persona_rule *p = &cfg->personas[cfg->npersonas++];
-        size_t old = path_index(c, i);
-        p->when.op = LF_COND_ALL;
-        if ((st = spend(c, item)) ||
-            (st = walk_map(c, item, persona_keys, NKEYS(persona_keys), p)))
-            return st;
-        path_pop(c, old);
-    }
-    return LF_OK;
+    return walk_items(c, v, cfg->personas, sizeof *cfg->personas, &cfg->npersonas, persona_keys,
+                      NKEYS(persona_keys), persona_init);
 }
 
 /* ---- scoring ---------------------------------------------------------------------- */
@@ -1037,6 +1052,13 @@ static const key_entry fit_keys[] = {
     {"points", key_fit_points, true},
 };
 
+static void fit_init(void *elem, const yaml_node_t *item)
+{
+    lf_fit_rule *r = elem;
+    r->when.op = LF_COND_ALL;
+    r->line = line_of(item);
+}
+
 static lf_status key_fit(ctx *c, yaml_node_t *v, void *obj)
 {
     lf_scoring *s = obj;
@@ -1046,24 +1068,12 @@ static lf_status key_fit(ctx *c, yaml_node_t *v, void *obj)
         return st;
     if (n && !(s->fit = calloc(n, sizeof *s->fit)))
         return nomem(c);
-    for (size_t i = 0; i < n; i++) {
-        yaml_node_t *item = list_item(c, v, i);
-        lf_fit_rule *r = &s->fit[s->nfit++];
-        size_t old = path_index(c, i);
-        r->when.op = LF_COND_ALL;
-        r->line = line_of(item);
-        if ((st = spend(c, item)) || (st = walk_map(c, item, fit_keys, NKEYS(fit_keys), r)))
-            return st;
-        path_pop(c, old);
-    }
-    return LF_OK;
+    return walk_items(c, v, s->fit, sizeof *s->fit, &s->nfit, fit_keys, NKEYS(fit_keys),
+                      fit_init);
 }
 
 static lf_status key_eng_type(ctx *c, yaml_node_t *v, void *obj)
 {
-    static const char *const lifecycle[] = {"mql",       "accepted",  "rejected",
-                                            "disqualified", "contacted", "opportunity",
-                                            "won",       "lost"};
     lf_engagement_rule *r = obj;
     lf_status st = want_string(c, v, &r->type);
     if (st)
@@ -1071,9 +1081,9 @@ static lf_status key_eng_type(ctx *c, yaml_node_t *v, void *obj)
     lower(r->type);
     if (!r->type[0])
         return fail(c, v, "must not be empty");
-    for (size_t i = 0; i < sizeof lifecycle / sizeof lifecycle[0]; i++)
-        if (strcmp(r->type, lifecycle[i]) == 0)
-            return fail(c, v, "'%s' is a lifecycle event, not an activity", r->type);
+    /* the reserved types are the lifecycle engine's (SPEC §2) */
+    if (lf_event_kind_of(r->type, strlen(r->type)) != LF_EV_ACTIVITY)
+        return fail(c, v, "'%s' is a lifecycle event, not an activity", r->type);
     return LF_OK;
 }
 
@@ -1115,6 +1125,15 @@ static const key_entry engagement_keys[] = {
     {"max_total", key_eng_max_total, false},
 };
 
+static void engagement_init(void *elem, const yaml_node_t *item)
+{
+    lf_engagement_rule *r = elem;
+    r->detail.op = LF_COND_ALL;
+    r->max_per_day = -1; /* no cap */
+    r->max_total = -1;
+    r->line = line_of(item);
+}
+
 static lf_status key_engagement(ctx *c, yaml_node_t *v, void *obj)
 {
     lf_scoring *s = obj;
@@ -1124,20 +1143,8 @@ static lf_status key_engagement(ctx *c, yaml_node_t *v, void *obj)
         return st;
     if (n && !(s->engagement = calloc(n, sizeof *s->engagement)))
         return nomem(c);
-    for (size_t i = 0; i < n; i++) {
-        yaml_node_t *item = list_item(c, v, i);
-        lf_engagement_rule *r = &s->engagement[s->nengagement++];
-        size_t old = path_index(c, i);
-        r->detail.op = LF_COND_ALL;
-        r->max_per_day = -1;
-        r->max_total = -1;
-        r->line = line_of(item);
-        if ((st = spend(c, item)) ||
-            (st = walk_map(c, item, engagement_keys, NKEYS(engagement_keys), r)))
-            return st;
-        path_pop(c, old);
-    }
-    return LF_OK;
+    return walk_items(c, v, s->engagement, sizeof *s->engagement, &s->nengagement,
+                      engagement_keys, NKEYS(engagement_keys), engagement_init);
 }
 
 static lf_status key_half_life(ctx *c, yaml_node_t *v, void *obj)

@@ -43,11 +43,14 @@
  *
  * Scoring moments (SPEC §4), only while the stage is lead or recycled and only if the
  * lead has an email:
- *  1. at created_at: after every activity with ts <= created_at has been fed (those
- *     at exactly created_at are fed ahead of their turn, whatever their seq, and not
- *     again), before any lifecycle event at created_at applies; a handoff opened here
- *     has open_event -1;
- *  2. right after each activity with ts > created_at is fed; open_event = its index.
+ *  1. at created_at, with the activities before created_at fed, before any event at
+ *     created_at applies; a handoff opened here has open_event -1;
+ *  2. at the time t of an activity (ts >= created_at): once, after the last of a run
+ *     of activities at t that follow each other in replay order, so engagement at t
+ *     counts all of them (a same-instant unsubscribe cancels a download, SPEC §4:
+ *     "every activity at or before t"); open_event = the run's last activity. Events
+ *     at one instant apply in import order, so a lifecycle event between two
+ *     same-instant activities (a rejection restarting engagement) splits the run.
  * Lifecycle events are never scoring moments: a rejected lead re-qualifies only
  * through new activity. Events before created_at: activities are fed, lifecycle
  * events ignored, `contacted` is a no-op (never ignored).
@@ -63,6 +66,7 @@
 #include <string.h>
 
 #include "leadflow/lifecycle.h"
+#include "leadflow/text.h"
 
 /* ---- names ------------------------------------------------------------------- */
 
@@ -89,21 +93,6 @@ static const char *const lc_kind_names[LF_EV_COUNT] = {
     [LF_EV_LOST] = "lost",
 };
 
-/* ASCII-only case folding: type names must not depend on the locale. */
-static int lc_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
-/* Whether s[0..n) equals the lower-case name `lc` (of length n), ignoring case. */
-static bool lc_eq_nocase(const char *s, const char *lc, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (lc_lower((unsigned char)s[i]) != (unsigned char)lc[i])
-            return false;
-    return true;
-}
-
 const char *lf_stage_name(lf_stage s)
 {
     return ((unsigned)s < LF_STAGE_COUNT) ? lc_stage_names[s] : "?";
@@ -115,7 +104,7 @@ lf_stage lf_stage_parse(const char *s)
         return LF_STAGE_NONE;
     size_t n = strlen(s);
     for (unsigned i = 0; i < LF_STAGE_COUNT; i++)
-        if (strlen(lc_stage_names[i]) == n && lc_eq_nocase(s, lc_stage_names[i], n))
+        if (strlen(lc_stage_names[i]) == n && lf_ascii_ieq_lower(s, lc_stage_names[i], n))
             return (lf_stage)i;
     return LF_STAGE_NONE;
 }
@@ -139,7 +128,7 @@ lf_event_kind lf_event_kind_of(const char *type, size_t len)
     if (!type)
         return LF_EV_ACTIVITY;
     for (unsigned k = LF_EV_ACTIVITY + 1; k < LF_EV_COUNT; k++)
-        if (lc_kind_name_len[k] == len && lc_eq_nocase(type, lc_kind_names[k], len))
+        if (lc_kind_name_len[k] == len && lf_ascii_ieq_lower(type, lc_kind_names[k], len))
             return (lf_event_kind)k;
     return LF_EV_ACTIVITY;
 }
@@ -342,13 +331,6 @@ static void lc_feed(lc_replay *r, int32_t idx, const lf_event *ev)
         r->scorer->activity(r->scorer->ctx, ev, idx);
 }
 
-static void lc_on_activity(lc_replay *r, int32_t idx, const lf_event *ev)
-{
-    if (ev->ts == r->created_at)
-        return; /* fed before the created_at scoring moment */
-    lc_feed(r, idx, ev);
-    lc_try_score(r, ev->ts, idx);
-}
 
 static void lc_on_mql(lc_replay *r, int32_t idx, const lf_event *ev)
 {
@@ -403,7 +385,7 @@ static void lc_on_won(lc_replay *r, int32_t idx, const lf_event *ev)
 
 /* kind -> rule. The extra last entry takes out-of-range kinds: they never apply. */
 static const lc_rule lc_rules[LF_EV_COUNT + 1] = {
-    [LF_EV_ACTIVITY] = {lc_on_activity, lc_feed, 0, 0, 0},
+    [LF_EV_ACTIVITY] = {lc_feed, lc_feed, 0, 0, 0},
     [LF_EV_MQL] = {lc_on_mql, lc_ignore, LC_BIT(LF_STAGE_LEAD) | LC_BIT(LF_STAGE_RECYCLED),
                    LF_STAGE_MQL, 0},
     [LF_EV_ACCEPTED] = {lc_on_move, lc_ignore,
@@ -533,14 +515,14 @@ lf_status lf_lifecycle_replay(const lf_lead_input *in, const lf_scorer *scorer, 
         const lf_event *e = &ev[order[i]];
         lc_rules[e->kind < LF_EV_COUNT ? e->kind : LF_EV_COUNT].early(&r, order[i], e);
     }
-    /* Scoring moment 1: feed the activities at created_at first, then ask. */
-    for (size_t j = i; j < n && ev[order[j]].ts == in->created_at; j++)
-        if (ev[order[j]].kind == LF_EV_ACTIVITY)
-            lc_feed(&r, order[j], &ev[order[j]]);
-    lc_try_score(&r, in->created_at, -1);
+    lc_try_score(&r, in->created_at, -1); /* scoring moment 1 */
     for (; i < n; i++) {
         const lf_event *e = &ev[order[i]];
         lc_rules[e->kind < LF_EV_COUNT ? e->kind : LF_EV_COUNT].apply(&r, order[i], e);
+        /* scoring moment 2: at the end of a run of same-instant activities */
+        if (e->kind == LF_EV_ACTIVITY &&
+            (i + 1 == n || ev[order[i + 1]].kind != LF_EV_ACTIVITY || ev[order[i + 1]].ts != e->ts))
+            lc_try_score(&r, e->ts, order[i]);
     }
 
     if (out->nhandoffs)

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "leadflow/scoring.h"
+#include "leadflow/text.h"
 
 /* ---- the model ------------------------------------------------------------------ */
 
@@ -278,21 +279,12 @@ static double ss_award(lf_score_state *st, size_t k, lf_time t)
     return a;
 }
 
-/* ASCII lower case: type names must not depend on the locale. */
-static inline unsigned char ss_lower(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-/* Whether the event type equals the rule's lower-case type, ignoring case. Stops at
- * the first difference, so it never reads past the event type's NUL. */
+/* Whether the event type equals the rule's lower-case type, ignoring ASCII case (never
+ * the locale's). The prefix test stops at the first difference, so it never reads past
+ * the event type's NUL. */
 static inline bool ss_type_is(const char *type, const sm_rule *r)
 {
-    const unsigned char *s = (const unsigned char *)type;
-    for (size_t i = 0; i < r->type_len; i++)
-        if (ss_lower(s[i]) != (unsigned char)r->type[i])
-            return false;
-    return s[r->type_len] == '\0';
+    return lf_ascii_ieq_lower(type, r->type, r->type_len) && type[r->type_len] == '\0';
 }
 
 /* Appends an award to the explain list; on allocation failure the list stops. */

@@ -652,6 +652,25 @@ Test(config_errors, more_values)
     expect_error("scoring:\n  engagement:\n    - {type: won, points: 5}\n",
                  "leadflow.yaml:3: key 'scoring.engagement[0].type': 'won' is a lifecycle event, "
                  "not an activity");
+    /* every reserved type of SPEC §2, in any case, is refused (the message lower-cases) */
+    static const char *const reserved[] = {"MQL",       "Accepted",    "rejected",
+                                           "DISQUALIFIED", "contacted", "Opportunity",
+                                           "won",       "Lost"};
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        char yaml[128], want[256], low[32];
+        size_t k = 0;
+        for (; reserved[i][k]; k++)
+            low[k] = (char)(reserved[i][k] >= 'A' && reserved[i][k] <= 'Z' ? reserved[i][k] + 32
+                                                                            : reserved[i][k]);
+        low[k] = '\0';
+        snprintf(yaml, sizeof yaml, "scoring:\n  engagement:\n    - {type: %s, points: 5}\n",
+                 reserved[i]);
+        snprintf(want, sizeof want,
+                 "leadflow.yaml:3: key 'scoring.engagement[0].type': '%s' is a lifecycle event, "
+                 "not an activity",
+                 low);
+        expect_error(yaml, want);
+    }
     expect_error("scoring:\n  engagement:\n    - {type: download, points: 5, max_total: -1}\n",
                  "leadflow.yaml:3: key 'scoring.engagement[0].max_total': must be 0 or more, got "
                  "'-1'");

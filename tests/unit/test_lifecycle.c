@@ -946,7 +946,7 @@ Test(scorer, hook_order)
     int32_t a0 = add_seq(&l, AT(-2), LF_EV_ACTIVITY, 1); /* before created_at: fed */
     int32_t r0 = add_seq(&l, AT(-1), LF_EV_REJECTED, 2); /* before created_at: ignored */
     int32_t c0 = add_seq(&l, AT(0), LF_EV_CONTACTED, 3); /* after the created_at check */
-    int32_t a3 = add_seq(&l, AT(0), LF_EV_ACTIVITY, 4);  /* fed before the check */
+    int32_t a3 = add_seq(&l, AT(0), LF_EV_ACTIVITY, 4);  /* in its turn: its own check */
     int32_t a4 = add_seq(&l, AT(1), LF_EV_ACTIVITY, 5);  /* 3rd: qualifies */
     int32_t a5 = add_seq(&l, AT(2), LF_EV_ACTIVITY, 6);  /* in mql: no qualifies */
     int32_t rj = add_seq(&l, AT(3), LF_EV_REJECTED, 7);  /* restart */
@@ -961,8 +961,8 @@ Test(scorer, hook_order)
     lf_lead_state s;
     lf_lead_state_init(&s);
     replay(&l, AT(0), true, &sc, &s);
-    CHECK_LOG(&f, {'b', -1, NT}, {'a', a0, AT(-2)}, {'a', a3, AT(0)}, {'q', -1, AT(0)},
-              {'a', a4, AT(1)}, {'q', -1, AT(1)}, {'a', a5, AT(2)}, {'r', -1, AT(3)},
+    CHECK_LOG(&f, {'b', -1, NT}, {'a', a0, AT(-2)}, {'q', -1, AT(0)}, {'a', a3, AT(0)},
+              {'q', -1, AT(0)}, {'a', a4, AT(1)}, {'q', -1, AT(1)}, {'a', a5, AT(2)}, {'r', -1, AT(3)},
               {'a', a7, AT(4)}, {'q', -1, AT(4)}, {'a', a8, AT(5)}, {'q', -1, AT(5)},
               {'a', a9, AT(6)}, {'q', -1, AT(6)}, {'a', a11, AT(8)});
     CHECK_TRANS(&s, {AT(0), NONE, LEAD, CREATED, -1}, {AT(1), LEAD, MQL, SCORE, a4},
@@ -976,26 +976,49 @@ Test(scorer, hook_order)
     cr_assert_eq(s.handoffs[1].score, 30.0);
     /* the contacted at created_at precedes both handoffs */
     check_no_contact(&s.handoffs[0]);
+    check_no_contact(&s.handoffs[1]);
     lf_lead_state_release(&s);
 }
 
-Test(scorer, qualifies_at_created_at_before_lifecycle_events_at_that_instant)
+/* SPEC §3: events of one lead at the same instant apply in import order, created_at
+ * included. The created_at check comes first (nothing fed yet: no MQL); then
+ * `accepted` moves lead -> sql (a skip); the activity after it is fed but the lead is
+ * no longer in lead: no question; the `mql` in sql is ignored. */
+Test(scorer, events_at_created_at_apply_in_import_order)
 {
     evlist l = {0};
     int32_t ac = add_seq(&l, AT(0), LF_EV_ACCEPTED, 1);
     int32_t a1 = add_seq(&l, AT(0), LF_EV_ACTIVITY, 2);
-    int32_t m = add_seq(&l, AT(0), LF_EV_MQL, 3); /* after accepted: in sql, ignored */
+    int32_t m = add_seq(&l, AT(0), LF_EV_MQL, 3); /* in sql: ignored */
     fake f;
     lf_scorer sc = fake_scorer(&f, 1);
     lf_lead_state s;
     lf_lead_state_init(&s);
     replay(&l, AT(0), true, &sc, &s);
-    CHECK_LOG(&f, {'b', -1, NT}, {'a', a1, AT(0)}, {'q', -1, AT(0)});
-    CHECK_TRANS(&s, {AT(0), NONE, LEAD, CREATED, -1}, {AT(0), LEAD, MQL, SCORE, -1},
-                {AT(0), MQL, SQL, EVENT, ac});
-    check_handoff(&s.handoffs[0], AT(0), SCORE, -1, LF_OUTCOME_ACCEPTED, AT(0), ac);
-    cr_assert_eq(s.handoffs[0].score, 10.0);
+    CHECK_LOG(&f, {'b', -1, NT}, {'q', -1, AT(0)}, {'a', a1, AT(0)});
+    CHECK_TRANS(&s, {AT(0), NONE, LEAD, CREATED, -1}, {AT(0), LEAD, SQL, EVENT, ac});
+    cr_assert_eq(s.nhandoffs, 0);
     CHECK_IGNORED(&s, m);
+    lf_lead_state_release(&s);
+}
+
+/* SPEC §4: engagement at t counts every activity at or before t, so a run of
+ * activities at one instant is one scoring moment, asked after the last of them:
+ * with a threshold of 2 fed activities, two activities at 1h give one question (after
+ * both) and the MQL's open_event is the second. */
+Test(scorer, same_instant_activities_are_one_moment)
+{
+    evlist l = {0};
+    int32_t a1 = add_seq(&l, AT(1), LF_EV_ACTIVITY, 1);
+    int32_t a2 = add_seq(&l, AT(1), LF_EV_ACTIVITY, 2);
+    fake f;
+    lf_scorer sc = fake_scorer(&f, 2);
+    lf_lead_state s;
+    lf_lead_state_init(&s);
+    replay(&l, AT(0), true, &sc, &s);
+    CHECK_LOG(&f, {'b', -1, NT}, {'q', -1, AT(0)}, {'a', a1, AT(1)}, {'a', a2, AT(1)},
+              {'q', -1, AT(1)});
+    CHECK_TRANS(&s, {AT(0), NONE, LEAD, CREATED, -1}, {AT(1), LEAD, MQL, SCORE, a2});
     lf_lead_state_release(&s);
 }
 

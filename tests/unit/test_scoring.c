@@ -734,14 +734,59 @@ Test(mql, activities_before_created_at_qualify_at_created_at)
     /* At created_at: fit 0 + 35, open_event -1. */
     expect_handoff(&f, 0, T0, LF_CAUSE_SCORE, -1, 35);
 
-    /* An activity at exactly created_at is fed before the created_at question:
-     * 25 (before) + 10 (at T0) = 35. */
+    /* An activity at exactly created_at is a scoring moment at created_at in its
+     * turn: 25 (before) + 10 (at T0) = 35, MQL at T0 opened by that activity. */
     evlist m = {0};
     add(&m, AT(-2), "download");
-    add(&m, T0, "page_view");
+    int32_t pv = add(&m, T0, "page_view");
     replay(&f, &m, T0, true, NO_ATTRS);
     cr_assert_eq(f.ls.nhandoffs, 1);
-    expect_handoff(&f, 0, T0, LF_CAUSE_SCORE, -1, 35);
+    expect_handoff(&f, 0, T0, LF_CAUSE_SCORE, pv, 35);
+    fx_release(&f);
+}
+
+/* SPEC §4: engagement at t sums every activity at or before t. A download (25) and an
+ * unsubscribe (-20) at the same instant give 5 at that instant: no MQL, although the
+ * download alone would have reached 30 with the page view before it (10 + 25 = 35). */
+Test(mql, same_instant_activities_count_together)
+{
+    fx f;
+    fx_init(&f, "scoring:\n"
+                "  engagement:\n"
+                "    - {type: page_view, points: 10}\n"
+                "    - {type: download, points: 25}\n"
+                "    - {type: unsubscribe, points: -20}\n"
+                "  mql: {engagement_at_least: 30}\n");
+    evlist l = {0};
+    add(&l, AT(1), "page_view"); /* 10 */
+    add(&l, AT(2), "download");  /* with the next: 10 + 25 - 20 = 15 at 2h */
+    add(&l, AT(2), "unsubscribe");
+    replay(&f, &l, T0, true, NO_ATTRS);
+    cr_assert_eq(f.ls.nhandoffs, 0);
+    fx_release(&f);
+}
+
+/* SPEC §3: events at one instant apply in import order, at created_at too. At T0: an
+ * `mql` event opens a handoff (score 0), `rejected` closes it and restarts engagement,
+ * then a page view (10, after the restart) is a scoring moment: 10 >= 10, a second
+ * handoff at T0 opened by the page view. */
+Test(mql, created_at_events_in_import_order)
+{
+    fx f;
+    fx_init(&f, "scoring:\n"
+                "  engagement:\n"
+                "    - {type: page_view, points: 10}\n"
+                "  mql: {engagement_at_least: 10}\n");
+    evlist l = {0};
+    add(&l, T0, "mql");
+    add(&l, T0, "rejected");
+    int32_t pv = add(&l, T0, "page_view");
+    replay(&f, &l, T0, true, NO_ATTRS);
+    cr_assert_eq(f.ls.nhandoffs, 2);
+    expect_handoff(&f, 0, T0, LF_CAUSE_EVENT, 0, 0);
+    cr_assert_eq(f.ls.handoffs[0].outcome, LF_OUTCOME_REJECTED);
+    expect_handoff(&f, 1, T0, LF_CAUSE_SCORE, pv, 10);
+    cr_assert_eq(f.ls.stage, LF_STAGE_MQL);
     fx_release(&f);
 }
 
