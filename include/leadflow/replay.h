@@ -41,11 +41,6 @@ void lf_row_attrs_release(lf_row_attrs *ra);
 lf_status lf_replay_some(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
                          int64_t total, lf_error *err);
 
-/* Replays leads[0..n), or every lead when leads is NULL, then bumps the store's
- * generation (cached report datasets become stale). */
-lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
-                    lf_error *err);
-
 /* What `rescore` changed. on_change (may be NULL) is called for each lead whose MQL
  * times changed, with the times before and after (ascending). */
 typedef struct lf_rescore_stats {

@@ -77,6 +77,9 @@ lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result
 typedef lf_status (*lf_lead_id_fn)(void *ctx, const char *id, size_t idlen, int64_t rowid);
 lf_status lf_store_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err);
 
+/* How many leads the store holds (leads are never deleted: their largest rowid). */
+lf_status lf_store_lead_count(lf_store *st, int64_t *n, lf_error *err);
+
 /* Looks a lead up by id; *found = false if unknown. The strings in *row stay valid
  * until the next store call. */
 lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool *found,
@@ -86,8 +89,6 @@ lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool
  * already in the log (a duplicate: nothing is written). */
 lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *seq,
                                 lf_error *err);
-/* Largest event seq so far (0 if none). */
-lf_status lf_store_event_max_seq(lf_store *st, int64_t *seq, lf_error *err);
 
 /* One lead's replay input, handed to an lf_lead_events_fn. seqs[i] is the seq of
  * events[i]. */
@@ -132,10 +133,12 @@ typedef lf_status (*lf_reject_fn)(void *ctx, const lf_reject *r);
 lf_status lf_store_rejects_scan(lf_store *st, lf_reject_fn fn, void *ctx, lf_error *err);
 
 /* Sets the amount for (date, channel) in "costs" (amount) or "traffic" (visitors),
- * replacing an earlier value. date is "YYYY-MM" or "YYYY-MM-DD". */
+ * replacing an earlier value; *changed = false when that value was already stored.
+ * date is "YYYY-MM" or "YYYY-MM-DD". */
 typedef enum lf_series { LF_SERIES_COSTS = 0, LF_SERIES_TRAFFIC = 1 } lf_series;
 lf_status lf_store_series_set(lf_store *st, lf_series s, const char *date,
-                              const char *channel, double amount, lf_error *err);
+                              const char *channel, double amount, bool *changed,
+                              lf_error *err);
 
 /* Detail for `leadflow lead`: the lead's stored events, transitions, handoffs,
  * ignored seqs. Callbacks receive rows in order. */

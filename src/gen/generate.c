@@ -84,6 +84,7 @@
 #include <sys/types.h>
 
 #include "leadflow/generate.h"
+#include "leadflow/time.h"
 
 #define DAY INT64_C(86400)
 #define HOUR INT64_C(3600)
@@ -205,7 +206,8 @@ static size_t pick_by(rng *r, const uint16_t *w0, size_t stride, size_t n)
 #define PICK(r, tab) pick_by((r), &(tab)[0].w, sizeof((tab)[0]), NELEM(tab))
 
 /* ---------------------------------------------------------------------------------
- * Civil dates (proleptic Gregorian, days since 1970-01-01) and Europe/Berlin.
+ * Europe/Berlin and German holidays, on the civil-date arithmetic of leadflow/time.h
+ * (proleptic Gregorian, days since 1970-01-01; pure integer code, no zone database).
  */
 
 static int64_t fdiv(int64_t a, int64_t b)
@@ -216,53 +218,10 @@ static int64_t fdiv(int64_t a, int64_t b)
     return q;
 }
 
-/* Days since the epoch of y-m-d: count in a year that starts on March 1st, so the
- * leap day is the last day of the shifted year. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    if (m <= 2)
-        y--;
-    int64_t era = fdiv(y, 400);
-    int64_t yoe = y - era * 400;                         /* 0..399 */
-    int64_t mp = m > 2 ? m - 3 : m + 9;                  /* March = 0 */
-    int64_t doy = (153 * mp + 2) / 5 + d - 1;            /* 0..365 */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = fdiv(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int dd = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (mm <= 2));
-    *m = mm;
-    *d = dd;
-}
-
-/* 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday). */
-static int weekday(int64_t day)
-{
-    return (int)((day % 7 + 7 + 3) % 7);
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return dm[m - 1];
-}
-
 static int64_t last_sunday(int y, int m)
 {
-    int64_t d = days_from_civil(y, m, days_in_month(y, m));
-    return d - weekday(d + 1); /* weekday(d + 1) = days since Sunday */
+    int64_t d = lf_days_from_civil(y, m, lf_days_in_month(y, m));
+    return d - lf_weekday(d + 1); /* the weekday of d + 1 = days since Sunday */
 }
 
 /* Easter Sunday (Gregorian computus), as a day number. */
@@ -276,22 +235,22 @@ static int64_t easter(int y)
     int mm = (a + 11 * h + 22 * l) / 451;
     int month = (h + l - 7 * mm + 114) / 31;
     int day = (h + l - 7 * mm + 114) % 31 + 1;
-    return days_from_civil(y, month, day);
+    return lf_days_from_civil(y, month, day);
 }
 
 /* The German nationwide public holidays of year y, in date order. */
 static size_t german_holidays(int y, int64_t out[9])
 {
     int64_t e = easter(y);
-    out[0] = days_from_civil(y, 1, 1);
+    out[0] = lf_days_from_civil(y, 1, 1);
     out[1] = e - 2; /* Good Friday */
     out[2] = e + 1; /* Easter Monday */
-    out[3] = days_from_civil(y, 5, 1);
+    out[3] = lf_days_from_civil(y, 5, 1);
     out[4] = e + 39; /* Ascension */
     out[5] = e + 50; /* Whit Monday */
-    out[6] = days_from_civil(y, 10, 3);
-    out[7] = days_from_civil(y, 12, 25);
-    out[8] = days_from_civil(y, 12, 26);
+    out[6] = lf_days_from_civil(y, 10, 3);
+    out[7] = lf_days_from_civil(y, 12, 25);
+    out[8] = lf_days_from_civil(y, 12, 26);
     /* May 1st can fall after Ascension (not before 2030s, but keep the order true). */
     for (size_t i = 1; i < 9; i++)
         for (size_t j = i; j > 0 && out[j] < out[j - 1]; j--) {
@@ -322,7 +281,7 @@ static void berlin_init(berlin *b, int first_year)
 static int berlin_dst(const berlin *b, int64_t utc)
 {
     int y, m, d;
-    civil_from_days(fdiv(utc, DAY), &y, &m, &d);
+    lf_civil_from_days(fdiv(utc, DAY), &y, &m, &d);
     if (m < 3 || m > 10)
         return 0;
     int64_t on, off;
@@ -399,18 +358,29 @@ static void out_chr(out *o, char c)
     o->buf[o->len++] = c;
 }
 
-/* v in decimal, zero-padded to at least width digits. */
-static void out_uint(out *o, uint64_t v, int width)
+/* v in decimal, zero-padded to at least width digits, as a C string at the end of
+ * tmp (returned); *n = its length. */
+#define UINT_TMP 25
+static const char *fmt_uint(char tmp[UINT_TMP], uint64_t v, int width, size_t *n)
 {
-    char tmp[24];
-    int n = 0;
+    char *p = tmp + UINT_TMP - 1;
+    *p = '\0';
     do {
-        tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
+        *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n < width && n < (int)sizeof tmp)
-        tmp[sizeof tmp - 1 - n++] = '0';
-    out_mem(o, tmp + sizeof tmp - n, (size_t)n);
+    while (p > tmp && tmp + UINT_TMP - 1 - p < width)
+        *--p = '0';
+    *n = (size_t)(tmp + UINT_TMP - 1 - p);
+    return p;
+}
+
+static void out_uint(out *o, uint64_t v, int width)
+{
+    char tmp[UINT_TMP];
+    size_t n;
+    const char *s = fmt_uint(tmp, v, width, &n);
+    out_mem(o, s, n);
 }
 
 static void out_2d(out *o, int v)
@@ -422,7 +392,7 @@ static void out_2d(out *o, int v)
 static void out_date(out *o, int64_t day)
 {
     int y, m, d;
-    civil_from_days(day, &y, &m, &d);
+    lf_civil_from_days(day, &y, &m, &d);
     out_uint(o, (uint64_t)y, 4);
     out_chr(o, '-');
     out_2d(o, m);
@@ -546,17 +516,9 @@ static void sb_s(sb *b, const char *s)
 
 static void sb_u(sb *b, uint64_t v, int width)
 {
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n < width && n < (int)sizeof tmp)
-        tmp[sizeof tmp - 1 - n++] = '0';
-    for (int i = 0; i < n && b->n + 1 < b->cap; i++)
-        b->p[b->n++] = tmp[sizeof tmp - (size_t)n + (size_t)i];
-    b->p[b->n] = '\0';
+    char tmp[UINT_TMP];
+    size_t n;
+    sb_s(b, fmt_uint(tmp, v, width, &n));
 }
 
 /* ASCII case mapping, independent of the locale a front end may have set. */
@@ -1056,7 +1018,7 @@ static int is_holiday(const gen *g, int64_t day)
 
 static int is_workday(const gen *g, int64_t day)
 {
-    return weekday(day) < 5 && !is_holiday(g, day);
+    return lf_weekday(day) < 5 && !is_holiday(g, day);
 }
 
 /* Local time plus secs of business time (Mon-Fri 09:00-17:00 local, no holidays).
@@ -1158,7 +1120,7 @@ static const char *pick_str(rng *r, const wstr *tab, size_t n)
 static void detail_month(const gen *g, sb *b, int64_t t, int quarter)
 {
     int y, m, d;
-    civil_from_days(fdiv(to_local(&g->tz, t), DAY), &y, &m, &d);
+    lf_civil_from_days(fdiv(to_local(&g->tz, t), DAY), &y, &m, &d);
     sb_u(b, (uint64_t)y, 4);
     if (quarter) {
         sb_s(b, "-q");
@@ -1799,7 +1761,7 @@ static void write_events(gen *g, rng *r)
 
 static int64_t month_start_day(int mi)
 {
-    return days_from_civil(mi / 12, mi % 12 + 1, 1);
+    return lf_days_from_civil(mi / 12, mi % 12 + 1, 1);
 }
 
 static int in_promo(const gen *g, int64_t day)
@@ -1814,10 +1776,10 @@ static int in_promo(const gen *g, int64_t day)
 static uint64_t day_weight(const gen *g, rng *r, int64_t day)
 {
     int y, m, d;
-    civil_from_days(day, &y, &m, &d);
+    lf_civil_from_days(day, &y, &m, &d);
     int64_t span = g->end_day - g->start_day;
     int64_t w = month_weight[m - 1];
-    w = w * weekday_weight[weekday(day)] / 1000;
+    w = w * weekday_weight[lf_weekday(day)] / 1000;
     w = w * (800 + 400 * (day - g->start_day) / (span > 0 ? span : 1)) / 1000;
     if (is_holiday(g, day))
         w = w * 300 / 1000;
@@ -1870,7 +1832,7 @@ static void write_costs(gen *g, rng *r, out *o)
             out_chr(o, '\n');
         }
         /* Daily promotion spend on paid search. */
-        int64_t first = month_start_day(mi), ndays = days_in_month(y, m);
+        int64_t first = month_start_day(mi), ndays = lf_days_in_month(y, m);
         for (int64_t day = first; day < first + ndays; day++) {
             if (day < g->start_day || day >= g->end_day || !in_promo(g, day))
                 continue;
@@ -1918,9 +1880,9 @@ static void write_config(gen *g, out *o)
                "  holidays: [");
     /* German holidays from the first month of the data to the end of its last year. */
     int y0, m0, d0, y1, m1, d1;
-    civil_from_days(g->start_day, &y0, &m0, &d0);
-    civil_from_days(g->end_day - 1, &y1, &m1, &d1);
-    int64_t from = days_from_civil(y0, m0, 1);
+    lf_civil_from_days(g->start_day, &y0, &m0, &d0);
+    lf_civil_from_days(g->end_day - 1, &y1, &m1, &d1);
+    int64_t from = lf_days_from_civil(y0, m0, 1);
     int first = 1;
     for (int y = y0; y <= y1; y++) {
         int64_t h[9];
@@ -2013,20 +1975,20 @@ static lf_status gen_setup(gen *g, const lf_generate_opts *opts, lf_error *err)
     g->o = opts;
     g->end_day = opts->end_day;
     int y, m, d;
-    civil_from_days(g->end_day, &y, &m, &d);
+    lf_civil_from_days(g->end_day, &y, &m, &d);
     int mi = y * 12 + (m - 1) - 13;
     int sy = mi / 12, sm = mi % 12 + 1;
-    int sd = d > days_in_month(sy, sm) ? days_in_month(sy, sm) : d;
-    g->start_day = days_from_civil(sy, sm, sd);
+    int sd = d > lf_days_in_month(sy, sm) ? lf_days_in_month(sy, sm) : d;
+    g->start_day = lf_days_from_civil(sy, sm, sd);
     berlin_init(&g->tz, sy - 1);
     g->end_utc = to_utc(&g->tz, g->end_day * DAY);
 
     /* Holidays from the start year to two years after the end (events run past it). */
-    g->hol_base = days_from_civil(sy, 1, 1);
-    g->hol_len = (size_t)(days_from_civil(y + 3, 1, 1) - g->hol_base);
+    g->hol_base = lf_days_from_civil(sy, 1, 1);
+    g->hol_len = (size_t)(lf_days_from_civil(y + 3, 1, 1) - g->hol_base);
     g->hol = calloc(g->hol_len, 1);
     int ey = y, em = m;
-    civil_from_days(g->end_day - 1, &ey, &em, &d);
+    lf_civil_from_days(g->end_day - 1, &ey, &em, &d);
     g->first_month = sy * 12 + (sm - 1);
     g->nmonths = ey * 12 + (em - 1) - g->first_month + 1;
     g->month_ch = calloc((size_t)g->nmonths, sizeof *g->month_ch);
@@ -2114,7 +2076,7 @@ static lf_status generate_leads(gen *g, lf_error *err)
         qsort(sods, (size_t)cnt, sizeof *sods, cmp_i64);
 
         int y, m, d;
-        civil_from_days(day, &y, &m, &d);
+        lf_civil_from_days(day, &y, &m, &d);
         int mi = y * 12 + (m - 1) - g->first_month;
         for (uint64_t j = 0; j < cnt; j++) {
             lead *L = g->L;

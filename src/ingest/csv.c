@@ -387,8 +387,7 @@ static lf_status end_at_eof(lf_csv *c, lf_csv_record *rec, lf_error *err)
 lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
 {
     if (c->fatal)
-        return c->fatal == LF_ENOMEM ? lf_errorf(err, c->fatal, "out of memory reading csv")
-                                     : lf_errorf(err, c->fatal, "line %ld: read error", c->line);
+        return fatal(c, c->fatal, err); /* sticky: the same status and message again */
     const char *p = c->p, *e = c->e;
     const char *raw_from = p; /* meaningful while a record is open (st != ST_REC) */
     for (;;) {

@@ -10,7 +10,8 @@
  * completely before anything is written; a bad row is recorded in the rejects table
  * with its file, line and reason, and the import goes on. Writes are grouped into
  * transactions of BATCH rows. Leads whose events or attributes changed are
- * collected and replayed once at the end, so a late event costs one lead's replay.
+ * marked in a bitmap by rowid (constant memory per lead, however many events name
+ * it) and replayed once at the end, so a late event costs one lead's replay.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -79,6 +80,7 @@ typedef struct series_acc {
     lf_idmap index;   /* "date\x1fchannel" -> slot */
     double *amounts;
     char **keys;
+    int64_t *rows;    /* rows of the file that add up to each slot */
     size_t n, cap;
 } series_acc;
 
@@ -95,10 +97,10 @@ typedef struct importer {
     bool *is_attr;            /* leads: header field is an attribute */
     lf_idmap leads;           /* events: lead id -> rowid */
     lf_idmap seen;            /* leads: ids seen in this file -> line */
-    int64_t *touched;         /* lead rowids to replay */
-    size_t ntouched, touched_cap;
+    uint8_t *touched;         /* bitmap by lead rowid: leads to replay */
+    size_t touched_bytes, ntouched;
     series_acc series;
-    lf_buf scratch, reason;
+    lf_buf scratch, reason, type;
     int64_t first_seq;
     int64_t in_batch;
     bool in_txn;
@@ -111,18 +113,39 @@ static lf_status oom(lf_error *err)
     return lf_errorf(err, LF_ENOMEM, "out of memory");
 }
 
+/* Marks a lead (rowid >= 1) for the replay at the end. */
 static lf_status touch(importer *im, int64_t lead)
 {
-    if (im->ntouched == im->touched_cap) {
-        size_t cap = im->touched_cap ? im->touched_cap * 2 : 1024;
-        int64_t *p = realloc(im->touched, cap * sizeof *p);
+    size_t byte = (size_t)lead >> 3;
+    if (byte >= im->touched_bytes) {
+        size_t n = im->touched_bytes ? im->touched_bytes : 1024;
+        while (n <= byte)
+            n *= 2;
+        uint8_t *p = realloc(im->touched, n);
         if (!p)
             return LF_ENOMEM;
+        memset(p + im->touched_bytes, 0, n - im->touched_bytes);
         im->touched = p;
-        im->touched_cap = cap;
+        im->touched_bytes = n;
     }
-    im->touched[im->ntouched++] = lead;
+    uint8_t bit = (uint8_t)(1u << (lead & 7));
+    if (!(im->touched[byte] & bit)) {
+        im->touched[byte] |= bit;
+        im->ntouched++;
+    }
     return LF_OK;
+}
+
+/* The im->ntouched marked rowids in ascending order (free it); NULL when out of memory. */
+static int64_t *touched_list(const importer *im)
+{
+    int64_t *ids = malloc(im->ntouched * sizeof *ids);
+    size_t n = 0;
+    for (size_t i = 0; ids && i < im->touched_bytes; i++)
+        for (unsigned bit = 0; im->touched[i] && bit < 8; bit++)
+            if (im->touched[i] & (1u << bit))
+                ids[n++] = (int64_t)(i * 8 + bit);
+    return ids;
 }
 
 static lf_status batch_tick(importer *im)
@@ -302,7 +325,7 @@ static bool parse_time_col(importer *im, const lf_csv_record *rec, int col, lf_t
 
 static lf_status import_lead(importer *im, const lf_csv_record *rec)
 {
-    size_t idn, createdn;
+    size_t idn;
     const char *id = field(im, rec, L_ID, &idn);
     if (!id) {
         set_reason(im, "column 'id': empty");
@@ -317,7 +340,6 @@ static lf_status import_lead(importer *im, const lf_csv_record *rec)
     lf_time created;
     if (!parse_time_col(im, rec, L_CREATED, &created))
         return reject(im, rec, rec->line);
-    (void)createdn;
     /* origin: column, else sources rule, else marketing */
     char originbuf[16];
     size_t on;
@@ -431,9 +453,10 @@ static lf_status import_event(importer *im, const lf_csv_record *rec)
     const char *reason = field(im, rec, E_REASON, &rn);
     const char *ext_id = field(im, rec, E_ID, &idn);
 
-    char *ltype = strndup(type, tn);
-    if (!ltype)
+    lf_buf_reset(&im->type);
+    if (lf_buf_add(&im->type, type, tn) != LF_OK)
         return oom(im->err);
+    char *ltype = im->type.data;
     lf_ascii_lower(ltype, tn);
     lf_buf *b = &im->scratch;
     lf_buf_reset(b);
@@ -458,7 +481,6 @@ static lf_status import_event(importer *im, const lf_csv_record *rec)
     lf_status r = batch_tick(im);
     if (r == LF_OK)
         r = lf_store_event_append(im->st, &ev, &seq, im->err);
-    free(ltype);
     if (r != LF_OK)
         return r;
     if (!seq) {
@@ -510,6 +532,7 @@ static lf_status import_series_row(importer *im, const lf_csv_record *rec)
     int64_t slot;
     if (lf_idmap_get(&s->index, k->data, k->len, &slot)) {
         s->amounts[slot] += amount;
+        s->rows[slot]++;
     } else {
         if (s->n == s->cap) {
             size_t cap = s->cap ? s->cap * 2 : 64;
@@ -519,17 +542,20 @@ static lf_status import_series_row(importer *im, const lf_csv_record *rec)
             char **ks = realloc(s->keys, cap * sizeof *ks);
             if (ks)
                 s->keys = ks;
-            if (!a || !ks)
+            int64_t *rs = realloc(s->rows, cap * sizeof *rs);
+            if (rs)
+                s->rows = rs;
+            if (!a || !ks || !rs)
                 return oom(im->err);
             s->cap = cap;
         }
         s->keys[s->n] = strdup(k->data);
         if (!s->keys[s->n] || lf_idmap_put(&s->index, k->data, k->len, (int64_t)s->n) != LF_OK)
             return oom(im->err);
+        s->rows[s->n] = 1;
         s->amounts[s->n++] = amount;
     }
-    im->stats->imported++;
-    return LF_OK;
+    return LF_OK; /* counted as imported or duplicate when flushed */
 }
 
 static lf_status flush_series(importer *im)
@@ -539,20 +565,21 @@ static lf_status flush_series(importer *im)
     for (size_t i = 0; i < s->n; i++) {
         char *sep = strchr(s->keys[i], '\x1f');
         *sep = '\0';
+        bool changed = false;
         lf_status r = batch_tick(im);
         if (r == LF_OK)
-            r = lf_store_series_set(im->st, which, s->keys[i], sep + 1, s->amounts[i], im->err);
+            r = lf_store_series_set(im->st, which, s->keys[i], sep + 1, s->amounts[i],
+                                    &changed, im->err);
         *sep = '\x1f';
         if (r != LF_OK)
             return r;
+        /* the rows of an amount the store already held changed nothing */
+        if (changed)
+            im->stats->imported += s->rows[i];
+        else
+            im->stats->duplicates += s->rows[i];
     }
     return LF_OK;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* --- driver ------------------------------------------------------------------------ */
@@ -586,9 +613,11 @@ static void importer_release(importer *im)
         free(im->series.keys[i]);
     free(im->series.keys);
     free(im->series.amounts);
+    free(im->series.rows);
     lf_idmap_release(&im->series.index);
     lf_buf_release(&im->scratch);
     lf_buf_release(&im->reason);
+    lf_buf_release(&im->type);
 }
 
 /* Removes "line N, " from a CSV reader message: the caller prints file:line itself. */
@@ -613,6 +642,7 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
     lf_idmap_init(&im.series.index);
     lf_buf_init(&im.scratch, 0);
     lf_buf_init(&im.reason, 0);
+    lf_buf_init(&im.type, 0);
     counting_reader cr = {opts->read, opts->read_ctx, 0};
     lf_csv *csv = lf_csv_new(counting_read, &cr, 1 << 16, MAX_FIELD);
     lf_status r = csv ? LF_OK : oom(err);
@@ -651,15 +681,12 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
     else
         lf_store_rollback(st, NULL);
     if (r == LF_OK && im.ntouched) {
-        qsort(im.touched, im.ntouched, sizeof *im.touched, cmp_i64);
-        size_t u = 0;
-        for (size_t i = 0; i < im.ntouched; i++)
-            if (u == 0 || im.touched[u - 1] != im.touched[i])
-                im.touched[u++] = im.touched[i];
-        int64_t total = (int64_t)im.leads.n;
-        if (opts->kind == LF_IMPORT_LEADS)
-            total = (int64_t)u * 2; /* unknown; the pass is chosen for large imports */
-        r = lf_replay_some(st, cfg, im.touched, u, total ? total : (int64_t)u, err);
+        int64_t total = 0;
+        int64_t *replay = touched_list(&im);
+        r = replay ? lf_store_lead_count(st, &total, err) : oom(err);
+        if (r == LF_OK)
+            r = lf_replay_some(st, cfg, replay, im.ntouched, total, err);
+        free(replay);
     }
     if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq)
         r = lf_store_ignored_count(st, im.first_seq, &stats->ignored, err);

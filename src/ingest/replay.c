@@ -287,13 +287,6 @@ lf_status lf_replay_some(lf_store *st, const lf_config *cfg, const int64_t *lead
     return r;
 }
 
-lf_status lf_replay(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
-                    lf_error *err)
-{
-    lf_status r = lf_replay_some(st, cfg, leads, n, leads ? (int64_t)n * 8 + 1 : 0, err);
-    return r == LF_OK ? lf_store_bump_generation(st, err) : r;
-}
-
 lf_status lf_rescore(lf_store *st, const lf_config *cfg, lf_rescore_stats *stats, lf_error *err)
 {
     replayer rp;
@@ -404,21 +397,27 @@ static lf_status whatif_lead(void *ctx, const lf_lead_events *le, lf_error *err)
     whatif_ctx *x = ctx;
     lf_whatif *w = x->w;
     bool mql[2];
-    for (int k = 0; k < 2; k++) {
+    /* attrs_json is parsed once; each side classifies the same facts by its rules */
+    lf_row_attrs ra;
+    lf_status r = lf_row_attrs_load(&ra, x->s[0].cfg, le->row, true, err);
+    for (int k = 0; r == LF_OK && k < 2; k++) {
         whatif_side_state *s = &x->s[k];
-        lf_row_attrs ra;
-        lf_status r = lf_row_attrs_load(&ra, s->cfg, le->row, true, err);
+        if (k > 0) {
+            lf_lead_facts_release(&ra.f);
+            r = lf_lead_classify(s->cfg, &ra.f, err);
+        }
         if (r == LF_OK && s->score) {
             lf_attrs a = lf_lead_facts_attrs(&ra.f);
             lf_score_state_lead(s->score, &a, false);
         }
-        lf_row_attrs_release(&ra);
         if (r == LF_OK)
             r = lf_lifecycle_replay(&le->input, s->score ? &s->scorer : NULL, &s->ls, err);
-        if (r != LF_OK)
-            return r;
-        mql[k] = whatif_count(w, &s->ls, &w->side[k]);
+        if (r == LF_OK)
+            mql[k] = whatif_count(w, &s->ls, &w->side[k]);
     }
+    lf_row_attrs_release(&ra);
+    if (r != LF_OK)
+        return r;
     w->leads++;
     w->events += (int64_t)le->input.nevents;
     if (mql[0] != mql[1]) {

@@ -61,7 +61,7 @@ static const char schema_sql[] =
     "  UNIQUE(kind, file, line, raw));";
 
 enum {
-    Q_LEAD_GET, Q_LEAD_INSERT, Q_LEAD_UPDATE, Q_LEAD_IDS, Q_EVENT_INSERT, Q_EVENT_MAXSEQ,
+    Q_LEAD_GET, Q_LEAD_INSERT, Q_LEAD_UPDATE, Q_LEAD_IDS, Q_LEAD_COUNT, Q_EVENT_INSERT,
     Q_EVENTS_OF_LEAD, Q_LEAD_META, Q_LEADS_ALL, Q_EVENTS_ALL,
     Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_INS_TRANS, Q_INS_HANDOFF, Q_INS_IGNORED,
     Q_UPSERT_STATE, Q_IGNORED_COUNT, Q_REJECT_ADD, Q_REJECTS, Q_COST_SET, Q_TRAFFIC_SET,
@@ -83,9 +83,9 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_LEAD_CLASSIFY] = "UPDATE leads SET channel = ?2, origin = ?3, persona = ?4"
                         " WHERE rowid = ?1",
     [Q_LEAD_IDS] = "SELECT id, rowid FROM leads ORDER BY rowid",
+    [Q_LEAD_COUNT] = "SELECT coalesce(max(rowid), 0) FROM leads",
     [Q_EVENT_INSERT] = "INSERT OR IGNORE INTO events(lead, ident, ext_id, ts, kind, type,"
                        " detail, reason, amount) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [Q_EVENT_MAXSEQ] = "SELECT coalesce(max(seq), 0) FROM events",
     [Q_EVENTS_OF_LEAD] = "SELECT seq, ts, kind, type, detail, reason, amount, ext_id"
                          " FROM events WHERE lead = ?1 ORDER BY ts, seq",
     [Q_LEAD_META] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
@@ -109,9 +109,12 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_REJECT_ADD] = "INSERT OR IGNORE INTO rejects(kind, file, line, reason, raw)"
                      " VALUES(?1, ?2, ?3, ?4, ?5)",
     [Q_REJECTS] = "SELECT id, kind, file, line, reason, raw FROM rejects ORDER BY id",
-    [Q_COST_SET] = "INSERT OR REPLACE INTO costs(date, channel, amount) VALUES(?1, ?2, ?3)",
-    [Q_TRAFFIC_SET] = "INSERT OR REPLACE INTO traffic(date, channel, visitors)"
-                      " VALUES(?1, ?2, ?3)",
+    [Q_COST_SET] = "INSERT INTO costs(date, channel, amount) VALUES(?1, ?2, ?3)"
+                   " ON CONFLICT(date, channel) DO UPDATE SET amount = excluded.amount"
+                   " WHERE amount IS NOT excluded.amount",
+    [Q_TRAFFIC_SET] = "INSERT INTO traffic(date, channel, visitors) VALUES(?1, ?2, ?3)"
+                      " ON CONFLICT(date, channel) DO UPDATE SET visitors = excluded.visitors"
+                      " WHERE visitors IS NOT excluded.visitors",
     [Q_STAGE_COUNTS] = "SELECT stage, count(*) FROM lead_state GROUP BY stage",
     [Q_OUTCOME_COUNTS] = "SELECT outcome, count(*) FROM handoffs GROUP BY outcome",
     [Q_DS_COUNTS] = "SELECT (SELECT coalesce(max(rowid), 0) FROM leads),"
@@ -359,6 +362,16 @@ lf_status lf_store_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error 
     return r;
 }
 
+lf_status lf_store_lead_count(lf_store *st, int64_t *n, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_LEAD_COUNT];
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot count leads");
+}
+
 lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool *found,
                             lf_error *err)
 {
@@ -408,16 +421,6 @@ lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *s
         return r;
     *seq = sqlite3_changes(st->db) ? sqlite3_last_insert_rowid(st->db) : 0;
     return LF_OK;
-}
-
-lf_status lf_store_event_max_seq(lf_store *st, int64_t *seq, lf_error *err)
-{
-    sqlite3_stmt *s = st->q[Q_EVENT_MAXSEQ];
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *seq = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read events");
 }
 
 /* --- scanning events per lead -------------------------------------------------- */
@@ -747,13 +750,16 @@ lf_status lf_store_rejects_scan(lf_store *st, lf_reject_fn fn, void *ctx, lf_err
 }
 
 lf_status lf_store_series_set(lf_store *st, lf_series series, const char *date,
-                              const char *channel, double amount, lf_error *err)
+                              const char *channel, double amount, bool *changed,
+                              lf_error *err)
 {
     sqlite3_stmt *s = st->q[series == LF_SERIES_COSTS ? Q_COST_SET : Q_TRAFFIC_SET];
     bind_text(s, 1, date);
     bind_text(s, 2, channel);
     sqlite3_bind_double(s, 3, amount);
-    return step_done(st, s, err, "cannot write series");
+    lf_status r = step_done(st, s, err, "cannot write series");
+    *changed = r == LF_OK && sqlite3_changes(st->db) > 0; /* 0: the same value was there */
+    return r;
 }
 
 lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
