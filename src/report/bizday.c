@@ -52,39 +52,10 @@ typedef struct pacing {
     int year, month;
 } pacing;
 
-/* Instant at which local day d begins, clamped to the range of instants that matter. */
-static lf_time day_start(const rep_ctx *c, int32_t d)
-{
-    return lf_day_start(c->tz, d);
-}
-
-/* Leads created in local days [d0, d1), not after as-of. */
-static int64_t leads_between(const rep_ctx *c, int32_t d0, int32_t d1)
-{
-    lf_time t0 = day_start(c, d0), t1 = day_start(c, d1);
-    int64_t n = 0;
-    for (size_t i = 0; i < c->ds->nleads; i++) {
-        lf_time t = c->ds->leads[i].created_at;
-        if (t >= t0 && t < t1 && t <= c->as_of)
-            n++;
-    }
-    return n;
-}
-
-/* Handoffs opened in [t0, t1) and not after as-of. */
-static int64_t mqls_between(const rep_ctx *c, lf_time t0, lf_time t1)
-{
-    int64_t n = 0;
-    for (size_t i = 0; i < c->ds->nhandoffs; i++) {
-        lf_time t = c->ds->handoffs[i].mql_at;
-        if (t >= t0 && t < t1 && t <= c->as_of)
-            n++;
-    }
-    return n;
-}
-
-/* Numbers of the pacing object: false when as-of's month has no row in the range. */
-static bool pacing_of(const rep_ctx *c, long *row, pacing *p)
+/* The pacing numbers but mtd (the caller counts it in its pass over the handoffs),
+ * its row and *ms = the first day of as-of's month; false when as-of's month has no
+ * row in the range (no pacing then). */
+static bool pacing_month(const rep_ctx *c, long *row, pacing *p, int32_t *ms)
 {
     if (c->as_of == LF_TIME_NONE)
         return false;
@@ -92,19 +63,19 @@ static bool pacing_of(const rep_ctx *c, long *row, pacing *p)
     const int32_t *day = c->per.day;
     if (today < day[0] || today >= day[c->per.n])
         return false;
-    int y, m, d;
-    lf_civil_from_days(today, &y, &m, &d);
-    int32_t ms = lf_days_from_civil(y, m, 1), me = ms + lf_days_in_month(y, m);
     long b = lf_periods_find(&c->per, c->as_of);
     if (b < 0) /* as-of itself is past the range end on the day the range ends */
         return false;
+    int y, m, d;
+    lf_civil_from_days(today, &y, &m, &d);
+    *ms = lf_days_from_civil(y, m, 1);
+    int32_t me = *ms + lf_days_in_month(y, m);
     *row = b;
     memset(p, 0, sizeof *p);
     p->year = y;
     p->month = m;
     p->has_goal = lf_config_goal(c->cfg, y, m, &p->goal);
-    p->mtd = mqls_between(c, day_start(c, ms), INT64_MAX); /* up to as-of */
-    p->elapsed = lf_calendar_business_days(&c->cfg->calendar, ms, today + 1);
+    p->elapsed = lf_calendar_business_days(&c->cfg->calendar, *ms, today + 1);
     p->left = lf_calendar_business_days(&c->cfg->calendar, today + 1, me);
     return true;
 }
@@ -213,29 +184,47 @@ lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *er
     lf_table *t = NULL;
     if (!r)
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
+
+    /* the whole calendar month before the first row (read from the dataset for the
+     * first row's change), and the month of as-of (pacing): their instants, so the
+     * same passes over leads and handoffs that fill the rows count them too */
+    int y, m, d;
+    lf_civil_from_days(c.per.day[0], &y, &m, &d);
+    int32_t first = lf_days_from_civil(y, m, 1);
+    if (--m < 1) {
+        m = 12;
+        y--;
+    }
+    int32_t pstart = lf_days_from_civil(y, m, 1);
+    lf_time prev_t0 = lf_day_start(c.tz, pstart), prev_t1 = lf_day_start(c.tz, first);
+    long pace_row = -1;
+    pacing p = {0};
+    int32_t ms = 0;
+    bool pace = pacing_month(&c, &pace_row, &p, &ms);
+    lf_time pace_t0 = pace ? lf_day_start(c.tz, ms) : LF_TIME_NONE;
+
+    int64_t prev = 0; /* leads created in the month before the first row, by as-of */
     for (size_t i = 0; s == LF_OK && i < ds->nleads; i++) {
-        long b = rep_bucket(&c, ds->leads[i].created_at);
+        lf_time t0 = ds->leads[i].created_at;
+        long b = rep_bucket(&c, t0);
         if (b >= 0)
             r[b].leads++;
+        if (t0 >= prev_t0 && t0 < prev_t1 && t0 <= c.as_of)
+            prev++;
     }
     for (size_t i = 0; s == LF_OK && i < ds->nhandoffs; i++) {
-        long b = rep_bucket(&c, ds->handoffs[i].mql_at);
+        lf_time t0 = ds->handoffs[i].mql_at;
+        long b = rep_bucket(&c, t0);
         if (b >= 0)
             r[b].mqls++;
+        /* mtd: opened from the 1st of as-of's month (whole month, even when the range
+         * cuts it) up to and including as-of */
+        if (pace && t0 >= pace_t0 && t0 <= c.as_of)
+            p.mtd++;
     }
     if (s == LF_OK)
         s = rep_table(&c, "bizday", true, bizday_cols, B_N, &t, err);
     if (s == LF_OK) {
-        /* the month before the first row, read from the dataset */
-        int y, m, d;
-        lf_civil_from_days(c.per.day[0], &y, &m, &d);
-        int32_t first = lf_days_from_civil(y, m, 1);
-        if (--m < 1) {
-            m = 12;
-            y--;
-        }
-        int32_t pstart = lf_days_from_civil(y, m, 1);
-        int64_t prev = leads_between(&c, pstart, first);
         int32_t prev_bd = lf_calendar_business_days(&c.cfg->calendar, pstart, first);
         biz_row tot = {0, 0, 0};
         for (size_t b = 0; b < nb; b++) {
@@ -249,9 +238,7 @@ lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *er
             tot.bdays += r[b].bdays;
         }
         set_counts(t, -1, &tot);
-        long row;
-        pacing p;
-        if (pacing_of(&c, &row, &p) && fill_pacing(t, row, &p) != LF_OK)
+        if (pace && fill_pacing(t, pace_row, &p) != LF_OK)
             s = lf_errorf(err, LF_ENOMEM, "out of memory");
     }
     if (s == LF_OK && a->by != LF_BY_MONTH &&

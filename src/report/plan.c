@@ -35,6 +35,7 @@
 #include "leadflow/calendar.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/plan.h"
+#include "report/report_util.h"
 
 /* Counts above this are refused: beyond any real plan, and doubles stay exact. */
 #define PLAN_MAX_COUNT UINT64_C(1000000000000000)
@@ -238,14 +239,8 @@ void lf_plan_history_compute(const lf_dataset *ds, const lf_config *cfg, lf_time
     /* visitors on the window's days (a row spread evenly over the days it covers);
      * every window day began before as-of */
     double visitors = 0;
-    for (size_t i = 0; i < ds->ntraffic; i++) {
-        const lf_ds_amount *v = &ds->traffic[i];
-        int64_t len = (int64_t)v->day_to - v->day_from;
-        int64_t lo = v->day_from > h->from_day ? v->day_from : h->from_day;
-        int64_t hi = v->day_to < h->to_day ? v->day_to : h->to_day;
-        if (len > 0 && hi > lo)
-            visitors += v->amount * (double)(hi - lo) / (double)len;
-    }
+    for (size_t i = 0; i < ds->ntraffic; i++)
+        visitors += rep_share(&ds->traffic[i], h->from_day, h->to_day);
 
     double cents = revenue * 100.0;
     h->negative_revenue = cents < 0;
@@ -257,10 +252,20 @@ void lf_plan_history_compute(const lf_dataset *ds, const lf_config *cfg, lf_time
     h->den[LF_PLAN_MQLS] = opened;
     h->num[LF_PLAN_LEADS] = with_ho;
     h->den[LF_PLAN_LEADS] = created;
+    /* visit rate = leads created / visitors (SPEC §6). Whole months and days give a
+     * whole number of visitors; a row cut by the window edge can leave a fraction,
+     * which is kept to a millionth of a visitor rather than rounded away. */
     h->num[LF_PLAN_VISITORS] = created;
-    /* a spread month gives fractional visitors per day; whole visitors are counted,
-     * the sum rounded to the nearest whole visitor */
-    h->den[LF_PLAN_VISITORS] = visitors > 0 && visitors < 9e18 ? (uint64_t)llround(visitors) : 0;
+    h->den[LF_PLAN_VISITORS] = 0;
+    if (visitors > 0 && visitors < 9e12) {
+        double whole = nearbyint(visitors);
+        if (fabs(visitors - whole) < 1e-6) {
+            h->den[LF_PLAN_VISITORS] = (uint64_t)whole;
+        } else {
+            h->num[LF_PLAN_VISITORS] = created * UINT64_C(1000000);
+            h->den[LF_PLAN_VISITORS] = (uint64_t)llround(visitors * 1e6);
+        }
+    }
 }
 
 /* ---- the plan -------------------------------------------------------------------------- */

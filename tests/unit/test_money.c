@@ -363,7 +363,7 @@ Test(money, bizday_holiday_and_change_before_the_range)
     num(t, 0, "change", 8.0 / 15);
     lf_table_free(t);
 
-    /* rows are months whatever --by says; the table keeps the requested by */
+    /* rows are months whatever --by says, and so is the table's by; a note says so */
     t = run(lf_report_bizday, D(2026, 1, 1), D(2026, 3, 1), LF_BY_WEEK, B(2026, 3, 10, 12, 0));
     cr_assert_eq(t->nrows, 2);
     text(t, 1, "period", "2026-02");
@@ -674,6 +674,29 @@ Test(money, plan_history_rates)
     cr_assert_eq(p.count[LF_PLAN_SQLS], 10);
     cr_assert_eq(p.count[LF_PLAN_LEADS], 34);
     cr_assert_eq(p.count[LF_PLAN_VISITORS], 2108);
+}
+
+/* Fractional visitors are kept, not rounded: a day row of 310.4 visitors in the window
+ * with the 5 leads created in it gives the visit rate 5 / 310.4 (SPEC §6: leads created
+ * / visitors), so 27 leads need ceil(27 x 310.4 / 5) = ceil(1676.16) = 1,677 visitors;
+ * rounded to 310 visitors it would be 1,674. */
+Test(money, plan_history_keeps_fractional_visitors)
+{
+    history_data(false);
+    visitors(2026, 1, 15, 310.4);
+    lf_plan_history h;
+    lf_plan_history_compute(&ds, &cfg, B(2026, 4, 15, 12, 0), &h);
+    cr_assert_eq(h.num[LF_PLAN_VISITORS], 5000000);  /* 5 x 10^6 */
+    cr_assert_eq(h.den[LF_PLAN_VISITORS], 310400000); /* 310.4 x 10^6 */
+    lf_plan_input in = input("100000", NULL, NULL, NULL, NULL, NULL);
+    in.from_history = true;
+    lf_plan p;
+    lf_error err;
+    lf_error_clear(&err);
+    cr_assert_eq(lf_plan_run(&in, &h, &cfg, B(2026, 4, 15, 12, 0), &p, &err), LF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(p.count[LF_PLAN_LEADS], 27);
+    cr_assert_eq(p.count[LF_PLAN_VISITORS], 1677);
 }
 
 Test(money, plan_stops_at_an_uncomputable_history_step)

@@ -332,13 +332,20 @@ Test(reports, mql_goal_edge_cases)
     num(t, -1, "goal_attainment", 5.0 / 380);
     lf_table_free(t);
 
-    /* a goal of 0: attainment null (zero denominator); a day without business time
-     * (Sunday Feb 1) gets 0 of a goal: goal 0, attainment null */
-    cfg.goals[0].mqls = 0;
+    /* a day without business time (Sunday Feb 1) gets 0 of February's 380: goal 0,
+     * attainment null; Monday Feb 2 gets 380 / 20 business days = 19 */
     t = run(lf_report_mql, D(2026, 2, 1), D(2026, 2, 3), LF_BY_DAY, ASOF_Q1);
     num(t, 0, "goal", 0);
     null(t, 0, "goal_attainment");
+    num(t, 1, "goal", 19);
     num(t, 1, "mqls", 1); /* B on Mon Feb 2 */
+    num(t, 1, "goal_attainment", 1.0 / 19);
+    lf_table_free(t);
+
+    /* a goal of 0: every bucket's goal 0, attainment null (zero denominator) */
+    cfg.goals[0].mqls = 0;
+    t = run(lf_report_mql, D(2026, 2, 1), D(2026, 2, 3), LF_BY_DAY, ASOF_Q1);
+    num(t, 1, "goal", 0);
     null(t, 1, "goal_attainment");
     lf_table_free(t);
 }
