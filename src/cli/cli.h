@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "leadflow/buf.h"
 #include "leadflow/config.h"
 #include "leadflow/dataset.h"
 #include "leadflow/error.h"
@@ -53,8 +54,9 @@ int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *n
 int cli_load_config(cli_ctx *ctx);
 /* Loads the configuration and opens the store. Returns an exit code (0 = ok). */
 int cli_open_workspace(cli_ctx *ctx);
-/* Loads the report dataset: from the snapshot beside the store when it is current,
- * else from the store (then writing the snapshot). ds must be initialised. Returns an
+/* Loads the report dataset into ds (initialised here; the caller releases it after a
+ * success, nothing to release after a failure): from the snapshot beside the store
+ * when it is current, else from the store (then writing the snapshot). Returns an
  * exit code (0 = ok). */
 int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds);
 /* Joins dir and name into a newly allocated path. */
@@ -66,13 +68,16 @@ int cli_make_dirs(const char *dir);
  * summary line and rejected rows; returns its exit code. */
 int cli_import_one(cli_ctx *ctx, int kind, const char *file);
 
-/* Prints the demo headline (12 months to the month of as_of) from the reports. */
-int cli_print_headline(const lf_config *cfg, const lf_dataset *ds, lf_time as_of);
-
-/* Writes text from the data so that it cannot drive the terminal: control bytes and
+/* Appends text from the data so that it cannot drive the terminal: control bytes and
  * bytes that are not valid UTF-8 as \xNN, newline as \n, carriage return as \r,
- * backslash as \\. */
+ * backslash as \\. NULL appends nothing. The one escaping of data text for the
+ * terminal outside the table renderer: every command that prints such text uses it. */
+void cli_add_text(lf_buf *out, const char *s);
+/* cli_add_text, written to out. */
 void cli_put_text(FILE *out, const char *s);
+/* --as-of TS of a command in zone tz (NULL as_of = now). Returns an exit code (0 = ok)
+ * after printing a usage error. */
+int cli_parse_as_of(const cli_command *cmd, const lf_tz *tz, const char *as_of, lf_time *out);
 /* The range and as-of of a report-like command (SPEC §5): --as-of (default now) in the
  * workspace zone, --from / --to local dates, default the 12 calendar months ending with
  * the month of as-of. Needs ctx->cfg loaded. Returns an exit code (0 = ok). */

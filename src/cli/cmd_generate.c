@@ -117,16 +117,23 @@ int cmd_generate(cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
-/* `report all --format html` for the 12 months to now, written to DIR/report.html;
- * prints its path. Returns an exit code. */
+/* The headline, then `report all --format html` for the 12 months to now written to
+ * DIR/report.html (its path printed), from one run of the reports. Returns an exit
+ * code. */
 static int write_demo_report(cli_ctx *ctx, const lf_dataset *ds, lf_time now, const char *dir)
 {
     lf_report_args a = {.cfg = &ctx->cfg, .ds = ds, .by = LF_BY_MONTH, .as_of = now};
     lf_default_range(ctx->cfg.tz, now, &a.from_day, &a.to_day);
+    report_run run = {0};
     lf_buf out;
     lf_buf_init(&out, 0);
     lf_error err;
-    lf_status s = report_render(&ctx->cfg, &a, "all", "html", &out, &err);
+    lf_status s = report_run_reports(&a, "all", &run, &err);
+    if (s == LF_OK) {
+        cli_print_headline(&ctx->cfg, &a, &run);
+        s = report_render_run(&ctx->cfg, &a, &run, true, "html", &out, &err);
+    }
+    report_run_release(&run);
     if (s != LF_OK) {
         lf_buf_release(&out);
         return cli_fail(s, "%s", err.msg);
@@ -188,13 +195,9 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
             return code;
     }
     lf_dataset ds;
-    lf_dataset_init(&ds);
-    if ((code = cli_load_dataset(ctx, &ds)) != 0) {
-        lf_dataset_release(&ds);
+    if ((code = cli_load_dataset(ctx, &ds)) != 0)
         return code;
-    }
     lf_time now = (lf_time)time(NULL) * LF_USEC_PER_SEC;
-    cli_print_headline(&ctx->cfg, &ds, now);
     code = write_demo_report(ctx, &ds, now, g.out);
     lf_dataset_release(&ds);
     if (code)

@@ -29,7 +29,12 @@ static void on_reject(void *ctx, const char *name, long line, const char *reason
     if (rc->shown++ < MAX_SHOWN) {
         if (rc->tty)
             fputs("\r\033[K", stderr);
-        fprintf(stderr, "leadflow: error: %s:%ld: %s\n", name, line, reason);
+        /* the reason quotes the data (an id, a value): escaped for the terminal */
+        fputs("leadflow: error: ", stderr);
+        cli_put_text(stderr, name);
+        fprintf(stderr, ":%ld: ", line);
+        cli_put_text(stderr, reason);
+        fputc('\n', stderr);
     }
 }
 

@@ -79,22 +79,10 @@ static const char *when(const cli_ctx *ctx, lf_time t, char *buf, size_t n)
     return buf;
 }
 
-/* Prints text from the data with control bytes escaped. */
-static void put_text(const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
-            printf("\\x%02x", c);
-        else
-            putchar(c);
-    }
-}
-
 static void field_line(const char *name, const char *value)
 {
     printf("  %-12s ", name);
-    put_text(value && *value ? value : "-");
+    cli_put_text(stdout, value && *value ? value : "-");
     putchar('\n');
 }
 
@@ -149,7 +137,7 @@ static void print_handoff(const cli_ctx *ctx, size_t i, const lf_handoff *h, con
     if (h->decided_at != LF_TIME_NONE)
         printf(" %s", when(ctx, h->decided_at, b, sizeof b));
     if (h->outcome == LF_OUTCOME_REJECTED && h->close_event >= 0 && ev[h->close_event].reason)
-        printf(" (reason: "), put_text(ev[h->close_event].reason), printf(")");
+        printf(" (reason: "), cli_put_text(stdout, ev[h->close_event].reason), printf(")");
     putchar('\n');
     if (ctx->cfg.has_sla) {
         const lf_duration *sla = &ctx->cfg.sla;
@@ -306,7 +294,7 @@ static void print_scoring(const cli_ctx *ctx, const lf_score_state *ss, const lf
         const lf_award *w = &aw[i];
         const lf_engagement_rule *r = &sc->engagement[w->rule];
         printf("    #%-6lld %s  ", (long long)c->ev[w->event].seq, when(ctx, w->ts, a, sizeof a));
-        put_text(c->ev[w->event].type);
+        cli_put_text(stdout, c->ev[w->event].type);
         printf("  rule at line %d: %s", r->line, num(w->points, b, sizeof b));
         if (w->awarded != w->points)
             printf(", given %s (capped)", num(w->awarded, b, sizeof b));
@@ -371,7 +359,7 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
         return cli_fail(LF_EINPUT, "unknown lead '%s'", id);
     char a[48], b[256];
     printf("lead ");
-    put_text(row.id);
+    cli_put_text(stdout, row.id);
     putchar('\n');
     field_line("email", row.email);
     field_line("created_at", when(ctx, row.created_at, a, sizeof a));
@@ -447,13 +435,13 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
         int32_t idx = st.order[k];
         const lf_event *e = &c.ev[idx];
         printf("  #%-6lld %s  ", (long long)e->seq, when(ctx, e->ts, a, sizeof a));
-        put_text(e->type);
+        cli_put_text(stdout, e->type);
         if (e->detail)
-            printf(" "), put_text(e->detail);
+            printf(" "), cli_put_text(stdout, e->detail);
         if (e->has_amount)
             printf(" amount %.2f", e->amount);
         if (e->reason)
-            printf(" reason '"), put_text(e->reason), printf("'");
+            printf(" reason '"), cli_put_text(stdout, e->reason), printf("'");
         if (gi < st.nignored && st.ignored[gi] == idx) {
             printf("  [ignored: %s]",
                    ignore_reason(e, stage, row.created_at, in.has_email, b, sizeof b));

@@ -21,12 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
 #include "leadflow/buf.h"
 #include "leadflow/plan.h"
 #include "leadflow/text.h"
+#include "render/render.h"
 
 typedef struct plan_opts {
     const char *revenue, *value[LF_PLAN_NSTEPS], *months, *as_of, *format;
@@ -313,35 +313,14 @@ static void render_table(const lf_plan *p, double revenue, lf_time as_of, const 
                    "  leads / visit rate\n");
 }
 
-/* ---- json -------------------------------------------------------------------------- */
-
-/* The shortest text that reads back as v, with ".0" on whole numbers (as the JSON
- * renderer of reports writes reals). */
-static void json_real(lf_buf *b, double v)
-{
-    char t[64];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(t, sizeof t, "%.*g", prec, v);
-        if (strtod(t, NULL) == v)
-            break;
-    }
-    if (strchr(t, 'e') && fabs(v) < 1e15 && fabs(v) >= 1e-6)
-        for (int d = 0; d <= 24; d++) {
-            snprintf(t, sizeof t, "%.*f", d, v);
-            if (strtod(t, NULL) == v)
-                break;
-        }
-    lf_buf_adds(b, t);
-    if (!strpbrk(t, ".e"))
-        lf_buf_adds(b, ".0");
-}
+/* ---- json (reals written as the report JSON writes them: render_json_real) --------- */
 
 static void json_per(lf_buf *b, const lf_plan *p, const double *v)
 {
     lf_buf_addc(b, '{');
     for (size_t k = 0; k < p->nsteps; k++) {
         lf_buf_addf(b, "%s\"%s\": ", k ? ", " : "", lf_plan_step_name((lf_plan_step)k));
-        json_real(b, v[k]);
+        render_json_real(v[k], b);
     }
     lf_buf_addc(b, '}');
 }
@@ -352,10 +331,10 @@ static void render_json(const lf_plan *p, double revenue, lf_time as_of, lf_buf 
     char ts[40];
     lf_time_format_utc(as_of, ts, sizeof ts);
     lf_buf_adds(b, "{\n  \"revenue\": ");
-    json_real(b, revenue);
+    render_json_real(revenue, b);
     lf_buf_adds(b, ",\n  \"deal_size\": ");
     if (p->nsteps > 0)
-        json_real(b, p->value[LF_PLAN_DEALS]);
+        render_json_real(p->value[LF_PLAN_DEALS], b);
     else
         lf_buf_adds(b, "null");
     lf_buf_addf(b, ",\n  \"as_of\": \"%s\",\n  \"history\": ", ts);
@@ -370,7 +349,7 @@ static void render_json(const lf_plan *p, double revenue, lf_time as_of, lf_buf 
         if (k == LF_PLAN_DEALS)
             lf_buf_adds(b, "null");
         else
-            json_real(b, p->value[k]);
+            render_json_real(p->value[k], b);
         lf_buf_addf(b, ", \"source\": \"%s\"}", sources[p->source[k]]);
     }
     lf_buf_adds(b, p->nsteps ? "\n  ],\n" : "],\n");
@@ -447,28 +426,18 @@ int cmd_plan(cli_ctx *ctx, int argc, char **argv)
     }
 
     lf_time as_of;
-    if (o.as_of) {
-        lf_error err;
-        if (lf_time_parse(o.as_of, strlen(o.as_of), cfg->tz, &as_of, NULL, &err) != LF_OK) {
-            if (own_defaults)
-                lf_config_release(&defaults);
-            return cli_usage(cmd, "--as-of: %s", err.msg);
-        }
-    } else {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        as_of = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
+    if ((code = cli_parse_as_of(cmd, cfg->tz, o.as_of, &as_of)) != 0) {
+        if (own_defaults)
+            lf_config_release(&defaults);
+        return code;
     }
 
     lf_plan_history hist;
     bool have_hist = false;
     if (need_store) {
         lf_dataset ds;
-        lf_dataset_init(&ds);
-        if ((code = cli_load_dataset(ctx, &ds)) != 0) {
-            lf_dataset_release(&ds);
+        if ((code = cli_load_dataset(ctx, &ds)) != 0)
             return code;
-        }
         lf_plan_history_compute(&ds, cfg, as_of, &hist);
         lf_dataset_release(&ds);
         have_hist = true;

@@ -11,7 +11,10 @@ static lf_status show(void *ctx, const lf_reject *r)
 {
     long *n = ctx;
     (*n)++;
-    printf("%s:%ld: [%s] %s\n  ", r->file, r->line, r->kind, r->reason);
+    cli_put_text(stdout, r->file);
+    printf(":%ld: [%s] ", r->line, r->kind);
+    cli_put_text(stdout, r->reason); /* quotes the data: escaped like the row */
+    fputs("\n  ", stdout);
     cli_put_text(stdout, r->raw ? r->raw : "");
     putchar('\n');
     return LF_OK;

@@ -9,7 +9,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "leadflow/report.h"
@@ -58,13 +57,6 @@ static int parse_report_opts(const cli_command *cmd, int argc, char **argv, repo
     return 0;
 }
 
-static int parse_day(const cli_command *cmd, const char *opt, const char *v, int32_t *day)
-{
-    if (lf_date_parse(v, strlen(v), day, NULL) != LF_OK)
-        return cli_usage(cmd, "%s needs a date YYYY-MM-DD, not '%s'", opt, v);
-    return 0;
-}
-
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("report");
@@ -91,28 +83,12 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     if ((code = cli_load_config(ctx)) != 0)
         return code;
     lf_report_args a = {.cfg = &ctx->cfg, .by = by};
-    if (o.as_of) {
-        lf_error err;
-        if (lf_time_parse(o.as_of, strlen(o.as_of), ctx->cfg.tz, &a.as_of, NULL, &err) != LF_OK)
-            return cli_usage(cmd, "--as-of: %s", err.msg);
-    } else {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        a.as_of = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
-    }
-    lf_default_range(ctx->cfg.tz, a.as_of, &a.from_day, &a.to_day);
-    if (o.from && (code = parse_day(cmd, "--from", o.from, &a.from_day)) != 0)
+    if ((code = cli_parse_range(ctx, cmd, o.from, o.to, o.as_of, &a.from_day, &a.to_day,
+                                &a.as_of)) != 0)
         return code;
-    if (o.to && (code = parse_day(cmd, "--to", o.to, &a.to_day)) != 0)
-        return code;
-    if (a.to_day <= a.from_day)
-        return cli_usage(cmd, "empty range: --to must be after --from");
     lf_dataset ds;
-    lf_dataset_init(&ds);
-    if ((code = cli_load_dataset(ctx, &ds)) != 0) {
-        lf_dataset_release(&ds);
+    if ((code = cli_load_dataset(ctx, &ds)) != 0)
         return code;
-    }
     a.ds = &ds;
     lf_error err;
     lf_buf out;

@@ -23,13 +23,6 @@ typedef struct lead_list {
     lf_buf lines[2]; /* 0 = dropped, 1 = added */
 } lead_list;
 
-static void put_clean(lf_buf *b, const char *s)
-{
-    /* lead ids come from the data: no control bytes reach the terminal */
-    for (; *s; s++)
-        lf_buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 static void on_lead(void *ctx, bool added, const char *id, lf_did did)
 {
     lead_list *l = ctx;
@@ -40,7 +33,7 @@ static void on_lead(void *ctx, bool added, const char *id, lf_did did)
     }
     l->shown[k]++;
     lf_buf_adds(&l->lines[k], "  ");
-    put_clean(&l->lines[k], id);
+    cli_add_text(&l->lines[k], id); /* lead ids come from the data */
     lf_buf_addf(&l->lines[k], "  %s\n", lf_did_name(did));
 }
 

@@ -12,13 +12,19 @@
 #include "leadflow/buf.h"
 #include "leadflow/report.h"
 
+/* "leadflow: error: MSG\n" on stderr. */
+static void __attribute__((format(printf, 1, 0))) error_line(const char *fmt, va_list ap)
+{
+    fputs("leadflow: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_fail(lf_status status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("leadflow: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    error_line(fmt, ap);
     va_end(ap);
     return lf_status_exit_code(status);
 }
@@ -27,9 +33,7 @@ int cli_usage(const cli_command *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("leadflow: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    error_line(fmt, ap);
     va_end(ap);
     if (cmd)
         fprintf(stderr, "usage: leadflow %s\n", cmd->usage);
@@ -126,6 +130,7 @@ int cli_open_workspace(cli_ctx *ctx)
 
 int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
 {
+    lf_dataset_init(ds);
     int code = cli_open_workspace(ctx);
     if (code)
         return code;
@@ -144,6 +149,7 @@ int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
     s = lf_store_load_dataset(ctx->store, ds, &err);
     if (s != LF_OK) {
         lf_buf_release(&path);
+        lf_dataset_release(ds); /* what was loaded before the failure */
         return cli_fail(s, "%s", err.msg);
     }
     /* a cache: when it cannot be written (read-only workspace), reports still work */
@@ -152,45 +158,62 @@ int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
     return 0;
 }
 
-void cli_put_text(FILE *out, const char *s)
+void cli_add_text(lf_buf *out, const char *s)
 {
-    size_t n = strlen(s);
+    size_t n = s ? strlen(s) : 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
         if (c >= 0x80 && (i + len > n || !lf_utf8_valid(s + i, len, NULL)))
             len = 0; /* not a valid sequence: escape this byte */
         if (len > 1) {
-            fwrite(s + i, 1, len, out);
+            lf_buf_add(out, s + i, len);
             i += len;
             continue;
         }
         if (c == '\n')
-            fputs("\\n", out);
+            lf_buf_adds(out, "\\n");
         else if (c == '\r')
-            fputs("\\r", out);
+            lf_buf_adds(out, "\\r");
         else if (c == '\\')
-            fputs("\\\\", out);
+            lf_buf_adds(out, "\\\\");
         else if (c < 0x20 || c >= 0x7f)
-            fprintf(out, "\\x%02x", c);
+            lf_buf_addf(out, "\\x%02x", c);
         else
-            fputc(c, out);
+            lf_buf_addc(out, (char)c);
         i++;
     }
+}
+
+void cli_put_text(FILE *out, const char *s)
+{
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    cli_add_text(&b, s);
+    fwrite(b.data ? b.data : "", 1, b.len, out);
+    lf_buf_release(&b);
+}
+
+int cli_parse_as_of(const cli_command *cmd, const lf_tz *tz, const char *as_of, lf_time *out)
+{
+    if (as_of) {
+        lf_error err;
+        if (lf_time_parse(as_of, strlen(as_of), tz, out, NULL, &err) != LF_OK)
+            return cli_usage(cmd, "--as-of: %s", err.msg);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        *out = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
+    }
+    return 0;
 }
 
 int cli_parse_range(cli_ctx *ctx, const cli_command *cmd, const char *from, const char *to,
                     const char *as_of, int32_t *from_day, int32_t *to_day, lf_time *as_of_out)
 {
-    if (as_of) {
-        lf_error err;
-        if (lf_time_parse(as_of, strlen(as_of), ctx->cfg.tz, as_of_out, NULL, &err) != LF_OK)
-            return cli_usage(cmd, "--as-of: %s", err.msg);
-    } else {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        *as_of_out = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
-    }
+    int code = cli_parse_as_of(cmd, ctx->cfg.tz, as_of, as_of_out);
+    if (code)
+        return code;
     lf_default_range(ctx->cfg.tz, *as_of_out, from_day, to_day);
     const char *names[2] = {"--from", "--to"}, *vals[2] = {from, to};
     int32_t *days[2] = {from_day, to_day};

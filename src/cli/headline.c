@@ -1,7 +1,8 @@
 /*
  * headline.c — the few numbers a revenue leader reads first, printed by `leadflow
- * demo` (and later the top strip of the HTML report). Every number is read from the
- * `total` row of a report table, so the headline can never disagree with the reports.
+ * demo` (the HTML page's headline strip is html.c's own). Every number is read from
+ * a report table (mostly its `total` row), the same tables the demo's report.html is
+ * rendered from, so the headline can never disagree with the reports.
  */
 #include <math.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "leadflow/report.h"
 #include "leadflow/text.h"
+#include "report_out.h"
 
 /* The total-row value of column `name` (NAN if null or absent). */
 static double total(const lf_table *t, const char *name)
@@ -37,6 +39,8 @@ static double cell(const lf_table *t, const char *label, const char *name)
     return NAN;
 }
 
+/* A count, or money in whole units (the headline's rounding), with thousands
+ * separators; "–" for NAN. */
 static const char *count(double v, char *buf, size_t n)
 {
     if (isnan(v))
@@ -58,14 +62,6 @@ static const char *hours(double v, char *buf, size_t n)
     if (isnan(v))
         return "–";
     snprintf(buf, n, "%.1f h", v);
-    return buf;
-}
-
-static const char *money(double v, char *buf, size_t n)
-{
-    if (isnan(v))
-        return "–";
-    lf_fmt_count((long long)llround(v), buf, n);
     return buf;
 }
 
@@ -99,7 +95,7 @@ static const lf_object *pacing(const lf_table *t)
 }
 
 /* "name N (rate)" for the up to 3 rows of a dimension table with the
- * most of column `by`, best first. */
+ * most of column `by`, best first; `rate` is a ratio column, shown as a percentage. */
 static void top_rows(const lf_table *t, const char *by, const char *rate)
 {
     int cb = col_of(t, by), cr = col_of(t, rate);
@@ -128,33 +124,25 @@ static void top_rows(const lf_table *t, const char *by, const char *rate)
         printf("%s", i ? "; " : "");
         cli_put_text(stdout, name->kind == LF_CELL_TEXT ? name->text : "");
         printf(" %s (%s)", count(v->num, b1, sizeof b1),
-               x->kind == LF_CELL_NUM ? (strcmp(rate, "roi") == 0 || strstr(rate, "rate")
-                                             ? pct(x->num, b2, sizeof b2)
-                                             : money(x->num, b2, sizeof b2))
-                                      : "–");
+               x->kind == LF_CELL_NUM ? pct(x->num, b2, sizeof b2) : "–");
     }
 }
 
-static lf_table *run(const char *name, const lf_report_args *a)
+static const lf_table *find(const report_run *r, const char *name)
 {
-    const lf_report_def *def = lf_report_find(name);
-    lf_table *t = NULL;
-    if (def && def->fn(a, &t, NULL) != LF_OK) {
-        lf_table_free(t);
-        t = NULL;
-    }
-    return t;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->t[i] && r->t[i]->report && strcmp(r->t[i]->report, name) == 0)
+            return r->t[i];
+    return NULL;
 }
 
-int cli_print_headline(const lf_config *cfg, const lf_dataset *ds, lf_time as_of)
+void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const report_run *r)
 {
-    lf_report_args a = {.cfg = cfg, .ds = ds, .by = LF_BY_MONTH, .as_of = as_of};
-    lf_default_range(cfg->tz, as_of, &a.from_day, &a.to_day);
-    lf_table *funnel = run("funnel", &a), *mql = run("mql", &a), *sql = run("sql", &a),
-             *vel = run("velocity", &a), *speed = run("speed", &a);
+    const lf_table *funnel = find(r, "funnel"), *mql = find(r, "mql"), *sql = find(r, "sql"),
+                   *vel = find(r, "velocity"), *speed = find(r, "speed");
     char from[16], to[16], b1[32], b2[32], b3[32], b4[32], b5[32];
-    lf_date_format(a.from_day, from, sizeof from);
-    lf_date_format(a.to_day, to, sizeof to);
+    lf_date_format(a->from_day, from, sizeof from);
+    lf_date_format(a->to_day, to, sizeof to);
     printf("\nheadline, %s to %s (12 months to this month)\n", from, to);
     printf("  leads %s -> MQLs %s (%s of leads created reached MQL) -> SQLs %s -> customers %s\n",
            count(cell(funnel, "lead", "reached"), b1, sizeof b1),
@@ -177,16 +165,17 @@ int cli_print_headline(const lf_config *cfg, const lf_dataset *ds, lf_time as_of
            "  companies manage 1 h)\n",
            pct(total(speed, "within_target_rate"), b1, sizeof b1), cfg->speed_target.text,
            hours(total(speed, "contact_median_h"), b2, sizeof b2));
-    lf_table *cost = run("cost", &a), *biz = run("bizday", &a), *persona = run("persona", &a),
-             *channel = run("channel", &a), *cust = run("customers", &a);
+    const lf_table *cost = find(r, "cost"), *biz = find(r, "bizday"), *persona = find(r, "persona"),
+                   *channel = find(r, "channel"), *cust = find(r, "customers");
     char b6[32];
     printf("  cost per SQL: %s same-period, %s with spend shifted %s days earlier (lag); per\n"
            "  lead %s, per MQL %s; spend %s\n",
-           money(total(cost, "cost_per_sql"), b1, sizeof b1),
-           money(total(cost, "lagged_cost_per_sql"), b2, sizeof b2),
+           count(total(cost, "cost_per_sql"), b1, sizeof b1),
+           count(total(cost, "lagged_cost_per_sql"), b2, sizeof b2),
            count(total(cost, "lag_days"), b3, sizeof b3),
-           money(total(cost, "cost_per_lead"), b4, sizeof b4),
-           money(total(cost, "cost_per_mql"), b5, sizeof b5), money(total(cost, "cost"), b6, sizeof b6));
+           count(total(cost, "cost_per_lead"), b4, sizeof b4),
+           count(total(cost, "cost_per_mql"), b5, sizeof b5),
+           count(total(cost, "cost"), b6, sizeof b6));
     const lf_object *p = pacing(biz);
     if (p) {
         double goal = obj_num(p, "goal"), proj = obj_num(p, "projected");
@@ -206,21 +195,10 @@ int cli_print_headline(const lf_config *cfg, const lf_dataset *ds, lf_time as_of
            count(total(cust, "customers"), b1, sizeof b1),
            pct(total(cust, "marketing_sourced_rate"), b2, sizeof b2),
            pct(total(cust, "lead_to_customer"), b3, sizeof b3),
-           money(total(cust, "revenue"), b4, sizeof b4));
+           count(total(cust, "revenue"), b4, sizeof b4));
     printf("  top personas by MQLs (acceptance rate):\n   ");
     top_rows(persona, "mqls", "acceptance_rate");
     printf("\n  top channels by revenue (ROI):\n   ");
     top_rows(channel, "revenue", "roi");
     printf("\n");
-    lf_table_free(cost);
-    lf_table_free(biz);
-    lf_table_free(persona);
-    lf_table_free(channel);
-    lf_table_free(cust);
-    lf_table_free(funnel);
-    lf_table_free(mql);
-    lf_table_free(sql);
-    lf_table_free(vel);
-    lf_table_free(speed);
-    return 0;
 }

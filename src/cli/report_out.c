@@ -66,12 +66,7 @@ void report_previous_range(const lf_tz *tz, const lf_report_args *a, lf_report_a
 
 /* ---- running ------------------------------------------------------------------------ */
 
-typedef struct run {
-    lf_table **t;
-    size_t n;
-} run;
-
-static void run_release(run *r)
+void report_run_release(report_run *r)
 {
     for (size_t i = 0; i < r->n; i++)
         lf_table_free(r->t[i]);
@@ -80,8 +75,8 @@ static void run_release(run *r)
     r->n = 0;
 }
 
-/* Runs the reports named (or all when name is "all") into r. */
-static lf_status run_reports(const lf_report_args *a, const char *name, run *r, lf_error *err)
+lf_status report_run_reports(const lf_report_args *a, const char *name, report_run *r,
+                             lf_error *err)
 {
     size_t n;
     const lf_report_def *defs = lf_report_list(&n);
@@ -100,6 +95,7 @@ static lf_status run_reports(const lf_report_args *a, const char *name, run *r, 
         lf_status s = defs[i].fn(a, &r->t[r->n], err);
         if (s != LF_OK) {
             lf_table_free(r->t[r->n]);
+            r->t[r->n] = NULL;
             return s;
         }
         r->n++;
@@ -124,7 +120,7 @@ static lf_html_context html_context(const lf_config *cfg)
 
 /* {"reports": [ ... ]}: each report's JSON object, indented by two spaces (JSON
  * strings hold no raw newlines, so indenting after every newline is safe). */
-static lf_status add_json(const run *r, lf_buf *out, lf_error *err)
+static lf_status add_json(const report_run *r, lf_buf *out, lf_error *err)
 {
     lf_buf one;
     lf_buf_init(&one, 0);
@@ -152,7 +148,8 @@ static lf_status add_json(const run *r, lf_buf *out, lf_error *err)
     return st == LF_OK ? LF_OK : lf_errorf(err, st, "out of memory rendering json output");
 }
 
-static lf_status add_each(const run *r, lf_render_fn render, bool csv, lf_buf *out, lf_error *err)
+static lf_status add_each(const report_run *r, lf_render_fn render, bool csv, lf_buf *out,
+                          lf_error *err)
 {
     for (size_t i = 0; i < r->n; i++) {
         lf_status st = i ? lf_buf_addc(out, '\n') : LF_OK;
@@ -166,19 +163,18 @@ static lf_status add_each(const run *r, lf_render_fn render, bool csv, lf_buf *o
     return LF_OK;
 }
 
-lf_status report_render(const lf_config *cfg, const lf_report_args *a, const char *name,
-                        const char *format, lf_buf *out, lf_error *err)
+lf_status report_render_run(const lf_config *cfg, const lf_report_args *a, const report_run *cur,
+                            bool all, const char *format, lf_buf *out, lf_error *err)
 {
-    bool all = strcmp(name, "all") == 0, html = strcmp(format, "html") == 0;
-    run cur = {0}, prev = {0};
-    lf_status st = run_reports(a, name, &cur, err);
-    if (st == LF_OK && html) {
+    lf_status st = LF_OK;
+    if (strcmp(format, "html") == 0) {
+        report_run prev = {0};
         lf_html_page page = {
-            .tables = (const lf_table *const *)cur.t, .ntables = cur.n, .ctx = html_context(cfg)};
+            .tables = (const lf_table *const *)cur->t, .ntables = cur->n, .ctx = html_context(cfg)};
         if (all) {
             lf_report_args pa;
             report_previous_range(cfg->tz, a, &pa);
-            st = run_reports(&pa, name, &prev, err);
+            st = report_run_reports(&pa, "all", &prev, err);
             page.prev = (const lf_table *const *)prev.t;
             page.prev_from_day = pa.from_day;
             page.prev_to_day = pa.to_day;
@@ -186,17 +182,27 @@ lf_status report_render(const lf_config *cfg, const lf_report_args *a, const cha
         }
         if (st == LF_OK)
             st = lf_html_render_page(&page, out, err);
-    } else if (st == LF_OK && all && strcmp(format, "json") == 0) {
-        st = add_json(&cur, out, err);
-    } else if (st == LF_OK) {
+        report_run_release(&prev);
+    } else if (all && strcmp(format, "json") == 0) {
+        st = add_json(cur, out, err);
+    } else {
         lf_render_fn render = lf_renderer(format);
         if (!render)
             st = lf_errorf(err, LF_EUSAGE, "unknown format '%s'", format);
         else
-            st = add_each(&cur, render, all && strcmp(format, "csv") == 0, out, err);
+            st = add_each(cur, render, all && strcmp(format, "csv") == 0, out, err);
     }
-    run_release(&cur);
-    run_release(&prev);
+    return st;
+}
+
+lf_status report_render(const lf_config *cfg, const lf_report_args *a, const char *name,
+                        const char *format, lf_buf *out, lf_error *err)
+{
+    report_run cur = {0};
+    lf_status st = report_run_reports(a, name, &cur, err);
+    if (st == LF_OK)
+        st = report_render_run(cfg, a, &cur, strcmp(name, "all") == 0, format, out, err);
+    report_run_release(&cur);
     return st;
 }
 

@@ -557,11 +557,9 @@ lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *e
             lf_buf_add(&s[S_CSS].buf, lf_asset_report_report_css, lf_asset_report_report_css_len);
     mk_text(&o[S_HEADING], heading);
     mk_rawf(&o[S_META], "%s \xe2\x80\x93 %s", from, to);
-    if (first->by && !single)
-        mk_rawf(&o[S_META], " \xc2\xb7 by %s", first->by);
-    else if (first->by && charts_col(first, "period") == 0) {
+    if (first->by && (!single || charts_col(first, "period") == 0)) {
         mk_raw(&o[S_META], " \xc2\xb7 by ");
-        mk_text(&o[S_META], first->by);
+        mk_text(&o[S_META], first->by); /* table text: through mk_text like all of it */
     }
     mk_rawf(&o[S_META], " \xc2\xb7 as of %s", as_of);
     if (first->tz_name) {

@@ -111,8 +111,10 @@ static lf_status emit_string(const char *s, size_t n, lf_buf *out)
     return st;
 }
 
-static lf_status emit_real(double v, lf_buf *out)
+lf_status render_json_real(double v, lf_buf *out)
 {
+    if (!isfinite(v))
+        return lf_buf_adds(out, "null");
     char num[RENDER_REAL_MAX];
     size_t n = render_fmt_real(v, num, sizeof num);
     lf_status st = lf_buf_add(out, num, n);
@@ -167,7 +169,7 @@ static lf_status emit(const json_t *v, lf_buf *out, bool spaced)
     case JSON_INTEGER:
         return lf_buf_addf(out, "%lld", (long long)json_integer_value(v));
     case JSON_REAL:
-        return emit_real(json_real_value(v), out);
+        return render_json_real(json_real_value(v), out);
     case JSON_TRUE:
         return lf_buf_adds(out, "true");
     case JSON_FALSE:

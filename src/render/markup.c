@@ -31,19 +31,15 @@ void mk_rawf(mk_out *o, const char *fmt, ...)
     va_end(ap);
 }
 
-void mk_textn(mk_out *o, const char *s, size_t n)
+void mk_text(mk_out *o, const char *s)
 {
     if (o->st != LF_OK)
         return;
     /* Clean first (valid UTF-8, no controls), then replace the five characters
      * that mean something in markup, copying runs between them in one append. */
-    lf_buf clean;
-    lf_buf_init(&clean, 0);
-    lf_status st = lf_buf_add(&clean, s, n);
     lf_buf tmp;
     lf_buf_init(&tmp, 0);
-    if (st == LF_OK)
-        st = render_add_clean(&tmp, lf_buf_str(&clean), true);
+    lf_status st = render_add_clean(&tmp, s ? s : "", true);
     const char *p = lf_buf_str(&tmp);
     size_t run = 0, i = 0;
     for (; st == LF_OK && i < tmp.len; i++) {
@@ -75,13 +71,7 @@ void mk_textn(mk_out *o, const char *s, size_t n)
     if (st == LF_OK)
         st = lf_buf_add(o->b, p + run, tmp.len - run);
     lf_buf_release(&tmp);
-    lf_buf_release(&clean);
     o->st = st;
-}
-
-void mk_text(mk_out *o, const char *s)
-{
-    mk_textn(o, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* ---- numbers ---------------------------------------------------------------- */

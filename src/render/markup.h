@@ -37,10 +37,9 @@ typedef struct mk_out {
 void mk_raw(mk_out *o, const char *s);
 /* Appends trusted markup, printf-style; %s arguments must be leadflow's own text. */
 void mk_rawf(mk_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends text from anywhere, escaped for HTML/SVG content and quoted attributes. */
+/* Appends text from anywhere (NULL = nothing), escaped for HTML/SVG content and quoted
+ * attributes. */
 void mk_text(mk_out *o, const char *s);
-/* mk_text for the first n bytes of s. */
-void mk_textn(mk_out *o, const char *s, size_t n);
 
 /* A table value as the terminal shows it ("1,234", "25.0%", "1,200.50", "3.5", "–"). */
 void mk_fmt_value(double v, lf_col_type type, char *buf, size_t size);

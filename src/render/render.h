@@ -1,5 +1,6 @@
 /*
- * render.h — helpers shared by the renderers (private to src/render/).
+ * render.h — helpers shared by the renderers (private to src/render/, and to the
+ * CLI's own JSON in src/cli/cmd_plan.c, which writes numbers by the same rules).
  *
  * The value rules every output format must agree on live here once: money is
  * rounded to cents half away from zero, other reals are written in the shortest
@@ -45,6 +46,10 @@ size_t render_utf8_seq(const char *s, size_t n);
 /* Appends s with every byte that is not part of a valid UTF-8 sequence replaced by
  * '?'; with no_controls also C0 controls, DEL and C1 controls (U+0080..U+009F). */
 lf_status render_add_clean(lf_buf *out, const char *s, bool no_controls);
+
+/* Appends v as a JSON real: render_fmt_real's text with ".0" on a whole number, so it
+ * reads back as a real; null when not finite. Also used by `leadflow plan`'s JSON. */
+lf_status render_json_real(double v, lf_buf *out);
 
 /* Appends the compact JSON text of an object cell ({"email":3,"paid":5}), with the
  * same value rules as the JSON renderer (src/render/json.c). */

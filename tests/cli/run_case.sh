@@ -6,15 +6,24 @@
 # into a fresh temp dir where cmd runs with LC_ALL=C TZ=UTC. Output is compared byte
 # for byte. LF_REGEN=1 rewrites the expected files instead (then check them by hand).
 set -u
-bin=$(readlink -f "$1"); case_dir=$(cd "$2" && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/lfcase.XXXXXX")
+if [ $# -ne 2 ] || [ ! -f "${2:-}/cmd" ]; then
+  echo "usage: run_case.sh LEADFLOW_BINARY CASE_DIR (a directory with a cmd file; got '${2:-}')" >&2
+  exit 2
+fi
+if [ ! -x "$1" ]; then
+  echo "run_case.sh: no executable '$1'" >&2
+  exit 2
+fi
+# Every later path is built from these two: stop before an empty one can stand for /.
+bin=$(readlink -f "$1") && case_dir=$(cd "$2" && pwd) && [ -n "$bin" ] && [ -n "$case_dir" ] || exit 2
+work=$(mktemp -d "${TMPDIR:-/tmp}/lfcase.XXXXXX") && [ -n "$work" ] || exit 2
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin"
 ln -s "$bin" "$work/bin/leadflow"
 for f in "$case_dir"/*; do
   case "$(basename "$f")" in cmd|stdout|stderr|exit) ;; *) cp -R "$f" "$work/" ;; esac
 done
-data=$(cd "$case_dir/../../../data" && pwd)
+data=$(cd "$case_dir/../../../data" && pwd) || exit 2
 ( cd "$work" && env -i PATH="$work/bin:/usr/bin:/bin" HOME="$work" LC_ALL=C TZ=UTC \
     DATA="$data" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
     timeout 240 bash -e "$case_dir/cmd" >"$work/.out" 2>"$work/.err" )

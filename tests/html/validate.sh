@@ -24,6 +24,8 @@ for ws in money hostile; do
       "$bin" --workspace "$work/$ws" import "$kind" "$data/$ws/$kind.csv" >/dev/null
   done
   names=$("$bin" --workspace "$work/$ws" report nope 2>&1 | sed -n 's/^reports: //p' || true)
+  # without the list only `all` would be checked, and the test would still pass
+  [ -n "$names" ] || { echo "FAIL $ws: could not read the list of reports"; exit 1; }
   for name in all $names; do
     page="$work/$ws/$name.html"
     "$bin" --workspace "$work/$ws" report "$name" "${opts[@]}" --format html -o "$page"
