@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "leadflow/report.h"
 #include "leadflow/text.h"
+#include "render/render.h"
 #include "report_out.h"
 
 /* The total-row value of column `name` (NAN if null or absent). */
@@ -39,22 +40,29 @@ static double cell(const lf_table *t, const char *label, const char *name)
     return NAN;
 }
 
-/* A count, or money in whole units (the headline's rounding), with thousands
- * separators; "–" for NAN. */
-static const char *count(double v, char *buf, size_t n)
+/* Numbers as the terminal table shows them (render_fmt_number: thousands separators,
+ * money to cents, rates as percentages); "–" for NAN. buf >= RENDER_REAL_MAX. */
+static const char *shown(double v, lf_col_type type, char *buf, size_t n)
 {
     if (isnan(v))
         return "–";
-    lf_fmt_count((long long)llround(v), buf, n);
+    render_fmt_number(v, type, buf, n);
     return buf;
+}
+
+static const char *count(double v, char *buf, size_t n)
+{
+    return shown(v, LF_COL_COUNT, buf, n);
+}
+
+static const char *money(double v, char *buf, size_t n)
+{
+    return shown(v, LF_COL_MONEY, buf, n);
 }
 
 static const char *pct(double v, char *buf, size_t n)
 {
-    if (isnan(v))
-        return "–";
-    snprintf(buf, n, "%.1f%%", v * 100);
-    return buf;
+    return shown(v, LF_COL_RATE, buf, n);
 }
 
 static const char *hours(double v, char *buf, size_t n)
@@ -120,10 +128,10 @@ static void top_rows(const lf_table *t, const char *by, const char *rate)
         const lf_cell *name = &t->cells[best[i] * t->ncols];
         const lf_cell *v = &t->cells[best[i] * t->ncols + (size_t)cb];
         const lf_cell *x = &t->cells[best[i] * t->ncols + (size_t)cr];
-        char b1[32], b2[32];
+        char b1[RENDER_REAL_MAX], b2[RENDER_REAL_MAX];
         printf("%s", i ? "; " : "");
         cli_put_text(stdout, name->kind == LF_CELL_TEXT ? name->text : "");
-        printf(" %s (%s)", count(v->num, b1, sizeof b1),
+        printf(" %s (%s)", shown(v->num, t->cols[cb].type, b1, sizeof b1),
                x->kind == LF_CELL_NUM ? pct(x->num, b2, sizeof b2) : "–");
     }
 }
@@ -140,7 +148,8 @@ void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const rep
 {
     const lf_table *funnel = find(r, "funnel"), *mql = find(r, "mql"), *sql = find(r, "sql"),
                    *vel = find(r, "velocity"), *speed = find(r, "speed");
-    char from[16], to[16], b1[32], b2[32], b3[32], b4[32], b5[32];
+    char from[16], to[16], b1[RENDER_REAL_MAX], b2[RENDER_REAL_MAX], b3[RENDER_REAL_MAX], b4[RENDER_REAL_MAX],
+        b5[RENDER_REAL_MAX];
     lf_date_format(a->from_day, from, sizeof from);
     lf_date_format(a->to_day, to, sizeof to);
     printf("\nheadline, %s to %s (12 months to this month)\n", from, to);
@@ -167,15 +176,15 @@ void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const rep
            hours(total(speed, "contact_median_h"), b2, sizeof b2));
     const lf_table *cost = find(r, "cost"), *biz = find(r, "bizday"), *persona = find(r, "persona"),
                    *channel = find(r, "channel"), *cust = find(r, "customers");
-    char b6[32];
+    char b6[RENDER_REAL_MAX];
     printf("  cost per SQL: %s same-period, %s with spend shifted %s days earlier (lag); per\n"
            "  lead %s, per MQL %s; spend %s\n",
-           count(total(cost, "cost_per_sql"), b1, sizeof b1),
-           count(total(cost, "lagged_cost_per_sql"), b2, sizeof b2),
+           money(total(cost, "cost_per_sql"), b1, sizeof b1),
+           money(total(cost, "lagged_cost_per_sql"), b2, sizeof b2),
            count(total(cost, "lag_days"), b3, sizeof b3),
-           count(total(cost, "cost_per_lead"), b4, sizeof b4),
-           count(total(cost, "cost_per_mql"), b5, sizeof b5),
-           count(total(cost, "cost"), b6, sizeof b6));
+           money(total(cost, "cost_per_lead"), b4, sizeof b4),
+           money(total(cost, "cost_per_mql"), b5, sizeof b5),
+           money(total(cost, "cost"), b6, sizeof b6));
     const lf_object *p = pacing(biz);
     if (p) {
         double goal = obj_num(p, "goal"), proj = obj_num(p, "projected");
@@ -195,7 +204,7 @@ void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const rep
            count(total(cust, "customers"), b1, sizeof b1),
            pct(total(cust, "marketing_sourced_rate"), b2, sizeof b2),
            pct(total(cust, "lead_to_customer"), b3, sizeof b3),
-           count(total(cust, "revenue"), b4, sizeof b4));
+           money(total(cust, "revenue"), b4, sizeof b4));
     printf("  top personas by MQLs (acceptance rate):\n   ");
     top_rows(persona, "mqls", "acceptance_rate");
     printf("\n  top channels by revenue (ROI):\n   ");
