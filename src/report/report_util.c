@@ -230,18 +230,6 @@ void rep_samples_release(rep_samples *s)
     memset(s, 0, sizeof *s);
 }
 
-lf_status rep_samples_reserve(rep_samples *s, size_t n)
-{
-    if (s->cap - s->n >= n)
-        return LF_OK;
-    rep_item *p = realloc(s->items, (s->n + n) * sizeof *p);
-    if (!p)
-        return LF_ENOMEM;
-    s->items = p;
-    s->cap = s->n + n;
-    return LF_OK;
-}
-
 lf_status rep_samples_add(rep_samples *s, uint32_t group, double v)
 {
     return push_item(&s->items, &s->n, &s->cap, double_key(v), group);

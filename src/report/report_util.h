@@ -101,8 +101,6 @@ typedef struct rep_samples {
 
 void rep_samples_init(rep_samples *s);
 void rep_samples_release(rep_samples *s);
-/* Reserves room for n more values (a hint; add grows as needed). */
-lf_status rep_samples_reserve(rep_samples *s, size_t n);
 lf_status rep_samples_add(rep_samples *s, uint32_t group, double v);
 /* Sorts; groups are 0 .. ngroups-1 (pairs with a larger group are dropped). */
 lf_status rep_samples_sort(rep_samples *s, size_t ngroups);
