@@ -54,14 +54,14 @@ cmd=${1:-}
 case "$cmd" in
   demo)
     ensure_packages "${BUILD_PKGS[@]}"
-    build release -DCMAKE_BUILD_TYPE=Release
+    build release -DCMAKE_BUILD_TYPE=Release -DLF_TEST_HOOKS=OFF
     dir=${1:-$ROOT/demo-workspace}
     exec "$ROOT/build/release/leadflow" demo "$dir"
     ;;
   test)
     ensure_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
-    build release -DCMAKE_BUILD_TYPE=Release
-    build asan -DCMAKE_BUILD_TYPE=Debug -DLF_SANITIZE=ON
+    build release -DCMAKE_BUILD_TYPE=Release -DLF_TEST_HOOKS=ON
+    build asan -DCMAKE_BUILD_TYPE=Debug -DLF_SANITIZE=ON -DLF_TEST_HOOKS=ON
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     for b in release asan; do
@@ -71,11 +71,11 @@ case "$cmd" in
     ;;
   build)
     ensure_packages "${BUILD_PKGS[@]}"
-    build release -DCMAKE_BUILD_TYPE=Release
+    build release -DCMAKE_BUILD_TYPE=Release -DLF_TEST_HOOKS=OFF
     ;;
   bench)
     ensure_packages "${BUILD_PKGS[@]}"
-    build release -DCMAKE_BUILD_TYPE=Release
+    build release -DCMAKE_BUILD_TYPE=Release -DLF_TEST_HOOKS=OFF
     exec "$ROOT/bench/run.sh" "$@"
     ;;
   *)

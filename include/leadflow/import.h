@@ -3,9 +3,10 @@
  *
  * lf_import reads one CSV (any byte source), validates each row, appends good rows
  * to the store, records bad rows in the rejects table (once each), and replays the
- * lifecycle of exactly the leads the import touched. Rows are grouped into batched
- * transactions. Importing the same file twice changes nothing and returns the same
- * status.
+ * lifecycle of the leads the import touched (and of any lead an earlier, interrupted
+ * writer left pending). Rows are grouped into batched transactions; no transaction is
+ * open while the input is read. Importing the same file twice changes nothing and
+ * returns the same status.
  */
 #ifndef LEADFLOW_IMPORT_H
 #define LEADFLOW_IMPORT_H
@@ -28,11 +29,17 @@ typedef enum lf_import_kind {
 
 typedef struct lf_import_stats {
     int64_t read;        /* data rows read (header excluded) */
+    int64_t committed;   /* of those, rows in committed batches */
     int64_t imported;    /* rows that changed the store */
     int64_t duplicates;  /* rows already in the store (skipped) */
     int64_t rejected;    /* rows that failed validation */
     int64_t ignored;     /* imported events that did not apply in their lead's stage */
     uint64_t bytes;      /* input bytes read */
+    bool cancelled;      /* stopped by opts->cancel: the rows read were committed */
+    /* Set before the call (kept by it): called once per reason of the ignored events
+     * of this import, most frequent first (may be NULL). */
+    void (*on_ignored)(void *ctx, const char *reason, int64_t count);
+    void *ctx;
 } lf_import_stats;
 
 typedef struct lf_import_opts {
@@ -44,14 +51,19 @@ typedef struct lf_import_opts {
     void (*on_reject)(void *ctx, const char *name, long line, const char *reason);
     /* Called every ~64k rows and once at the end with done = true (may be NULL). */
     void (*on_progress)(void *ctx, const char *name, int64_t rows, uint64_t bytes, bool done);
+    /* Asked before each record and after a failed read (may be NULL): true stops the
+     * import there (Ctrl-C, SIGTERM); what was read is committed and replayed. */
+    bool (*cancel)(void *ctx);
     void *ctx;
 } lf_import_opts;
 
 /* Parses "leads", "events", "costs", "traffic". */
 bool lf_import_kind_parse(const char *s, lf_import_kind *kind);
 
-/* Imports one file. Returns LF_OK, LF_EINPUT if any row was rejected or the file
- * itself is unusable (err set; the good rows are imported), LF_ESTORE/LF_ENOMEM. */
+/* Imports one file. Returns LF_OK (also when cancelled: see stats->cancelled), LF_EINPUT
+ * if any row was rejected or the file itself is unusable (err set; the good rows are
+ * imported), LF_ESTORE/LF_ENOMEM (err says how many rows were committed before). Set
+ * stats->on_ignored/ctx (or zero them) before the call. */
 lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *opts,
                     lf_import_stats *stats, lf_error *err);
 

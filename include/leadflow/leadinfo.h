@@ -24,7 +24,9 @@
 #include "leadflow/config.h"
 #include "leadflow/error.h"
 
-#define LF_LEAD_MAX_ATTRS 64
+/* The most attribute columns a leads file may have (a file with more is refused with
+ * a message at its header, never cut silently). */
+#define LF_LEAD_MAX_ATTRS 4096
 
 typedef struct lf_lead_facts {
     /* inputs (borrowed; NULL or "" = absent) */
@@ -36,11 +38,12 @@ typedef struct lf_lead_facts {
     /* outputs of lf_lead_classify */
     char *channel;             /* owned */
     const char *origin, *persona;
-    lf_attr attrs[LF_LEAD_MAX_ATTRS];
+    lf_attr *attrs;            /* owned: 5 + nextra entries */
     size_t nattrs;
 } lf_lead_facts;
 
-/* Fills the outputs of f. Returns LF_ENOMEM only. Call lf_lead_facts_release after. */
+/* Fills the outputs of f. Returns LF_ENOMEM only. Call lf_lead_facts_release after
+ * (also after a failure). */
 lf_status lf_lead_classify(const lf_config *cfg, lf_lead_facts *f, lf_error *err);
 void lf_lead_facts_release(lf_lead_facts *f);
 

@@ -142,6 +142,7 @@ typedef struct lf_lead_state {
     lf_handoff *handoffs;          /* in mql_at order */
     size_t nhandoffs, handoffs_cap;
     int32_t *ignored;              /* indices of events that did not apply, in replay order */
+    uint8_t *ignored_stage;        /* the stage each ignored event met (parallel to ignored) */
     size_t nignored, ignored_cap;
     int32_t *order;                /* scratch: replay order of the input events */
     size_t order_cap;
@@ -151,6 +152,12 @@ typedef struct lf_lead_state {
 
 void lf_lead_state_init(lf_lead_state *st);
 void lf_lead_state_release(lf_lead_state *st);
+
+/* Why an ignored event did not apply (SPEC §7), given the stage it met, into buf:
+ * "before created_at", "mql without email", or "TYPE while in STAGE" (e.g. "accepted
+ * while in sql"). Returns buf. */
+const char *lf_ignored_reason(const lf_event *e, uint8_t stage, lf_time created_at,
+                              bool has_email, char *buf, size_t n);
 
 /* Replays one lead. Returns LF_OK or LF_ENOMEM. `scorer` may be NULL. */
 lf_status lf_lifecycle_replay(const lf_lead_input *in, const lf_scorer *scorer,

@@ -24,7 +24,7 @@
  * (f.extra points into root). */
 typedef struct lf_row_attrs {
     struct json_t *root;
-    lf_attr extra[LF_LEAD_MAX_ATTRS];
+    lf_attr *extra;      /* owned */
     lf_lead_facts f;
 } lf_row_attrs;
 
@@ -35,11 +35,22 @@ lf_status lf_row_attrs_load(lf_row_attrs *ra, const lf_config *cfg, const lf_lea
                             bool classify, lf_error *err);
 void lf_row_attrs_release(lf_row_attrs *ra);
 
-/* Replays leads[0..n) (sorted rowids; `total` = how many leads the store holds, to
- * choose between one query per lead and one ordered pass) and writes their derived
- * state, in batched transactions. */
-lf_status lf_replay_some(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
-                         int64_t total, lf_error *err);
+/* Replays leads[0..n) (sorted rowids) and writes their derived state, clearing their
+ * pending marks, in write transactions of a bounded number of leads. */
+lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                          lf_error *err);
+/* Replays every pending lead (SPEC §1: derived state matches the events again after
+ * an interruption); *replayed (may be NULL) = how many. */
+lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed,
+                            lf_error *err);
+
+/* Replay in memory for readers: a hook for lf_store_load_dataset that derives the
+ * state of pending leads under cfg without writing anything. Free with
+ * lf_memreplay_free after the load. */
+typedef struct lf_memreplay lf_memreplay;
+lf_status lf_memreplay_new(const lf_config *cfg, lf_memreplay **out, lf_replay_hook *hook,
+                           lf_error *err);
+void lf_memreplay_free(lf_memreplay *m);
 
 /* What `rescore` changed. on_change (may be NULL) is called for each lead whose MQL
  * times changed, with the times before and after (ascending). */
@@ -58,7 +69,7 @@ typedef struct lf_rescore_stats {
 } lf_rescore_stats;
 
 /* Replays every lead under cfg (classification, scores, MQLs; the event log is
- * untouched) and rewrites the derived state. Set stats->on_change/ctx and zero the
+ * untouched) and rewrites the derived state, after finishing pending replays. Set stats->on_change/ctx and zero the
  * rest before the call. */
 lf_status lf_rescore(lf_store *st, const lf_config *cfg, lf_rescore_stats *stats, lf_error *err);
 

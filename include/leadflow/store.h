@@ -4,6 +4,15 @@
  *
  * The embedded implementation is SQLite (src/store/store_sqlite.c): WAL mode,
  * prepared statements only, a schema_version table. SQL lives only in store modules.
+ *
+ * Durability (SPEC §1): a write transaction that appends rows also marks the leads
+ * whose derived state they make stale as *pending* (lf_store_pending_mark), and the
+ * derived write of a lead clears its mark in the transaction that writes it. So after
+ * any interruption the pending set names exactly the leads whose derived state may
+ * not match their events: writers replay them (lf_replay_pending) and readers replay
+ * them in memory while loading the dataset. Writers wait for each other up to
+ * LEADFLOW_LOCK_TIMEOUT seconds (default 30); readers never wait and never write
+ * (except the one-time creation or upgrade of a store's schema).
  * The event log is append-only and idempotent: an event's identity is its `id`
  * ("i:<id>") or, without one, its content ("c:<lead>|<ts>|<type>|..."), and a
  * second append of the same identity is a no-op reported as a duplicate. Derived
@@ -44,6 +53,8 @@ typedef struct lf_lead_row {
 /* An event to append. lead is the lead's rowid. */
 typedef struct lf_event_row {
     int64_t lead;
+    int64_t file;           /* lf_store_file_id of the input, 0 = unknown */
+    long line;              /* line in that input, 0 = unknown */
     const char *ident;      /* identity key (see above) */
     const char *ext_id;     /* NULL = none */
     lf_time ts;
@@ -60,14 +71,32 @@ typedef enum lf_upsert {
     LF_UPSERT_UPDATED
 } lf_upsert;
 
-/* Opens (creating if needed) the store at url: a SQLite file path. A
- * "postgresql://" URL is refused with LF_ESTORE for now. */
+/* Opens (creating if needed, mode 0600) the store at url: a SQLite file path. An
+ * existing store is only read, unless its schema is older (then it is upgraded once,
+ * marking every lead pending). A "postgresql://" URL is refused with LF_ESTORE for now. */
 lf_status lf_store_open(lf_store **out, const char *url, lf_error *err);
 void lf_store_close(lf_store *st);
 
+/* A write transaction: waits for other writers up to the lock timeout, then fails
+ * with LF_ESTORE ("... is busy ..."). Commit bumps the generation (every committed
+ * change may be visible to reports). Rollback is a no-op outside a transaction. */
 lf_status lf_store_begin(lf_store *st, lf_error *err);
 lf_status lf_store_commit(lf_store *st, lf_error *err);
 lf_status lf_store_rollback(lf_store *st, lf_error *err);
+/* A read transaction: every read until lf_store_read_end sees one committed state. */
+lf_status lf_store_read_begin(lf_store *st, lf_error *err);
+void lf_store_read_end(lf_store *st);
+
+/* The id of an input name (a file name, "-" for stdin, "api"), created if new (in a
+ * write transaction). */
+lf_status lf_store_file_id(lf_store *st, const char *name, int64_t *id, lf_error *err);
+
+/* Marks leads[0..n) pending (their derived state is stale), in the caller's write
+ * transaction. */
+lf_status lf_store_pending_mark(lf_store *st, const int64_t *leads, size_t n, lf_error *err);
+/* The pending leads in rowid order (*leads is malloc'ed, the caller frees it; NULL
+ * when *n == 0). */
+lf_status lf_store_pending_list(lf_store *st, int64_t **leads, size_t *n, lf_error *err);
 
 /* Inserts or updates a lead by id; sets row->rowid and *result. */
 lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result,
@@ -100,10 +129,13 @@ typedef struct lf_lead_events {
 } lf_lead_events;
 typedef lf_status (*lf_lead_events_fn)(void *ctx, const lf_lead_events *le, lf_error *err);
 
-/* Calls fn for each lead in leads[0..n) (or every lead when leads is NULL), in rowid
- * order, with its events sorted by (ts, seq). Leads without events are included. */
+/* Calls fn for each lead in leads[0..n) (sorted rowids), in rowid order, with its
+ * events sorted by (ts, seq). Leads without events are included. */
 lf_status lf_store_scan_events(lf_store *st, const int64_t *leads, size_t n,
                                lf_lead_events_fn fn, void *ctx, lf_error *err);
+/* The same for every lead with lo <= rowid <= hi, in one ordered pass. */
+lf_status lf_store_scan_range(lf_store *st, int64_t lo, int64_t hi, lf_lead_events_fn fn,
+                              void *ctx, lf_error *err);
 
 /* Calls fn for every handoff with its lead and mql_at, in (lead, mql_at) order. */
 typedef lf_status (*lf_handoff_time_fn)(void *ctx, int64_t lead, lf_time mql_at);
@@ -111,14 +143,27 @@ lf_status lf_store_handoff_times(lf_store *st, lf_handoff_time_fn fn, void *ctx,
 /* Sets a lead's derived classification (rescore: sources and personas rules). */
 lf_status lf_store_lead_classify(lf_store *st, int64_t lead, const char *channel,
                                  const char *origin, const char *persona, lf_error *err);
-/* Replaces the derived state of a lead. seqs maps the replay input's event indices to
- * event seqs (as handed to the scan callback). */
-lf_status lf_store_derived_write(lf_store *st, int64_t lead, const lf_lead_state *ls,
-                                 const int64_t *seqs, lf_error *err);
-
-/* Counts ignored events with seq >= min_seq (the ones an import just added). */
-lf_status lf_store_ignored_count(lf_store *st, int64_t min_seq, int64_t *count,
+/* Replaces the derived state of a lead and clears its pending mark. le is the replay
+ * input the state was computed from (its seqs map event indices to event seqs; its
+ * events give the reasons of ignored ones). */
+lf_status lf_store_derived_write(lf_store *st, const lf_lead_events *le, const lf_lead_state *ls,
                                  lf_error *err);
+
+/* Ignored events with seq >= min_seq (the ones an import just added) by reason, most
+ * frequent first: fn(ctx, reason, count). */
+typedef lf_status (*lf_reason_count_fn)(void *ctx, const char *reason, int64_t count);
+lf_status lf_store_ignored_counts(lf_store *st, int64_t min_seq, lf_reason_count_fn fn,
+                                  void *ctx, lf_error *err);
+/* Every ignored event, in (file, line, seq) order. Strings are valid during the call. */
+typedef struct lf_ignored_row {
+    int64_t seq;
+    const char *file;   /* NULL when unknown (imported before files were recorded) */
+    long line;          /* 0 when unknown */
+    const char *lead_id, *type, *reason;
+    lf_time ts;
+} lf_ignored_row;
+typedef lf_status (*lf_ignored_fn)(void *ctx, const lf_ignored_row *r);
+lf_status lf_store_ignored_scan(lf_store *st, lf_ignored_fn fn, void *ctx, lf_error *err);
 
 /* Records a rejected row once per (kind, file, line, raw). */
 lf_status lf_store_reject_add(lf_store *st, const char *kind, const char *file, long line,
@@ -151,19 +196,26 @@ typedef lf_status (*lf_stored_event_fn)(void *ctx, const lf_stored_event *e);
 lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
                                lf_error *err);
 
-/* Leads per current stage, and handoffs by outcome (pending, accepted, rejected). */
-lf_status lf_store_stage_counts(lf_store *st, int64_t stages[LF_STAGE_COUNT],
-                                int64_t outcomes[3], lf_error *err);
-
-/* The store's generation: a counter bumped by every change of derived state, spend or
- * traffic (imports, replays), so caches of the dataset know when they are stale. */
+/* The store's generation: a counter bumped by every committed write transaction, so
+ * caches of the dataset know when they are stale. */
 lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err);
-lf_status lf_store_bump_generation(lf_store *st, lf_error *err);
 /* The location the store was opened with (a SQLite file path). */
 const char *lf_store_location(const lf_store *st);
 
+/* How the dataset loader gets the derived state of a pending lead (or of a lead that
+ * has none stored): fn replays the lead in memory and points *out at the result,
+ * valid until the next call. */
+typedef struct lf_replay_hook {
+    lf_status (*fn)(void *ctx, const lf_lead_events *le, const lf_lead_state **out,
+                    lf_error *err);
+    void *ctx;
+} lf_replay_hook;
+
 /* Loads the derived state of every lead, spend and traffic into ds (initialised by
- * the caller with lf_dataset_init). */
-lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, lf_error *err);
+ * the caller with lf_dataset_init), in one read transaction, and sets *generation to
+ * the generation it reflects. Pending leads are replayed through hook (NULL: their
+ * stored, possibly stale, state is used). */
+lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, const lf_replay_hook *hook,
+                                int64_t *generation, lf_error *err);
 
 #endif

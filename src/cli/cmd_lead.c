@@ -86,21 +86,6 @@ static void field_line(const char *name, const char *value)
     putchar('\n');
 }
 
-/* Why event idx (a lifecycle event) did not apply, given the stage it met. */
-static const char *ignore_reason(const lf_event *e, uint8_t stage, lf_time created,
-                                 bool has_email, char *buf, size_t n)
-{
-    if (e->ts < created)
-        return "before the lead's created_at";
-    if (e->kind == LF_EV_MQL && !has_email && (stage == LF_STAGE_LEAD || stage == LF_STAGE_RECYCLED))
-        return "the lead has no email";
-    if (lf_stage_is_terminal((lf_stage)stage))
-        snprintf(buf, n, "stage '%s' is terminal", lf_stage_name((lf_stage)stage));
-    else
-        snprintf(buf, n, "does not apply in stage '%s'", lf_stage_name((lf_stage)stage));
-    return buf;
-}
-
 static const char *cause_text(const lf_transition *t, const lf_event *ev, char *buf, size_t n)
 {
     switch (t->cause) {
@@ -425,12 +410,11 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
         print_handoff(ctx, i, &st.handoffs[i], c.ev, as_of);
     if (ss)
         print_scoring(ctx, ss, &st, &c, as_of, in.has_email);
-    /* events in replay order, with the stage each met and why ignored ones were */
+    /* events in replay order, and why ignored ones were (by the stage each met) */
     printf("events\n");
     if (!c.n)
         printf("  none\n");
-    uint8_t stage = LF_STAGE_LEAD;
-    size_t ti = 1, gi = 0;
+    size_t gi = 0;
     for (size_t k = 0; k < c.n; k++) {
         int32_t idx = st.order[k];
         const lf_event *e = &c.ev[idx];
@@ -443,16 +427,11 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
         if (e->reason)
             printf(" reason '"), cli_put_text(stdout, e->reason), printf("'");
         if (gi < st.nignored && st.ignored[gi] == idx) {
-            printf("  [ignored: %s]",
-                   ignore_reason(e, stage, row.created_at, in.has_email, b, sizeof b));
+            printf("  [ignored: %s]", lf_ignored_reason(e, st.ignored_stage[gi], row.created_at,
+                                                        in.has_email, b, sizeof b));
             gi++;
         }
         putchar('\n');
-        while (ti < st.ntrans && st.trans[ti].event == idx)
-            stage = st.trans[ti++].to;
-        /* a score transition after this activity, or the creation-time one */
-        while (ti < st.ntrans && st.trans[ti].cause == LF_CAUSE_SCORE && st.trans[ti].event < 0)
-            stage = st.trans[ti++].to;
     }
     lf_lead_state_release(&st);
     collected_release(&c);

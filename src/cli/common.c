@@ -10,14 +10,23 @@
 #include "cli.h"
 #include "leadflow/text.h"
 #include "leadflow/buf.h"
+#include "leadflow/replay.h"
 #include "leadflow/report.h"
 
-/* "leadflow: error: MSG\n" on stderr. */
+/* "leadflow: error: MSG\n" on stderr. MSG quotes file names and data: it is escaped
+ * for the terminal (cli_add_text) like every other data text. */
 static void __attribute__((format(printf, 1, 0))) error_line(const char *fmt, va_list ap)
 {
-    fputs("leadflow: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    lf_buf msg, out;
+    lf_buf_init(&msg, 0);
+    lf_buf_init(&out, 0);
+    lf_buf_vaddf(&msg, fmt, ap);
+    lf_buf_adds(&out, "leadflow: error: ");
+    cli_add_text(&out, lf_buf_str(&msg));
+    lf_buf_addc(&out, '\n');
+    fwrite(out.data ? out.data : "", 1, out.len, stderr);
+    lf_buf_release(&msg);
+    lf_buf_release(&out);
 }
 
 int cli_fail(lf_status status, const char *fmt, ...)
@@ -146,7 +155,13 @@ int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
         lf_buf_release(&path);
         return 0;
     }
-    s = lf_store_load_dataset(ctx->store, ds, &err);
+    /* leads an interrupted (or running) import left pending are replayed in memory */
+    lf_memreplay *mr = NULL;
+    lf_replay_hook hook;
+    s = lf_memreplay_new(&ctx->cfg, &mr, &hook, &err);
+    if (s == LF_OK)
+        s = lf_store_load_dataset(ctx->store, ds, &hook, &gen, &err);
+    lf_memreplay_free(mr);
     if (s != LF_OK) {
         lf_buf_release(&path);
         lf_dataset_release(ds); /* what was loaded before the failure */

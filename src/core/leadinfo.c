@@ -25,10 +25,10 @@ const char *lf_source_channel(const lf_config *cfg, const char *source, const ch
     return NULL;
 }
 
+/* f->attrs has room for 5 + nextra entries (lf_lead_classify). */
 static void add(lf_lead_facts *f, const char *name, const char *value)
 {
-    if (f->nattrs < LF_LEAD_MAX_ATTRS)
-        f->attrs[f->nattrs++] = (lf_attr){name, value};
+    f->attrs[f->nattrs++] = (lf_attr){name, value};
 }
 
 lf_status lf_lead_classify(const lf_config *cfg, lf_lead_facts *f, lf_error *err)
@@ -43,6 +43,10 @@ lf_status lf_lead_classify(const lf_config *cfg, lf_lead_facts *f, lf_error *err
     f->origin = present(f->origin_given) ? f->origin_given
                 : rule_origin                ? rule_origin
                                              : "marketing";
+    free(f->attrs);
+    f->attrs = malloc((5 + f->nextra) * sizeof *f->attrs);
+    if (!f->attrs)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
     f->nattrs = 0;
     add(f, "email", present(f->email));
     add(f, "source", source);
@@ -61,8 +65,7 @@ lf_status lf_lead_classify(const lf_config *cfg, lf_lead_facts *f, lf_error *err
             }
     }
     /* persona goes after origin, before the CSV columns: shift those by one */
-    if (f->nattrs < LF_LEAD_MAX_ATTRS)
-        f->nattrs++;
+    f->nattrs++;
     memmove(&f->attrs[5], &f->attrs[4], (f->nattrs - 5) * sizeof f->attrs[0]);
     f->attrs[4] = (lf_attr){"persona", f->persona};
     return LF_OK;
@@ -72,6 +75,9 @@ void lf_lead_facts_release(lf_lead_facts *f)
 {
     free(f->channel);
     f->channel = NULL;
+    free(f->attrs);
+    f->attrs = NULL;
+    f->nattrs = 0;
 }
 
 lf_attrs lf_lead_facts_attrs(const lf_lead_facts *f)

@@ -61,6 +61,7 @@
  * the first of them in replay order — also after a terminal stage. Both lists are in
  * time order, so this is one merge pass.
  */
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,7 @@ void lf_lead_state_release(lf_lead_state *st)
     free(st->trans);
     free(st->handoffs);
     free(st->ignored);
+    free(st->ignored_stage);
     free(st->order);
     lf_lead_state_init(st);
 }
@@ -304,7 +306,22 @@ static void lc_open_handoff(lc_replay *r, lf_time ts, uint8_t cause, int32_t idx
 static void lc_ignore(lc_replay *r, int32_t idx, const lf_event *ev)
 {
     (void)ev;
+    r->st->ignored_stage[r->st->nignored] = r->st->stage;
     r->st->ignored[r->st->nignored++] = idx;
+}
+
+const char *lf_ignored_reason(const lf_event *e, uint8_t stage, lf_time created_at,
+                              bool has_email, char *buf, size_t n)
+{
+    if (e->ts < created_at)
+        snprintf(buf, n, "before created_at");
+    else if (e->kind == LF_EV_MQL && !has_email &&
+             (stage == LF_STAGE_LEAD || stage == LF_STAGE_RECYCLED))
+        snprintf(buf, n, "mql without email");
+    else
+        snprintf(buf, n, "%s while in %s", e->type ? e->type : lf_event_kind_name(e->kind),
+                 lf_stage_name((lf_stage)stage));
+    return buf;
 }
 
 static void lc_nothing(lc_replay *r, int32_t idx, const lf_event *ev)
@@ -434,10 +451,16 @@ static lf_status lc_reserve(lf_lead_state *st, size_t n, size_t ntrans, size_t n
         st->order = p;
     }
     if (n > st->ignored_cap) {
-        int32_t *p = lc_grow(st->ignored, &st->ignored_cap, n, sizeof *p);
+        size_t cap = st->ignored_cap;
+        int32_t *p = lc_grow(st->ignored, &cap, n, sizeof *p);
         if (!p)
             return LF_ENOMEM;
         st->ignored = p;
+        uint8_t *s = realloc(st->ignored_stage, cap);
+        if (!s)
+            return LF_ENOMEM;
+        st->ignored_stage = s;
+        st->ignored_cap = cap;
     }
     if (ntrans > st->trans_cap) {
         lf_transition *p = lc_grow(st->trans, &st->trans_cap, ntrans, sizeof *p);

@@ -8,10 +8,18 @@
  * case-insensitively (surrounding spaces ignored); a missing required column makes
  * the whole file unusable (nothing imported, LF_EINPUT). Each data row is validated
  * completely before anything is written; a bad row is recorded in the rejects table
- * with its file, line and reason, and the import goes on. Writes are grouped into
- * transactions of BATCH rows. Leads whose events or attributes changed are
- * marked in a bitmap by rowid (constant memory per lead, however many events name
- * it) and replayed once at the end, so a late event costs one lead's replay.
+ * with its file, line and reason, and the import goes on.
+ *
+ * Durability (SPEC §1): records are read into a staging batch (up to BATCH rows or
+ * BATCH_BYTES bytes) with no transaction open, so a slow input never holds the write
+ * lock. A full batch is validated and written in one write transaction, which also
+ * marks every lead it touched as pending (store.h). After the last batch the pending
+ * leads are replayed (lf_replay_pending), each replay transaction clearing the marks
+ * of the leads it wrote. Whatever stops the import, the store holds a prefix of whole
+ * batches and a pending set naming exactly the leads still to replay; importing the
+ * same input again skips the committed rows as duplicates and replays what is pending.
+ * A cancel (Ctrl-C, SIGTERM) is honoured at the next record: the rows read so far are
+ * written as a last batch and replayed, and stats->cancelled is set.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -26,8 +34,10 @@
 #include "leadflow/replay.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/text.h"
+#include "testhook.h"
 
-#define BATCH 20000
+#define BATCH 20000                 /* rows per write transaction */
+#define BATCH_BYTES (64u << 20)     /* or staged bytes, whichever comes first */
 #define PROGRESS_EVERY 65536
 #define MAX_FIELD (1u << 20)
 
@@ -84,6 +94,26 @@ typedef struct series_acc {
     size_t n, cap;
 } series_acc;
 
+/* The records of one batch, copied out of the reader: fields (NUL-terminated) and raw
+ * bytes live in `bytes`; a record whose CSV syntax was bad keeps the reader's reason. */
+typedef struct staged_rec {
+    long line;
+    size_t nfields, first;    /* its fields are field_off/len[first .. first + nfields) */
+    size_t raw_off, raw_len;
+    size_t bad_off;           /* offset of the CSV error reason, SIZE_MAX if none */
+} staged_rec;
+
+typedef struct staging {
+    lf_buf bytes;
+    staged_rec *recs;
+    size_t nrecs, recs_cap;
+    size_t *field_off, *field_len;
+    size_t nfields, fields_cap;
+    char **fields;            /* scratch pointer arrays to hand a record to a row importer */
+    size_t *lens;
+    size_t width;
+} staging;
+
 typedef struct importer {
     lf_store *st;
     const lf_config *cfg;
@@ -95,15 +125,17 @@ typedef struct importer {
     size_t nheader;
     char **header;            /* lower-cased header names */
     bool *is_attr;            /* leads: header field is an attribute */
+    lf_attr *extra;           /* leads: scratch for the attributes of one row */
     lf_idmap leads;           /* events: lead id -> rowid */
     lf_idmap seen;            /* leads: ids seen in this file -> line */
-    uint8_t *touched;         /* bitmap by lead rowid: leads to replay */
-    size_t touched_bytes, ntouched;
+    int64_t *touched;         /* leads touched by the batch being written */
+    size_t ntouched, touched_cap;
     series_acc series;
+    staging stage;
     lf_buf scratch, reason, type;
+    int64_t file_id;          /* the input's id in the store (events keep file and line) */
     int64_t first_seq;
-    int64_t in_batch;
-    bool in_txn;
+    int64_t batches;          /* batches committed */
 } importer;
 
 /* --- helpers -------------------------------------------------------------------- */
@@ -113,65 +145,21 @@ static lf_status oom(lf_error *err)
     return lf_errorf(err, LF_ENOMEM, "out of memory");
 }
 
-/* Marks a lead (rowid >= 1) for the replay at the end. */
+/* Notes a lead whose derived state the batch being written makes stale. */
 static lf_status touch(importer *im, int64_t lead)
 {
-    size_t byte = (size_t)lead >> 3;
-    if (byte >= im->touched_bytes) {
-        size_t n = im->touched_bytes ? im->touched_bytes : 1024;
-        while (n <= byte)
-            n *= 2;
-        uint8_t *p = realloc(im->touched, n);
+    if (im->ntouched && im->touched[im->ntouched - 1] == lead)
+        return LF_OK; /* the events of one lead usually come together */
+    if (im->ntouched == im->touched_cap) {
+        size_t cap = im->touched_cap ? im->touched_cap * 2 : 1024;
+        int64_t *p = realloc(im->touched, cap * sizeof *p);
         if (!p)
             return LF_ENOMEM;
-        memset(p + im->touched_bytes, 0, n - im->touched_bytes);
         im->touched = p;
-        im->touched_bytes = n;
+        im->touched_cap = cap;
     }
-    uint8_t bit = (uint8_t)(1u << (lead & 7));
-    if (!(im->touched[byte] & bit)) {
-        im->touched[byte] |= bit;
-        im->ntouched++;
-    }
+    im->touched[im->ntouched++] = lead;
     return LF_OK;
-}
-
-/* The im->ntouched marked rowids in ascending order (free it); NULL when out of memory. */
-static int64_t *touched_list(const importer *im)
-{
-    int64_t *ids = malloc(im->ntouched * sizeof *ids);
-    size_t n = 0;
-    for (size_t i = 0; ids && i < im->touched_bytes; i++)
-        for (unsigned bit = 0; im->touched[i] && bit < 8; bit++)
-            if (im->touched[i] & (1u << bit))
-                ids[n++] = (int64_t)(i * 8 + bit);
-    return ids;
-}
-
-static lf_status batch_tick(importer *im)
-{
-    lf_status r;
-    if (!im->in_txn) {
-        if ((r = lf_store_begin(im->st, im->err)) != LF_OK)
-            return r;
-        im->in_txn = true;
-    }
-    if (++im->in_batch >= BATCH) {
-        if ((r = lf_store_commit(im->st, im->err)) != LF_OK)
-            return r;
-        im->in_txn = false;
-        im->in_batch = 0;
-    }
-    return LF_OK;
-}
-
-static lf_status batch_end(importer *im)
-{
-    if (!im->in_txn)
-        return LF_OK;
-    im->in_txn = false;
-    im->in_batch = 0;
-    return lf_store_commit(im->st, im->err);
 }
 
 /* Records a rejected row and reports it. The reason is in im->reason. */
@@ -180,9 +168,6 @@ static lf_status reject(importer *im, const lf_csv_record *rec, long line)
     im->stats->rejected++;
     if (im->opts->on_reject)
         im->opts->on_reject(im->opts->ctx, im->opts->name, line, lf_buf_str(&im->reason));
-    lf_status r = batch_tick(im);
-    if (r != LF_OK)
-        return r;
     return lf_store_reject_add(im->st, im->kind->name, im->opts->name, line,
                                lf_buf_str(&im->reason), rec ? rec->raw : "",
                                rec ? rec->raw_len : 0, im->err);
@@ -228,6 +213,26 @@ static const char *shown(importer *im, const char *v, size_t n)
 
 /* --- header ------------------------------------------------------------------------ */
 
+/* Escapes a header name for a message: control bytes as \xNN, cut at 60 bytes. */
+static const char *shown_name(importer *im, const char *v)
+{
+    lf_buf_reset(&im->scratch);
+    size_t n = strlen(v);
+    for (size_t i = 0; i < n && i < 60; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c < 0x20 || c == 0x7f || c == '\\')
+            lf_buf_addf(&im->scratch, "\\x%02x", c);
+        else
+            lf_buf_addc(&im->scratch, (char)c);
+    }
+    if (n > 60)
+        lf_buf_adds(&im->scratch, "...");
+    return lf_buf_str(&im->scratch);
+}
+
+/* Matches the header: known columns by the kind's table, other names (leads only)
+ * become attributes. Duplicates are found through one map of the names seen, so a
+ * header of any width is checked in linear time. */
 static lf_status read_header(importer *im, lf_csv *csv)
 {
     lf_csv_record rec;
@@ -241,42 +246,65 @@ static lf_status read_header(importer *im, lf_csv *csv)
     im->nheader = rec.nfields;
     im->header = calloc(rec.nfields, sizeof *im->header);
     im->is_attr = calloc(rec.nfields, sizeof *im->is_attr);
-    if (!im->header || !im->is_attr)
+    im->extra = calloc(rec.nfields, sizeof *im->extra);
+    if (!im->header || !im->is_attr || !im->extra)
         return oom(im->err);
     for (size_t c = 0; c < COL_MAX; c++)
         im->colmap[c] = -1;
-    for (size_t i = 0; i < rec.nfields; i++) {
+    lf_idmap names;
+    lf_idmap_init(&names);
+    size_t nattrs = 0;
+    r = LF_OK;
+    for (size_t i = 0; r == LF_OK && i < rec.nfields; i++) {
         const char *f = rec.fields[i];
         size_t n = rec.lens[i];
         while (n && (*f == ' ' || *f == '\t'))
             f++, n--;
         while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
             n--;
-        if (!lf_utf8_valid(f, n, NULL) || memchr(f, '\0', n))
-            return lf_errorf(im->err, LF_EINPUT, "%s:%ld: header: invalid UTF-8 in column %zu",
-                             im->opts->name, rec.line, i + 1);
+        if (!lf_utf8_valid(f, n, NULL) || memchr(f, '\0', n)) {
+            r = lf_errorf(im->err, LF_EINPUT, "%s:%ld: header: invalid UTF-8 in column %zu",
+                          im->opts->name, rec.line, i + 1);
+            break;
+        }
         im->header[i] = strndup(f, n);
-        if (!im->header[i])
-            return oom(im->err);
+        if (!im->header[i]) {
+            r = oom(im->err);
+            break;
+        }
         lf_ascii_lower(im->header[i], n);
+        if (n == 0)
+            continue; /* an unnamed column is neither known nor an attribute */
+        int64_t first;
+        if (lf_idmap_get(&names, im->header[i], n, &first)) {
+            r = lf_errorf(im->err, LF_EINPUT, "%s:%ld: duplicate column '%s' (columns %lld and %zu)",
+                          im->opts->name, rec.line, shown_name(im, im->header[i]),
+                          (long long)first + 1, i + 1);
+            break;
+        }
+        if (lf_idmap_put(&names, im->header[i], n, (int64_t)i) != LF_OK) {
+            r = oom(im->err);
+            break;
+        }
         bool known = false;
-        for (size_t c = 0; c < im->kind->ncols; c++) {
+        for (size_t c = 0; !known && c < im->kind->ncols; c++)
             if (strcmp(im->header[i], im->kind->cols[c].name) == 0) {
-                if (im->colmap[c] >= 0)
-                    return lf_errorf(im->err, LF_EINPUT, "%s:%ld: duplicate column '%s'",
-                                     im->opts->name, rec.line, im->header[i]);
                 im->colmap[c] = (int)i;
                 known = true;
             }
-        }
-        if (!known && n > 0 && im->opts->kind == LF_IMPORT_LEADS) {
-            for (size_t j = 0; j < i; j++)
-                if (im->is_attr[j] && strcmp(im->header[j], im->header[i]) == 0)
-                    return lf_errorf(im->err, LF_EINPUT, "%s:%ld: duplicate column '%s'",
-                                     im->opts->name, rec.line, im->header[i]);
+        if (!known && im->opts->kind == LF_IMPORT_LEADS) {
             im->is_attr[i] = true;
+            nattrs++;
         }
     }
+    lf_idmap_release(&names);
+    if (r != LF_OK)
+        return r;
+    if (nattrs > LF_LEAD_MAX_ATTRS)
+        return lf_errorf(im->err, LF_EINPUT,
+                         "%s:%ld: %zu attribute columns, leadflow keeps at most %d: remove the "
+                         "columns you do not need",
+                         im->opts->name, rec.line, nattrs, LF_LEAD_MAX_ATTRS);
     for (size_t c = 0; c < im->kind->ncols; c++)
         if (im->kind->cols[c].required && im->colmap[c] < 0)
             return lf_errorf(im->err, LF_EINPUT, "%s:%ld: missing required column '%s'",
@@ -361,14 +389,13 @@ static lf_status import_lead(importer *im, const lf_csv_record *rec)
     }
     /* channel, origin, persona and the attributes: see leadflow/leadinfo.h */
     json_t *attrs = json_object();
-    lf_attr extra[LF_LEAD_MAX_ATTRS];
+    lf_attr *extra = im->extra; /* one per attribute column (read_header) */
     size_t nextra = 0;
     for (size_t i = 0; attrs && i < rec->nfields; i++) {
         if (!im->is_attr[i] || rec->lens[i] == 0)
             continue;
         json_object_set_new(attrs, im->header[i], json_stringn(rec->fields[i], rec->lens[i]));
-        if (nextra < LF_LEAD_MAX_ATTRS)
-            extra[nextra++] = (lf_attr){im->header[i], rec->fields[i]};
+        extra[nextra++] = (lf_attr){im->header[i], rec->fields[i]};
     }
     lf_lead_facts f = {
         .email = field(im, rec, L_EMAIL, NULL), .source = field(im, rec, L_SOURCE, NULL),
@@ -381,6 +408,7 @@ static lf_status import_lead(importer *im, const lf_csv_record *rec)
         return oom(im->err);
     if (lf_lead_classify(im->cfg, &f, im->err) != LF_OK) {
         free(attrs_json);
+        lf_lead_facts_release(&f);
         return LF_ENOMEM;
     }
     lf_lead_row row = {
@@ -389,9 +417,7 @@ static lf_status import_lead(importer *im, const lf_csv_record *rec)
         .attrs_json = attrs_json, .origin_given = origin, .persona_given = f.persona_given,
     };
     lf_upsert res;
-    lf_status r = batch_tick(im);
-    if (r == LF_OK)
-        r = lf_store_lead_upsert(im->st, &row, &res, im->err);
+    lf_status r = lf_store_lead_upsert(im->st, &row, &res, im->err);
     free(attrs_json);
     lf_lead_facts_release(&f);
     if (r != LF_OK)
@@ -476,11 +502,10 @@ static lf_status import_event(importer *im, const lf_csv_record *rec)
         .lead = lead, .ident = lf_buf_str(b), .ext_id = ext_id, .ts = ts,
         .kind = (uint8_t)lf_event_kind_of(ltype, tn), .type = ltype, .detail = detail,
         .reason = reason, .amount = amount, .has_amount = amount_s != NULL,
+        .file = im->file_id, .line = rec->line,
     };
     int64_t seq = 0;
-    lf_status r = batch_tick(im);
-    if (r == LF_OK)
-        r = lf_store_event_append(im->st, &ev, &seq, im->err);
+    lf_status r = lf_store_event_append(im->st, &ev, &seq, im->err);
     if (r != LF_OK)
         return r;
     if (!seq) {
@@ -566,9 +591,7 @@ static lf_status flush_series(importer *im)
         char *sep = strchr(s->keys[i], '\x1f');
         *sep = '\0';
         bool changed = false;
-        lf_status r = batch_tick(im);
-        if (r == LF_OK)
-            r = lf_store_series_set(im->st, which, s->keys[i], sep + 1, s->amounts[i],
+        lf_status r = lf_store_series_set(im->st, which, s->keys[i], sep + 1, s->amounts[i],
                                     &changed, im->err);
         *sep = '\x1f';
         if (r != LF_OK)
@@ -600,12 +623,174 @@ static size_t counting_read(void *ctx, char *buf, size_t n)
     return got;
 }
 
+/* --- staging ---------------------------------------------------------------------- */
+
+static bool stage_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < need)
+        nc *= 2;
+    void *q = realloc(*p, nc * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+/* Copies a record (or, with bad != NULL, a record the reader rejected) into the batch. */
+static lf_status stage_add(staging *sg, const lf_csv_record *rec, const char *bad)
+{
+    size_t nf = bad ? 0 : rec->nfields;
+    size_t fcap = sg->fields_cap;
+    if (!stage_grow((void **)&sg->recs, &sg->recs_cap, sg->nrecs + 1, sizeof *sg->recs) ||
+        !stage_grow((void **)&sg->field_off, &fcap, sg->nfields + nf, sizeof *sg->field_off) ||
+        !stage_grow((void **)&sg->field_len, &sg->fields_cap, sg->nfields + nf,
+                    sizeof *sg->field_len))
+        return LF_ENOMEM;
+    staged_rec *r = &sg->recs[sg->nrecs];
+    *r = (staged_rec){.line = rec->line, .nfields = nf, .first = sg->nfields,
+                      .raw_len = rec->raw_len, .bad_off = SIZE_MAX};
+    lf_status s = LF_OK;
+    for (size_t i = 0; i < nf; i++) {
+        sg->field_off[sg->nfields + i] = sg->bytes.len;
+        sg->field_len[sg->nfields + i] = rec->lens[i];
+        if (lf_buf_add(&sg->bytes, rec->fields[i], rec->lens[i]) != LF_OK ||
+            lf_buf_addc(&sg->bytes, '\0') != LF_OK)
+            s = LF_ENOMEM;
+    }
+    r->raw_off = sg->bytes.len;
+    if (lf_buf_add(&sg->bytes, rec->raw ? rec->raw : "", rec->raw_len) != LF_OK ||
+        lf_buf_addc(&sg->bytes, '\0') != LF_OK)
+        s = LF_ENOMEM;
+    if (bad) {
+        r->bad_off = sg->bytes.len;
+        if (lf_buf_adds(&sg->bytes, bad) != LF_OK || lf_buf_addc(&sg->bytes, '\0') != LF_OK)
+            s = LF_ENOMEM;
+    }
+    if (s != LF_OK)
+        return s;
+    sg->nfields += nf;
+    sg->nrecs++;
+    if (nf > sg->width) {
+        char **f = realloc(sg->fields, nf * sizeof *f);
+        if (f)
+            sg->fields = f;
+        size_t *l = realloc(sg->lens, nf * sizeof *l);
+        if (l)
+            sg->lens = l;
+        if (!f || !l)
+            return LF_ENOMEM;
+        sg->width = nf;
+    }
+    return LF_OK;
+}
+
+static void stage_reset(staging *sg)
+{
+    lf_buf_reset(&sg->bytes);
+    sg->nrecs = sg->nfields = 0;
+}
+
+static void stage_release(staging *sg)
+{
+    lf_buf_release(&sg->bytes);
+    free(sg->recs);
+    free(sg->field_off);
+    free(sg->field_len);
+    free(sg->fields);
+    free(sg->lens);
+}
+
+/* Staged record i as a reader record (valid until the next stage_add). */
+static lf_csv_record stage_record(staging *sg, size_t i)
+{
+    const staged_rec *r = &sg->recs[i];
+    for (size_t k = 0; k < r->nfields; k++) {
+        sg->fields[k] = sg->bytes.data + sg->field_off[r->first + k];
+        sg->lens[k] = sg->field_len[r->first + k];
+    }
+    return (lf_csv_record){.nfields = r->nfields, .fields = sg->fields, .lens = sg->lens,
+                           .line = r->line, .end_line = r->line,
+                           .raw = sg->bytes.data + r->raw_off, .raw_len = r->raw_len};
+}
+
+static int cmp_rowid(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Writes one staged record (validation included). */
+static lf_status write_record(importer *im, size_t i)
+{
+    const staged_rec *sr = &im->stage.recs[i];
+    lf_csv_record rec = stage_record(&im->stage, i);
+    if (sr->bad_off != SIZE_MAX) {
+        set_reason(im, "%s", im->stage.bytes.data + sr->bad_off);
+        return reject(im, &rec, rec.line);
+    }
+    if (!row_shape_ok(im, &rec))
+        return reject(im, &rec, rec.line);
+    switch (im->opts->kind) {
+    case LF_IMPORT_LEADS: return import_lead(im, &rec);
+    case LF_IMPORT_EVENTS: return import_event(im, &rec);
+    default: return import_series_row(im, &rec);
+    }
+}
+
+/* Writes the staged batch in one write transaction, with the pending marks of the
+ * leads it touched (costs and traffic are accumulated, and written by the last batch:
+ * last = true). */
+static lf_status flush_batch(importer *im, bool last)
+{
+    bool series = im->opts->kind == LF_IMPORT_COSTS || im->opts->kind == LF_IMPORT_TRAFFIC;
+    if (!im->stage.nrecs && !(last && series && im->series.n))
+        return LF_OK;
+    lf_status r = lf_store_begin(im->st, im->err);
+    if (r != LF_OK)
+        return r;
+    lf_import_stats before = *im->stats;
+    if (!im->file_id && im->opts->kind == LF_IMPORT_EVENTS)
+        r = lf_store_file_id(im->st, im->opts->name, &im->file_id, im->err);
+    im->ntouched = 0;
+    for (size_t i = 0; r == LF_OK && i < im->stage.nrecs; i++)
+        r = write_record(im, i);
+    if (r == LF_OK && last && series)
+        r = flush_series(im);
+    if (r == LF_OK && im->ntouched) {
+        qsort(im->touched, im->ntouched, sizeof *im->touched, cmp_rowid);
+        size_t n = 1;
+        for (size_t i = 1; i < im->ntouched; i++)
+            if (im->touched[i] != im->touched[n - 1])
+                im->touched[n++] = im->touched[i];
+        r = lf_store_pending_mark(im->st, im->touched, n, im->err);
+    }
+    if (r == LF_OK)
+        r = lf_store_commit(im->st, im->err);
+    else
+        lf_store_rollback(im->st, NULL);
+    if (r != LF_OK) { /* nothing of this batch stays: neither its rows nor its counts */
+        int64_t read = im->stats->read;
+        *im->stats = before;
+        im->stats->read = read;
+        return r;
+    }
+    im->stats->committed += (int64_t)im->stage.nrecs;
+    stage_reset(&im->stage);
+    lf_test_kill_point("commit", ++im->batches);
+    return LF_OK;
+}
+
 static void importer_release(importer *im)
 {
     for (size_t i = 0; im->header && i < im->nheader; i++)
         free(im->header[i]);
     free(im->header);
     free(im->is_attr);
+    free(im->extra);
     lf_idmap_release(&im->leads);
     lf_idmap_release(&im->seen);
     free(im->touched);
@@ -615,6 +800,7 @@ static void importer_release(importer *im)
     free(im->series.amounts);
     free(im->series.rows);
     lf_idmap_release(&im->series.index);
+    stage_release(&im->stage);
     lf_buf_release(&im->scratch);
     lf_buf_release(&im->reason);
     lf_buf_release(&im->type);
@@ -631,15 +817,45 @@ static const char *csv_reason(const char *msg)
     return msg;
 }
 
+static lf_status count_ignored(void *ctx, const char *reason, int64_t count)
+{
+    lf_import_stats *stats = ctx;
+    stats->ignored += count;
+    if (stats->on_ignored)
+        stats->on_ignored(stats->ctx, reason, count);
+    return LF_OK;
+}
+
+/* Adds what was committed to a store error's message, so the user knows where the
+ * import stands. */
+static lf_status store_failure(const lf_import_opts *opts, const lf_import_stats *stats,
+                               lf_status r, lf_error *err)
+{
+    if (r != LF_ESTORE || !err)
+        return r;
+    char msg[sizeof err->msg];
+    memcpy(msg, err->msg, sizeof msg);
+    return lf_errorf(err, r,
+                     "%s: %s; %lld row%s of this input %s committed before the error: run the "
+                     "same import again when the cause is fixed",
+                     opts->name, msg, (long long)stats->committed,
+                     stats->committed == 1 ? "" : "s", stats->committed == 1 ? "was" : "were");
+}
+
 lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *opts,
                     lf_import_stats *stats, lf_error *err)
 {
+    void (*on_ignored)(void *, const char *, int64_t) = stats->on_ignored;
+    void *ictx = stats->ctx;
     memset(stats, 0, sizeof *stats);
+    stats->on_ignored = on_ignored;
+    stats->ctx = ictx;
     importer im = {.st = st, .cfg = cfg, .opts = opts, .stats = stats, .err = err,
                    .kind = &kinds[opts->kind]};
     lf_idmap_init(&im.leads);
     lf_idmap_init(&im.seen);
     lf_idmap_init(&im.series.index);
+    lf_buf_init(&im.stage.bytes, 0);
     lf_buf_init(&im.scratch, 0);
     lf_buf_init(&im.reason, 0);
     lf_buf_init(&im.type, 0);
@@ -650,53 +866,52 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
         r = read_header(&im, csv);
     if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS)
         r = lf_store_lead_ids(st, load_lead_ids_cb, &im.leads, err);
+    bool store_failed = false; /* a write failed: no further write is tried */
     while (r == LF_OK) {
+        if (opts->cancel && opts->cancel(opts->ctx)) {
+            stats->cancelled = true;
+            break;
+        }
         lf_csv_record rec;
         lf_error cerr;
-        lf_status cr_status = lf_csv_next(csv, &rec, &cerr);
-        if (cr_status == LF_OK && rec.nfields == 0)
+        lf_status cs = lf_csv_next(csv, &rec, &cerr);
+        if (cs == LF_OK && rec.nfields == 0)
             break;
-        stats->read++;
-        if (cr_status == LF_EINPUT) {
-            set_reason(&im, "%s", csv_reason(cerr.msg));
-            r = reject(&im, &rec, rec.line);
-        } else if (cr_status != LF_OK) {
-            r = lf_errorf(err, cr_status, "%s: %s", opts->name, cerr.msg);
-        } else if (!row_shape_ok(&im, &rec)) {
-            r = reject(&im, &rec, rec.line);
-        } else {
-            switch (opts->kind) {
-            case LF_IMPORT_LEADS: r = import_lead(&im, &rec); break;
-            case LF_IMPORT_EVENTS: r = import_event(&im, &rec); break;
-            default: r = import_series_row(&im, &rec); break;
+        if (cs != LF_OK && cs != LF_EINPUT) {
+            if (opts->cancel && opts->cancel(opts->ctx)) { /* a read cut short by the signal */
+                stats->cancelled = true;
+                break;
             }
+            r = lf_errorf(err, cs, "%s: %s", opts->name, cerr.msg);
+            break;
         }
+        stats->read++;
+        r = stage_add(&im.stage, &rec, cs == LF_EINPUT ? csv_reason(cerr.msg) : NULL);
+        if (r != LF_OK) {
+            r = oom(err);
+            break;
+        }
+        lf_test_kill_point("rows", stats->read);
+        if (im.stage.nrecs >= BATCH || im.stage.bytes.len >= BATCH_BYTES)
+            store_failed = (r = flush_batch(&im, false)) != LF_OK;
         if (opts->on_progress && stats->read % PROGRESS_EVERY == 0)
             opts->on_progress(opts->ctx, opts->name, stats->read, cr.bytes, false);
     }
-    if (r == LF_OK && (opts->kind == LF_IMPORT_COSTS || opts->kind == LF_IMPORT_TRAFFIC))
-        r = flush_series(&im);
-    if (r == LF_OK)
-        r = batch_end(&im);
-    else
-        lf_store_rollback(st, NULL);
-    if (r == LF_OK && im.ntouched) {
-        int64_t total = 0;
-        int64_t *replay = touched_list(&im);
-        r = replay ? lf_store_lead_count(st, &total, err) : oom(err);
-        if (r == LF_OK)
-            r = lf_replay_some(st, cfg, replay, im.ntouched, total, err);
-        free(replay);
-    }
-    if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq)
-        r = lf_store_ignored_count(st, im.first_seq, &stats->ignored, err);
-    if (r == LF_OK && stats->imported) /* reports' cached datasets are now stale */
-        r = lf_store_bump_generation(st, err);
+    /* the rows read so far are a last batch, also when cancelled or after a read error
+     * (every staged record is whole); then the replay of what is pending */
+    lf_status w = store_failed ? LF_OK : flush_batch(&im, r == LF_OK);
+    if (!store_failed && w == LF_OK)
+        w = lf_replay_pending(st, cfg, NULL, err);
+    if (w == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq)
+        w = lf_store_ignored_counts(st, im.first_seq, count_ignored, stats, err);
+    if (w != LF_OK) /* a store failure outranks an input error */
+        r = w;
     stats->bytes = cr.bytes;
     if (opts->on_progress)
         opts->on_progress(opts->ctx, opts->name, stats->read, cr.bytes, true);
     lf_csv_free(csv);
     importer_release(&im);
+    r = store_failure(opts, stats, r, err);
     if (r == LF_OK && stats->rejected)
         return lf_errorf(err, LF_EINPUT, "%s: %lld row%s rejected", opts->name,
                          (long long)stats->rejected, stats->rejected == 1 ? "" : "s");

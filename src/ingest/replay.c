@@ -7,6 +7,12 @@
  * state (store), or, for whatif, counters in memory. Each lead is replayed once per
  * configuration; a lead's attributes are parsed back from the stored JSON only when
  * scoring or classification needs them.
+ *
+ * Writes happen in transactions of CHUNK leads; each reads the leads' events and
+ * writes their derived state (clearing their pending marks) under one write lock, so
+ * another writer can never slip an event in between what was read and what is
+ * written. No transaction stays open across chunks: a concurrent writer waits at most
+ * one chunk.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -17,8 +23,10 @@
 #include "leadflow/lifecycle.h"
 #include "leadflow/replay.h"
 #include "leadflow/scoring.h"
+#include "testhook.h"
 
-#define BATCH 20000
+/* Leads replayed per write transaction. */
+#define CHUNK 20000
 
 static int64_t now_usec(void)
 {
@@ -33,17 +41,20 @@ static lf_status oom(lf_error *err)
 }
 
 lf_status lf_row_attrs_load(lf_row_attrs *ra, const lf_config *cfg, const lf_lead_row *row,
-                                bool classify, lf_error *err)
+                            bool classify, lf_error *err)
 {
     memset(&ra->f, 0, sizeof ra->f);
+    ra->extra = NULL;
     ra->root = row->attrs_json ? json_loads(row->attrs_json, 0, NULL) : NULL;
-    size_t n = 0;
+    size_t n = 0, size = json_is_object(ra->root) ? json_object_size(ra->root) : 0;
+    if (size && !(ra->extra = malloc(size * sizeof *ra->extra)))
+        return oom(err);
     const char *key;
     json_t *v;
-    if (json_is_object(ra->root))
+    if (size)
         json_object_foreach(ra->root, key, v)
         {
-            if (n < LF_LEAD_MAX_ATTRS && json_is_string(v))
+            if (n < size && json_is_string(v))
                 ra->extra[n++] = (lf_attr){key, json_string_value(v)};
         }
     lf_lead_facts *f = &ra->f;
@@ -59,12 +70,14 @@ lf_status lf_row_attrs_load(lf_row_attrs *ra, const lf_config *cfg, const lf_lea
     f->origin = row->origin;
     f->persona = row->persona;
     f->nattrs = 0;
+    if (!(f->attrs = malloc((5 + n) * sizeof *f->attrs)))
+        return oom(err);
     const lf_attr fixed[] = {{"email", row->email}, {"source", row->source},
                              {"channel", row->channel}, {"origin", row->origin},
                              {"persona", row->persona}};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         f->attrs[f->nattrs++] = fixed[i];
-    for (size_t i = 0; i < n && f->nattrs < LF_LEAD_MAX_ATTRS; i++)
+    for (size_t i = 0; i < n; i++)
         f->attrs[f->nattrs++] = ra->extra[i];
     return LF_OK;
 }
@@ -74,6 +87,8 @@ void lf_row_attrs_release(lf_row_attrs *ra)
     lf_lead_facts_release(&ra->f);
     json_decref(ra->root);
     ra->root = NULL;
+    free(ra->extra);
+    ra->extra = NULL;
 }
 
 static bool same_str(const char *a, const char *b)
@@ -120,9 +135,10 @@ typedef struct replayer {
     lf_lead_state ls;
     lf_score_state *score; /* NULL without scoring */
     lf_scorer scorer;
-    const uint8_t *want; /* bitmap by rowid, or NULL = all */
-    size_t want_bits;
+    const int64_t *want;   /* sorted rowids to replay, or NULL = every lead scanned */
+    size_t nwant, wpos;
     int64_t done;
+    bool write;            /* write derived state (else: in memory only, for readers) */
     /* rescore only */
     bool rescore;
     old_times old;
@@ -150,7 +166,8 @@ static lf_status rescore_compare(replayer *rp, const lf_lead_events *le)
     }
     for (size_t i = 0; i < nnew; i++)
         rp->newt[i] = rp->ls.handoffs[i].mql_at;
-    qsort(rp->newt, nnew, sizeof *rp->newt, cmp_time);
+    if (nnew > 1) /* no array at all without handoffs: qsort must not see NULL */
+        qsort(rp->newt, nnew, sizeof *rp->newt, cmp_time);
     const lf_time *old = o->at + o0; /* ascending: handoffs are stored in mql_at order */
     size_t i = 0, j = 0, added = 0, removed = 0;
     while (i < nold || j < nnew) {
@@ -175,14 +192,9 @@ static lf_status rescore_compare(replayer *rp, const lf_lead_events *le)
     return LF_OK;
 }
 
-static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
+/* Replays one scanned lead into rp->ls (classification and scores included). */
+static lf_status replay_lead(replayer *rp, const lf_lead_events *le, lf_error *err)
 {
-    replayer *rp = ctx;
-    if (rp->want) {
-        uint64_t b = (uint64_t)le->lead;
-        if (b >= rp->want_bits || !(rp->want[b >> 3] & (1u << (b & 7))))
-            return LF_OK;
-    }
     lf_status r = LF_OK;
     if (rp->score || rp->rescore) {
         lf_row_attrs ra;
@@ -212,16 +224,46 @@ static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
         rp->stats->replay_usec += now_usec() - t1;
     if (r == LF_OK && rp->rescore)
         r = rescore_compare(rp, le) == LF_OK ? LF_OK : oom(err);
+    return r;
+}
+
+/* Scan callback: replays a wanted lead and writes its derived state. */
+static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    replayer *rp = ctx;
+    if (rp->want) {
+        while (rp->wpos < rp->nwant && rp->want[rp->wpos] < le->lead)
+            rp->wpos++;
+        if (rp->wpos == rp->nwant || rp->want[rp->wpos] != le->lead)
+            return LF_OK;
+    }
+    lf_status r = replay_lead(rp, le, err);
     if (r == LF_OK)
-        r = lf_store_derived_write(rp->st, le->lead, &rp->ls, le->seqs, err);
+        r = lf_store_derived_write(rp->st, le, &rp->ls, err);
+    if (r == LF_OK)
+        lf_test_kill_point("replay", ++rp->done);
+    return r;
+}
+
+/* One write transaction: scan (a range of rowids, or the listed leads one by one),
+ * replay, write, commit. */
+static lf_status replay_chunk(replayer *rp, const int64_t *leads, size_t n, int64_t lo,
+                              int64_t hi, lf_error *err)
+{
+    lf_status r = lf_store_begin(rp->st, err);
     if (r != LF_OK)
         return r;
-    if (++rp->done % BATCH == 0) {
-        if ((r = lf_store_commit(rp->st, err)) != LF_OK)
-            return r;
-        return lf_store_begin(rp->st, err);
-    }
-    return LF_OK;
+    rp->want = leads;
+    rp->nwant = n;
+    rp->wpos = 0;
+    if (leads && (hi - lo) / 4 > (int64_t)n) /* sparse: one query per lead */
+        r = lf_store_scan_events(rp->st, leads, n, replay_one, rp, err);
+    else
+        r = lf_store_scan_range(rp->st, lo, hi, replay_one, rp, err);
+    if (r == LF_OK)
+        return lf_store_commit(rp->st, err);
+    lf_store_rollback(rp->st, NULL);
+    return r;
 }
 
 static lf_status replayer_init(replayer *rp, lf_store *st, const lf_config *cfg,
@@ -229,6 +271,7 @@ static lf_status replayer_init(replayer *rp, lf_store *st, const lf_config *cfg,
 {
     memset(rp, 0, sizeof *rp);
     rp->st = st;
+    rp->write = true;
     rp->cfg = cfg;
     lf_lead_state_init(&rp->ls);
     *model = NULL;
@@ -254,61 +297,95 @@ static void replayer_release(replayer *rp, lf_scoring_model *model)
     free(rp->newt);
 }
 
-/* One query per lead for a few leads, one ordered pass for many. */
-lf_status lf_replay_some(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
-                         int64_t total, lf_error *err)
+lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                         lf_error *err)
 {
     replayer rp;
     lf_scoring_model *model;
     lf_status r = replayer_init(&rp, st, cfg, &model, err);
-    uint8_t *bits = NULL;
-    bool pass = leads == NULL || (n > 1000 && (int64_t)n * 8 > total);
-    if (r == LF_OK && leads && pass) {
-        int64_t maxid = leads[n - 1];
-        rp.want_bits = (size_t)maxid + 1;
-        bits = calloc(rp.want_bits / 8 + 1, 1);
-        if (!bits)
-            r = oom(err);
-        for (size_t i = 0; bits && i < n; i++)
-            bits[leads[i] >> 3] |= (uint8_t)(1u << (leads[i] & 7));
-        rp.want = bits;
+    for (size_t i = 0; r == LF_OK && i < n; i += CHUNK) {
+        size_t k = n - i < CHUNK ? n - i : CHUNK;
+        r = replay_chunk(&rp, leads + i, k, leads[i], leads[i + k - 1], err);
     }
-    if (r == LF_OK)
-        r = lf_store_begin(st, err);
-    if (r == LF_OK) {
-        r = lf_store_scan_events(st, pass ? NULL : leads, n, replay_one, &rp, err);
-        if (r == LF_OK)
-            r = lf_store_commit(st, err);
-        else
-            lf_store_rollback(st, NULL);
-    }
-    free(bits);
     replayer_release(&rp, model);
+    return r;
+}
+
+lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed, lf_error *err)
+{
+    int64_t *leads;
+    size_t n;
+    lf_status r = lf_store_pending_list(st, &leads, &n, err);
+    if (r == LF_OK && n)
+        r = lf_replay_leads(st, cfg, leads, n, err);
+    free(leads);
+    if (replayed)
+        *replayed = r == LF_OK ? (int64_t)n : 0;
     return r;
 }
 
 lf_status lf_rescore(lf_store *st, const lf_config *cfg, lf_rescore_stats *stats, lf_error *err)
 {
+    /* the handoffs before must be those of the events: finish pending replays first */
+    lf_status r = lf_replay_pending(st, cfg, NULL, err);
     replayer rp;
-    lf_scoring_model *model;
-    lf_status r = replayer_init(&rp, st, cfg, &model, err);
+    lf_scoring_model *model = NULL;
+    if (r != LF_OK)
+        return r;
+    r = replayer_init(&rp, st, cfg, &model, err);
     rp.rescore = true;
     rp.stats = stats;
+    int64_t maxid = 0;
     if (r == LF_OK)
         r = lf_store_handoff_times(st, old_times_add, &rp.old, err);
     if (r == LF_OK)
-        r = lf_store_begin(st, err);
-    if (r == LF_OK) {
-        r = lf_store_scan_events(st, NULL, 0, replay_one, &rp, err);
-        if (r == LF_OK)
-            r = lf_store_commit(st, err);
-        else
-            lf_store_rollback(st, NULL);
-    }
-    if (r == LF_OK)
-        r = lf_store_bump_generation(st, err);
+        r = lf_store_lead_count(st, &maxid, err);
+    for (int64_t lo = 1; r == LF_OK && lo <= maxid; lo += CHUNK)
+        r = replay_chunk(&rp, NULL, 0, lo, lo + CHUNK - 1, err);
     replayer_release(&rp, model);
     return r;
+}
+
+/* ---- replay in memory, for readers -------------------------------------------------- */
+
+struct lf_memreplay {
+    replayer rp;
+    lf_scoring_model *model;
+};
+
+static lf_status memreplay_fn(void *ctx, const lf_lead_events *le, const lf_lead_state **out,
+                              lf_error *err)
+{
+    lf_memreplay *m = ctx;
+    lf_status r = replay_lead(&m->rp, le, err);
+    *out = &m->rp.ls;
+    return r;
+}
+
+lf_status lf_memreplay_new(const lf_config *cfg, lf_memreplay **out, lf_replay_hook *hook,
+                           lf_error *err)
+{
+    *out = NULL;
+    lf_memreplay *m = calloc(1, sizeof *m);
+    if (!m)
+        return oom(err);
+    lf_status r = replayer_init(&m->rp, NULL, cfg, &m->model, err);
+    if (r != LF_OK) {
+        lf_memreplay_free(m);
+        return r;
+    }
+    m->rp.write = false;
+    *out = m;
+    *hook = (lf_replay_hook){.fn = memreplay_fn, .ctx = m};
+    return LF_OK;
+}
+
+void lf_memreplay_free(lf_memreplay *m)
+{
+    if (!m)
+        return;
+    replayer_release(&m->rp, m->model);
+    free(m);
 }
 
 /* ---- whatif ------------------------------------------------------------------------- */
@@ -452,8 +529,11 @@ lf_status lf_whatif_run(lf_store *st, const lf_config *cur, const lf_config *oth
                 lf_score_state_scorer(x.s[k].score, &x.s[k].scorer);
         }
     }
+    int64_t maxid = 0;
     if (r == LF_OK)
-        r = lf_store_scan_events(st, NULL, 0, whatif_lead, &x, err);
+        r = lf_store_lead_count(st, &maxid, err);
+    if (r == LF_OK)
+        r = lf_store_scan_range(st, 1, maxid, whatif_lead, &x, err);
     for (int k = 0; k < 2; k++) {
         lf_lead_state_release(&x.s[k].ls);
         lf_score_state_free(x.s[k].score);

@@ -14,60 +14,88 @@
  * from input); the database runs in WAL mode with synchronous=NORMAL; callers group
  * writes into transactions with lf_store_begin/commit.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "leadflow/buf.h"
 #include "leadflow/store.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
+#define LOCK_TIMEOUT_DEFAULT 30 /* seconds a writer waits for another (LEADFLOW_LOCK_TIMEOUT) */
 
+/* The schema of a new store (version 3). */
 static const char schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS meta(generation INTEGER NOT NULL);"
-    "INSERT INTO meta(generation) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM meta);"
-    "CREATE TABLE IF NOT EXISTS leads("
+    "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+    "CREATE TABLE meta(generation INTEGER NOT NULL);"
+    "INSERT INTO meta(generation) VALUES(0);"
+    "CREATE TABLE files(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE leads("
     "  rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT,"
     "  created_at INTEGER NOT NULL, source TEXT, channel TEXT NOT NULL,"
     "  origin TEXT NOT NULL, persona TEXT NOT NULL, attrs TEXT NOT NULL,"
     "  origin_given TEXT, persona_given TEXT);"
-    "CREATE TABLE IF NOT EXISTS events("
+    "CREATE TABLE events("
     "  seq INTEGER PRIMARY KEY, lead INTEGER NOT NULL, ident TEXT NOT NULL UNIQUE,"
     "  ext_id TEXT, ts INTEGER NOT NULL, kind INTEGER NOT NULL, type TEXT NOT NULL,"
-    "  detail TEXT, reason TEXT, amount REAL);"
-    "CREATE INDEX IF NOT EXISTS events_lead ON events(lead, ts, seq);"
-    "CREATE TABLE IF NOT EXISTS transitions("
+    "  detail TEXT, reason TEXT, amount REAL, file INTEGER, line INTEGER);"
+    "CREATE INDEX events_lead ON events(lead, ts, seq);"
+    "CREATE TABLE transitions("
     "  lead INTEGER NOT NULL, n INTEGER NOT NULL, ts INTEGER NOT NULL,"
     "  from_stage INTEGER, to_stage INTEGER NOT NULL, cause INTEGER NOT NULL,"
     "  event_seq INTEGER, PRIMARY KEY(lead, n)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS handoffs("
+    "CREATE TABLE handoffs("
     "  lead INTEGER NOT NULL, n INTEGER NOT NULL, mql_at INTEGER NOT NULL,"
     "  decided_at INTEGER, first_contact_at INTEGER, outcome INTEGER NOT NULL,"
     "  cause INTEGER NOT NULL, open_seq INTEGER, close_seq INTEGER, contact_seq INTEGER,"
     "  score REAL NOT NULL, PRIMARY KEY(lead, n)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS ignored(seq INTEGER PRIMARY KEY, lead INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS ignored_lead ON ignored(lead);"
-    "CREATE TABLE IF NOT EXISTS lead_state("
+    "CREATE TABLE ignored(seq INTEGER PRIMARY KEY, lead INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL);"
+    "CREATE INDEX ignored_lead ON ignored(lead);"
+    "CREATE TABLE lead_state("
     "  lead INTEGER PRIMARY KEY, stage INTEGER NOT NULL, stage_since INTEGER NOT NULL,"
     "  won_at INTEGER, revenue REAL NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS costs(date TEXT NOT NULL, channel TEXT NOT NULL,"
+    "CREATE TABLE pending(lead INTEGER PRIMARY KEY);"
+    "CREATE TABLE costs(date TEXT NOT NULL, channel TEXT NOT NULL,"
     "  amount REAL NOT NULL, PRIMARY KEY(date, channel)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS traffic(date TEXT NOT NULL, channel TEXT NOT NULL,"
+    "CREATE TABLE traffic(date TEXT NOT NULL, channel TEXT NOT NULL,"
     "  visitors REAL NOT NULL, PRIMARY KEY(date, channel)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS rejects("
+    "CREATE TABLE rejects("
     "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT NOT NULL,"
     "  line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL,"
-    "  UNIQUE(kind, file, line, raw));";
+    "  UNIQUE(kind, file, line, raw));"
+    "INSERT INTO schema_version(version) VALUES(3);";
+
+/* Version 2 -> 3: input files and lines of events, reasons of ignored events, the
+ * pending set. Every lead becomes pending, so the next writer (or, until then, every
+ * reader in memory) derives the new columns. */
+static const char migrate_2_3_sql[] =
+    "CREATE TABLE files(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+    "ALTER TABLE events ADD COLUMN file INTEGER;"
+    "ALTER TABLE events ADD COLUMN line INTEGER;"
+    "DROP TABLE ignored;"
+    "CREATE TABLE ignored(seq INTEGER PRIMARY KEY, lead INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL);"
+    "CREATE INDEX ignored_lead ON ignored(lead);"
+    "CREATE TABLE pending(lead INTEGER PRIMARY KEY);"
+    "INSERT INTO pending(lead) SELECT rowid FROM leads;"
+    "UPDATE meta SET generation = generation + 1;"
+    "UPDATE schema_version SET version = 3;";
 
 enum {
     Q_LEAD_GET, Q_LEAD_INSERT, Q_LEAD_UPDATE, Q_LEAD_IDS, Q_LEAD_COUNT, Q_EVENT_INSERT,
-    Q_EVENTS_OF_LEAD, Q_LEAD_META, Q_LEADS_ALL, Q_EVENTS_ALL,
-    Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_INS_TRANS, Q_INS_HANDOFF, Q_INS_IGNORED,
-    Q_UPSERT_STATE, Q_IGNORED_COUNT, Q_REJECT_ADD, Q_REJECTS, Q_COST_SET, Q_TRAFFIC_SET,
-    Q_STAGE_COUNTS, Q_OUTCOME_COUNTS, Q_DS_COUNTS, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
-    Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
-    Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q__COUNT
+    Q_EVENTS_OF_LEAD, Q_LEAD_META, Q_LEADS_RANGE, Q_EVENTS_RANGE,
+    Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_DEL_PENDING, Q_INS_TRANS, Q_INS_HANDOFF,
+    Q_INS_IGNORED, Q_UPSERT_STATE, Q_IGNORED_COUNTS, Q_IGNORED_SCAN, Q_REJECT_ADD, Q_REJECTS,
+    Q_COST_SET, Q_TRAFFIC_SET, Q_DS_COUNTS, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
+    Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
+    Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
+    Q_FILE_ADD, Q_FILE_GET, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -85,27 +113,35 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_LEAD_IDS] = "SELECT id, rowid FROM leads ORDER BY rowid",
     [Q_LEAD_COUNT] = "SELECT coalesce(max(rowid), 0) FROM leads",
     [Q_EVENT_INSERT] = "INSERT OR IGNORE INTO events(lead, ident, ext_id, ts, kind, type,"
-                       " detail, reason, amount) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                       " detail, reason, amount, file, line)"
+                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [Q_EVENTS_OF_LEAD] = "SELECT seq, ts, kind, type, detail, reason, amount, ext_id"
                          " FROM events WHERE lead = ?1 ORDER BY ts, seq",
     [Q_LEAD_META] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
                     " attrs, origin_given, persona_given FROM leads WHERE rowid = ?1",
-    [Q_LEADS_ALL] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
-                    " attrs, origin_given, persona_given FROM leads ORDER BY rowid",
-    [Q_EVENTS_ALL] = "SELECT lead, seq, ts, kind, type, detail, reason, amount FROM events"
-                     " ORDER BY lead, ts, seq",
+    [Q_LEADS_RANGE] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
+                      " attrs, origin_given, persona_given FROM leads"
+                      " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+    [Q_EVENTS_RANGE] = "SELECT lead, seq, ts, kind, type, detail, reason, amount FROM events"
+                       " WHERE lead BETWEEN ?1 AND ?2 ORDER BY lead, ts, seq",
     [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1",
     [Q_DEL_HANDOFFS] = "DELETE FROM handoffs WHERE lead = ?1",
     [Q_DEL_IGNORED] = "DELETE FROM ignored WHERE lead = ?1",
+    [Q_DEL_PENDING] = "DELETE FROM pending WHERE lead = ?1",
     [Q_INS_TRANS] = "INSERT INTO transitions(lead, n, ts, from_stage, to_stage, cause,"
                     " event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [Q_INS_HANDOFF] = "INSERT INTO handoffs(lead, n, mql_at, decided_at, first_contact_at,"
                       " outcome, cause, open_seq, close_seq, contact_seq, score)"
                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [Q_INS_IGNORED] = "INSERT OR REPLACE INTO ignored(seq, lead) VALUES(?1, ?2)",
+    [Q_INS_IGNORED] = "INSERT OR REPLACE INTO ignored(seq, lead, reason) VALUES(?1, ?2, ?3)",
     [Q_UPSERT_STATE] = "INSERT OR REPLACE INTO lead_state(lead, stage, stage_since, won_at,"
                        " revenue) VALUES(?1, ?2, ?3, ?4, ?5)",
-    [Q_IGNORED_COUNT] = "SELECT count(*) FROM ignored WHERE seq >= ?1",
+    [Q_IGNORED_COUNTS] = "SELECT reason, count(*) AS n FROM ignored WHERE seq >= ?1"
+                         " GROUP BY reason ORDER BY n DESC, reason",
+    [Q_IGNORED_SCAN] = "SELECT g.seq, f.name, e.line, l.id, e.type, g.reason, e.ts"
+                       " FROM ignored g JOIN events e ON e.seq = g.seq"
+                       " JOIN leads l ON l.rowid = g.lead LEFT JOIN files f ON f.id = e.file"
+                       " ORDER BY f.name IS NULL, f.name, e.line, g.seq",
     [Q_REJECT_ADD] = "INSERT OR IGNORE INTO rejects(kind, file, line, reason, raw)"
                      " VALUES(?1, ?2, ?3, ?4, ?5)",
     [Q_REJECTS] = "SELECT id, kind, file, line, reason, raw FROM rejects ORDER BY id",
@@ -115,13 +151,11 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_TRAFFIC_SET] = "INSERT INTO traffic(date, channel, visitors) VALUES(?1, ?2, ?3)"
                       " ON CONFLICT(date, channel) DO UPDATE SET visitors = excluded.visitors"
                       " WHERE visitors IS NOT excluded.visitors",
-    [Q_STAGE_COUNTS] = "SELECT stage, count(*) FROM lead_state GROUP BY stage",
-    [Q_OUTCOME_COUNTS] = "SELECT outcome, count(*) FROM handoffs GROUP BY outcome",
-    [Q_DS_COUNTS] = "SELECT (SELECT coalesce(max(rowid), 0) FROM leads),"
+    [Q_DS_COUNTS] = "SELECT (SELECT count(*) FROM leads),"
                     " (SELECT count(*) FROM transitions), (SELECT count(*) FROM handoffs)",
     [Q_DS_LEADS] = "SELECT l.rowid, l.created_at, l.channel, l.persona, l.origin, s.stage,"
-                   " s.won_at, s.revenue FROM leads l JOIN lead_state s ON s.lead = l.rowid"
-                   " ORDER BY l.rowid",
+                   " s.won_at, s.revenue FROM leads l LEFT JOIN lead_state s"
+                   " ON s.lead = l.rowid ORDER BY l.rowid",
     [Q_DS_TRANS] = "SELECT lead, ts, from_stage, to_stage FROM transitions ORDER BY lead, n",
     [Q_DS_HANDOFFS] = "SELECT h.lead, h.mql_at, h.decided_at, h.first_contact_at, h.outcome,"
                       " h.score, e.reason FROM handoffs h LEFT JOIN events e"
@@ -131,13 +165,19 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_GEN_GET] = "SELECT generation FROM meta",
     [Q_GEN_BUMP] = "UPDATE meta SET generation = generation + 1",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_BEGIN_READ] = "BEGIN",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_PENDING_ADD] = "INSERT OR IGNORE INTO pending(lead) VALUES(?1)",
+    [Q_PENDING_LIST] = "SELECT lead FROM pending ORDER BY lead",
+    [Q_FILE_ADD] = "INSERT OR IGNORE INTO files(name) VALUES(?1)",
+    [Q_FILE_GET] = "SELECT id FROM files WHERE name = ?1",
 };
 
 struct lf_store {
     sqlite3 *db;
     char *path;
+    int lock_timeout;  /* seconds */
     sqlite3_stmt *q[Q__COUNT];
     /* scratch for scans: events of one lead and the strings they point into */
     lf_event *ev;
@@ -151,6 +191,17 @@ static lf_status db_error(lf_store *st, lf_error *err, const char *what)
 {
     return lf_errorf(err, LF_ESTORE, "store '%s': %s: %s", st->path, what,
                      sqlite3_errmsg(st->db));
+}
+
+/* The error of a statement that could not get the write lock, or another failure. */
+static lf_status lock_error(lf_store *st, int rc, lf_error *err, const char *what)
+{
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        return lf_errorf(err, LF_ESTORE,
+                         "store '%s' is busy: another process is writing to it (waited %d s; "
+                         "LEADFLOW_LOCK_TIMEOUT sets the wait in seconds)",
+                         st->path, st->lock_timeout);
+    return db_error(st, err, what);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -175,7 +226,87 @@ static lf_status step_done(lf_store *st, sqlite3_stmt *s, lf_error *err, const c
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return db_error(st, err, what);
+        return lock_error(st, rc, err, what);
+    return LF_OK;
+}
+
+/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400, else the default. */
+static int lock_timeout_setting(void)
+{
+    const char *v = getenv("LEADFLOW_LOCK_TIMEOUT");
+    if (!v || !*v)
+        return LOCK_TIMEOUT_DEFAULT;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || n < 0 || n > 86400)
+        return LOCK_TIMEOUT_DEFAULT;
+    return (int)n;
+}
+
+/* A new store file is created 0600 (it holds lead emails); SQLite gives its WAL and
+ * shared-memory files the mode of the database file. An existing file is left as is. */
+static lf_status create_private(const char *path, lf_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return LF_OK;
+    }
+    if (errno == EEXIST)
+        return LF_OK;
+    return lf_errorf(err, LF_ESTORE, "store '%s': cannot create: %s", path, strerror(errno));
+}
+
+/* The schema version, -1 for an empty database, -2 on a read error. */
+static int schema_version(lf_store *st)
+{
+    sqlite3_stmt *v = NULL;
+    int version = -1;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'",
+                                -1, &v, NULL);
+    if (rc != SQLITE_OK || sqlite3_step(v) != SQLITE_ROW) {
+        sqlite3_finalize(v);
+        return -2;
+    }
+    bool has = sqlite3_column_int(v, 0) > 0;
+    sqlite3_finalize(v);
+    if (!has)
+        return -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT version FROM schema_version", -1, &v, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(v) == SQLITE_ROW)
+        version = sqlite3_column_int(v, 0);
+    else
+        version = -2;
+    sqlite3_finalize(v);
+    return version;
+}
+
+/* Creates or upgrades the schema in one write transaction (another process may have
+ * done it meanwhile: the version is read again under the lock). */
+static lf_status schema_write(lf_store *st, lf_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return lock_error(st, rc, err, "cannot create schema");
+    int version = schema_version(st);
+    const char *sql = version == -1 ? schema_sql : version == 2 ? migrate_2_3_sql : NULL;
+    if (sql && sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        lf_errorf(err, LF_ESTORE, "store '%s': cannot %s schema: %s", st->path,
+                  version == -1 ? "create" : "upgrade", msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return LF_ESTORE;
+    }
+    rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        lf_status s = lock_error(st, rc, err, "cannot commit schema");
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return s;
+    }
     return LF_OK;
 }
 
@@ -184,75 +315,61 @@ lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
     *out = NULL;
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
         return lf_errorf(err, LF_ESTORE, "store '%s': PostgreSQL is not supported yet", url);
+    lf_status s = create_private(url, err);
+    if (s != LF_OK)
+        return s;
     lf_store *st = calloc(1, sizeof *st);
     if (!st)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     st->path = strdup(url);
+    st->lock_timeout = lock_timeout_setting();
     lf_buf_init(&st->strings, 0);
-    if (!st->path)
-        goto nomem;
-    if (sqlite3_open_v2(url, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+    if (!st->path) {
+        lf_store_close(st);
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    }
+    if (sqlite3_open_v2(url, &st->db, SQLITE_OPEN_READWRITE, NULL) !=
         SQLITE_OK) {
-        lf_status s = db_error(st, err, "cannot open");
+        s = st->db ? db_error(st, err, "cannot open")
+                   : lf_errorf(err, LF_ENOMEM, "out of memory");
         lf_store_close(st);
         return s;
     }
-    sqlite3_busy_timeout(st->db, 10000);
+    sqlite3_busy_timeout(st->db, st->lock_timeout * 1000);
     char *msg = NULL;
+    /* journal_mode=WAL writes only when the database is not in WAL mode yet (new) */
     if (sqlite3_exec(st->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                      "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
                      "PRAGMA temp_store=MEMORY;",
-                     NULL, NULL, &msg) != SQLITE_OK ||
-        sqlite3_exec(st->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
-        lf_errorf(err, LF_ESTORE, "store '%s': cannot create schema: %s", url,
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        lf_errorf(err, LF_ESTORE, "store '%s': cannot open: %s", url,
                   msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
         lf_store_close(st);
         return LF_ESTORE;
     }
-    /* schema version: write it on a new store, check it on an existing one */
-    sqlite3_stmt *v = NULL;
-    int version = -1;
-    if (sqlite3_prepare_v2(st->db, "SELECT version FROM schema_version", -1, &v, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(v) == SQLITE_ROW)
-        version = sqlite3_column_int(v, 0);
-    sqlite3_finalize(v);
-    if (version == -1) {
-        int rc = sqlite3_prepare_v2(st->db, "INSERT INTO schema_version(version) VALUES(?1)",
-                                    -1, &v, NULL);
-        if (rc == SQLITE_OK) {
-            sqlite3_bind_int(v, 1, SCHEMA_VERSION);
-            rc = sqlite3_step(v) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-        }
-        sqlite3_finalize(v);
-        if (rc != SQLITE_OK) {
-            lf_status s = db_error(st, err, "cannot write schema version");
-            lf_store_close(st);
-            return s;
-        }
+    int version = schema_version(st);
+    if (version == -2) {
+        s = db_error(st, err, "cannot read schema version (not a leadflow store?)");
+    } else if (version == -1 || version == 2) {
+        s = schema_write(st, err);
     } else if (version != SCHEMA_VERSION) {
-        lf_errorf(err, LF_ESTORE,
-                  "store '%s': schema version %d, this leadflow needs %d (the event log "
-                  "cannot be upgraded in place: import the CSV files into a new workspace)",
-                  url, version, SCHEMA_VERSION);
-        lf_store_close(st);
-        return LF_ESTORE;
+        s = lf_errorf(err, LF_ESTORE,
+                      "store '%s': schema version %d, this leadflow reads versions 2 to %d "
+                      "(import the CSV files into a new workspace)",
+                      url, version, SCHEMA_VERSION);
     }
-    for (int i = 0; i < Q__COUNT; i++) {
+    for (int i = 0; s == LF_OK && i < Q__COUNT; i++)
         if (sqlite3_prepare_v3(st->db, query_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
-                               NULL) != SQLITE_OK) {
-            lf_status s = db_error(st, err, "cannot prepare statement");
-            lf_store_close(st);
-            return s;
-        }
+                               NULL) != SQLITE_OK)
+            s = db_error(st, err, "cannot prepare statement");
+    if (s != LF_OK) {
+        lf_store_close(st);
+        return s;
     }
     *out = st;
     return LF_OK;
-nomem:
-    lf_store_close(st);
-    return lf_errorf(err, LF_ENOMEM, "out of memory");
 }
 
 void lf_store_close(lf_store *st)
@@ -278,7 +395,12 @@ lf_status lf_store_begin(lf_store *st, lf_error *err)
 
 lf_status lf_store_commit(lf_store *st, lf_error *err)
 {
-    return step_done(st, st->q[Q_COMMIT], err, "cannot commit");
+    lf_status r = step_done(st, st->q[Q_GEN_BUMP], err, "cannot bump generation");
+    if (r == LF_OK)
+        r = step_done(st, st->q[Q_COMMIT], err, "cannot commit");
+    if (r != LF_OK)
+        lf_store_rollback(st, NULL); /* nothing of the transaction stays */
+    return r;
 }
 
 lf_status lf_store_rollback(lf_store *st, lf_error *err)
@@ -286,6 +408,76 @@ lf_status lf_store_rollback(lf_store *st, lf_error *err)
     if (sqlite3_get_autocommit(st->db))
         return LF_OK;
     return step_done(st, st->q[Q_ROLLBACK], err, "cannot roll back");
+}
+
+lf_status lf_store_read_begin(lf_store *st, lf_error *err)
+{
+    return step_done(st, st->q[Q_BEGIN_READ], err, "cannot begin read transaction");
+}
+
+void lf_store_read_end(lf_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        step_done(st, st->q[Q_COMMIT], NULL, "cannot end read transaction");
+}
+
+lf_status lf_store_file_id(lf_store *st, const char *name, int64_t *id, lf_error *err)
+{
+    sqlite3_stmt *a = st->q[Q_FILE_ADD], *g = st->q[Q_FILE_GET];
+    bind_text(a, 1, name);
+    lf_status r = step_done(st, a, err, "cannot record input name");
+    if (r != LF_OK)
+        return r;
+    bind_text(g, 1, name);
+    int rc = sqlite3_step(g);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(g, 0) : 0;
+    sqlite3_reset(g);
+    return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read input name");
+}
+
+lf_status lf_store_pending_mark(lf_store *st, const int64_t *leads, size_t n, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_PENDING_ADD];
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(s, 1, leads[i]);
+        lf_status r = step_done(st, s, err, "cannot mark a lead for replay");
+        if (r != LF_OK)
+            return r;
+    }
+    return LF_OK;
+}
+
+lf_status lf_store_pending_list(lf_store *st, int64_t **leads, size_t *n, lf_error *err)
+{
+    *leads = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *s = st->q[Q_PENDING_LIST];
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 256;
+            int64_t *p = realloc(*leads, nc * sizeof *p);
+            if (!p) {
+                sqlite3_reset(s);
+                free(*leads);
+                *leads = NULL;
+                *n = 0;
+                return lf_errorf(err, LF_ENOMEM, "out of memory");
+            }
+            *leads = p;
+            cap = nc;
+        }
+        (*leads)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        free(*leads);
+        *leads = NULL;
+        *n = 0;
+        return db_error(st, err, "cannot read pending leads");
+    }
+    return LF_OK;
 }
 
 static bool same_text(sqlite3_stmt *s, int col, const char *v)
@@ -416,6 +608,14 @@ lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *s
         sqlite3_bind_double(s, 9, ev->amount);
     else
         sqlite3_bind_null(s, 9);
+    if (ev->file)
+        sqlite3_bind_int64(s, 10, ev->file);
+    else
+        sqlite3_bind_null(s, 10);
+    if (ev->line)
+        sqlite3_bind_int64(s, 11, ev->line);
+    else
+        sqlite3_bind_null(s, 11);
     lf_status r = step_done(st, s, err, "cannot append event");
     if (r != LF_OK)
         return r;
@@ -558,10 +758,15 @@ static lf_status scan_one(lf_store *st, int64_t lead, lf_lead_events_fn fn, void
     return deliver(st, lead, created, loffs, n, fn, ctx, err);
 }
 
-/* Every lead: merge the leads cursor with one ordered pass over all events. */
-static lf_status scan_all(lf_store *st, lf_lead_events_fn fn, void *ctx, lf_error *err)
+/* Leads lo..hi: merge the leads cursor with one ordered pass over their events. */
+lf_status lf_store_scan_range(lf_store *st, int64_t lo, int64_t hi, lf_lead_events_fn fn,
+                              void *ctx, lf_error *err)
 {
-    sqlite3_stmt *l = st->q[Q_LEADS_ALL], *e = st->q[Q_EVENTS_ALL];
+    sqlite3_stmt *l = st->q[Q_LEADS_RANGE], *e = st->q[Q_EVENTS_RANGE];
+    sqlite3_bind_int64(l, 1, lo);
+    sqlite3_bind_int64(l, 2, hi);
+    sqlite3_bind_int64(e, 1, lo);
+    sqlite3_bind_int64(e, 2, hi);
     int erc = sqlite3_step(e);
     int lrc;
     lf_status r = LF_OK;
@@ -619,8 +824,6 @@ lf_status lf_store_lead_classify(lf_store *st, int64_t lead, const char *channel
 lf_status lf_store_scan_events(lf_store *st, const int64_t *leads, size_t n,
                                lf_lead_events_fn fn, void *ctx, lf_error *err)
 {
-    if (!leads)
-        return scan_all(st, fn, ctx, err);
     for (size_t i = 0; i < n; i++) {
         lf_status r = scan_one(st, leads[i], fn, ctx, err);
         if (r != LF_OK)
@@ -642,10 +845,12 @@ static void bind_seq(sqlite3_stmt *s, int i, const int64_t *seqs, int32_t idx)
         sqlite3_bind_int64(s, i, seq_of(seqs, idx));
 }
 
-lf_status lf_store_derived_write(lf_store *st, int64_t lead, const lf_lead_state *ls,
-                                 const int64_t *seqs, lf_error *err)
+lf_status lf_store_derived_write(lf_store *st, const lf_lead_events *le, const lf_lead_state *ls,
+                                 lf_error *err)
 {
-    static const int dels[] = {Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED};
+    static const int dels[] = {Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_DEL_PENDING};
+    int64_t lead = le->lead;
+    const int64_t *seqs = le->seqs;
     for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
         sqlite3_bind_int64(st->q[dels[i]], 1, lead);
         lf_status r = step_done(st, st->q[dels[i]], err, "cannot replace derived state");
@@ -689,8 +894,12 @@ lf_status lf_store_derived_write(lf_store *st, int64_t lead, const lf_lead_state
     }
     sqlite3_stmt *g = st->q[Q_INS_IGNORED];
     for (size_t i = 0; i < ls->nignored; i++) {
+        char why[160];
+        lf_ignored_reason(&le->input.events[ls->ignored[i]], ls->ignored_stage[i],
+                          le->input.created_at, le->input.has_email, why, sizeof why);
         sqlite3_bind_int64(g, 1, seq_of(seqs, ls->ignored[i]));
         sqlite3_bind_int64(g, 2, lead);
+        bind_text(g, 3, why);
         lf_status r = step_done(st, g, err, "cannot write ignored event");
         if (r != LF_OK)
             return r;
@@ -704,15 +913,42 @@ lf_status lf_store_derived_write(lf_store *st, int64_t lead, const lf_lead_state
     return step_done(st, u, err, "cannot write lead state");
 }
 
-lf_status lf_store_ignored_count(lf_store *st, int64_t min_seq, int64_t *count, lf_error *err)
+lf_status lf_store_ignored_counts(lf_store *st, int64_t min_seq, lf_reason_count_fn fn,
+                                  void *ctx, lf_error *err)
 {
-    sqlite3_stmt *s = st->q[Q_IGNORED_COUNT];
+    sqlite3_stmt *s = st->q[Q_IGNORED_COUNTS];
     sqlite3_bind_int64(s, 1, min_seq);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(s, 0);
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        r = fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1));
     sqlite3_reset(s);
-    return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot count ignored events");
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot count ignored events");
+    return r;
+}
+
+lf_status lf_store_ignored_scan(lf_store *st, lf_ignored_fn fn, void *ctx, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_IGNORED_SCAN];
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        lf_ignored_row g = {
+            .seq = sqlite3_column_int64(s, 0),
+            .file = (const char *)sqlite3_column_text(s, 1),
+            .line = (long)sqlite3_column_int64(s, 2),
+            .lead_id = (const char *)sqlite3_column_text(s, 3),
+            .type = (const char *)sqlite3_column_text(s, 4),
+            .reason = (const char *)sqlite3_column_text(s, 5),
+            .ts = sqlite3_column_int64(s, 6),
+        };
+        r = fn(ctx, &g);
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read ignored events");
+    return r;
 }
 
 lf_status lf_store_reject_add(lf_store *st, const char *kind, const char *file, long line,
@@ -788,28 +1024,6 @@ lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn
     return r;
 }
 
-/* Fills counts[0..n) from a "SELECT key, count(*)" statement. */
-static lf_status group_counts(lf_store *st, sqlite3_stmt *s, int64_t *counts, int n,
-                              lf_error *err)
-{
-    memset(counts, 0, (size_t)n * sizeof *counts);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int k = sqlite3_column_int(s, 0);
-        if (k >= 0 && k < n)
-            counts[k] = sqlite3_column_int64(s, 1);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? LF_OK : db_error(st, err, "cannot count");
-}
-
-lf_status lf_store_stage_counts(lf_store *st, int64_t stages[LF_STAGE_COUNT],
-                                int64_t outcomes[3], lf_error *err)
-{
-    lf_status r = group_counts(st, st->q[Q_STAGE_COUNTS], stages, LF_STAGE_COUNT, err);
-    return r == LF_OK ? group_counts(st, st->q[Q_OUTCOME_COUNTS], outcomes, 3, err) : r;
-}
-
 /* --- the report dataset ------------------------------------------------------------ */
 
 static lf_time col_time(sqlite3_stmt *s, int i)
@@ -860,94 +1074,203 @@ static lf_status load_amounts(lf_store *st, sqlite3_stmt *s, lf_dataset *ds, lf_
     return r;
 }
 
-lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, lf_error *err)
+/* Grows an array to hold need elements (doubling); false when out of memory. */
+static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    sqlite3_stmt *c = st->q[Q_DS_COUNTS];
-    if (sqlite3_step(c) != SQLITE_ROW) {
-        sqlite3_reset(c);
-        return db_error(st, err, "cannot count derived state");
+    if (need <= *cap)
+        return true;
+    size_t nc = *cap ? *cap : 1024;
+    while (nc < need)
+        nc *= 2;
+    if (nc > SIZE_MAX / elem)
+        return false;
+    void *q = realloc(*p, nc * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+/* Building the dataset: array capacities and the lead being filled. */
+typedef struct ds_build {
+    lf_dataset *ds;
+    size_t cap_leads, cap_trans, cap_hand;
+    const lf_replay_hook *hook;
+    lf_ds_lead *lead;   /* the lead being filled (ds->leads[ds->nleads]) */
+    uint32_t li;        /* its index */
+} ds_build;
+
+static lf_status add_trans(ds_build *b, lf_time ts, uint8_t from, uint8_t to)
+{
+    lf_dataset *ds = b->ds;
+    if (ds->ntrans >= UINT32_MAX ||
+        !grow((void **)&ds->trans, &b->cap_trans, ds->ntrans + 1, sizeof *ds->trans))
+        return LF_ENOMEM;
+    ds->trans[ds->ntrans] = (lf_ds_transition){.ts = ts, .lead = b->li, .from = from, .to = to};
+    if (!b->lead->ntrans)
+        b->lead->trans = (uint32_t)ds->ntrans;
+    b->lead->ntrans++;
+    ds->ntrans++;
+    return LF_OK;
+}
+
+static lf_status add_handoff(ds_build *b, const lf_ds_handoff *h)
+{
+    lf_dataset *ds = b->ds;
+    if (ds->nhandoffs >= UINT32_MAX ||
+        !grow((void **)&ds->handoffs, &b->cap_hand, ds->nhandoffs + 1, sizeof *ds->handoffs))
+        return LF_ENOMEM;
+    ds->handoffs[ds->nhandoffs] = *h;
+    ds->handoffs[ds->nhandoffs].lead = b->li;
+    if (!b->lead->nhandoffs)
+        b->lead->handoffs = (uint32_t)ds->nhandoffs;
+    b->lead->nhandoffs++;
+    ds->nhandoffs++;
+    return LF_OK;
+}
+
+/* A pending lead: its state replayed in memory by the hook. */
+static lf_status replayed_lead(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    ds_build *b = ctx;
+    const lf_lead_state *ls;
+    lf_status r = b->hook->fn(b->hook->ctx, le, &ls, err);
+    if (r != LF_OK)
+        return r;
+    b->lead->stage = ls->stage;
+    b->lead->won_at = ls->won_at;
+    b->lead->revenue = ls->revenue;
+    for (size_t i = 0; r == LF_OK && i < ls->ntrans; i++)
+        r = add_trans(b, ls->trans[i].ts, ls->trans[i].from, ls->trans[i].to);
+    for (size_t i = 0; r == LF_OK && i < ls->nhandoffs; i++) {
+        const lf_handoff *h = &ls->handoffs[i];
+        const char *why = h->close_event >= 0 ? le->input.events[h->close_event].reason : NULL;
+        lf_ds_handoff d = {
+            .mql_at = h->mql_at, .decided_at = h->decided_at,
+            .first_contact_at = h->first_contact_at, .outcome = h->outcome,
+            .score = h->score,
+            .reason = lf_dataset_intern(b->ds, why, why ? strlen(why) : 0),
+        };
+        r = d.reason == UINT32_MAX ? LF_ENOMEM : add_handoff(b, &d);
     }
-    int64_t maxid = sqlite3_column_int64(c, 0), ntrans = sqlite3_column_int64(c, 1),
-            nhand = sqlite3_column_int64(c, 2);
-    sqlite3_reset(c);
-    uint32_t *index = calloc((size_t)maxid + 1, sizeof *index); /* rowid -> index + 1 */
-    ds->leads = calloc((size_t)maxid + 1, sizeof *ds->leads);
-    ds->trans = calloc((size_t)ntrans + 1, sizeof *ds->trans);
-    ds->handoffs = calloc((size_t)nhand + 1, sizeof *ds->handoffs);
-    if (!index || !ds->leads || !ds->trans || !ds->handoffs) {
-        free(index);
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
-    }
+    return r == LF_ENOMEM ? lf_errorf(err, LF_ENOMEM, "out of memory") : r;
+}
+
+/* Merges the leads cursor with the transitions and handoffs cursors (all in lead
+ * order): no array is sized or indexed by a rowid. */
+static lf_status load_leads(lf_store *st, ds_build *b, const int64_t *pending, size_t npending,
+                            lf_error *err)
+{
+    lf_dataset *ds = b->ds;
+    sqlite3_stmt *l = st->q[Q_DS_LEADS], *t = st->q[Q_DS_TRANS], *h = st->q[Q_DS_HANDOFFS];
+    int trc = sqlite3_step(t), hrc = sqlite3_step(h), lrc;
+    size_t pi = 0;
     lf_status r = LF_OK;
-    int rc;
-    sqlite3_stmt *s = st->q[Q_DS_LEADS];
-    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t rowid = sqlite3_column_int64(s, 0);
-        lf_ds_lead *l = &ds->leads[ds->nleads];
-        l->created_at = sqlite3_column_int64(s, 1);
-        l->channel = col_name(ds, s, 2);
-        l->persona = col_name(ds, s, 3);
-        const char *origin = (const char *)sqlite3_column_text(s, 4);
-        l->origin = origin && strcmp(origin, "sales") == 0;
-        l->stage = (uint8_t)sqlite3_column_int(s, 5);
-        l->won_at = col_time(s, 6);
-        l->revenue = sqlite3_column_double(s, 7);
-        if (l->channel == UINT32_MAX || l->persona == UINT32_MAX)
+    while (r == LF_OK && (lrc = sqlite3_step(l)) == SQLITE_ROW) {
+        int64_t rowid = sqlite3_column_int64(l, 0);
+        while (pi < npending && pending[pi] < rowid)
+            pi++;
+        bool no_state = sqlite3_column_type(l, 5) == SQLITE_NULL;
+        bool stale = no_state || (pi < npending && pending[pi] == rowid);
+        while (trc == SQLITE_ROW && sqlite3_column_int64(t, 0) < rowid)
+            trc = sqlite3_step(t);
+        while (hrc == SQLITE_ROW && sqlite3_column_int64(h, 0) < rowid)
+            hrc = sqlite3_step(h);
+        if (stale && !b->hook && no_state)
+            continue; /* never replayed, and no way to replay it here */
+        if (ds->nleads >= UINT32_MAX - 1 ||
+            !grow((void **)&ds->leads, &b->cap_leads, ds->nleads + 1, sizeof *ds->leads)) {
+            r = LF_ENOMEM;
+            break;
+        }
+        b->li = (uint32_t)ds->nleads;
+        b->lead = &ds->leads[ds->nleads];
+        *b->lead = (lf_ds_lead){
+            .created_at = sqlite3_column_int64(l, 1),
+            .channel = col_name(ds, l, 2),
+            .persona = col_name(ds, l, 3),
+        };
+        const char *origin = (const char *)sqlite3_column_text(l, 4);
+        b->lead->origin = origin && strcmp(origin, "sales") == 0;
+        if (b->lead->channel == UINT32_MAX || b->lead->persona == UINT32_MAX) {
+            r = LF_ENOMEM;
+            break;
+        }
+        bool replay = stale && b->hook;
+        if (replay) {
+            r = scan_one(st, rowid, replayed_lead, b, err);
+        } else {
+            b->lead->stage = (uint8_t)sqlite3_column_int(l, 5);
+            b->lead->won_at = col_time(l, 6);
+            b->lead->revenue = sqlite3_column_double(l, 7);
+        }
+        for (; r == LF_OK && trc == SQLITE_ROW && sqlite3_column_int64(t, 0) == rowid;
+             trc = sqlite3_step(t))
+            if (!replay)
+                r = add_trans(b, sqlite3_column_int64(t, 1),
+                              sqlite3_column_type(t, 2) == SQLITE_NULL
+                                  ? LF_STAGE_NONE : (uint8_t)sqlite3_column_int(t, 2),
+                              (uint8_t)sqlite3_column_int(t, 3));
+        for (; r == LF_OK && hrc == SQLITE_ROW && sqlite3_column_int64(h, 0) == rowid;
+             hrc = sqlite3_step(h)) {
+            if (replay)
+                continue;
+            lf_ds_handoff d = {
+                .mql_at = sqlite3_column_int64(h, 1), .decided_at = col_time(h, 2),
+                .first_contact_at = col_time(h, 3),
+                .outcome = (uint8_t)sqlite3_column_int(h, 4),
+                .score = sqlite3_column_double(h, 5), .reason = col_name(ds, h, 6),
+            };
+            r = d.reason == UINT32_MAX ? LF_ENOMEM : add_handoff(b, &d);
+        }
+        if (r == LF_OK)
+            ds->nleads++;
+    }
+    bool bad = r == LF_OK && (lrc != SQLITE_DONE || (trc != SQLITE_DONE && trc != SQLITE_ROW) ||
+                              (hrc != SQLITE_DONE && hrc != SQLITE_ROW));
+    sqlite3_reset(l);
+    sqlite3_reset(t);
+    sqlite3_reset(h);
+    if (r == LF_ENOMEM)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    if (bad)
+        return db_error(st, err, "cannot read derived state");
+    return r;
+}
+
+lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, const lf_replay_hook *hook,
+                                int64_t *generation, lf_error *err)
+{
+    lf_status r = lf_store_read_begin(st, err);
+    if (r != LF_OK)
+        return r;
+    int64_t *pending = NULL;
+    size_t npending = 0;
+    r = lf_store_generation(st, generation, err);
+    if (r == LF_OK && hook)
+        r = lf_store_pending_list(st, &pending, &npending, err);
+    /* the counts only size the arrays up front; nothing is indexed by them */
+    ds_build b = {.ds = ds, .hook = hook};
+    sqlite3_stmt *c = st->q[Q_DS_COUNTS];
+    if (r == LF_OK && sqlite3_step(c) == SQLITE_ROW) {
+        int64_t nl = sqlite3_column_int64(c, 0), nt = sqlite3_column_int64(c, 1),
+                nh = sqlite3_column_int64(c, 2);
+        if ((nl > 0 && !grow((void **)&ds->leads, &b.cap_leads, (size_t)nl, sizeof *ds->leads)) ||
+            (nt > 0 && !grow((void **)&ds->trans, &b.cap_trans, (size_t)nt, sizeof *ds->trans)) ||
+            (nh > 0 &&
+             !grow((void **)&ds->handoffs, &b.cap_hand, (size_t)nh, sizeof *ds->handoffs)))
             r = lf_errorf(err, LF_ENOMEM, "out of memory");
-        index[rowid] = (uint32_t)++ds->nleads;
     }
-    sqlite3_reset(s);
-    if (r == LF_OK && rc != SQLITE_DONE)
-        r = db_error(st, err, "cannot read leads");
-    s = st->q[Q_DS_TRANS];
-    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t rowid = sqlite3_column_int64(s, 0);
-        if (rowid > maxid || !index[rowid] || ds->ntrans >= (size_t)ntrans)
-            continue;
-        uint32_t li = index[rowid] - 1;
-        lf_ds_transition *t = &ds->trans[ds->ntrans];
-        t->lead = li;
-        t->ts = sqlite3_column_int64(s, 1);
-        t->from = sqlite3_column_type(s, 2) == SQLITE_NULL ? LF_STAGE_NONE
-                                                           : (uint8_t)sqlite3_column_int(s, 2);
-        t->to = (uint8_t)sqlite3_column_int(s, 3);
-        if (!ds->leads[li].ntrans)
-            ds->leads[li].trans = (uint32_t)ds->ntrans;
-        ds->leads[li].ntrans++;
-        ds->ntrans++;
-    }
-    sqlite3_reset(s);
-    if (r == LF_OK && rc != SQLITE_DONE)
-        r = db_error(st, err, "cannot read transitions");
-    s = st->q[Q_DS_HANDOFFS];
-    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t rowid = sqlite3_column_int64(s, 0);
-        if (rowid > maxid || !index[rowid] || ds->nhandoffs >= (size_t)nhand)
-            continue;
-        uint32_t li = index[rowid] - 1;
-        lf_ds_handoff *h = &ds->handoffs[ds->nhandoffs];
-        h->lead = li;
-        h->mql_at = sqlite3_column_int64(s, 1);
-        h->decided_at = col_time(s, 2);
-        h->first_contact_at = col_time(s, 3);
-        h->outcome = (uint8_t)sqlite3_column_int(s, 4);
-        h->score = sqlite3_column_double(s, 5);
-        h->reason = col_name(ds, s, 6);
-        if (h->reason == UINT32_MAX)
-            r = lf_errorf(err, LF_ENOMEM, "out of memory");
-        if (!ds->leads[li].nhandoffs)
-            ds->leads[li].handoffs = (uint32_t)ds->nhandoffs;
-        ds->leads[li].nhandoffs++;
-        ds->nhandoffs++;
-    }
-    sqlite3_reset(s);
-    if (r == LF_OK && rc != SQLITE_DONE)
-        r = db_error(st, err, "cannot read handoffs");
-    free(index);
+    sqlite3_reset(c);
+    if (r == LF_OK)
+        r = load_leads(st, &b, pending, npending, err);
     if (r == LF_OK)
         r = load_amounts(st, st->q[Q_DS_COSTS], ds, &ds->costs, &ds->ncosts, err);
     if (r == LF_OK)
         r = load_amounts(st, st->q[Q_DS_TRAFFIC], ds, &ds->traffic, &ds->ntraffic, err);
+    free(pending);
+    lf_store_read_end(st);
     return r;
 }
 
@@ -958,11 +1281,6 @@ lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err)
     *generation = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read generation");
-}
-
-lf_status lf_store_bump_generation(lf_store *st, lf_error *err)
-{
-    return step_done(st, st->q[Q_GEN_BUMP], err, "cannot bump generation");
 }
 
 const char *lf_store_location(const lf_store *st)
