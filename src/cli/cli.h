@@ -87,6 +87,7 @@ int cli_parse_range(cli_ctx *ctx, const cli_command *cmd, const char *from, cons
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_rejects(cli_ctx *ctx, int argc, char **argv);
+int cmd_ignored(cli_ctx *ctx, int argc, char **argv);
 int cmd_lead(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
 int cmd_plan(cli_ctx *ctx, int argc, char **argv);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "leadflow/outfile.h"
 
 static const cli_command commands[] = {
     {"init", cmd_init, "init [DIR]",
@@ -17,9 +18,16 @@ static const cli_command commands[] = {
     {"import", cmd_import, "import leads|events|costs|traffic FILE...",
      "Imports CSV files ('-' reads standard input). Bad rows are rejected with file,\n"
      "line and reason (see 'leadflow rejects'); the good rows are imported. Importing\n"
-     "the same file again changes nothing. Exit code 2 when any row was rejected."},
+     "the same file again changes nothing. Exit code 2 when any row was rejected.\n"
+     "Rows are committed in batches; Ctrl-C or SIGTERM stops at the next batch (exit\n"
+     "130 / 143) and running the same import again finishes it. A writer waits for\n"
+     "another up to LEADFLOW_LOCK_TIMEOUT seconds (default 30), then exits 4."},
     {"rejects", cmd_rejects, "rejects",
      "Lists the rows that were rejected by imports: file, line, reason and the row."},
+    {"ignored", cmd_ignored, "ignored",
+     "Lists the imported events that did not apply in their lead's stage: file, line,\n"
+     "lead, time, type and why (e.g. 'accepted while in sql', 'mql without email',\n"
+     "'before created_at'). The import summary counts them by reason."},
     {"lead", cmd_lead, "lead ID [--as-of TS]",
      "Explains one lead: attributes, current stage, every transition and why it\n"
      "happened, every handoff with its SLA figures, and the events that were ignored."},
@@ -34,7 +42,7 @@ static const cli_command commands[] = {
     {"plan", cmd_plan,
      "plan --revenue N [--deal-size N] [--close-rate R] [--sql-rate R] [--mql-rate R]\n"
      "       [--visit-rate R] [--months M] [--from-history] [--as-of TS] [--format table|json]",
-     "Plans backwards from a revenue goal (SPEC §6): deals, SQLs, MQLs, leads and\n"
+     "Plans backwards from a revenue goal: deals, SQLs, MQLs, leads and\n"
      "visitors needed, rounding up at every step. Rates not given come from the 12\n"
      "calendar months before the month of --as-of (--from-history). --months M also\n"
      "shows the need per month and per business day."},
@@ -129,7 +137,11 @@ int main(int argc, char **argv)
     lf_store_close(ctx.store);
     if (ctx.cfg_loaded)
         lf_config_release(&ctx.cfg);
-    if (fflush(stdout) != 0 && code == 0)
-        code = 1;
+    /* every write to stdout is checked here at the latest (printf in the commands):
+     * an output that cannot be written exits 4. A closed pipe (`| head -1`) still ends
+     * the process silently by the default SIGPIPE, as shells expect. */
+    lf_error err;
+    if (code == 0 && lf_outfile_flush_stream(stdout, "standard output", &err) != LF_OK)
+        code = cli_fail(err.code, "%s", err.msg);
     return code;
 }
