@@ -530,10 +530,13 @@ lf_status lf_whatif_run(lf_store *st, const lf_config *cur, const lf_config *oth
         }
     }
     int64_t maxid = 0;
+    bool reading = r == LF_OK && (r = lf_store_read_begin(st, err)) == LF_OK;
     if (r == LF_OK)
         r = lf_store_lead_count(st, &maxid, err);
     if (r == LF_OK)
         r = lf_store_scan_range(st, 1, maxid, whatif_lead, &x, err);
+    if (reading) /* one committed state for the whole comparison */
+        lf_store_read_end(st);
     for (int k = 0; k < 2; k++) {
         lf_lead_state_release(&x.s[k].ls);
         lf_score_state_free(x.s[k].score);
