@@ -76,4 +76,61 @@ lf_status lf_report_channel(const lf_report_args *a, lf_table **out, lf_error *e
 lf_status lf_report_customers(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_scoring(const lf_report_args *a, lf_table **out, lf_error *err);
 
+/* ---- notes for the user (SPEC §7; src/report/notes.c) ------------------------------
+ * What a new user needs told beside the numbers: that the range holds no data and
+ * where the data is, and which figures are missing because their input was never
+ * imported. Inputs are derived from the dataset itself (no store flag needed):
+ *   contacts  some handoff has a first contact (no handoff at all: nothing is missing)
+ *   spend     the store holds spend rows;  traffic  the store holds traffic rows
+ *   amounts   some customer has a non-zero amount (no customer at all: nothing missing)
+ * and a store without leads lacks none of them (its note asks for leads first).
+ * A figure whose input is missing is null in every format (JSON null, CSV empty,
+ * table "–"), never a real-looking 0, and its table carries a note saying what to
+ * import. So a count column that is null (`contacted`, `cost`, `revenue`, `visitors`)
+ * means "never imported". */
+enum {
+    LF_INPUT_CONTACTS = 1u, /* `contacted` events */
+    LF_INPUT_SPEND = 2u,    /* costs */
+    LF_INPUT_TRAFFIC = 4u,  /* visitors */
+    LF_INPUT_AMOUNTS = 8u,  /* amounts of won customers */
+    LF_INPUT_ALL = 15u
+};
+
+/* The inputs (LF_INPUT_* bits) the dataset holds, as described above. O(leads +
+ * handoffs) at worst. */
+unsigned lf_report_inputs(const lf_dataset *ds);
+
+/* Makes the columns of table t (a report run over ds) whose input ds lacks null in
+ * every row and the total, and adds a note per missing input naming the columns and
+ * what to import. Reports call it last; a table of another report is left as is.
+ * Returns LF_OK or LF_ENOMEM. */
+lf_status lf_report_mark_missing(const lf_dataset *ds, lf_table *t);
+
+#define LF_NOTES_MAX 8
+#define LF_NOTE_LEN 320
+
+/* Notes of one run, as plain text lines (no prefix, no newline). */
+typedef struct lf_report_notes {
+    size_t n;
+    char text[LF_NOTES_MAX][LF_NOTE_LEN];
+} lf_report_notes;
+
+enum {
+    LF_NOTES_RANGE = 1u, /* the empty store, or an empty range and where the data is */
+    LF_NOTES_INPUTS = 2u /* per report run and input it lacks: "REPORT: missing ..." */
+};
+
+/* Fills out with the notes (`what`: LF_NOTES_* bits) for running report `report`
+ * ("all" = every registered report) over a. The range note, when the store holds
+ * leads but none was created and nothing happened in [from, to) by as-of:
+ *   "no leads in 2026-01-01 – 2027-01-01; the store holds 2017-06-14 – 2018-11-14:
+ *    try --as-of 2018-12-01 --from 2017-06-01"
+ * (the store's span runs from the first lead created to the last thing recorded, in
+ * local dates; the suggested as-of is the 1st of the month after that, and --from,
+ * the 1st of the first lead's month, is given only when the default range of that
+ * as-of would not reach it); with no lead at all: "the store holds no leads: import
+ * leads first". */
+void lf_report_notes_make(const lf_report_args *a, const char *report, unsigned what,
+                          lf_report_notes *out);
+
 #endif

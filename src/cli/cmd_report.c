@@ -5,7 +5,9 @@
  * Loads the derived state into the in-memory dataset once, runs the named report
  * (a pure function) or all of them, renders them in the chosen format
  * (report_out.c), and writes the result to stdout or to FILE (written to FILE.tmp
- * and renamed, so a failed run never leaves half a report behind).
+ * and renamed, so a failed run never leaves half a report behind). Notes for the
+ * user (an empty range and where the data is, inputs never imported: SPEC §7) go to
+ * stderr as "leadflow: note: ...", so stdout stays exactly the report.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +96,12 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     lf_buf out;
     lf_buf_init(&out, 0);
     lf_status s = report_render(&ctx->cfg, &a, o.name, format, &out, &err);
+    /* SPEC §7: an empty range says where the data is; csv and json, which have no
+     * place for notes, get the missing inputs here too (table and html show them
+     * under each table). stdout stays the report, byte for byte. */
+    lf_report_notes notes;
+    bool plain = strcmp(format, "csv") == 0 || strcmp(format, "json") == 0;
+    lf_report_notes_make(&a, o.name, LF_NOTES_RANGE | (plain ? LF_NOTES_INPUTS : 0u), &notes);
     lf_dataset_release(&ds);
     if (s != LF_OK) {
         lf_buf_release(&out);
@@ -101,5 +109,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     }
     code = report_write_output(o.out, &out);
     lf_buf_release(&out);
+    for (size_t i = 0; code == 0 && i < notes.n; i++)
+        fprintf(stderr, "leadflow: note: %s\n", notes.text[i]);
     return code;
 }

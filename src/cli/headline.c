@@ -153,15 +153,24 @@ void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const rep
     lf_date_format(a->from_day, from, sizeof from);
     lf_date_format(a->to_day, to, sizeof to);
     printf("\nheadline, %s to %s (12 months to this month)\n", from, to);
-    printf("  leads %s -> MQLs %s (%s of leads created reached MQL) -> SQLs %s -> customers %s\n",
+    /* Each figure with its own definition: the first two lines follow the leads
+     * created in the range (a count and its own share), the third counts what
+     * happened in the range, whoever it happened to. */
+    printf("  leads created %s; of them so far %s reached MQL or beyond (%s),\n",
            count(cell(funnel, "lead", "reached"), b1, sizeof b1),
-           count(total(mql, "mqls"), b2, sizeof b2),
-           pct(cell(funnel, "mql", "conversion_from_lead"), b3, sizeof b3),
-           count(total(sql, "sqls"), b4, sizeof b4),
-           count(cell(funnel, "customer", "in_flow"), b5, sizeof b5));
+           count(cell(funnel, "mql", "reached"), b2, sizeof b2),
+           pct(cell(funnel, "mql", "conversion_from_lead"), b3, sizeof b3));
+    printf("  %s SQL or beyond (%s), %s became customers (%s)\n",
+           count(cell(funnel, "sql", "reached"), b1, sizeof b1),
+           pct(cell(funnel, "sql", "conversion_from_lead"), b2, sizeof b2),
+           count(cell(funnel, "customer", "reached"), b3, sizeof b3),
+           pct(cell(funnel, "customer", "conversion_from_lead"), b4, sizeof b4));
+    printf("  in the range: %s MQLs handed to sales, %s SQL entries, %s customers won\n",
+           count(total(mql, "mqls"), b1, sizeof b1), count(total(sql, "sqls"), b2, sizeof b2),
+           count(cell(funnel, "customer", "in_flow"), b3, sizeof b3));
     printf("  MQLs against goal: %s of %s (%s)\n", count(total(mql, "mqls"), b1, sizeof b1),
            count(total(mql, "goal"), b2, sizeof b2), pct(total(mql, "goal_attainment"), b3, sizeof b3));
-    printf("  acceptance rate (SQLs / MQLs decided): %s; MQL to SQL %s; %s still pending\n",
+    printf("  acceptance rate %s of MQLs decided (%s of all MQLs); %s still pending\n",
            pct(total(sql, "acceptance_rate"), b1, sizeof b1), pct(total(sql, "mql_to_sql"), b2, sizeof b2),
            count(total(sql, "pending"), b3, sizeof b3));
     if (cfg->has_sla)
@@ -170,21 +179,29 @@ void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const rep
                hours(total(vel, "response_median_h"), b2, sizeof b2),
                hours(total(vel, "response_p90_h"), b3, sizeof b3),
                count(total(vel, "overdue_pending"), b4, sizeof b4));
-    printf("  speed to lead: %s of MQLs contacted within %s (median %s; benchmark: only 37%% of\n"
-           "  companies manage 1 h)\n",
-           pct(total(speed, "within_target_rate"), b1, sizeof b1), cfg->speed_target.text,
-           hours(total(speed, "contact_median_h"), b2, sizeof b2));
+    /* a null count means its input was never imported (lf_report_mark_missing) */
+    if (speed && isnan(total(speed, "contacted")))
+        printf("  speed to lead: missing, no MQL has a contacted event (import the contacted\n"
+               "  events to measure it)\n");
+    else
+        printf("  speed to lead: %s of MQLs contacted within %s (median %s; benchmark: only 37%% of\n"
+               "  companies manage 1 h)\n",
+               pct(total(speed, "within_target_rate"), b1, sizeof b1), cfg->speed_target.text,
+               hours(total(speed, "contact_median_h"), b2, sizeof b2));
     const lf_table *cost = find(r, "cost"), *biz = find(r, "bizday"), *persona = find(r, "persona"),
                    *channel = find(r, "channel"), *cust = find(r, "customers");
     char b6[RENDER_REAL_MAX];
-    printf("  cost per SQL: %s same-period, %s with spend shifted %s days earlier (lag); per\n"
-           "  lead %s, per MQL %s; spend %s\n",
-           money(total(cost, "cost_per_sql"), b1, sizeof b1),
-           money(total(cost, "lagged_cost_per_sql"), b2, sizeof b2),
-           count(total(cost, "lag_days"), b3, sizeof b3),
-           money(total(cost, "cost_per_lead"), b4, sizeof b4),
-           money(total(cost, "cost_per_mql"), b5, sizeof b5),
-           money(total(cost, "cost"), b6, sizeof b6));
+    if (cost && isnan(total(cost, "cost")))
+        printf("  cost per SQL: missing, no spend has been imported (leadflow import costs FILE)\n");
+    else
+        printf("  cost per SQL: %s same-period, %s with spend shifted %s days earlier (lag); per\n"
+               "  lead %s, per MQL %s; spend %s\n",
+               money(total(cost, "cost_per_sql"), b1, sizeof b1),
+               money(total(cost, "lagged_cost_per_sql"), b2, sizeof b2),
+               count(total(cost, "lag_days"), b3, sizeof b3),
+               money(total(cost, "cost_per_lead"), b4, sizeof b4),
+               money(total(cost, "cost_per_mql"), b5, sizeof b5),
+               money(total(cost, "cost"), b6, sizeof b6));
     const lf_object *p = pacing(biz);
     if (p) {
         double goal = obj_num(p, "goal"), proj = obj_num(p, "projected");
@@ -199,12 +216,13 @@ void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const rep
         }
         printf("\n");
     }
-    printf("  customers: %s, marketing-sourced %s (benchmark 20-40%% field sales, 40-80%% inside\n"
-           "  sales); lead to customer %s (benchmark 2-5%%); revenue %s\n",
+    printf("  customers won: %s, marketing-sourced %s (benchmark 20-40%% field sales, 40-80%%\n"
+           "  inside sales); lead to customer %s (benchmark 2-5%%); revenue %s\n",
            count(total(cust, "customers"), b1, sizeof b1),
            pct(total(cust, "marketing_sourced_rate"), b2, sizeof b2),
            pct(total(cust, "lead_to_customer"), b3, sizeof b3),
-           money(total(cust, "revenue"), b4, sizeof b4));
+           cust && isnan(total(cust, "revenue")) ? "missing (no customer has an amount)"
+                                                  : money(total(cust, "revenue"), b4, sizeof b4));
     printf("  top personas by MQLs (acceptance rate):\n   ");
     top_rows(persona, "mqls", "acceptance_rate");
     printf("\n  top channels by revenue (ROI):\n   ");

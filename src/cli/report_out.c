@@ -171,6 +171,15 @@ lf_status report_render_run(const lf_config *cfg, const lf_report_args *a, const
         report_run prev = {0};
         lf_html_page page = {
             .tables = (const lf_table *const *)cur->t, .ntables = cur->n, .ctx = html_context(cfg)};
+        /* SPEC §7: an empty range says so, and where the data is, on the page too */
+        lf_report_notes notes;
+        const char *note_text[LF_NOTES_MAX];
+        lf_report_notes_make(a, all ? "all" : cur->n ? cur->t[0]->report : "", LF_NOTES_RANGE,
+                             &notes);
+        for (size_t i = 0; i < notes.n; i++)
+            note_text[i] = notes.text[i];
+        page.notes = note_text;
+        page.nnotes = notes.n;
         if (all) {
             lf_report_args pa;
             report_previous_range(cfg->tz, a, &pa);

@@ -402,7 +402,7 @@ static void chart_funnel(figs *f)
                    .desc =
                        fmt(f->pl,
                            "Of %s leads created in the range, %s became MQLs, %s SQLs, %s "
-                           "opportunities and %s customers by as-of.",
+                           "opportunities and %s customers by the report date.",
                            count(f, n > 0 ? reached[0] : NAN), count(f, n > 1 ? reached[1] : NAN),
                            count(f, n > 2 ? reached[2] : NAN), count(f, n > 3 ? reached[3] : NAN),
                            count(f, n > 4 ? reached[4] : NAN)),
@@ -415,9 +415,9 @@ static void chart_funnel(figs *f)
                    .unit = MK_COUNT};
     figure(f, &c, true,
            off[0] ? fmt(f->pl,
-                        "A stage counts every lead that reached it or a later one (SPEC "
-                        "\xc2\xa7"
-                        "5 reached). Off the path (entered): %s.",
+                        "A stage counts every lead created in the range that reached it or "
+                        "a later stage by the report date. Off the main path (leads that "
+                        "entered the stage): %s.",
                         off)
                   : NULL);
 }
@@ -499,7 +499,7 @@ static void chart_sql(figs *f)
                     "Over the range: acceptance rate %s, MQL to SQL %s.",
                     by_word(t), span(f, cats, n), pct(f, charts_num(t, -1, "acceptance_rate")),
                     pct(f, charts_num(t, -1, "mql_to_sql"))),
-        .x_title = fmt(f->pl, "%s of mql_at (cohort)", by_word(t)),
+        .x_title = fmt(f->pl, "%s of MQL (cohort)", by_word(t)),
         .y_title = "share of handoffs (%)",
         .n = n,
         .cats = cats,
@@ -522,10 +522,10 @@ static void chart_sql(figs *f)
     svg_chart c2 = {.title = fmt(f->pl, "Rejected handoffs per MQL cohort, by reason"),
                     .desc =
                         fmt(f->pl,
-                            "Handoffs rejected by sales per %s of mql_at, %s, stacked by the "
+                            "Handoffs rejected by sales per %s of MQL, %s, stacked by the "
                             "five most frequent reasons; %s rejected in total.",
                             by_word(t), span(f, cats, n), count(f, charts_num(t, -1, "rejected"))),
-                    .x_title = fmt(f->pl, "%s of mql_at (cohort)", by_word(t)),
+                    .x_title = fmt(f->pl, "%s of MQL (cohort)", by_word(t)),
                     .y_title = "rejected handoffs (count)",
                     .n = n,
                     .cats = cats,
@@ -568,12 +568,12 @@ static void chart_velocity(figs *f)
     svg_chart c = {
         .title = "Sales response time to MQLs, median and 90th percentile",
         .desc = fmt(f->pl,
-                    "Hours from MQL to accept or reject decision, per %s of mql_at, %s, "
+                    "Hours from MQL to accept or reject decision, per %s of MQL, %s, "
                     "against the SLA. Over the range: median %s h, 90th percentile %s h.",
                     by_word(t), span(f, cats, n),
                     fmt(f->pl, "%.1f", charts_num(t, -1, "response_median_h")),
                     fmt(f->pl, "%.1f", charts_num(t, -1, "response_p90_h"))),
-        .x_title = fmt(f->pl, "%s of mql_at (cohort)", by_word(t)),
+        .x_title = fmt(f->pl, "%s of MQL (cohort)", by_word(t)),
         .y_title = business ? "response time (business hours, SLA clock)" : "response time (hours)",
         .n = n,
         .cats = cats,
@@ -615,11 +615,11 @@ static void chart_velocity(figs *f)
     svg_chart c2 = {
         .title = "Handoffs by SLA outcome (share decided within SLA on top)",
         .desc = fmt(f->pl,
-                    "Handoffs per %s of mql_at, %s: decided within the SLA, decided late, "
+                    "Handoffs per %s of MQL, %s: decided within the SLA, decided late, "
                     "pending past the deadline, pending within it. Over the range %s of "
                     "decided handoffs were within the SLA.",
                     by_word(t), span(f, cats, n), pct(f, charts_num(t, -1, "within_sla_rate"))),
-        .x_title = fmt(f->pl, "%s of mql_at (cohort)", by_word(t)),
+        .x_title = fmt(f->pl, "%s of MQL (cohort)", by_word(t)),
         .y_title = "handoffs (count)",
         .n = n,
         .cats = cats,
@@ -646,6 +646,10 @@ static void chart_speed(figs *f)
     if (!rows || !cats || !within || !contacted || !handoffs || !later || !none || !top)
         return;
     const char *target = ctx && ctx->target_text ? ctx->target_text : "the target";
+    /* a null count means the input was never imported (lf_report_mark_missing) */
+    const char *missing = isfinite(charts_num(t, -1, "contacted"))
+                              ? NULL
+                              : "missing: no MQL has a contacted event (none imported)";
     for (size_t i = 0; i < n; i++) {
         if (isfinite(contacted[i]) && isfinite(within[i]))
             later[i] = contacted[i] - within[i];
@@ -665,13 +669,13 @@ static void chart_speed(figs *f)
     svg_chart c = {
         .title = fmt(f->pl, "Speed to lead: MQLs contacted within %s (share on top)", target),
         .desc = fmt(f->pl,
-                    "Handoffs per %s of mql_at, %s, by first sales contact: within %s of "
+                    "Handoffs per %s of MQL, %s, by first sales contact: within %s of "
                     "the MQL, later, or not yet. Over the range %s were contacted within "
                     "%s; the literature benchmark is contact within one hour, which only "
                     "37%% of companies manage.",
                     by_word(t), span(f, cats, n), target,
                     pct(f, charts_num(t, -1, "within_target_rate")), target),
-        .x_title = fmt(f->pl, "%s of mql_at (cohort)", by_word(t)),
+        .x_title = fmt(f->pl, "%s of MQL (cohort)", by_word(t)),
         .y_title = "handoffs (count)",
         .n = n,
         .cats = cats,
@@ -680,7 +684,7 @@ static void chart_speed(figs *f)
         .series = s,
         .nseries = 3,
         .unit = MK_COUNT,
-        .empty = "no handoffs in the range"};
+        .empty = missing ? missing : "no handoffs in the range"};
     figure(f, &c, false, NULL);
 
     double *med = column(f->pl, t, rows, n, "contact_median_h");
@@ -703,10 +707,10 @@ static void chart_speed(figs *f)
                     .desc =
                         fmt(f->pl,
                             "Median calendar hours from MQL to the first sales contact, per %s of "
-                            "mql_at, %s, against the target %s; over the range %s h.",
+                            "MQL, %s, against the target %s; over the range %s h.",
                             by_word(t), span(f, cats, n), target,
                             fmt(f->pl, "%.1f", charts_num(t, -1, "contact_median_h"))),
-                    .x_title = fmt(f->pl, "%s of mql_at (cohort)", by_word(t)),
+                    .x_title = fmt(f->pl, "%s of MQL (cohort)", by_word(t)),
                     .y_title = "hours to first contact (calendar, median)",
                     .n = n,
                     .cats = cats,
@@ -716,7 +720,7 @@ static void chart_speed(figs *f)
                     .refs = refs,
                     .nrefs = nref,
                     .unit = MK_HOURS,
-                    .empty = "no contacted handoffs in the range"};
+                    .empty = missing ? missing : "no contacted handoffs in the range"};
     figure(f, &c2, false, NULL);
 }
 
@@ -759,7 +763,9 @@ static void chart_cost(figs *f)
                    .series = s,
                    .nseries = 2,
                    .unit = MK_MONEY,
-                   .empty = "no SQLs with spend in the range"};
+                   .empty = isfinite(charts_num(t, -1, "cost"))
+                                ? "no SQLs with spend in the range"
+                                : "missing: no spend has been imported"};
     figure(f, &c, false,
            "Spend precedes results: the lagged line sets each period's SQLs against the "
            "spend that could have produced them.");
@@ -980,10 +986,15 @@ static void chart_dimension(figs *f, const char *what)
     mk_fmt_value(charts_num(t, -1, "revenue"), LF_COL_MONEY, rev, sizeof rev);
     mk_fmt_value(charts_num(t, -1, "cost"), LF_COL_MONEY, cost, sizeof cost);
     svg_chart c3 = {.title = fmt(f->pl, "Revenue won and spend by %s", what),
-                    .desc = fmt(f->pl,
-                                "Revenue won and marketing spend per %s over the range; in total "
-                                "%s revenue against %s spend.",
-                                what, rev, cost),
+                    .desc = isfinite(charts_num(t, -1, "cost"))
+                                ? fmt(f->pl,
+                                      "Revenue won and marketing spend per %s over the range; in "
+                                      "total %s revenue against %s spend.",
+                                      what, rev, cost)
+                                : fmt(f->pl,
+                                      "Revenue won per %s over the range, %s in total; spend is "
+                                      "missing: none has been imported.",
+                                      what, rev),
                     .x_title = "amount (spend currency)",
                     .n = n,
                     .cats = cats,
@@ -1096,7 +1107,8 @@ static void chart_scoring(figs *f)
         .title = "Acceptance and win rate by score band at MQL",
         .desc = fmt(f->pl,
                     "Acceptance rate and win rate of the handoffs opened in the range, by the "
-                    "band of the lead's total score at mql_at; n is the number of handoffs. "
+                    "band of the lead's total score when it became an MQL; n is the number of "
+                    "handoffs. "
                     "In total %s accepted and %s won.",
                     pct(f, charts_num(t, -1, "acceptance_rate")),
                     pct(f, charts_num(t, -1, "win_rate"))),

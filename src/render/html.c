@@ -253,6 +253,14 @@ static const lf_table *find(const lf_html_page *p, const char *name, bool prev)
     return NULL;
 }
 
+/* A previous value is compared only when it rests on at least PREV_MIN_BASE events
+ * (its own count, or the count its rate is taken over) and the previous period holds
+ * at least PREV_MIN_SHARE of the current period's new leads: otherwise the store's
+ * data barely reaches into it (a data set that begins late in the previous period)
+ * and a change such as +3505.6% would say nothing about the business. */
+#define PREV_MIN_BASE 20.0
+#define PREV_MIN_SHARE 0.10
+
 /* The change line of a card: rates in percentage points, other values relative. */
 static void change(mk_out *o, double cur, double prev, lf_col_type type, polarity pol)
 {
@@ -283,16 +291,33 @@ static void change(mk_out *o, double cur, double prev, lf_col_type type, polarit
 typedef struct card_spec {
     const char *id, *label;
     double cur, prev;
+    double base;       /* the count the previous value rests on (NAN = unknown) */
+    bool small;        /* the previous period as a whole is too small to compare */
     lf_col_type type;
     polarity pol;
     bool has_prev;     /* write the change line */
     const char *value; /* overrides the formatted cur */
     const char *sub;   /* a line under the value (text) */
     const char *bench; /* the literature benchmark (text) */
+    const char *missing; /* the figure's input was never imported: why (text) */
 } card_spec;
 
 static void card(mk_out *o, const card_spec *c)
 {
+    if (c->missing) { /* SPEC §7: shown as missing, never as a real-looking 0 */
+        mk_rawf(o, "<div class=\"card\" id=\"kpi-%s\">\n<h3>", c->id);
+        mk_text(o, c->label);
+        mk_raw(o, "</h3>\n<p class=\"kpi\">" MK_NULL_MARK "</p>\n<p class=\"sub\">");
+        mk_text(o, c->missing);
+        mk_raw(o, "</p>\n");
+        if (c->bench) {
+            mk_raw(o, "<p class=\"bench\">");
+            mk_text(o, c->bench);
+            mk_raw(o, "</p>\n");
+        }
+        mk_raw(o, "</div>\n");
+        return;
+    }
     char v[MK_NUM_MAX];
     mk_fmt_value(c->cur, c->type, v, sizeof v);
     mk_rawf(o, "<div class=\"card\" id=\"kpi-%s\">\n<h3>", c->id);
@@ -307,7 +332,9 @@ static void card(mk_out *o, const card_spec *c)
         mk_text(o, c->sub);
         mk_raw(o, "</p>\n");
     }
-    if (c->has_prev)
+    if (c->has_prev && (c->small || !(c->base >= PREV_MIN_BASE)))
+        mk_raw(o, "<p class=\"chg neutral\">previous period too small to compare</p>\n");
+    else if (c->has_prev)
         change(o, c->cur, c->prev, c->type, c->pol);
     if (c->bench) {
         mk_raw(o, "<p class=\"bench\">");
@@ -334,21 +361,26 @@ static void headline(mk_out *o, const lf_html_page *p)
     const lf_table *cus = find(p, "customers", false), *cus0 = find(p, "customers", true);
     const lf_table *biz = find(p, "bizday", false);
     char a[MK_NUM_MAX], b[MK_NUM_MAX], c[MK_NUM_MAX], sub[512];
+    /* the previous period as a whole: does the data reach into it? */
+    double leads = charts_num(mql, -1, "leads"), leads0 = charts_num(mql0, -1, "leads");
+    bool small = isfinite(leads) && leads > 0 && !(leads0 >= PREV_MIN_SHARE * leads);
 
     mk_raw(o, "<section class=\"headline\" id=\"headline\" aria-labelledby=\"headline-h\">\n"
               "<h2 id=\"headline-h\">Headline</h2>\n<div class=\"cards\">\n");
     if (mql) {
         double goal = charts_num(mql, -1, "goal");
         if (isfinite(goal))
-            snprintf(sub, sizeof sub, "goal %s \xc2\xb7 %s attained",
+            snprintf(sub, sizeof sub, "MQLs handed to sales in the range; goal %s \xc2\xb7 %s attained",
                      val(goal, LF_COL_COUNT, a, sizeof a),
                      val(charts_num(mql, -1, "goal_attainment"), LF_COL_RATE, b, sizeof b));
         else
-            snprintf(sub, sizeof sub, "no MQL goal configured");
+            snprintf(sub, sizeof sub, "MQLs handed to sales in the range; no MQL goal configured");
         card(o, &(card_spec){.id = "mqls",
                              .label = "MQLs vs goal",
                              .cur = charts_num(mql, -1, "mqls"),
                              .prev = charts_num(mql0, -1, "mqls"),
+                             .base = charts_num(mql0, -1, "mqls"),
+                             .small = small,
                              .type = LF_COL_COUNT,
                              .pol = UP_GOOD,
                              .has_prev = true,
@@ -384,17 +416,22 @@ static void headline(mk_out *o, const lf_html_page *p)
                 isfinite(goal) ? val(goal, LF_COL_NUMBER, e, sizeof e) : "none");
         } else {
             snprintf(value, sizeof value, "%s", MK_NULL_MARK);
-            snprintf(sub, sizeof sub, "the month of as-of is not in the range");
+            snprintf(sub, sizeof sub, "the month of the report date is not in the range");
         }
         card(o, &(card_spec){.id = "pace", .label = label, .cur = NAN, .value = value, .sub = sub});
     }
     if (sql) {
-        snprintf(sub, sizeof sub, "accepted / decided handoffs; %s pending",
+        snprintf(sub, sizeof sub,
+                 "of the MQLs handed over in the range that sales decided on, the share "
+                 "accepted; %s still pending",
                  val(charts_num(sql, -1, "pending"), LF_COL_COUNT, a, sizeof a));
         card(o, &(card_spec){.id = "acceptance",
                              .label = "Acceptance rate",
                              .cur = charts_num(sql, -1, "acceptance_rate"),
                              .prev = charts_num(sql0, -1, "acceptance_rate"),
+                             .base = charts_num(sql0, -1, "accepted") +
+                                     charts_num(sql0, -1, "rejected"),
+                             .small = small,
                              .type = LF_COL_RATE,
                              .pol = UP_GOOD,
                              .has_prev = true,
@@ -402,7 +439,9 @@ static void headline(mk_out *o, const lf_html_page *p)
     }
     if (vel) {
         if (p->ctx.sla_text)
-            snprintf(sub, sizeof sub, "decided within the SLA (%.20s); %s overdue now",
+            snprintf(sub, sizeof sub,
+                     "of the MQLs handed over in the range that sales decided on, the share "
+                     "decided within the SLA (%.20s); %s overdue now",
                      p->ctx.sla_text,
                      val(charts_num(vel, -1, "overdue_pending"), LF_COL_COUNT, a, sizeof a));
         else
@@ -411,49 +450,70 @@ static void headline(mk_out *o, const lf_html_page *p)
                              .label = "SLA compliance",
                              .cur = charts_num(vel, -1, "within_sla_rate"),
                              .prev = charts_num(vel0, -1, "within_sla_rate"),
+                             .base = charts_num(vel0, -1, "decided"),
+                             .small = small,
                              .type = LF_COL_RATE,
                              .pol = UP_GOOD,
                              .has_prev = true,
                              .sub = sub});
     }
     if (spd) {
-        snprintf(sub, sizeof sub, "MQLs contacted within %.20s; median %s h",
-                 p->ctx.target_text ? p->ctx.target_text : "the target",
-                 val(charts_num(spd, -1, "contact_median_h"), LF_COL_HOURS, a, sizeof a));
+        const char *target = p->ctx.target_text ? p->ctx.target_text : "the target";
+        snprintf(sub, sizeof sub,
+                 "of the MQLs handed over in the range, the share first contacted within "
+                 "%.20s; median %s h",
+                 target, val(charts_num(spd, -1, "contact_median_h"), LF_COL_HOURS, a, sizeof a));
+        /* a null count means its input was never imported (lf_report_mark_missing) */
+        bool missing = !isfinite(charts_num(spd, -1, "contacted"));
         card(o, &(card_spec){.id = "speed",
                              .label = "Speed to lead",
                              .cur = charts_num(spd, -1, "within_target_rate"),
                              .prev = charts_num(spd0, -1, "within_target_rate"),
+                             .base = charts_num(spd0, -1, "handoffs"),
+                             .small = small,
                              .type = LF_COL_RATE,
                              .pol = UP_GOOD,
                              .has_prev = true,
                              .sub = sub,
+                             .missing = missing ? "missing: no MQL has a contacted event; "
+                                                  "import the contacted events to measure it"
+                                                : NULL,
                              .bench =
                                  "Benchmark: contact within 1 hour \xe2\x80\x94 only 37% of "
                                  "companies manage it; those that do are about 7\xc3\x97 likelier "
                                  "to reach a decision maker."});
     }
     if (cost) {
-        snprintf(sub, sizeof sub, "lagged (spend %s days earlier): %s",
+        snprintf(sub, sizeof sub,
+                 "spend in the range / leads that entered SQL in it; with the spend %s days "
+                 "earlier (lagged): %s",
                  val(charts_num(cost, -1, "lag_days"), LF_COL_NUMBER, a, sizeof a),
                  val(charts_num(cost, -1, "lagged_cost_per_sql"), LF_COL_MONEY, b, sizeof b));
+        bool missing = !isfinite(charts_num(cost, -1, "cost"));
         card(o, &(card_spec){.id = "cost",
                              .label = "Cost per SQL",
                              .cur = charts_num(cost, -1, "cost_per_sql"),
                              .prev = charts_num(cost0, -1, "cost_per_sql"),
+                             .base = charts_num(cost0, -1, "sqls"),
+                             .small = small,
                              .type = LF_COL_MONEY,
                              .pol = DOWN_GOOD,
                              .has_prev = true,
-                             .sub = sub});
+                             .sub = sub,
+                             .missing = missing ? "missing: no spend has been imported; import "
+                                                  "it to see what an SQL costs"
+                                                : NULL});
     }
     if (cus) {
-        snprintf(sub, sizeof sub, "%s of %s customers won came from marketing",
+        snprintf(sub, sizeof sub, "%s of the %s customers won in the range came from marketing",
                  val(charts_num(cus, -1, "marketing_sourced"), LF_COL_COUNT, a, sizeof a),
                  val(charts_num(cus, -1, "customers"), LF_COL_COUNT, b, sizeof b));
         card(o, &(card_spec){.id = "marketing",
                              .label = "Marketing-sourced customers",
                              .cur = charts_num(cus, -1, "marketing_sourced_rate"),
                              .prev = charts_num(cus0, -1, "marketing_sourced_rate"),
+                             .base = charts_num(cus0, -1, "customers"),
+                             .small = small,
                              .type = LF_COL_RATE,
                              .pol = NEUTRAL,
                              .has_prev = true,
@@ -465,10 +525,13 @@ static void headline(mk_out *o, const lf_html_page *p)
                              .label = "Lead to customer",
                              .cur = charts_num(cus, -1, "lead_to_customer"),
                              .prev = charts_num(cus0, -1, "lead_to_customer"),
+                             .base = leads0,
+                             .small = small,
                              .type = LF_COL_RATE,
                              .pol = UP_GOOD,
                              .has_prev = true,
-                             .sub = "of the leads created in the range, customers by as-of",
+                             .sub = "of the leads created in the range, the share that are "
+                                    "customers by the report date",
                              .bench = "Benchmark: typically 2\xe2\x80\x93"
                                       "5%."});
     }
@@ -480,10 +543,13 @@ static void headline(mk_out *o, const lf_html_page *p)
     mk_rawf(o,
             "<p class=\"footnote\">Totals over the whole range. \xe2\x80\x9cPrevious "
             "period\xe2\x80\x9d is the period of the same length just before the range, "
-            "%s \xe2\x80\x93 %s, computed as of %s (as-of moved back by the same length), so "
-            "both periods are measured at the same point; rates change in percentage points, "
-            "other figures in percent.</p>\n</section>\n",
-            f, t, as_of);
+            "%s \xe2\x80\x93 %s, computed as of %s (the report date moved back by the same "
+            "length), so both periods are measured at the same point; rates change in "
+            "percentage points, other figures in percent. A change is shown only when the "
+            "previous figure rests on at least %d events and the previous period holds at "
+            "least %d%% as many new leads as this one; otherwise the previous period is too "
+            "small to compare.</p>\n</section>\n",
+            f, t, as_of, (int)PREV_MIN_BASE, (int)(PREV_MIN_SHARE * 100 + 0.5));
 }
 
 /* ---- page --------------------------------------------------------------------------------- */
@@ -526,7 +592,19 @@ static lf_status fill(const char *tpl, size_t len, slot *slots, size_t nslots, l
     return LF_OK;
 }
 
-enum { S_VERSION, S_TITLE, S_CSS, S_HEADING, S_META, S_NAV, S_HEADLINE, S_REPORTS, S_FOOTER, S_N };
+enum {
+    S_VERSION,
+    S_TITLE,
+    S_CSS,
+    S_HEADING,
+    S_META,
+    S_NAV,
+    S_NOTES,
+    S_HEADLINE,
+    S_REPORTS,
+    S_FOOTER,
+    S_N
+};
 
 lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *err)
 {
@@ -535,9 +613,10 @@ lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *e
     const lf_table *first = page->tables[0];
     bool single = page->ntables == 1;
     const struct report_info *info = info_of(first->report);
-    slot s[S_N] = {{"version", {0}},  {"title", {0}},   {"css", {0}},
-                   {"heading", {0}},  {"meta", {0}},    {"nav", {0}},
-                   {"headline", {0}}, {"reports", {0}}, {"footer", {0}}};
+    slot s[S_N] = {{"version", {0}}, {"title", {0}},    {"css", {0}},
+                   {"heading", {0}}, {"meta", {0}},     {"nav", {0}},
+                   {"notes", {0}},   {"headline", {0}}, {"reports", {0}},
+                   {"footer", {0}}};
     mk_out o[S_N];
     for (size_t k = 0; k < S_N; k++) {
         lf_buf_init(&s[k].buf, 0);
@@ -583,6 +662,16 @@ lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *e
         }
         mk_raw(&o[S_NAV], "</ul></nav>");
     }
+    if (page->nnotes) {
+        /* what the reader must know before reading any number (an empty range) */
+        mk_raw(&o[S_NOTES], "<div class=\"page-notes\" role=\"note\">\n");
+        for (size_t i = 0; i < page->nnotes; i++) {
+            mk_raw(&o[S_NOTES], "<p>");
+            mk_text(&o[S_NOTES], page->notes[i]);
+            mk_raw(&o[S_NOTES], "</p>\n");
+        }
+        mk_raw(&o[S_NOTES], "</div>\n");
+    }
     if (page->prev)
         headline(&o[S_HEADLINE], page);
     for (size_t i = 0; i < page->ntables; i++)
@@ -591,8 +680,10 @@ lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *e
     mk_rawf(&o[S_FOOTER],
             "<p>Made by leadflow %s from the workspace's data. The page is self-contained: it "
             "loads nothing from the network and runs no scripts.</p>\n"
-            "<p>Rates are fractions of the denominator named in each column (an en dash, "
-            "\xe2\x80\x93, means that denominator is zero); money is in the currency of the "
+            "<p>Rates are fractions of the denominator named in each column; an en dash, "
+            "\xe2\x80\x93, means a figure cannot be computed: its denominator is zero, or its "
+            "input was never imported (the notes under the table say which); money is in the "
+            "currency of the "
             "imported spend and revenue; hours are calendar hours except SLA response times, "
             "which are on the SLA clock.</p>\n"
             "<p>Benchmarks from the literature: first contact within one hour (only 37%% of "

@@ -38,6 +38,10 @@ typedef struct lf_html_page {
     int32_t prev_from_day, prev_to_day; /* the previous period, [from, to) local days */
     lf_time prev_as_of;
     lf_html_context ctx;
+    /* Notes about the run as a whole (an empty range and where the data is), shown
+     * at the top of the page; plain text, escaped like all text. */
+    const char *const *notes;
+    size_t nnotes;
 } lf_html_page;
 
 /* Appends the whole page to out. Returns LF_OK, or an error with a message (out of

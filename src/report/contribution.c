@@ -416,6 +416,8 @@ static lf_status dim_report(const lf_report_args *args, bool channel, lf_table *
     }
     if (s == LF_ENOMEM)
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
+    if (s == LF_OK && lf_report_mark_missing(args->ds, t) != LF_OK)
+        s = lf_errorf(err, LF_ENOMEM, "out of memory");
     dim_release(&x.set);
     free(x.known);
     rep_end(&x.c);
@@ -576,6 +578,8 @@ lf_status lf_report_customers(const lf_report_args *a, lf_table **out, lf_error 
         if (cust_notes(t, &tot) != LF_OK)
             s = lf_errorf(err, LF_ENOMEM, "out of memory");
     }
+    if (s == LF_OK && lf_report_mark_missing(a->ds, t) != LF_OK)
+        s = lf_errorf(err, LF_ENOMEM, "out of memory");
     free(r);
     rep_end(&c);
     return rep_finish(s, t, out);

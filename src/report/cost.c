@@ -204,6 +204,8 @@ lf_status lf_report_cost(const lf_report_args *a, lf_table **out, lf_error *err)
         if (add_notes(&c, t, lag, nsql, mean) != LF_OK)
             s = lf_errorf(err, LF_ENOMEM, "out of memory");
     }
+    if (s == LF_OK && lf_report_mark_missing(a->ds, t) != LF_OK)
+        s = lf_errorf(err, LF_ENOMEM, "out of memory");
     free(r);
     free(acc);
     rep_end(&c);

@@ -316,6 +316,8 @@ lf_status lf_report_speed(const lf_report_args *a, lf_table **out, lf_error *err
         if (speed_notes(a->cfg, t) != LF_OK)
             s = lf_errorf(err, LF_ENOMEM, "out of memory");
     }
+    if (s == LF_OK && lf_report_mark_missing(a->ds, t) != LF_OK)
+        s = lf_errorf(err, LF_ENOMEM, "out of memory");
     free(r);
     rep_samples_release(&smp);
     rep_end(&c);

@@ -304,3 +304,124 @@ Test(html_page, a_full_buffer_is_an_error_value)
     lf_buf_release(&b);
     lf_table_free(t);
 }
+
+/* ---- headline: previous period too small, missing inputs, page notes ---------------- */
+
+/* A total-only table of `report` with the given (column, value) pairs; NAN = null. */
+static lf_table *totals(const char *report, const char *const *names, const double *v, size_t n)
+{
+    lf_table *t = new_table(report, "period");
+    cr_assert_eq(lf_table_add_total(t), LF_OK);
+    set_text(t, -1, 0, "total");
+    for (size_t i = 0; i < n; i++) {
+        lf_col_type type = strstr(names[i], "rate") ? LF_COL_RATE
+                           : strstr(names[i], "_h")  ? LF_COL_HOURS
+                                                     : LF_COL_COUNT;
+        int c = lf_table_add_col(t, names[i], type);
+        cr_assert_geq(c, 0);
+        if (!isnan(v[i]))
+            set_num(t, -1, c, v[i]);
+    }
+    return t;
+}
+
+/* The headline of mql and speed tables, this period and the previous one. */
+static char *headline_page(double leads, double mqls, double leads0, double mqls0,
+                           double contacted, double handoffs0)
+{
+    static const char *const mcols[] = {"leads", "mqls"};
+    static const char *const scols[] = {"handoffs", "contacted", "contact_median_h",
+                                        "within_target", "within_target_rate"};
+    double m[] = {leads, mqls}, m0[] = {leads0, mqls0};
+    double s[] = {40, contacted, isnan(contacted) ? NAN : 0.5, isnan(contacted) ? NAN : 20,
+                  isnan(contacted) ? NAN : 0.5};
+    double s0[] = {handoffs0, handoffs0, 0.5, handoffs0 / 4, 0.25};
+    lf_table *cur[2] = {totals("mql", mcols, m, 2), totals("speed", scols, s, 5)};
+    lf_table *prev[2] = {totals("mql", mcols, m0, 2), totals("speed", scols, s0, 5)};
+    const char *notes[1] = {"no leads in <range>"};
+    lf_html_page page = {.tables = (const lf_table *const *)cur,
+                         .ntables = 2,
+                         .prev = (const lf_table *const *)prev,
+                         .prev_from_day = lf_days_from_civil(2025, 11, 1),
+                         .prev_to_day = lf_days_from_civil(2026, 1, 1),
+                         .ctx = lf_html_context_none(),
+                         .notes = notes,
+                         .nnotes = 1};
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    lf_error err;
+    cr_assert_eq(lf_html_render_page(&page, &b, &err), LF_OK, "%s", err.msg);
+    for (int i = 0; i < 2; i++) {
+        lf_table_free(cur[i]);
+        lf_table_free(prev[i]);
+    }
+    return lf_buf_detach(&b);
+}
+
+/* The card of id `kpi` (its <div> up to the next </div>), for matching inside it. */
+static char *card_of(const char *page, const char *kpi)
+{
+    char open[64];
+    snprintf(open, sizeof open, "<div class=\"card\" id=\"kpi-%s\">", kpi);
+    const char *a = strstr(page, open);
+    cr_assert_not_null(a, "no card %s", kpi);
+    const char *z = strstr(a, "</div>");
+    cr_assert_not_null(z);
+    return strndup(a, (size_t)(z - a));
+}
+
+Test(html_headline, a_previous_period_of_enough_data_is_compared)
+{
+    /* 100 leads and 40 MQLs against 80 and 32: +25.0%; speed 50% against 25% of 24
+     * handoffs: +25.0 pts */
+    char *page = headline_page(100, 40, 80, 32, 30, 24);
+    char *m = card_of(page, "mqls"), *s = card_of(page, "speed");
+    cr_expect(strstr(m, "<p class=\"chg good\">\xe2\x96\xb2 +25.0% vs previous period (32)</p>"),
+              "%s", m);
+    cr_expect(strstr(s, "+25.0 pts vs previous period (25.0%)"), "%s", s);
+    cr_expect(strstr(m, "MQLs handed to sales in the range"), "%s", m);
+    free(m);
+    free(s);
+    free(page);
+}
+
+Test(html_headline, a_small_previous_period_is_not_compared)
+{
+    /* 19 previous MQLs (< 20): no change for MQLs, but speed's 24 handoffs compare */
+    char *page = headline_page(100, 40, 80, 19, 30, 24);
+    char *m = card_of(page, "mqls"), *s = card_of(page, "speed");
+    cr_expect(strstr(m, "<p class=\"chg neutral\">previous period too small to compare</p>"),
+              "%s", m);
+    cr_expect(!strstr(m, "vs previous period"), "%s", m);
+    cr_expect(strstr(s, "vs previous period"), "%s", s);
+    free(m);
+    free(s);
+    free(page);
+    /* 20 MQLs and 24 handoffs, but 9 leads against 100 (< 10%): the data barely reaches
+     * the previous period, so no card compares */
+    page = headline_page(100, 40, 9, 20, 30, 24);
+    cr_expect_eq(count(page, "previous period too small to compare"), 2, "%s", page);
+    cr_expect_eq(count(page, "vs previous period ("), 0);
+    free(page);
+    /* exactly 10% and 20 events compare */
+    page = headline_page(100, 40, 10, 20, 30, 24);
+    cr_expect_eq(count(page, "previous period too small to compare"), 0);
+    free(page);
+}
+
+Test(html_headline, a_figure_without_its_input_is_missing_not_zero)
+{
+    /* no contacted event in the store: the speed table's contacted is null */
+    char *page = headline_page(100, 40, 80, 32, NAN, 24);
+    char *s = card_of(page, "speed");
+    cr_expect(strstr(s, "<p class=\"kpi\">\xe2\x80\x93</p>"), "%s", s);
+    cr_expect(strstr(s, "missing: no MQL has a contacted event"), "%s", s);
+    cr_expect(!strstr(s, "chg"), "no change line: %s", s);
+    cr_expect(!strstr(s, "0.0%"), "%s", s);
+    free(s);
+    /* the run's notes come first on the page, escaped */
+    const char *notes = strstr(page, "<div class=\"page-notes\" role=\"note\">\n<p>no leads in "
+                                     "&lt;range&gt;</p>\n</div>");
+    cr_expect(notes && notes < strstr(page, "id=\"headline\""));
+    free(page);
+}

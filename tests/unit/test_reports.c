@@ -762,3 +762,111 @@ Test(reports, dataset_names)
     cr_assert_str_eq(ds.names[503], "n500");
     cr_assert_eq(ds.nnames, 1003);
 }
+
+/* ---- notes for the user (SPEC §7, src/report/notes.c) --------------------------------- */
+
+/* Speed without any contacted event: the counts that need contacts are missing (not
+ * 0), handoffs stay real, and a note says what to import. One contact anywhere in the
+ * store makes them real numbers again, 0 included. */
+Test(reports, speed_without_contacts_is_missing)
+{
+    lead(B(2026, 3, 2, 10, 0), "web");
+    go(B(2026, 3, 3, 10, 0), LF_STAGE_MQL);
+    ho(B(2026, 3, 3, 10, 0), NONE, LF_OUTCOME_PENDING, NONE, "");
+    lead(B(2026, 1, 5, 10, 0), "web");
+    go(B(2026, 1, 6, 10, 0), LF_STAGE_MQL);
+    ho(B(2026, 1, 6, 10, 0), NONE, LF_OUTCOME_PENDING, NONE, "");
+    cr_assert_eq(lf_report_inputs(&ds), LF_INPUT_ALL & ~(LF_INPUT_CONTACTS | LF_INPUT_SPEND |
+                                                       LF_INPUT_TRAFFIC));
+    lf_table *t = run(lf_report_speed, FROM_V, TO_V, LF_BY_MONTH, ASOF_V);
+    num(t, 0, "handoffs", 1);
+    null(t, 0, "contacted");
+    null(t, 0, "within_target");
+    null(t, 0, "within_target_rate");
+    null(t, 1, "contacted");
+    num(t, -1, "handoffs", 1);
+    null(t, -1, "contacted");
+    null(t, -1, "within_target_rate");
+    cr_assert(has_note(t, "contacted, within_target, within_target_rate: missing (not 0): no "
+                          "MQL in the store has a contacted event"));
+    lf_table_free(t);
+    /* the January handoff (outside the range) is contacted 2 h late: the store has
+     * contacts, so March's 0 within target is a real 0 */
+    ds.handoffs[1].first_contact_at = B(2026, 1, 6, 12, 0);
+    cr_assert(lf_report_inputs(&ds) & LF_INPUT_CONTACTS);
+    t = run(lf_report_speed, FROM_V, TO_V, LF_BY_MONTH, ASOF_V);
+    num(t, -1, "contacted", 0);
+    num(t, -1, "within_target", 0);
+    num(t, -1, "within_target_rate", 0);
+    cr_assert(!has_note(t, "missing"));
+    lf_table_free(t);
+}
+
+/* What counts as an input being there: spend and traffic rows; a contact on some
+ * handoff (none needed without handoffs); a non-zero amount on some customer (none
+ * needed without customers); an empty store lacks nothing but leads. */
+Test(reports, inputs_are_derived_from_the_dataset)
+{
+    cr_assert_eq(lf_report_inputs(&ds), LF_INPUT_ALL, "an empty store");
+    lead(B(2026, 3, 2, 10, 0), "web");
+    cr_assert_eq(lf_report_inputs(&ds), LF_INPUT_CONTACTS | LF_INPUT_AMOUNTS,
+                 "no handoff, no customer: nothing to contact or to price");
+    go(B(2026, 3, 20, 10, 0), LF_STAGE_CUSTOMER);
+    cr_assert_eq(lf_report_inputs(&ds), LF_INPUT_CONTACTS, "a customer without an amount");
+    ds.leads[0].revenue = 1200;
+    cr_assert_eq(lf_report_inputs(&ds), LF_INPUT_CONTACTS | LF_INPUT_AMOUNTS);
+    lf_ds_amount row = {D(2026, 3, 1), D(2026, 4, 1), 0, 100};
+    ds.costs = &row;
+    ds.ncosts = 1;
+    cr_assert_eq(lf_report_inputs(&ds), LF_INPUT_ALL & ~LF_INPUT_TRAFFIC);
+    ds.traffic = &row;
+    ds.ntraffic = 1;
+    cr_assert_eq(lf_report_inputs(&ds), LF_INPUT_ALL);
+    ds.costs = ds.traffic = NULL; /* not ours to free */
+    ds.ncosts = ds.ntraffic = 0;
+}
+
+static void notes_of(lf_time as_of, int32_t from, int32_t to, lf_report_notes *n)
+{
+    lf_report_args a = {
+        .cfg = &cfg, .ds = &ds, .from_day = from, .to_day = to, .by = LF_BY_MONTH, .as_of = as_of};
+    lf_report_notes_make(&a, "all", LF_NOTES_RANGE | LF_NOTES_INPUTS, n);
+}
+
+/* The empty-range hint in Berlin local dates: the store's span runs from the first
+ * lead created to the last thing recorded (here a won transition), the suggested
+ * as-of is the 1st of the month after it, and --from only when the default range of
+ * that as-of (12 months ending with its month) does not reach the first lead. */
+Test(reports, empty_range_says_where_the_data_is)
+{
+    lf_report_notes n;
+    notes_of(B(2026, 12, 15, 0, 0), D(2026, 1, 1), D(2027, 1, 1), &n);
+    cr_assert_eq(n.n, 1);
+    cr_assert_str_eq(n.text[0], "the store holds no leads: import leads first");
+
+    /* created 2017-06-13 23:30 UTC = 2017-06-14 01:30 Berlin (the local date counts) */
+    lead(B(2017, 6, 14, 1, 30), "web");
+    lead(B(2018, 3, 1, 10, 0), "web");
+    go(B(2018, 11, 14, 16, 0), LF_STAGE_CUSTOMER);
+    ds.leads[1].revenue = 10; /* amounts present: no input note */
+    notes_of(B(2026, 12, 15, 0, 0), D(2026, 1, 1), D(2027, 1, 1), &n);
+    cr_assert_eq(n.n, 4, "the hint, then spend (cost, channel) and traffic (customers)");
+    cr_assert_str_eq(n.text[0], "no leads in 2026-01-01 \xe2\x80\x93 2027-01-01; the store holds "
+                                "2017-06-14 \xe2\x80\x93 2018-11-14: try --as-of 2018-12-01 "
+                                "--from 2017-06-01");
+    cr_assert(strncmp(n.text[1], "cost: cost, cost_per_lead", 25) == 0, "%s", n.text[1]);
+    cr_assert(strncmp(n.text[2], "channel: cost,", 14) == 0, "%s", n.text[2]);
+    cr_assert(strncmp(n.text[3], "customers: visitors,", 20) == 0, "%s", n.text[3]);
+
+    /* the win is data: a range holding only it has no note */
+    notes_of(B(2019, 1, 1, 0, 0), D(2018, 11, 1), D(2018, 12, 1), &n);
+    cr_assert_eq(n.n, 3);
+    cr_assert(strncmp(n.text[0], "cost:", 5) == 0, "%s", n.text[0]);
+
+    /* data within 12 months: the suggested as-of alone reaches it */
+    ds.leads[0].created_at = B(2018, 1, 2, 10, 0);
+    ds.trans[0].ts = ds.leads[0].created_at;
+    notes_of(B(2018, 1, 2, 9, 0), D(2017, 2, 1), D(2018, 2, 1), &n); /* as-of before it */
+    cr_assert_str_eq(n.text[0], "no leads in 2017-02-01 \xe2\x80\x93 2018-02-01; the store holds "
+                                "2018-01-02 \xe2\x80\x93 2018-11-14: try --as-of 2018-12-01");
+}
