@@ -1,5 +1,7 @@
 /*
  * cmd_init.c — `leadflow init [DIR]`: a commented leadflow.yaml and an empty store.
+ * The configuration holds no lead data: a new one gets 0666 less the umask, and it is
+ * written whole or not at all (leadflow/outfile.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "leadflow/outfile.h"
 
 /* Creates dir and its parents (like mkdir -p). */
 static int make_dirs(const char *dir)
@@ -51,12 +54,13 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     struct stat sb;
     bool kept = stat(path, &sb) == 0;
     if (!kept) {
-        FILE *f = fopen(path, "wx");
+        /* through a temporary file and a rename: a failed write (full disk) leaves no
+         * half-written leadflow.yaml that the next init would keep */
         const char *text = lf_config_example();
-        if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
-            int code = cli_fail(LF_ESTORE, "cannot write '%s': %s", path, strerror(errno));
+        lf_error err;
+        if (lf_outfile_save(path, text, strlen(text), LF_OUTFILE_PUBLIC, &err) != LF_OK) {
             free(path);
-            return code;
+            return cli_fail(err.code, "%s", err.msg);
         }
     }
     free(path);

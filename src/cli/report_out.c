@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "leadflow/outfile.h"
 #include "render/html.h"
 #include "report_out.h"
 
@@ -217,25 +218,17 @@ lf_status report_render(const lf_config *cfg, const lf_report_args *a, const cha
 
 int report_write_output(const char *path, const lf_buf *b)
 {
-    if (!path) {
-        fwrite(b->data ? b->data : "", 1, b->len, stdout);
-        return 0;
+    lf_error err;
+    lf_status st;
+    errno = 0;
+    if (path) {
+        st = lf_outfile_save(path, b->data, b->len, LF_OUTFILE_PRIVATE, &err);
+    } else if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
+        int e = errno ? errno : EIO; /* fwrite sets it from the failed write(2) */
+        st = lf_errorf(&err, LF_ESTORE, "cannot write to standard output: %s", strerror(e));
+    } else {
+        /* flush now, so a failure is reported with its reason and not only at exit */
+        st = lf_outfile_flush_stream(stdout, "standard output", &err);
     }
-    size_t n = strlen(path) + 5;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return cli_fail(LF_ENOMEM, "out of memory");
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(b->data ? b->data : "", 1, b->len, f) == b->len;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (!ok || rename(tmp, path) != 0) {
-        int code = cli_fail(LF_EUSAGE, "cannot write '%s': %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return code;
-    }
-    free(tmp);
-    return 0;
+    return st == LF_OK ? 0 : cli_fail(st, "%s", err.msg);
 }

@@ -73,7 +73,9 @@
  *    web channel, proportional to that channel's leads.
  *
  * Memory is O(days + one day's leads + one lead's events), a few MB at any scale:
- * leads and events are streamed out through 1 MiB buffers with fwrite.
+ * leads and events are streamed out through 1 MiB buffers. Each file is written through
+ * leadflow/outfile.h (a temporary file renamed into place, 0600 for the CSVs, which hold
+ * lead data), so a failed run never leaves a half-written file under a real name.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -84,6 +86,7 @@
 #include <sys/types.h>
 
 #include "leadflow/generate.h"
+#include "leadflow/outfile.h"
 #include "leadflow/time.h"
 
 #define DAY INT64_C(86400)
@@ -318,17 +321,23 @@ static int64_t to_utc(const berlin *b, int64_t local)
 #define OUT_CAP ((size_t)1 << 20)
 
 typedef struct out {
-    FILE *f;
-    char *path; /* owned */
-    char *buf;  /* owned, OUT_CAP bytes */
+    lf_outfile f; /* temporary file renamed into place by out_close */
+    char *path;   /* owned */
+    char *buf;    /* owned, OUT_CAP bytes */
     size_t len;
     int err; /* errno of the first write failure, 0 = none */
 } out;
 
+static void out_write(out *o, const char *p, size_t n)
+{
+    if (!o->err && lf_outfile_write(&o->f, p, n, NULL) != LF_OK)
+        o->err = o->f.err ? o->f.err : EIO;
+}
+
 static void out_flush(out *o)
 {
-    if (o->len && !o->err && fwrite(o->buf, 1, o->len, o->f) != o->len)
-        o->err = errno ? errno : EIO;
+    if (o->len)
+        out_write(o, o->buf, o->len);
     o->len = 0;
 }
 
@@ -337,8 +346,7 @@ static void out_mem(out *o, const char *p, size_t n)
     if (o->len + n > OUT_CAP) {
         out_flush(o);
         if (n > OUT_CAP) {
-            if (!o->err && fwrite(p, 1, n, o->f) != n)
-                o->err = errno ? errno : EIO;
+            out_write(o, p, n);
             return;
         }
     }
@@ -459,29 +467,27 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
-static lf_status out_open(out *o, const char *dir, const char *name, lf_error *err)
+/* Opens DIR/NAME through leadflow/outfile.h: a temporary file renamed into place by
+ * out_close, created with mode (less the umask) when new. */
+static lf_status out_open(out *o, const char *dir, const char *name, mode_t mode, lf_error *err)
 {
-    memset(o, 0, sizeof *o);
+    memset(o, 0, sizeof *o); /* o->f is "not open" until lf_outfile_open succeeds */
     o->path = join_path(dir, name);
     o->buf = malloc(OUT_CAP);
     if (!o->path || !o->buf)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
-    o->f = fopen(o->path, "wb");
-    if (!o->f)
-        return lf_errorf(err, LF_EINPUT, "cannot write '%s': %s", o->path, strerror(errno));
-    return LF_OK;
+    return lf_outfile_open(&o->f, o->path, mode, err);
 }
 
-/* Flushes and closes; reports the first failure (if st is still LF_OK). */
+/* When st is still LF_OK: flushes and renames the file into place, reporting the first
+ * write failure (LF_ESTORE). Otherwise drops it, leaving the old file as it was. */
 static lf_status out_close(out *o, lf_status st, lf_error *err)
 {
-    if (o->f) {
+    if (st == LF_OK) {
         out_flush(o);
-        if (fclose(o->f) != 0 && !o->err)
-            o->err = errno ? errno : EIO;
-        o->f = NULL;
-        if (o->err && st == LF_OK)
-            st = lf_errorf(err, LF_EINPUT, "cannot write '%s': %s", o->path, strerror(o->err));
+        st = lf_outfile_commit(&o->f, err);
+    } else {
+        lf_outfile_abort(&o->f);
     }
     free(o->path);
     free(o->buf);
@@ -2122,9 +2128,9 @@ lf_status lf_generate(const lf_generate_opts *opts, lf_error *err)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     st = gen_setup(g, opts, err);
     if (st == LF_OK)
-        st = out_open(&g->leads_out, opts->out_dir, "leads.csv", err);
+        st = out_open(&g->leads_out, opts->out_dir, "leads.csv", LF_OUTFILE_PRIVATE, err);
     if (st == LF_OK)
-        st = out_open(&g->events_out, opts->out_dir, "events.csv", err);
+        st = out_open(&g->events_out, opts->out_dir, "events.csv", LF_OUTFILE_PRIVATE, err);
     if (st == LF_OK)
         st = generate_leads(g, err);
     st = out_close(&g->leads_out, st, err);
@@ -2134,17 +2140,17 @@ lf_status lf_generate(const lf_generate_opts *opts, lf_error *err)
         rng r;
         rng_seed(&r, opts->seed, STREAM_GLOBAL, 2);
         out o;
-        st = out_open(&o, opts->out_dir, "costs.csv", err);
+        st = out_open(&o, opts->out_dir, "costs.csv", LF_OUTFILE_PRIVATE, err);
         if (st == LF_OK)
             write_costs(g, &r, &o);
         st = out_close(&o, st, err);
         if (st == LF_OK)
-            st = out_open(&o, opts->out_dir, "traffic.csv", err);
+            st = out_open(&o, opts->out_dir, "traffic.csv", LF_OUTFILE_PRIVATE, err);
         if (st == LF_OK)
             write_traffic(g, &r, &o);
         st = out_close(&o, st, err);
         if (st == LF_OK)
-            st = out_open(&o, opts->out_dir, "leadflow.yaml", err);
+            st = out_open(&o, opts->out_dir, "leadflow.yaml", LF_OUTFILE_PUBLIC, err);
         if (st == LF_OK)
             write_config(g, &o);
         st = out_close(&o, st, err);

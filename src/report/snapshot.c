@@ -8,6 +8,9 @@
  * generation, another build (struct sizes in the header) or a damaged file is simply
  * ignored and rebuilt.
  *
+ * Written through leadflow/outfile.h (temporary file, fsync, rename; 0600 when new),
+ * so a reader maps the old snapshot or the new one, never half of one.
+ *
  * Layout: header, then leads, transitions, handoffs, costs, traffic (each padded to
  * 8 bytes), then the names as NUL-terminated strings (names[1..]; names[0] is "").
  */
@@ -22,6 +25,7 @@
 
 #include "leadflow/buf.h"
 #include "leadflow/dataset.h"
+#include "leadflow/outfile.h"
 
 #define SNAP_MAGIC "LFSNAP02"
 
@@ -49,11 +53,13 @@ static void fill_sizes(uint32_t sizes[5])
     sizes[4] = sizeof(lf_ds_amount);
 }
 
-static bool write_all(FILE *f, const void *p, size_t n)
+/* Writes n bytes and the zeros up to the next multiple of 8; false after a failure
+ * (kept in f and reported by lf_outfile_commit). */
+static bool write_all(lf_outfile *f, const void *p, size_t n)
 {
     static const char zeros[8];
-    return (n == 0 || fwrite(p, 1, n, f) == n) &&
-           (pad8(n) == n || fwrite(zeros, 1, pad8(n) - n, f) == pad8(n) - n);
+    return (n == 0 || lf_outfile_write(f, p, n, NULL) == LF_OK) &&
+           (pad8(n) == n || lf_outfile_write(f, zeros, pad8(n) - n, NULL) == LF_OK);
 }
 
 lf_status lf_snapshot_write(const char *path, const lf_dataset *ds, int64_t generation,
@@ -76,24 +82,18 @@ lf_status lf_snapshot_write(const char *path, const lf_dataset *ds, int64_t gene
         }
     h.nnames = ds->nnames ? ds->nnames - 1 : 0;
     h.names_bytes = names.len;
-    lf_buf tmp;
-    lf_buf_init(&tmp, 0);
-    lf_buf_addf(&tmp, "%s.tmp", path);
-    FILE *f = fopen(lf_buf_str(&tmp), "wb");
-    bool ok = f && write_all(f, &h, sizeof h);
-    for (int i = 0; ok && i < 5; i++)
-        ok = write_all(f, arrays[i], (size_t)counts[i] * h.sizes[i]);
-    ok = ok && write_all(f, names.data, names.len);
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (ok && rename(lf_buf_str(&tmp), path) != 0)
-        ok = false;
-    lf_status r = LF_OK;
-    if (!ok) {
-        r = lf_errorf(err, LF_ESTORE, "cannot write snapshot '%s': %s", path, strerror(errno));
-        remove(lf_buf_str(&tmp));
+    /* through a temporary file and a rename (leadflow/outfile.h): readers never map
+     * half a snapshot, and the file holds lead data, so a new one is private */
+    lf_outfile f;
+    lf_status r = lf_outfile_open(&f, path, LF_OUTFILE_PRIVATE, err);
+    if (r == LF_OK) {
+        bool ok = write_all(&f, &h, sizeof h);
+        for (int i = 0; ok && i < 5; i++)
+            ok = write_all(&f, arrays[i], (size_t)counts[i] * h.sizes[i]);
+        if (ok)
+            write_all(&f, names.data, names.len);
+        r = lf_outfile_commit(&f, err); /* reports the first failed write, if any */
     }
-    lf_buf_release(&tmp);
     lf_buf_release(&names);
     return r;
 }
