@@ -139,10 +139,10 @@ int cli_open_workspace(cli_ctx *ctx)
 
 int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
 {
-    lf_dataset_init(ds);
     int code = cli_open_workspace(ctx);
     if (code)
-        return code;
+        return code; /* before lf_dataset_init: nothing to release */
+    lf_dataset_init(ds);
     lf_error err;
     int64_t gen;
     lf_status s = lf_store_generation(ctx->store, &gen, &err);
