@@ -89,7 +89,8 @@ uint32_t lf_dataset_name_id(const lf_dataset *ds, const char *s);
  * header, 8-byte aligned arrays) so that reports map it instead of reading millions
  * of rows from the store: loading is an mmap and a pass over the names. It carries
  * the store's generation; a snapshot whose generation differs is stale and ignored.
- * The file is written to PATH.tmp and renamed, so readers never see half of one. */
+ * The file is written to a new temporary file beside it and renamed (leadflow/outfile.h),
+ * so readers never see half of one; anything but a regular file there is ignored. */
 
 /* Writes ds to path with the given store generation. */
 lf_status lf_snapshot_write(const char *path, const lf_dataset *ds, int64_t generation,

@@ -30,8 +30,8 @@ typedef struct lf_generate_opts {
  * midnight (Europe/Berlin) starting end_day. Memory stays small (one day's lead times
  * and one lead's events at a time).
  * Returns LF_OK; LF_EUSAGE for leads outside 1..1,000,000,000 or no out_dir; LF_EINPUT
- * when the directory or a file cannot be created or written (the message names the
- * path); LF_ENOMEM. Files written before a failure are left in place. */
+ * when the directory cannot be created, LF_ESTORE when a file cannot be written (the
+ * message names the path); LF_ENOMEM. A file is written whole or not at all. */
 lf_status lf_generate(const lf_generate_opts *opts, lf_error *err);
 
 #endif

@@ -49,7 +49,7 @@ void report_previous_range(const lf_tz *tz, const lf_report_args *a, lf_report_a
  * the reports are run once for both); a report missing from r shows as "–". */
 void cli_print_headline(const lf_config *cfg, const lf_report_args *a, const report_run *r);
 
-/* Writes b to stdout (path NULL) or to path atomically (path.tmp, then renamed).
+/* Writes b to stdout (path NULL) or to path atomically (leadflow/outfile.h).
  * Returns an exit code (0 = ok) after printing any error. */
 int report_write_output(const char *path, const lf_buf *b);
 

@@ -84,6 +84,11 @@ lf_status lf_snapshot_write(const char *path, const lf_dataset *ds, int64_t gene
     h.names_bytes = names.len;
     /* through a temporary file and a rename (leadflow/outfile.h): readers never map
      * half a snapshot, and the file holds lead data, so a new one is private */
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        lf_buf_release(&names); /* not a cache file: never written through */
+        return lf_errorf(err, LF_EINPUT, "snapshot '%s' is not a regular file", path);
+    }
     lf_outfile f;
     lf_status r = lf_outfile_open(&f, path, LF_OUTFILE_PRIVATE, err);
     if (r == LF_OK) {
@@ -126,11 +131,13 @@ static bool indices_valid(const lf_dataset *ds)
 
 lf_status lf_snapshot_load(const char *path, int64_t generation, lf_dataset *ds, lf_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* a cache is only ever a regular file: a FIFO or device planted there must neither
+     * block the open nor be read */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return lf_errorf(err, LF_EINPUT, "no snapshot '%s'", path);
     struct stat sb;
-    if (fstat(fd, &sb) != 0 || (size_t)sb.st_size < sizeof(snap_header)) {
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (size_t)sb.st_size < sizeof(snap_header)) {
         close(fd);
         return lf_errorf(err, LF_EINPUT, "snapshot '%s' is damaged", path);
     }
