@@ -145,10 +145,14 @@ lf_status lf_report_mark_missing(const lf_dataset *ds, lf_table *t)
 
 /* ---- run notes ------------------------------------------------------------------------ */
 
+/* Appends a note, cut to LF_NOTE_LEN - 1 bytes (the notes are built to fit). */
 static void add(lf_report_notes *out, const char *text)
 {
-    if (out->n < LF_NOTES_MAX)
-        snprintf(out->text[out->n++], LF_NOTE_LEN, "%s", text);
+    if (out->n >= LF_NOTES_MAX)
+        return;
+    size_t n = strnlen(text, LF_NOTE_LEN - 1);
+    memcpy(out->text[out->n], text, n);
+    out->text[out->n++][n] = '\0';
 }
 
 /* The first day of the month containing local day d, moved by `months`. */
