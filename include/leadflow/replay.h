@@ -44,12 +44,13 @@ lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *lea
 lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed,
                             lf_error *err);
 
-/* Replay in memory for readers: a hook for lf_store_load_dataset that derives the
- * state of pending leads under cfg without writing anything. Free with
- * lf_memreplay_free after the load. */
+/* Replay in memory for readers: derives the state of a lead (a pending one, while
+ * the dataset is built) under cfg without writing anything. */
 typedef struct lf_memreplay lf_memreplay;
-lf_status lf_memreplay_new(const lf_config *cfg, lf_memreplay **out, lf_replay_hook *hook,
-                           lf_error *err);
+lf_status lf_memreplay_new(const lf_config *cfg, lf_memreplay **out, lf_error *err);
+/* Replays one scanned lead; *out points at its state until the next call. */
+lf_status lf_memreplay_lead(lf_memreplay *m, const lf_lead_events *le, const lf_lead_state **out,
+                            lf_error *err);
 void lf_memreplay_free(lf_memreplay *m);
 
 /* What `rescore` changed. on_change (may be NULL) is called for each lead whose MQL

@@ -28,7 +28,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "leadflow/dataset.h"
 #include "leadflow/error.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/time.h"
@@ -202,20 +201,49 @@ lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err);
 /* The location the store was opened with (a SQLite file path). */
 const char *lf_store_location(const lf_store *st);
 
-/* How the dataset loader gets the derived state of a pending lead (or of a lead that
- * has none stored): fn replays the lead in memory and points *out at the result,
- * valid until the next call. */
-typedef struct lf_replay_hook {
-    lf_status (*fn)(void *ctx, const lf_lead_events *le, const lf_lead_state **out,
-                    lf_error *err);
-    void *ctx;
-} lf_replay_hook;
+/* ---- rows for the report dataset (assembled above the store: leadflow/dataset_build.h)
+ * Call these inside one read transaction (lf_store_read_begin) for one consistent
+ * state. */
 
-/* Loads the derived state of every lead, spend and traffic into ds (initialised by
- * the caller with lf_dataset_init), in one read transaction, and sets *generation to
- * the generation it reflects. Pending leads are replayed through hook (NULL: their
- * stored, possibly stale, state is used). */
-lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, const lf_replay_hook *hook,
-                                int64_t *generation, lf_error *err);
+typedef struct lf_state_trans {
+    lf_time ts;
+    uint8_t from;            /* LF_STAGE_NONE for the creation */
+    uint8_t to;
+} lf_state_trans;
+
+typedef struct lf_state_handoff {
+    lf_time mql_at, decided_at, first_contact_at; /* LF_TIME_NONE when not yet */
+    uint8_t outcome;         /* lf_outcome */
+    double score;
+    const char *reason;      /* the closing event's reason, NULL = none */
+} lf_state_handoff;
+
+/* A lead with its stored derived state. When `stale` (the lead is pending, or was never
+ * replayed) the state fields are unset and trans/handoffs empty: the caller replays the
+ * lead from its events. Pointers are valid during the callback. */
+typedef struct lf_state_row {
+    int64_t lead;
+    lf_time created_at;
+    const char *channel, *persona, *origin;
+    bool stale;
+    uint8_t stage;
+    lf_time won_at;
+    double revenue;
+    const lf_state_trans *trans;
+    size_t ntrans;
+    const lf_state_handoff *handoffs;
+    size_t nhandoffs;
+} lf_state_row;
+typedef lf_status (*lf_state_fn)(void *ctx, const lf_state_row *row, lf_error *err);
+
+/* Calls fn for every lead in rowid order with its stored derived state. */
+lf_status lf_store_scan_state(lf_store *st, lf_state_fn fn, void *ctx, lf_error *err);
+
+/* Calls fn for every spend (LF_SERIES_COSTS) or traffic row in (date, channel) order;
+ * date is "YYYY-MM" or "YYYY-MM-DD". */
+typedef lf_status (*lf_amount_fn)(void *ctx, const char *date, const char *channel,
+                                  double amount, lf_error *err);
+lf_status lf_store_scan_series(lf_store *st, lf_series series, lf_amount_fn fn, void *ctx,
+                               lf_error *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "leadflow/text.h"
 #include "leadflow/buf.h"
-#include "leadflow/replay.h"
+#include "leadflow/dataset_build.h"
 #include "leadflow/report.h"
 
 /* "leadflow: error: MSG\n" on stderr. MSG quotes file names and data: it is escaped
@@ -156,12 +156,7 @@ int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
         return 0;
     }
     /* leads an interrupted (or running) import left pending are replayed in memory */
-    lf_memreplay *mr = NULL;
-    lf_replay_hook hook;
-    s = lf_memreplay_new(&ctx->cfg, &mr, &hook, &err);
-    if (s == LF_OK)
-        s = lf_store_load_dataset(ctx->store, ds, &hook, &gen, &err);
-    lf_memreplay_free(mr);
+    s = lf_dataset_build(ctx->store, &ctx->cfg, ds, &gen, &err);
     if (s != LF_OK) {
         lf_buf_release(&path);
         lf_dataset_release(ds); /* what was loaded before the failure */

@@ -353,17 +353,15 @@ struct lf_memreplay {
     lf_scoring_model *model;
 };
 
-static lf_status memreplay_fn(void *ctx, const lf_lead_events *le, const lf_lead_state **out,
-                              lf_error *err)
+lf_status lf_memreplay_lead(lf_memreplay *m, const lf_lead_events *le, const lf_lead_state **out,
+                            lf_error *err)
 {
-    lf_memreplay *m = ctx;
     lf_status r = replay_lead(&m->rp, le, err);
     *out = &m->rp.ls;
     return r;
 }
 
-lf_status lf_memreplay_new(const lf_config *cfg, lf_memreplay **out, lf_replay_hook *hook,
-                           lf_error *err)
+lf_status lf_memreplay_new(const lf_config *cfg, lf_memreplay **out, lf_error *err)
 {
     *out = NULL;
     lf_memreplay *m = calloc(1, sizeof *m);
@@ -376,7 +374,6 @@ lf_status lf_memreplay_new(const lf_config *cfg, lf_memreplay **out, lf_replay_h
     }
     m->rp.write = false;
     *out = m;
-    *hook = (lf_replay_hook){.fn = memreplay_fn, .ctx = m};
     return LF_OK;
 }
 

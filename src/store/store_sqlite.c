@@ -25,6 +25,7 @@
 
 #include "leadflow/buf.h"
 #include "leadflow/store.h"
+#include "store_impl.h"
 
 #define SCHEMA_VERSION 3
 #define LOCK_TIMEOUT_DEFAULT 30 /* seconds a writer waits for another (LEADFLOW_LOCK_TIMEOUT) */
@@ -92,7 +93,7 @@ enum {
     Q_EVENTS_OF_LEAD, Q_LEAD_META, Q_LEADS_RANGE, Q_EVENTS_RANGE,
     Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_DEL_PENDING, Q_INS_TRANS, Q_INS_HANDOFF,
     Q_INS_IGNORED, Q_UPSERT_STATE, Q_IGNORED_COUNTS, Q_IGNORED_SCAN, Q_REJECT_ADD, Q_REJECTS,
-    Q_COST_SET, Q_TRAFFIC_SET, Q_DS_COUNTS, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
+    Q_COST_SET, Q_TRAFFIC_SET, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
     Q_FILE_ADD, Q_FILE_GET, Q__COUNT
@@ -151,8 +152,6 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_TRAFFIC_SET] = "INSERT INTO traffic(date, channel, visitors) VALUES(?1, ?2, ?3)"
                       " ON CONFLICT(date, channel) DO UPDATE SET visitors = excluded.visitors"
                       " WHERE visitors IS NOT excluded.visitors",
-    [Q_DS_COUNTS] = "SELECT (SELECT count(*) FROM leads),"
-                    " (SELECT count(*) FROM transitions), (SELECT count(*) FROM handoffs)",
     [Q_DS_LEADS] = "SELECT l.rowid, l.created_at, l.channel, l.persona, l.origin, s.stage,"
                    " s.won_at, s.revenue FROM leads l LEFT JOIN lead_state s"
                    " ON s.lead = l.rowid ORDER BY l.rowid",
@@ -174,7 +173,8 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_FILE_GET] = "SELECT id FROM files WHERE name = ?1",
 };
 
-struct lf_store {
+typedef struct sq_store {
+    lf_store base;     /* first: the method table (store_impl.h) */
     sqlite3 *db;
     char *path;
     int lock_timeout;  /* seconds */
@@ -185,16 +185,16 @@ struct lf_store {
     size_t ev_cap;
     lf_buf strings;
     size_t *offs; /* per event: detail/reason/type offsets into strings (3 each) */
-};
+} sq_store;
 
-static lf_status db_error(lf_store *st, lf_error *err, const char *what)
+static lf_status db_error(sq_store *st, lf_error *err, const char *what)
 {
     return lf_errorf(err, LF_ESTORE, "store '%s': %s: %s", st->path, what,
                      sqlite3_errmsg(st->db));
 }
 
 /* The error of a statement that could not get the write lock, or another failure. */
-static lf_status lock_error(lf_store *st, int rc, lf_error *err, const char *what)
+static lf_status lock_error(sq_store *st, int rc, lf_error *err, const char *what)
 {
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
         return lf_errorf(err, LF_ESTORE,
@@ -221,7 +221,7 @@ static void bind_time(sqlite3_stmt *s, int i, lf_time t)
 }
 
 /* Runs a prepared statement that returns no rows, then resets it. */
-static lf_status step_done(lf_store *st, sqlite3_stmt *s, lf_error *err, const char *what)
+static lf_status step_done(sq_store *st, sqlite3_stmt *s, lf_error *err, const char *what)
 {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
@@ -259,7 +259,7 @@ static lf_status create_private(const char *path, lf_error *err)
 }
 
 /* The schema version, -1 for an empty database, -2 on a read error. */
-static int schema_version(lf_store *st)
+static int schema_version(sq_store *st)
 {
     sqlite3_stmt *v = NULL;
     int version = -1;
@@ -286,7 +286,7 @@ static int schema_version(lf_store *st)
 
 /* Creates or upgrades the schema in one write transaction (another process may have
  * done it meanwhile: the version is read again under the lock). */
-static lf_status schema_write(lf_store *st, lf_error *err)
+static lf_status schema_write(sq_store *st, lf_error *err)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -310,29 +310,32 @@ static lf_status schema_write(lf_store *st, lf_error *err)
     return LF_OK;
 }
 
-lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
+static void sq_close(lf_store *base);
+static lf_status sq_rollback(lf_store *base, lf_error *err);
+static const lf_store_ops sq_ops;
+
+lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return lf_errorf(err, LF_ESTORE, "store '%s': PostgreSQL is not supported yet", url);
     lf_status s = create_private(url, err);
     if (s != LF_OK)
         return s;
-    lf_store *st = calloc(1, sizeof *st);
+    sq_store *st = calloc(1, sizeof *st);
     if (!st)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
+    st->base.ops = &sq_ops;
     st->path = strdup(url);
     st->lock_timeout = lock_timeout_setting();
     lf_buf_init(&st->strings, 0);
     if (!st->path) {
-        lf_store_close(st);
+        sq_close(&st->base);
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     }
     if (sqlite3_open_v2(url, &st->db, SQLITE_OPEN_READWRITE, NULL) !=
         SQLITE_OK) {
         s = st->db ? db_error(st, err, "cannot open")
                    : lf_errorf(err, LF_ENOMEM, "out of memory");
-        lf_store_close(st);
+        sq_close(&st->base);
         return s;
     }
     sqlite3_busy_timeout(st->db, st->lock_timeout * 1000);
@@ -346,7 +349,7 @@ lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
         lf_errorf(err, LF_ESTORE, "store '%s': cannot open: %s", url,
                   msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
-        lf_store_close(st);
+        sq_close(&st->base);
         return LF_ESTORE;
     }
     int version = schema_version(st);
@@ -365,15 +368,16 @@ lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
                                NULL) != SQLITE_OK)
             s = db_error(st, err, "cannot prepare statement");
     if (s != LF_OK) {
-        lf_store_close(st);
+        sq_close(&st->base);
         return s;
     }
-    *out = st;
+    *out = &st->base;
     return LF_OK;
 }
 
-void lf_store_close(lf_store *st)
+static void sq_close(lf_store *base)
 {
+    sq_store *st = (sq_store *)base;
     if (!st)
         return;
     for (int i = 0; i < Q__COUNT; i++)
@@ -388,41 +392,47 @@ void lf_store_close(lf_store *st)
     free(st);
 }
 
-lf_status lf_store_begin(lf_store *st, lf_error *err)
+static lf_status sq_begin(lf_store *base, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     return step_done(st, st->q[Q_BEGIN], err, "cannot begin transaction");
 }
 
-lf_status lf_store_commit(lf_store *st, lf_error *err)
+static lf_status sq_commit(lf_store *base, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     lf_status r = step_done(st, st->q[Q_GEN_BUMP], err, "cannot bump generation");
     if (r == LF_OK)
         r = step_done(st, st->q[Q_COMMIT], err, "cannot commit");
     if (r != LF_OK)
-        lf_store_rollback(st, NULL); /* nothing of the transaction stays */
+        sq_rollback(&st->base, NULL); /* nothing of the transaction stays */
     return r;
 }
 
-lf_status lf_store_rollback(lf_store *st, lf_error *err)
+static lf_status sq_rollback(lf_store *base, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     if (sqlite3_get_autocommit(st->db))
         return LF_OK;
     return step_done(st, st->q[Q_ROLLBACK], err, "cannot roll back");
 }
 
-lf_status lf_store_read_begin(lf_store *st, lf_error *err)
+static lf_status sq_read_begin(lf_store *base, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     return step_done(st, st->q[Q_BEGIN_READ], err, "cannot begin read transaction");
 }
 
-void lf_store_read_end(lf_store *st)
+static void sq_read_end(lf_store *base)
 {
+    sq_store *st = (sq_store *)base;
     if (!sqlite3_get_autocommit(st->db))
         step_done(st, st->q[Q_COMMIT], NULL, "cannot end read transaction");
 }
 
-lf_status lf_store_file_id(lf_store *st, const char *name, int64_t *id, lf_error *err)
+static lf_status sq_file_id(lf_store *base, const char *name, int64_t *id, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *a = st->q[Q_FILE_ADD], *g = st->q[Q_FILE_GET];
     bind_text(a, 1, name);
     lf_status r = step_done(st, a, err, "cannot record input name");
@@ -435,8 +445,9 @@ lf_status lf_store_file_id(lf_store *st, const char *name, int64_t *id, lf_error
     return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read input name");
 }
 
-lf_status lf_store_pending_mark(lf_store *st, const int64_t *leads, size_t n, lf_error *err)
+static lf_status sq_pending_mark(lf_store *base, const int64_t *leads, size_t n, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_PENDING_ADD];
     for (size_t i = 0; i < n; i++) {
         sqlite3_bind_int64(s, 1, leads[i]);
@@ -447,8 +458,9 @@ lf_status lf_store_pending_mark(lf_store *st, const int64_t *leads, size_t n, lf
     return LF_OK;
 }
 
-lf_status lf_store_pending_list(lf_store *st, int64_t **leads, size_t *n, lf_error *err)
+static lf_status sq_pending_list(lf_store *base, int64_t **leads, size_t *n, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     *leads = NULL;
     *n = 0;
     size_t cap = 0;
@@ -502,9 +514,10 @@ static void bind_lead(sqlite3_stmt *s, const lf_lead_row *row)
     bind_text(s, 10, row->persona_given);
 }
 
-lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result,
+static lf_status sq_lead_upsert(lf_store *base, lf_lead_row *row, lf_upsert *result,
                                lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *g = st->q[Q_LEAD_GET];
     sqlite3_reset(g); /* lf_store_lead_get may have left it on a row */
     bind_text(g, 1, row->id);
@@ -540,8 +553,9 @@ lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result
     return s;
 }
 
-lf_status lf_store_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err)
+static lf_status sq_lead_ids(lf_store *base, lf_lead_id_fn fn, void *ctx, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_LEAD_IDS];
     int rc;
     lf_status r = LF_OK;
@@ -554,8 +568,9 @@ lf_status lf_store_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error 
     return r;
 }
 
-lf_status lf_store_lead_count(lf_store *st, int64_t *n, lf_error *err)
+static lf_status sq_lead_count(lf_store *base, int64_t *n, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_LEAD_COUNT];
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
@@ -564,9 +579,10 @@ lf_status lf_store_lead_count(lf_store *st, int64_t *n, lf_error *err)
     return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot count leads");
 }
 
-lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool *found,
+static lf_status sq_lead_get(lf_store *base, const char *id, lf_lead_row *row, bool *found,
                             lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *g = st->q[Q_LEAD_GET];
     sqlite3_reset(g);
     bind_text(g, 1, id);
@@ -592,9 +608,10 @@ lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool
     return LF_OK;
 }
 
-lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *seq,
+static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t *seq,
                                 lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_EVENT_INSERT];
     sqlite3_bind_int64(s, 1, ev->lead);
     bind_text(s, 2, ev->ident);
@@ -625,7 +642,7 @@ lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *s
 
 /* --- scanning events per lead -------------------------------------------------- */
 
-static lf_status scratch_reserve(lf_store *st, size_t n)
+static lf_status scratch_reserve(sq_store *st, size_t n)
 {
     if (n <= st->ev_cap)
         return LF_OK;
@@ -649,7 +666,7 @@ static lf_status scratch_reserve(lf_store *st, size_t n)
 
 /* Copies a text column into the string arena; returns its offset or SIZE_MAX for NULL.
  * Offsets (not pointers) because the arena may move while a lead is being gathered. */
-static size_t keep_text(lf_store *st, sqlite3_stmt *s, int col, lf_status *r)
+static size_t keep_text(sq_store *st, sqlite3_stmt *s, int col, lf_status *r)
 {
     if (sqlite3_column_type(s, col) == SQLITE_NULL)
         return SIZE_MAX;
@@ -663,7 +680,7 @@ static size_t keep_text(lf_store *st, sqlite3_stmt *s, int col, lf_status *r)
 
 /* Reads one event row (columns starting at c0: seq, ts, kind, type, detail, reason,
  * amount) into scratch slot i. */
-static lf_status gather_event(lf_store *st, sqlite3_stmt *s, int c0, size_t i)
+static lf_status gather_event(sq_store *st, sqlite3_stmt *s, int c0, size_t i)
 {
     lf_status r = scratch_reserve(st, i + 1);
     if (r != LF_OK)
@@ -681,7 +698,7 @@ static lf_status gather_event(lf_store *st, sqlite3_stmt *s, int c0, size_t i)
     return r;
 }
 
-static const char *arena_str(const lf_store *st, size_t off)
+static const char *arena_str(const sq_store *st, size_t off)
 {
     return off == SIZE_MAX ? NULL : st->strings.data + off;
 }
@@ -690,7 +707,7 @@ static const char *arena_str(const lf_store *st, size_t off)
  * the arena while the lead's events are gathered. */
 enum { LEAD_TEXTS = 9 };
 
-static lf_status keep_lead(lf_store *st, sqlite3_stmt *s, size_t offs[LEAD_TEXTS])
+static lf_status keep_lead(sq_store *st, sqlite3_stmt *s, size_t offs[LEAD_TEXTS])
 {
     lf_status r = LF_OK;
     for (int i = 0; i < LEAD_TEXTS; i++)
@@ -698,7 +715,7 @@ static lf_status keep_lead(lf_store *st, sqlite3_stmt *s, size_t offs[LEAD_TEXTS
     return r;
 }
 
-static lf_status deliver(lf_store *st, int64_t lead, lf_time created,
+static lf_status deliver(sq_store *st, int64_t lead, lf_time created,
                          const size_t loffs[LEAD_TEXTS], size_t n, lf_lead_events_fn fn,
                          void *ctx, lf_error *err)
 {
@@ -730,7 +747,7 @@ static lf_status deliver(lf_store *st, int64_t lead, lf_time created,
     return fn(ctx, &le, err);
 }
 
-static lf_status scan_one(lf_store *st, int64_t lead, lf_lead_events_fn fn, void *ctx,
+static lf_status scan_one(sq_store *st, int64_t lead, lf_lead_events_fn fn, void *ctx,
                           lf_error *err)
 {
     sqlite3_stmt *m = st->q[Q_LEAD_META];
@@ -759,9 +776,10 @@ static lf_status scan_one(lf_store *st, int64_t lead, lf_lead_events_fn fn, void
 }
 
 /* Leads lo..hi: merge the leads cursor with one ordered pass over their events. */
-lf_status lf_store_scan_range(lf_store *st, int64_t lo, int64_t hi, lf_lead_events_fn fn,
+static lf_status sq_scan_range(lf_store *base, int64_t lo, int64_t hi, lf_lead_events_fn fn,
                               void *ctx, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *l = st->q[Q_LEADS_RANGE], *e = st->q[Q_EVENTS_RANGE];
     sqlite3_bind_int64(l, 1, lo);
     sqlite3_bind_int64(l, 2, hi);
@@ -797,8 +815,9 @@ lf_status lf_store_scan_range(lf_store *st, int64_t lo, int64_t hi, lf_lead_even
     return r;
 }
 
-lf_status lf_store_handoff_times(lf_store *st, lf_handoff_time_fn fn, void *ctx, lf_error *err)
+static lf_status sq_handoff_times(lf_store *base, lf_handoff_time_fn fn, void *ctx, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_HANDOFF_TIMES];
     int rc;
     lf_status r = LF_OK;
@@ -810,9 +829,10 @@ lf_status lf_store_handoff_times(lf_store *st, lf_handoff_time_fn fn, void *ctx,
     return r == LF_OK ? LF_OK : lf_errorf(err, r, "out of memory");
 }
 
-lf_status lf_store_lead_classify(lf_store *st, int64_t lead, const char *channel,
+static lf_status sq_lead_classify(lf_store *base, int64_t lead, const char *channel,
                                  const char *origin, const char *persona, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *u = st->q[Q_LEAD_CLASSIFY];
     sqlite3_bind_int64(u, 1, lead);
     bind_text(u, 2, channel);
@@ -821,9 +841,10 @@ lf_status lf_store_lead_classify(lf_store *st, int64_t lead, const char *channel
     return step_done(st, u, err, "cannot update lead");
 }
 
-lf_status lf_store_scan_events(lf_store *st, const int64_t *leads, size_t n,
+static lf_status sq_scan_events(lf_store *base, const int64_t *leads, size_t n,
                                lf_lead_events_fn fn, void *ctx, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     for (size_t i = 0; i < n; i++) {
         lf_status r = scan_one(st, leads[i], fn, ctx, err);
         if (r != LF_OK)
@@ -845,9 +866,10 @@ static void bind_seq(sqlite3_stmt *s, int i, const int64_t *seqs, int32_t idx)
         sqlite3_bind_int64(s, i, seq_of(seqs, idx));
 }
 
-lf_status lf_store_derived_write(lf_store *st, const lf_lead_events *le, const lf_lead_state *ls,
+static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, const lf_lead_state *ls,
                                  lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     static const int dels[] = {Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_DEL_PENDING};
     int64_t lead = le->lead;
     const int64_t *seqs = le->seqs;
@@ -913,9 +935,10 @@ lf_status lf_store_derived_write(lf_store *st, const lf_lead_events *le, const l
     return step_done(st, u, err, "cannot write lead state");
 }
 
-lf_status lf_store_ignored_counts(lf_store *st, int64_t min_seq, lf_reason_count_fn fn,
+static lf_status sq_ignored_counts(lf_store *base, int64_t min_seq, lf_reason_count_fn fn,
                                   void *ctx, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_IGNORED_COUNTS];
     sqlite3_bind_int64(s, 1, min_seq);
     int rc;
@@ -928,8 +951,9 @@ lf_status lf_store_ignored_counts(lf_store *st, int64_t min_seq, lf_reason_count
     return r;
 }
 
-lf_status lf_store_ignored_scan(lf_store *st, lf_ignored_fn fn, void *ctx, lf_error *err)
+static lf_status sq_ignored_scan(lf_store *base, lf_ignored_fn fn, void *ctx, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_IGNORED_SCAN];
     int rc;
     lf_status r = LF_OK;
@@ -951,9 +975,10 @@ lf_status lf_store_ignored_scan(lf_store *st, lf_ignored_fn fn, void *ctx, lf_er
     return r;
 }
 
-lf_status lf_store_reject_add(lf_store *st, const char *kind, const char *file, long line,
+static lf_status sq_reject_add(lf_store *base, const char *kind, const char *file, long line,
                               const char *reason, const char *raw, size_t rawlen, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_REJECT_ADD];
     bind_text(s, 1, kind);
     bind_text(s, 2, file);
@@ -963,8 +988,9 @@ lf_status lf_store_reject_add(lf_store *st, const char *kind, const char *file, 
     return step_done(st, s, err, "cannot record rejected row");
 }
 
-lf_status lf_store_rejects_scan(lf_store *st, lf_reject_fn fn, void *ctx, lf_error *err)
+static lf_status sq_rejects_scan(lf_store *base, lf_reject_fn fn, void *ctx, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_REJECTS];
     int rc;
     lf_status r = LF_OK;
@@ -985,10 +1011,11 @@ lf_status lf_store_rejects_scan(lf_store *st, lf_reject_fn fn, void *ctx, lf_err
     return r;
 }
 
-lf_status lf_store_series_set(lf_store *st, lf_series series, const char *date,
+static lf_status sq_series_set(lf_store *base, lf_series series, const char *date,
                               const char *channel, double amount, bool *changed,
                               lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[series == LF_SERIES_COSTS ? Q_COST_SET : Q_TRAFFIC_SET];
     bind_text(s, 1, date);
     bind_text(s, 2, channel);
@@ -998,9 +1025,10 @@ lf_status lf_store_series_set(lf_store *st, lf_series series, const char *date,
     return r;
 }
 
-lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
+static lf_status sq_lead_events(lf_store *base, int64_t lead, lf_stored_event_fn fn, void *ctx,
                                lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_EVENTS_OF_LEAD];
     sqlite3_bind_int64(s, 1, lead);
     int rc;
@@ -1024,62 +1052,28 @@ lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn
     return r;
 }
 
-/* --- the report dataset ------------------------------------------------------------ */
+/* --- rows for the report dataset ------------------------------------------------ */
 
 static lf_time col_time(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL ? LF_TIME_NONE : sqlite3_column_int64(s, i);
 }
 
-static uint32_t col_name(lf_dataset *ds, sqlite3_stmt *s, int i)
-{
-    return lf_dataset_intern(ds, (const char *)sqlite3_column_text(s, i),
-                             (size_t)sqlite3_column_bytes(s, i));
-}
+/* Per-lead scratch of sq_scan_state: the lead's transitions and handoffs (their reasons
+ * as offsets into st->strings until the lead is delivered). */
+typedef struct state_scratch {
+    lf_state_trans *trans;
+    size_t ntrans, cap_trans;
+    lf_state_handoff *hand;
+    size_t *reason_off;
+    size_t nhand, cap_hand;
+} state_scratch;
 
-/* Reads spend or traffic rows into day ranges: "YYYY-MM" covers its month. */
-static lf_status load_amounts(lf_store *st, sqlite3_stmt *s, lf_dataset *ds, lf_ds_amount **out,
-                              size_t *n, lf_error *err)
-{
-    size_t cap = 0;
-    int rc;
-    lf_status r = LF_OK;
-    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *date = (const char *)sqlite3_column_text(s, 0);
-        size_t dn = (size_t)sqlite3_column_bytes(s, 0);
-        lf_ds_amount a = {.channel = col_name(ds, s, 1), .amount = sqlite3_column_double(s, 2)};
-        int y, m;
-        if (lf_date_parse(date, dn, &a.day_from, NULL) == LF_OK) {
-            a.day_to = a.day_from + 1;
-        } else if (lf_month_parse(date, dn, &y, &m, NULL) == LF_OK) {
-            a.day_from = lf_days_from_civil(y, m, 1);
-            a.day_to = a.day_from + lf_days_in_month(y, m);
-        } else {
-            continue; /* validated at import; cannot happen */
-        }
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            lf_ds_amount *p = realloc(*out, cap * sizeof *p);
-            if (!p) {
-                r = lf_errorf(err, LF_ENOMEM, "out of memory");
-                break;
-            }
-            *out = p;
-        }
-        (*out)[(*n)++] = a;
-    }
-    sqlite3_reset(s);
-    if (r == LF_OK && rc != SQLITE_DONE)
-        return db_error(st, err, "cannot read spend or traffic");
-    return r;
-}
-
-/* Grows an array to hold need elements (doubling); false when out of memory. */
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return true;
-    size_t nc = *cap ? *cap : 1024;
+    size_t nc = *cap ? *cap : 16;
     while (nc < need)
         nc *= 2;
     if (nc > SIZE_MAX / elem)
@@ -1092,190 +1086,125 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
-/* Building the dataset: array capacities and the lead being filled. */
-typedef struct ds_build {
-    lf_dataset *ds;
-    size_t cap_leads, cap_trans, cap_hand;
-    const lf_replay_hook *hook;
-    lf_ds_lead *lead;   /* the lead being filled (ds->leads[ds->nleads]) */
-    uint32_t li;        /* its index */
-} ds_build;
-
-static lf_status add_trans(ds_build *b, lf_time ts, uint8_t from, uint8_t to)
+static lf_status scratch_trans(state_scratch *x, sqlite3_stmt *t)
 {
-    lf_dataset *ds = b->ds;
-    if (ds->ntrans >= UINT32_MAX ||
-        !grow((void **)&ds->trans, &b->cap_trans, ds->ntrans + 1, sizeof *ds->trans))
+    if (!grow((void **)&x->trans, &x->cap_trans, x->ntrans + 1, sizeof *x->trans))
         return LF_ENOMEM;
-    ds->trans[ds->ntrans] = (lf_ds_transition){.ts = ts, .lead = b->li, .from = from, .to = to};
-    if (!b->lead->ntrans)
-        b->lead->trans = (uint32_t)ds->ntrans;
-    b->lead->ntrans++;
-    ds->ntrans++;
+    x->trans[x->ntrans++] = (lf_state_trans){
+        .ts = sqlite3_column_int64(t, 1),
+        .from = sqlite3_column_type(t, 2) == SQLITE_NULL ? LF_STAGE_NONE
+                                                         : (uint8_t)sqlite3_column_int(t, 2),
+        .to = (uint8_t)sqlite3_column_int(t, 3),
+    };
     return LF_OK;
 }
 
-static lf_status add_handoff(ds_build *b, const lf_ds_handoff *h)
+static lf_status scratch_handoff(sq_store *st, state_scratch *x, sqlite3_stmt *h)
 {
-    lf_dataset *ds = b->ds;
-    if (ds->nhandoffs >= UINT32_MAX ||
-        !grow((void **)&ds->handoffs, &b->cap_hand, ds->nhandoffs + 1, sizeof *ds->handoffs))
+    size_t cap = x->cap_hand;
+    if (!grow((void **)&x->hand, &cap, x->nhand + 1, sizeof *x->hand) ||
+        !grow((void **)&x->reason_off, &x->cap_hand, x->nhand + 1, sizeof *x->reason_off))
         return LF_ENOMEM;
-    ds->handoffs[ds->nhandoffs] = *h;
-    ds->handoffs[ds->nhandoffs].lead = b->li;
-    if (!b->lead->nhandoffs)
-        b->lead->handoffs = (uint32_t)ds->nhandoffs;
-    b->lead->nhandoffs++;
-    ds->nhandoffs++;
-    return LF_OK;
-}
-
-/* A pending lead: its state replayed in memory by the hook. */
-static lf_status replayed_lead(void *ctx, const lf_lead_events *le, lf_error *err)
-{
-    ds_build *b = ctx;
-    const lf_lead_state *ls;
-    lf_status r = b->hook->fn(b->hook->ctx, le, &ls, err);
-    if (r != LF_OK)
-        return r;
-    b->lead->stage = ls->stage;
-    b->lead->won_at = ls->won_at;
-    b->lead->revenue = ls->revenue;
-    for (size_t i = 0; r == LF_OK && i < ls->ntrans; i++)
-        r = add_trans(b, ls->trans[i].ts, ls->trans[i].from, ls->trans[i].to);
-    for (size_t i = 0; r == LF_OK && i < ls->nhandoffs; i++) {
-        const lf_handoff *h = &ls->handoffs[i];
-        const char *why = h->close_event >= 0 ? le->input.events[h->close_event].reason : NULL;
-        lf_ds_handoff d = {
-            .mql_at = h->mql_at, .decided_at = h->decided_at,
-            .first_contact_at = h->first_contact_at, .outcome = h->outcome,
-            .score = h->score,
-            .reason = lf_dataset_intern(b->ds, why, why ? strlen(why) : 0),
-        };
-        r = d.reason == UINT32_MAX ? LF_ENOMEM : add_handoff(b, &d);
-    }
-    return r == LF_ENOMEM ? lf_errorf(err, LF_ENOMEM, "out of memory") : r;
+    lf_status r = LF_OK;
+    x->reason_off[x->nhand] = keep_text(st, h, 6, &r);
+    x->hand[x->nhand++] = (lf_state_handoff){
+        .mql_at = sqlite3_column_int64(h, 1), .decided_at = col_time(h, 2),
+        .first_contact_at = col_time(h, 3), .outcome = (uint8_t)sqlite3_column_int(h, 4),
+        .score = sqlite3_column_double(h, 5),
+    };
+    return r;
 }
 
 /* Merges the leads cursor with the transitions and handoffs cursors (all in lead
- * order): no array is sized or indexed by a rowid. */
-static lf_status load_leads(lf_store *st, ds_build *b, const int64_t *pending, size_t npending,
-                            lf_error *err)
+ * order): nothing is sized or indexed by a rowid. */
+static lf_status sq_scan_state(lf_store *base, lf_state_fn fn, void *ctx, lf_error *err)
 {
-    lf_dataset *ds = b->ds;
+    sq_store *st = (sq_store *)base;
+    int64_t *pending = NULL;
+    size_t npending = 0, pi = 0;
+    lf_status r = sq_pending_list(base, &pending, &npending, err);
+    if (r != LF_OK)
+        return r;
+    state_scratch x = {0};
     sqlite3_stmt *l = st->q[Q_DS_LEADS], *t = st->q[Q_DS_TRANS], *h = st->q[Q_DS_HANDOFFS];
     int trc = sqlite3_step(t), hrc = sqlite3_step(h), lrc;
-    size_t pi = 0;
-    lf_status r = LF_OK;
     while (r == LF_OK && (lrc = sqlite3_step(l)) == SQLITE_ROW) {
         int64_t rowid = sqlite3_column_int64(l, 0);
         while (pi < npending && pending[pi] < rowid)
             pi++;
-        bool no_state = sqlite3_column_type(l, 5) == SQLITE_NULL;
-        bool stale = no_state || (pi < npending && pending[pi] == rowid);
+        lf_state_row row = {
+            .lead = rowid,
+            .created_at = sqlite3_column_int64(l, 1),
+            .channel = (const char *)sqlite3_column_text(l, 2),
+            .persona = (const char *)sqlite3_column_text(l, 3),
+            .origin = (const char *)sqlite3_column_text(l, 4),
+            .stale = sqlite3_column_type(l, 5) == SQLITE_NULL ||
+                     (pi < npending && pending[pi] == rowid),
+        };
+        x.ntrans = x.nhand = 0;
+        lf_buf_reset(&st->strings);
         while (trc == SQLITE_ROW && sqlite3_column_int64(t, 0) < rowid)
-            trc = sqlite3_step(t);
+            trc = sqlite3_step(t); /* rows of a vanished lead: cannot happen, skip */
         while (hrc == SQLITE_ROW && sqlite3_column_int64(h, 0) < rowid)
             hrc = sqlite3_step(h);
-        if (stale && !b->hook && no_state)
-            continue; /* never replayed, and no way to replay it here */
-        if (ds->nleads >= UINT32_MAX - 1 ||
-            !grow((void **)&ds->leads, &b->cap_leads, ds->nleads + 1, sizeof *ds->leads)) {
-            r = LF_ENOMEM;
-            break;
-        }
-        b->li = (uint32_t)ds->nleads;
-        b->lead = &ds->leads[ds->nleads];
-        *b->lead = (lf_ds_lead){
-            .created_at = sqlite3_column_int64(l, 1),
-            .channel = col_name(ds, l, 2),
-            .persona = col_name(ds, l, 3),
-        };
-        const char *origin = (const char *)sqlite3_column_text(l, 4);
-        b->lead->origin = origin && strcmp(origin, "sales") == 0;
-        if (b->lead->channel == UINT32_MAX || b->lead->persona == UINT32_MAX) {
-            r = LF_ENOMEM;
-            break;
-        }
-        bool replay = stale && b->hook;
-        if (replay) {
-            r = scan_one(st, rowid, replayed_lead, b, err);
-        } else {
-            b->lead->stage = (uint8_t)sqlite3_column_int(l, 5);
-            b->lead->won_at = col_time(l, 6);
-            b->lead->revenue = sqlite3_column_double(l, 7);
-        }
         for (; r == LF_OK && trc == SQLITE_ROW && sqlite3_column_int64(t, 0) == rowid;
              trc = sqlite3_step(t))
-            if (!replay)
-                r = add_trans(b, sqlite3_column_int64(t, 1),
-                              sqlite3_column_type(t, 2) == SQLITE_NULL
-                                  ? LF_STAGE_NONE : (uint8_t)sqlite3_column_int(t, 2),
-                              (uint8_t)sqlite3_column_int(t, 3));
+            if (!row.stale)
+                r = scratch_trans(&x, t);
         for (; r == LF_OK && hrc == SQLITE_ROW && sqlite3_column_int64(h, 0) == rowid;
-             hrc = sqlite3_step(h)) {
-            if (replay)
-                continue;
-            lf_ds_handoff d = {
-                .mql_at = sqlite3_column_int64(h, 1), .decided_at = col_time(h, 2),
-                .first_contact_at = col_time(h, 3),
-                .outcome = (uint8_t)sqlite3_column_int(h, 4),
-                .score = sqlite3_column_double(h, 5), .reason = col_name(ds, h, 6),
-            };
-            r = d.reason == UINT32_MAX ? LF_ENOMEM : add_handoff(b, &d);
+             hrc = sqlite3_step(h))
+            if (!row.stale)
+                r = scratch_handoff(st, &x, h);
+        if (r != LF_OK) {
+            r = lf_errorf(err, LF_ENOMEM, "out of memory");
+            break;
         }
-        if (r == LF_OK)
-            ds->nleads++;
+        if (!row.stale) {
+            row.stage = (uint8_t)sqlite3_column_int(l, 5);
+            row.won_at = col_time(l, 6);
+            row.revenue = sqlite3_column_double(l, 7);
+            for (size_t i = 0; i < x.nhand; i++)
+                x.hand[i].reason = arena_str(st, x.reason_off[i]);
+            row.trans = x.trans;
+            row.ntrans = x.ntrans;
+            row.handoffs = x.hand;
+            row.nhandoffs = x.nhand;
+        }
+        r = fn(ctx, &row, err);
     }
     bool bad = r == LF_OK && (lrc != SQLITE_DONE || (trc != SQLITE_DONE && trc != SQLITE_ROW) ||
                               (hrc != SQLITE_DONE && hrc != SQLITE_ROW));
     sqlite3_reset(l);
     sqlite3_reset(t);
     sqlite3_reset(h);
-    if (r == LF_ENOMEM)
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    free(pending);
+    free(x.trans);
+    free(x.hand);
+    free(x.reason_off);
     if (bad)
         return db_error(st, err, "cannot read derived state");
     return r;
 }
 
-lf_status lf_store_load_dataset(lf_store *st, lf_dataset *ds, const lf_replay_hook *hook,
-                                int64_t *generation, lf_error *err)
+static lf_status sq_scan_series(lf_store *base, lf_series series, lf_amount_fn fn, void *ctx,
+                                lf_error *err)
 {
-    lf_status r = lf_store_read_begin(st, err);
-    if (r != LF_OK)
-        return r;
-    int64_t *pending = NULL;
-    size_t npending = 0;
-    r = lf_store_generation(st, generation, err);
-    if (r == LF_OK && hook)
-        r = lf_store_pending_list(st, &pending, &npending, err);
-    /* the counts only size the arrays up front; nothing is indexed by them */
-    ds_build b = {.ds = ds, .hook = hook};
-    sqlite3_stmt *c = st->q[Q_DS_COUNTS];
-    if (r == LF_OK && sqlite3_step(c) == SQLITE_ROW) {
-        int64_t nl = sqlite3_column_int64(c, 0), nt = sqlite3_column_int64(c, 1),
-                nh = sqlite3_column_int64(c, 2);
-        if ((nl > 0 && !grow((void **)&ds->leads, &b.cap_leads, (size_t)nl, sizeof *ds->leads)) ||
-            (nt > 0 && !grow((void **)&ds->trans, &b.cap_trans, (size_t)nt, sizeof *ds->trans)) ||
-            (nh > 0 &&
-             !grow((void **)&ds->handoffs, &b.cap_hand, (size_t)nh, sizeof *ds->handoffs)))
-            r = lf_errorf(err, LF_ENOMEM, "out of memory");
-    }
-    sqlite3_reset(c);
-    if (r == LF_OK)
-        r = load_leads(st, &b, pending, npending, err);
-    if (r == LF_OK)
-        r = load_amounts(st, st->q[Q_DS_COSTS], ds, &ds->costs, &ds->ncosts, err);
-    if (r == LF_OK)
-        r = load_amounts(st, st->q[Q_DS_TRAFFIC], ds, &ds->traffic, &ds->ntraffic, err);
-    free(pending);
-    lf_store_read_end(st);
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = st->q[series == LF_SERIES_COSTS ? Q_DS_COSTS : Q_DS_TRAFFIC];
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        r = fn(ctx, (const char *)sqlite3_column_text(s, 0),
+               (const char *)sqlite3_column_text(s, 1), sqlite3_column_double(s, 2), err);
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read spend or traffic");
     return r;
 }
 
-lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err)
+static lf_status sq_generation(lf_store *base, int64_t *generation, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_GEN_GET];
     int rc = sqlite3_step(s);
     *generation = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
@@ -1283,7 +1212,40 @@ lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err)
     return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read generation");
 }
 
-const char *lf_store_location(const lf_store *st)
+static const char *sq_location(const lf_store *base)
 {
+    const sq_store *st = (const sq_store *)base;
     return st->path;
 }
+
+static const lf_store_ops sq_ops = {
+    .close = sq_close,
+    .location = sq_location,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
+    .generation = sq_generation,
+    .file_id = sq_file_id,
+    .pending_mark = sq_pending_mark,
+    .pending_list = sq_pending_list,
+    .lead_upsert = sq_lead_upsert,
+    .lead_ids = sq_lead_ids,
+    .lead_count = sq_lead_count,
+    .lead_get = sq_lead_get,
+    .lead_classify = sq_lead_classify,
+    .event_append = sq_event_append,
+    .scan_events = sq_scan_events,
+    .scan_range = sq_scan_range,
+    .lead_events = sq_lead_events,
+    .handoff_times = sq_handoff_times,
+    .derived_write = sq_derived_write,
+    .ignored_counts = sq_ignored_counts,
+    .ignored_scan = sq_ignored_scan,
+    .reject_add = sq_reject_add,
+    .rejects_scan = sq_rejects_scan,
+    .series_set = sq_series_set,
+    .scan_state = sq_scan_state,
+    .scan_series = sq_scan_series,
+};
