@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "leadflow/app.h"
 #include "leadflow/buf.h"
 #include "leadflow/config.h"
 #include "leadflow/dataset.h"
@@ -19,11 +20,8 @@
 #include "leadflow/store.h"
 
 typedef struct cli_ctx {
-    const char *workspace;  /* --workspace / LEADFLOW_WORKSPACE / "." */
-    const char *store_url;  /* --store / LEADFLOW_STORE / NULL = WORKSPACE/leadflow.db */
-    lf_config cfg;
-    bool cfg_loaded;
-    lf_store *store;
+    /* --workspace / LEADFLOW_WORKSPACE / "."; --store / LEADFLOW_STORE / DIR/leadflow.db */
+    lf_workspace ws;
 } cli_ctx;
 
 typedef int (*cli_cmd_fn)(cli_ctx *ctx, int argc, char **argv);

@@ -122,16 +122,16 @@ int cmd_generate(cli_ctx *ctx, int argc, char **argv)
  * code. */
 static int write_demo_report(cli_ctx *ctx, const lf_dataset *ds, lf_time now, const char *dir)
 {
-    lf_report_args a = {.cfg = &ctx->cfg, .ds = ds, .by = LF_BY_MONTH, .as_of = now};
-    lf_default_range(ctx->cfg.tz, now, &a.from_day, &a.to_day);
+    lf_report_args a = {.cfg = &ctx->ws.cfg, .ds = ds, .by = LF_BY_MONTH, .as_of = now};
+    lf_default_range(ctx->ws.cfg.tz, now, &a.from_day, &a.to_day);
     report_run run = {0};
     lf_buf out;
     lf_buf_init(&out, 0);
     lf_error err;
     lf_status s = report_run_reports(&a, "all", &run, &err);
     if (s == LF_OK) {
-        cli_print_headline(&ctx->cfg, &a, &run);
-        s = report_render_run(&ctx->cfg, &a, &run, true, "html", &out, &err);
+        cli_print_headline(&ctx->ws.cfg, &a, &run);
+        s = report_render_run(&ctx->ws.cfg, &a, &run, true, "html", &out, &err);
     }
     report_run_release(&run);
     if (s != LF_OK) {
@@ -166,7 +166,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     printf("generating %s leads (seed %llu) in '%s'\n", n, (unsigned long long)g.seed, g.out);
     if ((code = run_generate(&g, end, true)) != 0)
         return code;
-    ctx->workspace = g.out;
+    ctx->ws.dir = g.out;
     /* start from an empty store so the demo can be run again on the same directory */
     static const char *const store_files[] = {"leadflow.db", "leadflow.db-wal",
                                               "leadflow.db-shm"};
@@ -175,7 +175,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
         remove(p);
         free(p);
     }
-    ctx->store_url = NULL;
+    ctx->ws.store_url = NULL;
     if ((code = cli_open_workspace(ctx)) != 0)
         return code;
     static const struct { int kind; const char *file; } files[] = {

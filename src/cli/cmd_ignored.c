@@ -26,7 +26,7 @@ static lf_status show(void *ctx, const lf_ignored_row *g)
         printf("event #%lld: ", (long long)g->seq); /* imported before files were kept */
     }
     char when[64];
-    lf_time_format_local(x->cli->cfg.tz, g->ts, when, sizeof when);
+    lf_time_format_local(x->cli->ws.cfg.tz, g->ts, when, sizeof when);
     cli_put_text(stdout, g->lead_id);
     printf(" %s ", when);
     cli_put_text(stdout, g->type);
@@ -47,10 +47,10 @@ int cmd_ignored(cli_ctx *ctx, int argc, char **argv)
     lf_error err;
     /* the reasons are derived state: pending replays (an interrupted import) are
      * finished first, which writes only when some are pending */
-    lf_status s = lf_replay_pending(ctx->store, &ctx->cfg, NULL, &err);
+    lf_status s = lf_replay_pending(ctx->ws.store, &ctx->ws.cfg, NULL, &err);
     ignored_ctx x = {.cli = ctx};
     if (s == LF_OK)
-        s = lf_store_ignored_scan(ctx->store, show, &x, &err);
+        s = lf_store_ignored_scan(ctx->ws.store, show, &x, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (x.n == 0)

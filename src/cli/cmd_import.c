@@ -138,7 +138,7 @@ int cli_import_one(cli_ctx *ctx, int kind_int, const char *file)
     lf_import_stats stats = {.on_ignored = on_ignored, .ctx = &rc};
     lf_error err;
     lf_buf_init(&rc.ignored, 0);
-    lf_status s = lf_import(ctx->store, &ctx->cfg, &opts, &stats, &err);
+    lf_status s = lf_import(ctx->ws.store, &ctx->ws.cfg, &opts, &stats, &err);
     if (!is_stdin)
         close(src.fd);
     if (rc.ignored_more) {

@@ -45,12 +45,12 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     if (argc == 2) {
         if (argv[1][0] == '-')
             return cli_usage(cmd, "unknown option '%s'", argv[1]);
-        ctx->workspace = argv[1];
+        ctx->ws.dir = argv[1];
     }
-    if (make_dirs(ctx->workspace) != 0)
-        return cli_fail(LF_ESTORE, "cannot create directory '%s': %s", ctx->workspace,
+    if (make_dirs(ctx->ws.dir) != 0)
+        return cli_fail(LF_ESTORE, "cannot create directory '%s': %s", ctx->ws.dir,
                         strerror(errno));
-    char *path = cli_path(ctx->workspace, "leadflow.yaml");
+    char *path = cli_path(ctx->ws.dir, "leadflow.yaml");
     struct stat sb;
     bool kept = stat(path, &sb) == 0;
     if (!kept) {
@@ -67,7 +67,7 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     int code = cli_open_workspace(ctx);
     if (code)
         return code;
-    printf("%s leadflow workspace in '%s'%s\n", kept ? "opened" : "initialised", ctx->workspace,
+    printf("%s leadflow workspace in '%s'%s\n", kept ? "opened" : "initialised", ctx->ws.dir,
            kept ? " (leadflow.yaml kept)" : "");
     return 0;
 }

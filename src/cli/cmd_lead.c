@@ -75,7 +75,7 @@ static const char *when(const cli_ctx *ctx, lf_time t, char *buf, size_t n)
 {
     if (t == LF_TIME_NONE)
         return "-";
-    lf_time_format_local(ctx->cfg.tz, t, buf, n);
+    lf_time_format_local(ctx->ws.cfg.tz, t, buf, n);
     return buf;
 }
 
@@ -124,15 +124,15 @@ static void print_handoff(const cli_ctx *ctx, size_t i, const lf_handoff *h, con
     if (h->outcome == LF_OUTCOME_REJECTED && h->close_event >= 0 && ev[h->close_event].reason)
         printf(" (reason: "), cli_put_text(stdout, ev[h->close_event].reason), printf(")");
     putchar('\n');
-    if (ctx->cfg.has_sla) {
-        const lf_duration *sla = &ctx->cfg.sla;
+    if (ctx->ws.cfg.has_sla) {
+        const lf_duration *sla = &ctx->ws.cfg.sla;
         bool biz = sla->clock == LF_CLOCK_BUSINESS;
-        lf_time deadline = biz ? lf_bclock_add(&ctx->cfg.calendar, h->mql_at, sla->usec)
+        lf_time deadline = biz ? lf_bclock_add(&ctx->ws.cfg.calendar, h->mql_at, sla->usec)
                                : h->mql_at + sla->usec;
         printf("     SLA %s (%s clock), deadline %s", sla->text, biz ? "business" : "calendar",
                when(ctx, deadline, a, sizeof a));
         if (h->decided_at != LF_TIME_NONE) {
-            int64_t resp = biz ? lf_bclock_between(&ctx->cfg.calendar, h->mql_at, h->decided_at)
+            int64_t resp = biz ? lf_bclock_between(&ctx->ws.cfg.calendar, h->mql_at, h->decided_at)
                                : h->decided_at - h->mql_at;
             print_hours(", response", resp);
             printf(", %s", h->decided_at <= deadline ? "within SLA" : "late");
@@ -144,7 +144,7 @@ static void print_handoff(const cli_ctx *ctx, size_t i, const lf_handoff *h, con
     if (h->first_contact_at != LF_TIME_NONE) {
         printf("     first contact %s,", when(ctx, h->first_contact_at, a, sizeof a));
         print_hours("", h->first_contact_at - h->mql_at);
-        printf(" after mql_at (target %s)\n", ctx->cfg.speed_target.text);
+        printf(" after mql_at (target %s)\n", ctx->ws.cfg.speed_target.text);
     } else {
         printf("     no contact\n");
     }
@@ -228,7 +228,7 @@ static void print_why_not(const cli_ctx *ctx, const lf_score_state *ss, const lf
     }
     if (stage != LF_STAGE_LEAD && stage != LF_STAGE_RECYCLED)
         return;
-    const lf_mql_rule *r = &ctx->cfg.scoring.mql;
+    const lf_mql_rule *r = &ctx->ws.cfg.scoring.mql;
     char a[32], b[32];
     bool any = false;
     printf("  not an MQL at as-of (%s):", lf_stage_name((lf_stage)stage));
@@ -260,13 +260,13 @@ static void print_why_not(const cli_ctx *ctx, const lf_score_state *ss, const lf
 static void print_scoring(const cli_ctx *ctx, const lf_score_state *ss, const lf_lead_state *st,
                           const collected *c, lf_time as_of, bool has_email)
 {
-    const lf_scoring *sc = &ctx->cfg.scoring;
+    const lf_scoring *sc = &ctx->ws.cfg.scoring;
     char a[48], b[32], d[32], e[32];
     double fit = lf_score_state_fit(ss);
     size_t nhits, naw;
     const lf_fit_hit *hits = lf_score_state_fit_hits(ss, &nhits);
     const lf_award *aw = lf_score_state_awards(ss, &naw);
-    double eng = engagement_at(&ctx->cfg, st, aw, naw, as_of);
+    double eng = engagement_at(&ctx->ws.cfg, st, aw, naw, as_of);
     printf("scoring (as of %s)\n", when(ctx, as_of, a, sizeof a));
     printf("  fit %s, grade %c\n", num(fit, b, sizeof b), lf_score_state_grade(ss));
     for (size_t i = 0; i < nhits; i++)
@@ -337,7 +337,7 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
     lf_lead_row row;
     bool found;
     lf_error err;
-    lf_status s = lf_store_lead_get(ctx->store, id, &row, &found, &err);
+    lf_status s = lf_store_lead_get(ctx->ws.store, id, &row, &found, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (!found)
@@ -355,7 +355,7 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
     printf("attributes\n  %s\n", row.attrs_json);
     lf_lead_input in = {.created_at = row.created_at, .has_email = row.email && *row.email};
     collected c = {0};
-    s = lf_store_lead_events(ctx->store, row.rowid, collect, &c, &err);
+    s = lf_store_lead_events(ctx->ws.store, row.rowid, collect, &c, &err);
     if (s != LF_OK) {
         collected_release(&c);
         return cli_fail(s, "%s", err.msg);
@@ -366,11 +366,11 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
     lf_scoring_model *model = NULL;
     lf_score_state *ss = NULL;
     lf_scorer scorer;
-    s = lf_scoring_model_new(&ctx->cfg, &model, &err);
+    s = lf_scoring_model_new(&ctx->ws.cfg, &model, &err);
     if (s == LF_OK && model) {
         ss = lf_score_state_new(model);
         lf_row_attrs ra;
-        s = ss ? lf_row_attrs_load(&ra, &ctx->cfg, &row, false, &err)
+        s = ss ? lf_row_attrs_load(&ra, &ctx->ws.cfg, &row, false, &err)
                : lf_errorf(&err, LF_ENOMEM, "out of memory");
         if (s == LF_OK) {
             lf_attrs at = lf_lead_facts_attrs(&ra.f);

@@ -407,10 +407,10 @@ int cmd_plan(cli_ctx *ctx, int argc, char **argv)
 
     /* the configuration when there is one (zone, calendar); defaults otherwise */
     lf_config defaults;
-    const lf_config *cfg = &ctx->cfg;
+    const lf_config *cfg = &ctx->ws.cfg;
     bool own_defaults = false;
     bool need_store = in.from_history && missing;
-    char *yaml = cli_path(ctx->workspace, "leadflow.yaml");
+    char *yaml = cli_path(ctx->ws.dir, "leadflow.yaml");
     struct stat sb;
     bool have_yaml = yaml && stat(yaml, &sb) == 0;
     free(yaml);

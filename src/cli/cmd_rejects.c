@@ -30,7 +30,7 @@ int cmd_rejects(cli_ctx *ctx, int argc, char **argv)
         return code;
     long n = 0;
     lf_error err;
-    lf_status s = lf_store_rejects_scan(ctx->store, show, &n, &err);
+    lf_status s = lf_store_rejects_scan(ctx->ws.store, show, &n, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (n == 0)

@@ -84,7 +84,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         return cli_usage(cmd, "--by needs day, week, month, quarter or year, not '%s'", o.by);
     if ((code = cli_load_config(ctx)) != 0)
         return code;
-    lf_report_args a = {.cfg = &ctx->cfg, .by = by};
+    lf_report_args a = {.cfg = &ctx->ws.cfg, .by = by};
     if ((code = cli_parse_range(ctx, cmd, o.from, o.to, o.as_of, &a.from_day, &a.to_day,
                                 &a.as_of)) != 0)
         return code;
@@ -95,7 +95,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     lf_error err;
     lf_buf out;
     lf_buf_init(&out, 0);
-    lf_status s = report_render(&ctx->cfg, &a, o.name, format, &out, &err);
+    lf_status s = report_render(&ctx->ws.cfg, &a, o.name, format, &out, &err);
     /* SPEC §7: an empty range says where the data is; csv and json, which have no
      * place for notes, get the missing inputs here too (table and html show them
      * under each table). stdout stays the report, byte for byte. */

@@ -63,11 +63,11 @@ int cmd_rescore(cli_ctx *ctx, int argc, char **argv)
     int code = cli_open_workspace(ctx);
     if (code)
         return code;
-    change_list list = {.tz = ctx->cfg.tz};
+    change_list list = {.tz = ctx->ws.cfg.tz};
     lf_rescore_stats st = {.on_change = on_change, .ctx = &list};
     printf("leads whose MQLs changed:\n");
     lf_error err;
-    lf_status s = lf_rescore(ctx->store, &ctx->cfg, &st, &err);
+    lf_status s = lf_rescore(ctx->ws.store, &ctx->ws.cfg, &st, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (list.shown == 0)

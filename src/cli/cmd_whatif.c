@@ -129,8 +129,8 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
     int32_t d0, d1;
     if ((code = cli_parse_range(ctx, cmd, from, to, as_of, &d0, &d1, &w.as_of)) != 0)
         return code;
-    w.from = lf_day_start(ctx->cfg.tz, d0);
-    w.to = lf_day_start(ctx->cfg.tz, d1);
+    w.from = lf_day_start(ctx->ws.cfg.tz, d0);
+    w.to = lf_day_start(ctx->ws.cfg.tz, d1);
     lf_config other;
     lf_error err;
     lf_status s = lf_config_load(&other, other_path, &err);
@@ -142,7 +142,7 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
     lf_buf_init(&list.lines[1], 0);
     w.on_lead = on_lead;
     w.ctx = &list;
-    s = lf_whatif_run(ctx->store, &ctx->cfg, &other, &w, &err);
+    s = lf_whatif_run(ctx->ws.store, &ctx->ws.cfg, &other, &w, &err);
     lf_config_release(&other);
     if (s != LF_OK) {
         lf_buf_release(&list.lines[0]);
@@ -156,7 +156,7 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
     printf("whatif: leadflow.yaml (current) vs ");
     cli_put_text(stdout, other_path);
     printf(" (other)");
-    printf("\n%s..%s, as of %s (%s)\n\n", f, t, a, lf_tz_name(ctx->cfg.tz));
+    printf("\n%s..%s, as of %s (%s)\n\n", f, t, a, lf_tz_name(ctx->ws.cfg.tz));
     printf("%-22s %10s %10s %10s\n", "", "current", "other", "change");
     const lf_whatif_side *c = &w.side[0], *o = &w.side[1];
     print_row("MQLs (handoffs)", c->mqls, o->mqls);

@@ -87,54 +87,23 @@ int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *n
 
 char *cli_path(const char *dir, const char *name)
 {
-    lf_buf b;
-    lf_buf_init(&b, 0);
-    if (strcmp(dir, ".") != 0) { /* "leadflow.yaml", not "./leadflow.yaml", in messages */
-        lf_buf_adds(&b, dir);
-        if (b.len && b.data[b.len - 1] != '/')
-            lf_buf_addc(&b, '/');
-    }
-    lf_buf_adds(&b, name);
-    return lf_buf_detach(&b);
+    lf_workspace ws;
+    lf_workspace_init(&ws, dir, NULL);
+    return lf_workspace_path(&ws, name);
 }
 
 int cli_load_config(cli_ctx *ctx)
 {
-    if (ctx->cfg_loaded)
-        return 0;
-    char *path = cli_path(ctx->workspace, "leadflow.yaml");
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        int code = cli_fail(LF_ECONFIG,
-                            "not a leadflow workspace: no leadflow.yaml in '%s' "
-                            "(run 'leadflow init')",
-                            ctx->workspace);
-        free(path);
-        return code;
-    }
     lf_error err;
-    lf_status s = lf_config_load(&ctx->cfg, path, &err);
-    free(path);
-    if (s != LF_OK)
-        return cli_fail(s, "%s", err.msg);
-    ctx->cfg_loaded = true;
-    return 0;
+    lf_status s = lf_workspace_load_config(&ctx->ws, &err);
+    return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
 
 int cli_open_workspace(cli_ctx *ctx)
 {
-    int code = cli_load_config(ctx);
-    if (code)
-        return code;
-    if (ctx->store)
-        return 0;
-    char *path = ctx->store_url ? strdup(ctx->store_url) : cli_path(ctx->workspace, "leadflow.db");
     lf_error err;
-    lf_status s = lf_store_open(&ctx->store, path, &err);
-    free(path);
-    if (s != LF_OK)
-        return cli_fail(s, "%s", err.msg);
-    return 0;
+    lf_status s = lf_workspace_open(&ctx->ws, &err);
+    return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
 
 int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
@@ -145,18 +114,18 @@ int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
     lf_dataset_init(ds);
     lf_error err;
     int64_t gen;
-    lf_status s = lf_store_generation(ctx->store, &gen, &err);
+    lf_status s = lf_store_generation(ctx->ws.store, &gen, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     lf_buf path;
     lf_buf_init(&path, 0);
-    lf_buf_addf(&path, "%s.snapshot", lf_store_location(ctx->store));
+    lf_buf_addf(&path, "%s.snapshot", lf_store_location(ctx->ws.store));
     if (lf_snapshot_load(lf_buf_str(&path), gen, ds, NULL) == LF_OK) {
         lf_buf_release(&path);
         return 0;
     }
     /* leads an interrupted (or running) import left pending are replayed in memory */
-    s = lf_dataset_build(ctx->store, &ctx->cfg, ds, &gen, &err);
+    s = lf_dataset_build(ctx->ws.store, &ctx->ws.cfg, ds, &gen, &err);
     if (s != LF_OK) {
         lf_buf_release(&path);
         lf_dataset_release(ds); /* what was loaded before the failure */
@@ -221,10 +190,10 @@ int cli_parse_as_of(const cli_command *cmd, const lf_tz *tz, const char *as_of, 
 int cli_parse_range(cli_ctx *ctx, const cli_command *cmd, const char *from, const char *to,
                     const char *as_of, int32_t *from_day, int32_t *to_day, lf_time *as_of_out)
 {
-    int code = cli_parse_as_of(cmd, ctx->cfg.tz, as_of, as_of_out);
+    int code = cli_parse_as_of(cmd, ctx->ws.cfg.tz, as_of, as_of_out);
     if (code)
         return code;
-    lf_default_range(ctx->cfg.tz, *as_of_out, from_day, to_day);
+    lf_default_range(ctx->ws.cfg.tz, *as_of_out, from_day, to_day);
     const char *names[2] = {"--from", "--to"}, *vals[2] = {from, to};
     int32_t *days[2] = {from_day, to_day};
     for (int k = 0; k < 2; k++)

@@ -84,13 +84,11 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    cli_ctx ctx = {0};
-    ctx.workspace = getenv("LEADFLOW_WORKSPACE");
-    ctx.store_url = getenv("LEADFLOW_STORE");
-    if (ctx.workspace && !*ctx.workspace)
-        ctx.workspace = NULL;
-    if (ctx.store_url && !*ctx.store_url)
-        ctx.store_url = NULL;
+    const char *dir = getenv("LEADFLOW_WORKSPACE"), *store_url = getenv("LEADFLOW_STORE");
+    if (dir && !*dir)
+        dir = NULL;
+    if (store_url && !*store_url)
+        store_url = NULL;
     int i = 1;
     while (i < argc && argv[i][0] == '-') {
         const char *v;
@@ -106,11 +104,11 @@ int main(int argc, char **argv)
         if ((m = cli_opt(NULL, argc, argv, &i, "workspace", &v)) != 0) {
             if (m < 0)
                 return 1;
-            ctx.workspace = v;
+            dir = v;
         } else if ((m = cli_opt(NULL, argc, argv, &i, "store", &v)) != 0) {
             if (m < 0)
                 return 1;
-            ctx.store_url = v;
+            store_url = v;
         } else {
             fprintf(stderr, "leadflow: error: unknown option '%s'\n", argv[i]);
             usage(stderr);
@@ -127,16 +125,14 @@ int main(int argc, char **argv)
         usage(stderr);
         return 1;
     }
-    if (!ctx.workspace)
-        ctx.workspace = ".";
+    cli_ctx ctx;
+    lf_workspace_init(&ctx.ws, dir, store_url);
     int code;
     if (cli_wants_help(cmd, argc - i, argv + i))
         code = 0;
     else
         code = cmd->fn(&ctx, argc - i, argv + i);
-    lf_store_close(ctx.store);
-    if (ctx.cfg_loaded)
-        lf_config_release(&ctx.cfg);
+    lf_workspace_release(&ctx.ws);
     /* every write to stdout is checked here at the latest (printf in the commands):
      * an output that cannot be written exits 4. A closed pipe (`| head -1`) still ends
      * the process silently by the default SIGPIPE, as shells expect. */
