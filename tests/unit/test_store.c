@@ -1,0 +1,457 @@
+/*
+ * test_store.c — the store conformance suite: every backend of leadflow/store.h held to
+ * the header's contracts, method by method.
+ *
+ * Each test runs against each backend of `backends` (SQLite today; PostgreSQL joins
+ * when it exists) on a fresh store in a temporary directory. Expected values come from
+ * the contracts in store.h, not from a run: generations bumped once per committed
+ * write transaction, duplicates reported as seq 0, pending marks cleared by the
+ * derived write of the same lead, readers never waiting for a writer, a writer giving
+ * up after LEADFLOW_LOCK_TIMEOUT with "busy", files created 0600.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "leadflow/lifecycle.h"
+#include "leadflow/store.h"
+
+typedef struct backend {
+    const char *name;
+    /* the URL of a new, empty store under dir (written into buf) */
+    void (*url)(const char *dir, char *buf, size_t n);
+} backend;
+
+static void sqlite_url(const char *dir, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/store.db", dir);
+}
+
+static const backend backends[] = {{"sqlite", sqlite_url}};
+#define NBACKENDS (sizeof backends / sizeof backends[0])
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/lfstore.XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(store, .init = make_dir, .fini = remove_dir);
+
+static lf_store *open_new(const backend *b, char *url, size_t n)
+{
+    b->url(dir, url, n);
+    lf_store *st = NULL;
+    lf_error err;
+    lf_status s = lf_store_open(&st, url, &err);
+    cr_assert_eq(s, LF_OK, "%s: %s", b->name, err.msg);
+    return st;
+}
+
+static int64_t generation(lf_store *st)
+{
+    int64_t g = -1;
+    cr_assert_eq(lf_store_generation(st, &g, NULL), LF_OK);
+    return g;
+}
+
+static int64_t add_lead(lf_store *st, const char *id, const char *email)
+{
+    lf_lead_row row = {.id = id, .email = email, .created_at = 1000, .channel = "web",
+                       .origin = "marketing", .persona = "none", .attrs_json = "{}"};
+    lf_upsert res;
+    cr_assert_eq(lf_store_lead_upsert(st, &row, &res, NULL), LF_OK);
+    return row.rowid;
+}
+
+static int64_t add_event(lf_store *st, int64_t lead, const char *ident, lf_time ts,
+                         lf_event_kind kind)
+{
+    lf_event_row ev = {.lead = lead, .ident = ident, .ts = ts, .kind = (uint8_t)kind,
+                       .type = lf_event_kind_name(kind)};
+    int64_t seq = -1;
+    cr_assert_eq(lf_store_event_append(st, &ev, &seq, NULL), LF_OK);
+    return seq;
+}
+
+Test(store, new_file_is_private_and_generation_counts_commits)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        mode_t old = umask(022);
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        umask(old);
+        struct stat sb;
+        cr_assert_eq(stat(url, &sb), 0);
+        cr_expect_eq(sb.st_mode & 0777, 0600, "%s: mode %o", backends[b].name, sb.st_mode & 0777);
+        int64_t g0 = generation(st);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        add_lead(st, "L1", "a@example.com");
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect_eq(generation(st), g0 + 1, "one committed write transaction, one bump");
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        add_lead(st, "L2", NULL);
+        cr_assert_eq(lf_store_rollback(st, NULL), LF_OK);
+        cr_expect_eq(generation(st), g0 + 1, "a rolled-back transaction changes nothing");
+        int64_t n = 0;
+        cr_assert_eq(lf_store_lead_count(st, &n, NULL), LF_OK);
+        cr_expect_eq(n, 1);
+        lf_store_close(st);
+    }
+}
+
+Test(store, lead_upsert_reports_new_same_updated)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        lf_lead_row row = {.id = "L1", .email = "a@example.com", .created_at = 5,
+                           .channel = "web", .origin = "marketing", .persona = "none",
+                           .attrs_json = "{\"k\":\"v\"}"};
+        lf_upsert res;
+        cr_assert_eq(lf_store_lead_upsert(st, &row, &res, NULL), LF_OK);
+        cr_expect_eq(res, LF_UPSERT_NEW);
+        int64_t rowid = row.rowid;
+        cr_assert_eq(lf_store_lead_upsert(st, &row, &res, NULL), LF_OK);
+        cr_expect_eq(res, LF_UPSERT_SAME);
+        cr_expect_eq(row.rowid, rowid);
+        row.email = NULL;
+        cr_assert_eq(lf_store_lead_upsert(st, &row, &res, NULL), LF_OK);
+        cr_expect_eq(res, LF_UPSERT_UPDATED);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        lf_lead_row got;
+        bool found = false;
+        cr_assert_eq(lf_store_lead_get(st, "L1", &got, &found, NULL), LF_OK);
+        cr_assert(found);
+        cr_expect_null(got.email);
+        cr_expect_str_eq(got.attrs_json, "{\"k\":\"v\"}");
+        cr_assert_eq(lf_store_lead_get(st, "nope", &got, &found, NULL), LF_OK);
+        cr_expect_not(found);
+        lf_store_close(st);
+    }
+}
+
+typedef struct seen_events {
+    int64_t lead[8];
+    size_t nevents[8];
+    lf_time first_ts[8];
+    size_t n;
+} seen_events;
+
+static lf_status note_events(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    (void)err;
+    seen_events *s = ctx;
+    cr_assert_lt(s->n, 8);
+    s->lead[s->n] = le->lead;
+    s->nevents[s->n] = le->input.nevents;
+    s->first_ts[s->n] = le->input.nevents ? le->input.events[0].ts : -1;
+    for (size_t i = 1; i < le->input.nevents; i++) /* (ts, seq) order */
+        cr_expect(le->input.events[i - 1].ts < le->input.events[i].ts ||
+                  (le->input.events[i - 1].ts == le->input.events[i].ts &&
+                   le->seqs[i - 1] < le->seqs[i]));
+    s->n++;
+    return LF_OK;
+}
+
+Test(store, events_are_idempotent_and_scanned_in_time_order)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t l1 = add_lead(st, "L1", "a@example.com");
+        int64_t l2 = add_lead(st, "L2", NULL);
+        int64_t l3 = add_lead(st, "L3", NULL);
+        int64_t s1 = add_event(st, l1, "i:e1", 300, LF_EV_ACTIVITY);
+        int64_t s2 = add_event(st, l1, "i:e2", 100, LF_EV_MQL);
+        cr_expect_gt(s1, 0);
+        cr_expect_gt(s2, s1, "seq is the import order");
+        cr_expect_eq(add_event(st, l2, "i:e1", 50, LF_EV_ACTIVITY), 0, "a known identity");
+        add_event(st, l3, "i:e3", 70, LF_EV_WON);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        seen_events all = {0};
+        cr_assert_eq(lf_store_scan_range(st, l1, l3, note_events, &all, NULL), LF_OK);
+        cr_expect_eq(all.n, 3, "leads without events are included");
+        cr_expect_eq(all.lead[0], l1);
+        cr_expect_eq(all.nevents[0], 2);
+        cr_expect_eq(all.first_ts[0], 100, "sorted by ts, not by seq");
+        cr_expect_eq(all.nevents[1], 0);
+        seen_events some = {0};
+        int64_t want[] = {l1, l3};
+        cr_assert_eq(lf_store_scan_events(st, want, 2, note_events, &some, NULL), LF_OK);
+        cr_expect_eq(some.n, 2);
+        cr_expect_eq(some.lead[1], l3);
+        seen_events none = {0};
+        cr_assert_eq(lf_store_scan_range(st, l3 + 1, l3 + 100, note_events, &none, NULL), LF_OK);
+        cr_expect_eq(none.n, 0);
+        lf_store_close(st);
+    }
+}
+
+typedef struct seen_state {
+    int64_t lead[8];
+    bool stale[8];
+    size_t ntrans[8], nhandoffs[8];
+    uint8_t stage[8];
+    size_t n;
+} seen_state;
+
+static lf_status note_state(void *ctx, const lf_state_row *r, lf_error *err)
+{
+    (void)err;
+    seen_state *s = ctx;
+    cr_assert_lt(s->n, 8);
+    s->lead[s->n] = r->lead;
+    s->stale[s->n] = r->stale;
+    s->ntrans[s->n] = r->ntrans;
+    s->nhandoffs[s->n] = r->nhandoffs;
+    s->stage[s->n] = r->stage;
+    s->n++;
+    return LF_OK;
+}
+
+/* Replays lead's events with the real engine and writes the result. */
+static lf_status write_state(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    lf_store *st = ctx;
+    lf_lead_state ls;
+    lf_lead_state_init(&ls);
+    lf_status r = lf_lifecycle_replay(&le->input, NULL, &ls, err);
+    if (r == LF_OK)
+        r = lf_store_derived_write(st, le, &ls, err);
+    lf_lead_state_release(&ls);
+    return r;
+}
+
+Test(store, pending_marks_are_cleared_by_the_derived_write_of_the_lead)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t l1 = add_lead(st, "L1", "a@example.com");
+        int64_t l2 = add_lead(st, "L2", NULL);
+        add_event(st, l1, "i:m", 2000, LF_EV_MQL);
+        add_event(st, l2, "i:m2", 2000, LF_EV_MQL); /* no email: ignored */
+        int64_t marks[] = {l2, l1, l2};
+        cr_assert_eq(lf_store_pending_mark(st, marks, 3, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        int64_t *p = NULL;
+        size_t n = 0;
+        cr_assert_eq(lf_store_pending_list(st, &p, &n, NULL), LF_OK);
+        cr_assert_eq(n, 2, "each lead once");
+        cr_expect_eq(p[0], l1, "in rowid order");
+        cr_expect_eq(p[1], l2);
+        free(p);
+        /* before any replay both are stale, never replayed */
+        seen_state s0 = {0};
+        cr_assert_eq(lf_store_scan_state(st, note_state, &s0, NULL), LF_OK);
+        cr_assert_eq(s0.n, 2);
+        cr_expect(s0.stale[0] && s0.stale[1]);
+        cr_expect_eq(s0.ntrans[0], 0);
+        /* replay l1 only */
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t one[] = {l1};
+        cr_assert_eq(lf_store_scan_events(st, one, 1, write_state, st, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_pending_list(st, &p, &n, NULL), LF_OK);
+        cr_assert_eq(n, 1);
+        cr_expect_eq(p[0], l2);
+        free(p);
+        seen_state s1 = {0};
+        cr_assert_eq(lf_store_scan_state(st, note_state, &s1, NULL), LF_OK);
+        cr_expect_not(s1.stale[0]);
+        cr_expect_eq(s1.stage[0], LF_STAGE_MQL);
+        cr_expect_eq(s1.ntrans[0], 2, "created, then mql");
+        cr_expect_eq(s1.nhandoffs[0], 1);
+        cr_expect(s1.stale[1]);
+        /* a pending lead with stored state is still stale */
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_pending_mark(st, one, 1, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        seen_state s2 = {0};
+        cr_assert_eq(lf_store_scan_state(st, note_state, &s2, NULL), LF_OK);
+        cr_expect(s2.stale[0]);
+        cr_expect_eq(s2.ntrans[0], 0, "a stale lead comes without its old state");
+        lf_store_close(st);
+    }
+}
+
+typedef struct reasons {
+    char text[4][64];
+    int64_t count[4];
+    size_t n;
+} reasons;
+
+static lf_status note_reason(void *ctx, const char *reason, int64_t count)
+{
+    reasons *r = ctx;
+    cr_assert_lt(r->n, 4);
+    snprintf(r->text[r->n], sizeof r->text[0], "%s", reason);
+    r->count[r->n++] = count;
+    return LF_OK;
+}
+
+static lf_status note_ignored(void *ctx, const lf_ignored_row *g)
+{
+    reasons *r = ctx;
+    cr_assert_lt(r->n, 4);
+    snprintf(r->text[r->n], sizeof r->text[0], "%s:%ld %s %s", g->file ? g->file : "?",
+             g->line, g->lead_id, g->reason);
+    r->n++;
+    return LF_OK;
+}
+
+Test(store, ignored_events_keep_their_reason_file_and_line)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t file = 0;
+        cr_assert_eq(lf_store_file_id(st, "events.csv", &file, NULL), LF_OK);
+        int64_t again = 0;
+        cr_assert_eq(lf_store_file_id(st, "events.csv", &again, NULL), LF_OK);
+        cr_expect_eq(file, again, "one id per name");
+        int64_t l1 = add_lead(st, "L1", NULL);
+        lf_event_row ev = {.lead = l1, .ident = "i:x", .ts = 2000, .kind = LF_EV_MQL,
+                           .type = "mql", .file = file, .line = 7};
+        int64_t seq;
+        cr_assert_eq(lf_store_event_append(st, &ev, &seq, NULL), LF_OK);
+        ev = (lf_event_row){.lead = l1, .ident = "i:y", .ts = 10, .kind = LF_EV_ACCEPTED,
+                            .type = "accepted", .file = file, .line = 9};
+        cr_assert_eq(lf_store_event_append(st, &ev, &seq, NULL), LF_OK);
+        int64_t one[] = {l1};
+        cr_assert_eq(lf_store_scan_events(st, one, 1, write_state, st, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        reasons counts = {0};
+        cr_assert_eq(lf_store_ignored_counts(st, 0, note_reason, &counts, NULL), LF_OK);
+        cr_assert_eq(counts.n, 2);
+        cr_expect_str_eq(counts.text[0], "before created_at"); /* ties: by reason */
+        cr_expect_str_eq(counts.text[1], "mql without email");
+        reasons rows = {0};
+        cr_assert_eq(lf_store_ignored_scan(st, note_ignored, &rows, NULL), LF_OK);
+        cr_assert_eq(rows.n, 2);
+        cr_expect_str_eq(rows.text[0], "events.csv:7 L1 mql without email");
+        cr_expect_str_eq(rows.text[1], "events.csv:9 L1 before created_at");
+        lf_store_close(st);
+    }
+}
+
+typedef struct amounts {
+    char date[4][16];
+    double amount[4];
+    size_t n;
+} amounts;
+
+static lf_status note_amount(void *ctx, const char *date, const char *channel, double amount,
+                             lf_error *err)
+{
+    (void)channel;
+    (void)err;
+    amounts *a = ctx;
+    cr_assert_lt(a->n, 4);
+    snprintf(a->date[a->n], sizeof a->date[0], "%s", date);
+    a->amount[a->n++] = amount;
+    return LF_OK;
+}
+
+Test(store, series_replace_and_report_changes)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        bool changed;
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_series_set(st, LF_SERIES_COSTS, "2026-02", "all", 10, &changed,
+                                         NULL), LF_OK);
+        cr_expect(changed);
+        cr_assert_eq(lf_store_series_set(st, LF_SERIES_COSTS, "2026-02", "all", 10, &changed,
+                                         NULL), LF_OK);
+        cr_expect_not(changed, "the same value again changes nothing");
+        cr_assert_eq(lf_store_series_set(st, LF_SERIES_COSTS, "2026-01-05", "web", 3, &changed,
+                                         NULL), LF_OK);
+        cr_assert_eq(lf_store_series_set(st, LF_SERIES_COSTS, "2026-02", "all", 12, &changed,
+                                         NULL), LF_OK);
+        cr_expect(changed, "a new value replaces the old");
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        amounts a = {0};
+        cr_assert_eq(lf_store_scan_series(st, LF_SERIES_COSTS, note_amount, &a, NULL), LF_OK);
+        cr_assert_eq(a.n, 2);
+        cr_expect_str_eq(a.date[0], "2026-01-05"); /* (date, channel) order */
+        cr_expect_eq(a.amount[1], 12);
+        amounts t = {0};
+        cr_assert_eq(lf_store_scan_series(st, LF_SERIES_TRAFFIC, note_amount, &t, NULL), LF_OK);
+        cr_expect_eq(t.n, 0);
+        lf_store_close(st);
+    }
+}
+
+static lf_status count_reject(void *ctx, const lf_reject *r)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return LF_OK;
+}
+
+Test(store, a_rejected_row_is_recorded_once)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        for (int i = 0; i < 2; i++)
+            cr_assert_eq(lf_store_reject_add(st, "leads", "a.csv", 3, "bad", "x,y", 3, NULL),
+                         LF_OK);
+        cr_assert_eq(lf_store_reject_add(st, "leads", "a.csv", 4, "bad", "x,y", 3, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        int n = 0;
+        cr_assert_eq(lf_store_rejects_scan(st, count_reject, &n, NULL), LF_OK);
+        cr_expect_eq(n, 2);
+        lf_store_close(st);
+    }
+}
+
+Test(store, readers_do_not_wait_and_a_writer_gives_up_busy)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *w = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(w, NULL), LF_OK);
+        add_lead(w, "L1", NULL);
+        /* while w holds the write lock: a second handle opens and reads ... */
+        setenv("LEADFLOW_LOCK_TIMEOUT", "0", 1);
+        lf_store *r = NULL;
+        lf_error err;
+        cr_assert_eq(lf_store_open(&r, url, &err), LF_OK, "%s", err.msg);
+        cr_assert_eq(lf_store_read_begin(r, &err), LF_OK, "%s", err.msg);
+        int64_t n = -1;
+        cr_assert_eq(lf_store_lead_count(r, &n, NULL), LF_OK);
+        cr_expect_eq(n, 0, "the uncommitted lead is not seen");
+        lf_store_read_end(r);
+        /* ... but cannot write */
+        lf_status s = lf_store_begin(r, &err);
+        cr_expect_eq(s, LF_ESTORE);
+        cr_expect_not_null(strstr(err.msg, "busy"), "%s", err.msg);
+        unsetenv("LEADFLOW_LOCK_TIMEOUT");
+        cr_assert_eq(lf_store_commit(w, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_count(r, &n, NULL), LF_OK);
+        cr_expect_eq(n, 1);
+        lf_store_close(r);
+        lf_store_close(w);
+    }
+}
