@@ -10,6 +10,7 @@
 #define LEADFLOW_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "leadflow/error.h"
@@ -40,5 +41,18 @@ lf_status lf_buf_vaddf(lf_buf *b, const char *fmt, va_list ap) __attribute__((fo
 const char *lf_buf_str(const lf_buf *b);
 /* Hands the contents to the caller (free() them) and re-initialises the buffer. */
 char *lf_buf_detach(lf_buf *b);
+
+/* ---- growing arrays ------------------------------------------------------------------
+ * The one way arrays grow in leadflow (no hand-written realloc doubling). */
+
+/* Grows the array whose pointer is at `arr` (elements of elem bytes, capacity *cap) to
+ * hold at least need elements, doubling from 16. Returns false when out of memory or
+ * when the size would overflow; *arr and *cap are then unchanged. */
+bool lf_grow(void *arr, size_t *cap, size_t need, size_t elem) __attribute__((warn_unused_result));
+/* Parallel arrays sharing one capacity: grows each array whose pointer is at arrs[i]
+ * (element size elems[i]) to need. *cap changes only when every array grew (an array
+ * that grew before a failure keeps its larger block: nothing leaks). */
+bool lf_grow_parallel(size_t *cap, size_t need, size_t n, void *const arrs[],
+                      const size_t elems[]) __attribute__((warn_unused_result));
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/buf.h"
 #include "leadflow/dataset_build.h"
 #include "leadflow/replay.h"
 
@@ -22,23 +23,6 @@ typedef struct builder {
     size_t nstale, next;   /* next: the stale lead being replayed */
     lf_memreplay *replay;
 } builder;
-
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap : 1024;
-    while (nc < need)
-        nc *= 2;
-    if (nc > SIZE_MAX / elem)
-        return false;
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = nc;
-    return true;
-}
 
 static lf_status oom(lf_error *err)
 {
@@ -54,7 +38,7 @@ static bool add_trans(builder *b, uint32_t li, const lf_state_trans *t)
 {
     lf_dataset *ds = b->ds;
     if (ds->ntrans >= UINT32_MAX ||
-        !grow((void **)&ds->trans, &b->cap_trans, ds->ntrans + 1, sizeof *ds->trans))
+        !lf_grow(&ds->trans, &b->cap_trans, ds->ntrans + 1, sizeof *ds->trans))
         return false;
     ds->trans[ds->ntrans] = (lf_ds_transition){.ts = t->ts, .lead = li, .from = t->from,
                                                .to = t->to};
@@ -71,7 +55,7 @@ static bool add_handoff(builder *b, uint32_t li, const lf_state_handoff *h)
     lf_dataset *ds = b->ds;
     uint32_t reason = intern(ds, h->reason);
     if (reason == UINT32_MAX || ds->nhandoffs >= UINT32_MAX ||
-        !grow((void **)&ds->handoffs, &b->cap_hand, ds->nhandoffs + 1, sizeof *ds->handoffs))
+        !lf_grow(&ds->handoffs, &b->cap_hand, ds->nhandoffs + 1, sizeof *ds->handoffs))
         return false;
     ds->handoffs[ds->nhandoffs] = (lf_ds_handoff){
         .mql_at = h->mql_at, .decided_at = h->decided_at,
@@ -91,7 +75,7 @@ static lf_status on_state(void *ctx, const lf_state_row *row, lf_error *err)
     builder *b = ctx;
     lf_dataset *ds = b->ds;
     if (ds->nleads >= UINT32_MAX - 1 ||
-        !grow((void **)&ds->leads, &b->cap_leads, ds->nleads + 1, sizeof *ds->leads))
+        !lf_grow(&ds->leads, &b->cap_leads, ds->nleads + 1, sizeof *ds->leads))
         return oom(err);
     uint32_t li = (uint32_t)ds->nleads;
     lf_ds_lead *l = &ds->leads[li];
@@ -107,9 +91,9 @@ static lf_status on_state(void *ctx, const lf_state_row *row, lf_error *err)
         return oom(err);
     ds->nleads++;
     if (row->stale) { /* replayed once the scan is done */
-        size_t cap = b->cap_stale;
-        if (!grow((void **)&b->stale, &cap, b->nstale + 1, sizeof *b->stale) ||
-            !grow((void **)&b->stale_index, &b->cap_stale, b->nstale + 1, sizeof *b->stale_index))
+        void *const arrs[] = {&b->stale, &b->stale_index};
+        const size_t elems[] = {sizeof *b->stale, sizeof *b->stale_index};
+        if (!lf_grow_parallel(&b->cap_stale, b->nstale + 1, 2, arrs, elems))
             return oom(err);
         b->stale[b->nstale] = row->lead;
         b->stale_index[b->nstale++] = li;
@@ -186,7 +170,7 @@ static lf_status on_amount(void *ctx, const char *date, const char *channel, dou
     } else {
         return LF_OK; /* validated at import: cannot happen */
     }
-    if (row.channel == UINT32_MAX || !grow((void **)a->arr, &a->cap, *a->n + 1, sizeof **a->arr))
+    if (row.channel == UINT32_MAX || !lf_grow(a->arr, &a->cap, *a->n + 1, sizeof **a->arr))
         return oom(err);
     (*a->arr)[(*a->n)++] = row;
     return LF_OK;

@@ -4,6 +4,7 @@
  * Invariant: data is NULL (len == cap == 0) or data[len] == '\0' and len < cap.
  * Growth doubles, so appending n bytes one at a time is amortised O(n).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,4 +117,59 @@ char *lf_buf_detach(lf_buf *b)
         p = calloc(1, 1);
     lf_buf_init(b, b->max);
     return p;
+}
+
+/* ---- growing arrays ------------------------------------------------------------------ */
+
+/* The capacity for need elements: cap doubled (from 16) until it holds need; 0 when the
+ * bytes would overflow size_t. */
+static size_t grown_cap(size_t cap, size_t need, size_t elem)
+{
+    size_t nc = cap ? cap : 16;
+    while (nc < need)
+        nc = nc > SIZE_MAX / 2 ? need : nc * 2;
+    return elem && nc > SIZE_MAX / elem ? 0 : nc;
+}
+
+/* Reallocates the array whose pointer is at arr to nc elements. The pointer is read
+ * and written with memcpy: arr may point at any object pointer type. */
+static bool realloc_at(void *arr, size_t nc, size_t elem)
+{
+    void *old;
+    memcpy(&old, arr, sizeof old);
+    void *p = realloc(old, nc * elem);
+    if (!p)
+        return false;
+    memcpy(arr, &p, sizeof p);
+    return true;
+}
+
+bool lf_grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t nc = grown_cap(*cap, need, elem);
+    if (!nc || !realloc_at(arr, nc, elem))
+        return false;
+    *cap = nc;
+    return true;
+}
+
+bool lf_grow_parallel(size_t *cap, size_t need, size_t n, void *const arrs[],
+                      const size_t elems[])
+{
+    if (need <= *cap)
+        return true;
+    size_t nc = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = grown_cap(*cap, need, elems[i]);
+        if (!c)
+            return false;
+        nc = c < nc ? c : nc;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!realloc_at(arrs[i], nc, elems[i]))
+            return false;
+    *cap = nc;
+    return true;
 }

@@ -66,6 +66,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/buf.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/text.h"
 
@@ -157,21 +158,6 @@ void lf_lead_state_release(lf_lead_state *st)
     free(st->ignored_stage);
     free(st->order);
     lf_lead_state_init(st);
-}
-
-/* Returns p grown (doubling) to hold at least need > *cap elements of size elem,
- * updating *cap; NULL on overflow or allocation failure (p is then untouched). */
-static void *lc_grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-    if (need > SIZE_MAX / elem)
-        return NULL;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc = (nc > SIZE_MAX / 2 / elem) ? need : nc * 2;
-    void *q = realloc(p, nc * elem);
-    if (q)
-        *cap = nc;
-    return q;
 }
 
 /* ---- replay order ------------------------------------------------------------ */
@@ -444,37 +430,13 @@ static void lc_first_contacts(lc_replay *r, size_t n)
 /* Sizes every array for the worst case of this input. */
 static lf_status lc_reserve(lf_lead_state *st, size_t n, size_t ntrans, size_t nhand)
 {
-    if (n > st->order_cap) {
-        int32_t *p = lc_grow(st->order, &st->order_cap, n, sizeof *p);
-        if (!p)
-            return LF_ENOMEM;
-        st->order = p;
-    }
-    if (n > st->ignored_cap) {
-        size_t cap = st->ignored_cap;
-        int32_t *p = lc_grow(st->ignored, &cap, n, sizeof *p);
-        if (!p)
-            return LF_ENOMEM;
-        st->ignored = p;
-        uint8_t *s = realloc(st->ignored_stage, cap);
-        if (!s)
-            return LF_ENOMEM;
-        st->ignored_stage = s;
-        st->ignored_cap = cap;
-    }
-    if (ntrans > st->trans_cap) {
-        lf_transition *p = lc_grow(st->trans, &st->trans_cap, ntrans, sizeof *p);
-        if (!p)
-            return LF_ENOMEM;
-        st->trans = p;
-    }
-    if (nhand > st->handoffs_cap) {
-        lf_handoff *p = lc_grow(st->handoffs, &st->handoffs_cap, nhand, sizeof *p);
-        if (!p)
-            return LF_ENOMEM;
-        st->handoffs = p;
-    }
-    return LF_OK;
+    void *const per_event[] = {&st->ignored, &st->ignored_stage};
+    const size_t sizes[] = {sizeof *st->ignored, sizeof *st->ignored_stage};
+    bool ok = lf_grow(&st->order, &st->order_cap, n, sizeof *st->order) &&
+              lf_grow_parallel(&st->ignored_cap, n, 2, per_event, sizes) &&
+              lf_grow(&st->trans, &st->trans_cap, ntrans, sizeof *st->trans) &&
+              lf_grow(&st->handoffs, &st->handoffs_cap, nhand, sizeof *st->handoffs);
+    return ok ? LF_OK : LF_ENOMEM;
 }
 
 lf_status lf_lifecycle_replay(const lf_lead_input *in, const lf_scorer *scorer, lf_lead_state *out,

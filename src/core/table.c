@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/buf.h"
 #include "leadflow/table.h"
 
 static char *dup_or_null(const char *s)
@@ -104,14 +105,8 @@ int lf_table_add_col(lf_table *t, const char *name, lf_col_type type)
     char *nm = strdup(name);
     if (!nm)
         return -1;
-    if (t->ncols == t->cols_cap) {
-        size_t cap = t->cols_cap ? t->cols_cap * 2 : 8;
-        lf_column *p = realloc(t->cols, cap * sizeof *p);
-        if (!p)
-            goto fail;
-        t->cols = p;
-        t->cols_cap = cap;
-    }
+    if (!lf_grow(&t->cols, &t->cols_cap, t->ncols + 1, sizeof *t->cols))
+        goto fail;
     /* Re-lay the row-major matrix with one more column (all-or-nothing). */
     lf_cell *cells = NULL;
     if (t->rows_cap) {
@@ -245,22 +240,10 @@ static long object_find(const lf_object *o, const char *key)
 /* Appends (key, null) and returns its index, or -1 on allocation failure. */
 static long object_append(lf_object *o, const char *key, lf_col_type type)
 {
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 8;
-        char **k = realloc(o->keys, cap * sizeof *k);
-        if (!k)
-            return -1;
-        o->keys = k;
-        lf_cell *v = realloc(o->vals, cap * sizeof *v);
-        if (!v)
-            return -1;
-        o->vals = v;
-        lf_col_type *ty = realloc(o->types, cap * sizeof *ty);
-        if (!ty)
-            return -1;
-        o->types = ty;
-        o->cap = cap;
-    }
+    void *const arrs[] = {&o->keys, &o->vals, &o->types};
+    const size_t elems[] = {sizeof *o->keys, sizeof *o->vals, sizeof *o->types};
+    if (!lf_grow_parallel(&o->cap, o->n + 1, 3, arrs, elems))
+        return -1;
     char *d = strdup(key);
     if (!d)
         return -1;

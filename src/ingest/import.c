@@ -150,14 +150,8 @@ static lf_status touch(importer *im, int64_t lead)
 {
     if (im->ntouched && im->touched[im->ntouched - 1] == lead)
         return LF_OK; /* the events of one lead usually come together */
-    if (im->ntouched == im->touched_cap) {
-        size_t cap = im->touched_cap ? im->touched_cap * 2 : 1024;
-        int64_t *p = realloc(im->touched, cap * sizeof *p);
-        if (!p)
-            return LF_ENOMEM;
-        im->touched = p;
-        im->touched_cap = cap;
-    }
+    if (!lf_grow(&im->touched, &im->touched_cap, im->ntouched + 1, sizeof *im->touched))
+        return LF_ENOMEM;
     im->touched[im->ntouched++] = lead;
     return LF_OK;
 }
@@ -559,21 +553,10 @@ static lf_status import_series_row(importer *im, const lf_csv_record *rec)
         s->amounts[slot] += amount;
         s->rows[slot]++;
     } else {
-        if (s->n == s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 64;
-            double *a = realloc(s->amounts, cap * sizeof *a);
-            if (a)
-                s->amounts = a;
-            char **ks = realloc(s->keys, cap * sizeof *ks);
-            if (ks)
-                s->keys = ks;
-            int64_t *rs = realloc(s->rows, cap * sizeof *rs);
-            if (rs)
-                s->rows = rs;
-            if (!a || !ks || !rs)
-                return oom(im->err);
-            s->cap = cap;
-        }
+        void *const arrs[] = {&s->amounts, &s->keys, &s->rows};
+        const size_t elems[] = {sizeof *s->amounts, sizeof *s->keys, sizeof *s->rows};
+        if (!lf_grow_parallel(&s->cap, s->n + 1, 3, arrs, elems))
+            return oom(im->err);
         s->keys[s->n] = strdup(k->data);
         if (!s->keys[s->n] || lf_idmap_put(&s->index, k->data, k->len, (int64_t)s->n) != LF_OK)
             return oom(im->err);
@@ -625,30 +608,14 @@ static size_t counting_read(void *ctx, char *buf, size_t n)
 
 /* --- staging ---------------------------------------------------------------------- */
 
-static bool stage_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap : 256;
-    while (nc < need)
-        nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = nc;
-    return true;
-}
-
 /* Copies a record (or, with bad != NULL, a record the reader rejected) into the batch. */
 static lf_status stage_add(staging *sg, const lf_csv_record *rec, const char *bad)
 {
     size_t nf = bad ? 0 : rec->nfields;
-    size_t fcap = sg->fields_cap;
-    if (!stage_grow((void **)&sg->recs, &sg->recs_cap, sg->nrecs + 1, sizeof *sg->recs) ||
-        !stage_grow((void **)&sg->field_off, &fcap, sg->nfields + nf, sizeof *sg->field_off) ||
-        !stage_grow((void **)&sg->field_len, &sg->fields_cap, sg->nfields + nf,
-                    sizeof *sg->field_len))
+    void *const fields[] = {&sg->field_off, &sg->field_len};
+    const size_t elems[] = {sizeof *sg->field_off, sizeof *sg->field_len};
+    if (!lf_grow(&sg->recs, &sg->recs_cap, sg->nrecs + 1, sizeof *sg->recs) ||
+        !lf_grow_parallel(&sg->fields_cap, sg->nfields + nf, 2, fields, elems))
         return LF_ENOMEM;
     staged_rec *r = &sg->recs[sg->nrecs];
     *r = (staged_rec){.line = rec->line, .nfields = nf, .first = sg->nfields,
@@ -674,18 +641,9 @@ static lf_status stage_add(staging *sg, const lf_csv_record *rec, const char *ba
         return s;
     sg->nfields += nf;
     sg->nrecs++;
-    if (nf > sg->width) {
-        char **f = realloc(sg->fields, nf * sizeof *f);
-        if (f)
-            sg->fields = f;
-        size_t *l = realloc(sg->lens, nf * sizeof *l);
-        if (l)
-            sg->lens = l;
-        if (!f || !l)
-            return LF_ENOMEM;
-        sg->width = nf;
-    }
-    return LF_OK;
+    void *const scratch[] = {&sg->fields, &sg->lens};
+    const size_t sizes[] = {sizeof *sg->fields, sizeof *sg->lens};
+    return lf_grow_parallel(&sg->width, nf, 2, scratch, sizes) ? LF_OK : LF_ENOMEM;
 }
 
 static void stage_reset(staging *sg)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "leadflow/buf.h"
 #include "leadflow/leadinfo.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/replay.h"
@@ -106,18 +107,10 @@ typedef struct old_times {
 static lf_status old_times_add(void *ctx, int64_t lead, lf_time at)
 {
     old_times *o = ctx;
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 1024;
-        int64_t *l = realloc(o->lead, cap * sizeof *l);
-        if (l)
-            o->lead = l;
-        lf_time *t = realloc(o->at, cap * sizeof *t);
-        if (t)
-            o->at = t;
-        if (!l || !t)
-            return LF_ENOMEM;
-        o->cap = cap;
-    }
+    void *const arrs[] = {&o->lead, &o->at};
+    const size_t elems[] = {sizeof *o->lead, sizeof *o->at};
+    if (!lf_grow_parallel(&o->cap, o->n + 1, 2, arrs, elems))
+        return LF_ENOMEM;
     o->lead[o->n] = lead;
     o->at[o->n++] = at;
     return LF_OK;
@@ -157,13 +150,8 @@ static lf_status rescore_compare(replayer *rp, const lf_lead_events *le)
     while (o->pos < o->n && o->lead[o->pos] == le->lead)
         o->pos++;
     size_t nold = o->pos - o0, nnew = rp->ls.nhandoffs;
-    if (nnew > rp->newt_cap) {
-        lf_time *t = realloc(rp->newt, nnew * sizeof *t);
-        if (!t)
-            return LF_ENOMEM;
-        rp->newt = t;
-        rp->newt_cap = nnew;
-    }
+    if (!lf_grow(&rp->newt, &rp->newt_cap, nnew, sizeof *rp->newt))
+        return LF_ENOMEM;
     for (size_t i = 0; i < nnew; i++)
         rp->newt[i] = rp->ls.handoffs[i].mql_at;
     if (nnew > 1) /* no array at all without handoffs: qsort must not see NULL */

@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/buf.h"
 #include "report/report_util.h"
 
 /* ---- persona and channel ------------------------------------------------------------- */
@@ -84,18 +85,10 @@ static dim_acc *dim_get(dim_set *d, uint32_t id)
         id = 0;
     if (d->slot[id])
         return &d->acc[d->slot[id] - 1];
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        dim_acc *a = realloc(d->acc, cap * sizeof *a);
-        if (!a)
-            return NULL;
-        d->acc = a;
-        uint32_t *ids = realloc(d->id, cap * sizeof *ids);
-        if (!ids)
-            return NULL;
-        d->id = ids;
-        d->cap = cap;
-    }
+    void *const arrs[] = {&d->acc, &d->id};
+    const size_t elems[] = {sizeof *d->acc, sizeof *d->id};
+    if (!lf_grow_parallel(&d->cap, d->n + 1, 2, arrs, elems))
+        return NULL;
     memset(&d->acc[d->n], 0, sizeof d->acc[d->n]);
     d->id[d->n] = id;
     d->slot[id] = (uint32_t)++d->n;

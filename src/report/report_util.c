@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/buf.h"
 #include "report/report_util.h"
 
 lf_status rep_begin(rep_ctx *c, const lf_report_args *a, lf_error *err)
@@ -202,14 +203,8 @@ static bool sort_items(rep_item *a, size_t n)
 
 static lf_status push_item(rep_item **items, size_t *n, size_t *cap, uint64_t key, uint32_t g)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        rep_item *p = realloc(*items, nc * sizeof *p);
-        if (!p)
-            return LF_ENOMEM;
-        *items = p;
-        *cap = nc;
-    }
+    if (!lf_grow(items, cap, *n + 1, sizeof **items))
+        return LF_ENOMEM;
     (*items)[(*n)++] = (rep_item){key, g};
     return LF_OK;
 }

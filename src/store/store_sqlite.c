@@ -467,18 +467,12 @@ static lf_status sq_pending_list(lf_store *base, int64_t **leads, size_t *n, lf_
     sqlite3_stmt *s = st->q[Q_PENDING_LIST];
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 256;
-            int64_t *p = realloc(*leads, nc * sizeof *p);
-            if (!p) {
-                sqlite3_reset(s);
-                free(*leads);
-                *leads = NULL;
-                *n = 0;
-                return lf_errorf(err, LF_ENOMEM, "out of memory");
-            }
-            *leads = p;
-            cap = nc;
+        if (!lf_grow(leads, &cap, *n + 1, sizeof **leads)) {
+            sqlite3_reset(s);
+            free(*leads);
+            *leads = NULL;
+            *n = 0;
+            return lf_errorf(err, LF_ENOMEM, "out of memory");
         }
         (*leads)[(*n)++] = sqlite3_column_int64(s, 0);
     }
@@ -644,24 +638,9 @@ static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t
 
 static lf_status scratch_reserve(sq_store *st, size_t n)
 {
-    if (n <= st->ev_cap)
-        return LF_OK;
-    size_t cap = st->ev_cap ? st->ev_cap : 64;
-    while (cap < n)
-        cap *= 2;
-    lf_event *ev = realloc(st->ev, cap * sizeof *ev);
-    if (ev)
-        st->ev = ev;
-    int64_t *seqs = realloc(st->seqs, cap * sizeof *seqs);
-    if (seqs)
-        st->seqs = seqs;
-    size_t *offs = realloc(st->offs, cap * 3 * sizeof *offs);
-    if (offs)
-        st->offs = offs;
-    if (!ev || !seqs || !offs)
-        return LF_ENOMEM;
-    st->ev_cap = cap;
-    return LF_OK;
+    void *const arrs[] = {&st->ev, &st->seqs, &st->offs};
+    const size_t elems[] = {sizeof *st->ev, sizeof *st->seqs, 3 * sizeof *st->offs};
+    return lf_grow_parallel(&st->ev_cap, n, 3, arrs, elems) ? LF_OK : LF_ENOMEM;
 }
 
 /* Copies a text column into the string arena; returns its offset or SIZE_MAX for NULL.
@@ -1069,26 +1048,9 @@ typedef struct state_scratch {
     size_t nhand, cap_hand;
 } state_scratch;
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc *= 2;
-    if (nc > SIZE_MAX / elem)
-        return false;
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = nc;
-    return true;
-}
-
 static lf_status scratch_trans(state_scratch *x, sqlite3_stmt *t)
 {
-    if (!grow((void **)&x->trans, &x->cap_trans, x->ntrans + 1, sizeof *x->trans))
+    if (!lf_grow(&x->trans, &x->cap_trans, x->ntrans + 1, sizeof *x->trans))
         return LF_ENOMEM;
     x->trans[x->ntrans++] = (lf_state_trans){
         .ts = sqlite3_column_int64(t, 1),
@@ -1101,9 +1063,9 @@ static lf_status scratch_trans(state_scratch *x, sqlite3_stmt *t)
 
 static lf_status scratch_handoff(sq_store *st, state_scratch *x, sqlite3_stmt *h)
 {
-    size_t cap = x->cap_hand;
-    if (!grow((void **)&x->hand, &cap, x->nhand + 1, sizeof *x->hand) ||
-        !grow((void **)&x->reason_off, &x->cap_hand, x->nhand + 1, sizeof *x->reason_off))
+    void *const arrs[] = {&x->hand, &x->reason_off};
+    const size_t elems[] = {sizeof *x->hand, sizeof *x->reason_off};
+    if (!lf_grow_parallel(&x->cap_hand, x->nhand + 1, 2, arrs, elems))
         return LF_ENOMEM;
     lf_status r = LF_OK;
     x->reason_off[x->nhand] = keep_text(st, h, 6, &r);
