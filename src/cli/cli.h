@@ -52,10 +52,9 @@ int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *n
 int cli_load_config(cli_ctx *ctx);
 /* Loads the configuration and opens the store. Returns an exit code (0 = ok). */
 int cli_open_workspace(cli_ctx *ctx);
-/* Loads the report dataset into ds (initialised here; the caller releases it after a
- * success, nothing to release after a failure): from the snapshot beside the store
- * when it is current, else from the store (then writing the snapshot). Returns an
- * exit code (0 = ok). */
+/* lf_app_load_dataset (leadflow/app_dataset.h: the snapshot cache when current, else
+ * the store) with its error printed: ds is initialised here, the caller releases it
+ * after a success, nothing to release after a failure. Returns an exit code (0 = ok). */
 int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds);
 /* Joins dir and name into a newly allocated path. */
 char *cli_path(const char *dir, const char *name);

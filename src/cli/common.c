@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "leadflow/text.h"
 #include "leadflow/buf.h"
-#include "leadflow/dataset_build.h"
+#include "leadflow/app_dataset.h"
 #include "leadflow/report.h"
 
 /* "leadflow: error: MSG\n" on stderr. MSG quotes file names and data: it is escaped
@@ -108,33 +108,9 @@ int cli_open_workspace(cli_ctx *ctx)
 
 int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
 {
-    int code = cli_open_workspace(ctx);
-    if (code)
-        return code; /* before lf_dataset_init: nothing to release */
-    lf_dataset_init(ds);
     lf_error err;
-    int64_t gen;
-    lf_status s = lf_store_generation(ctx->ws.store, &gen, &err);
-    if (s != LF_OK)
-        return cli_fail(s, "%s", err.msg);
-    lf_buf path;
-    lf_buf_init(&path, 0);
-    lf_buf_addf(&path, "%s.snapshot", lf_store_location(ctx->ws.store));
-    if (lf_snapshot_load(lf_buf_str(&path), gen, ds, NULL) == LF_OK) {
-        lf_buf_release(&path);
-        return 0;
-    }
-    /* leads an interrupted (or running) import left pending are replayed in memory */
-    s = lf_dataset_build(ctx->ws.store, &ctx->ws.cfg, ds, &gen, &err);
-    if (s != LF_OK) {
-        lf_buf_release(&path);
-        lf_dataset_release(ds); /* what was loaded before the failure */
-        return cli_fail(s, "%s", err.msg);
-    }
-    /* a cache: when it cannot be written (read-only workspace), reports still work */
-    lf_snapshot_write(lf_buf_str(&path), ds, gen, NULL);
-    lf_buf_release(&path);
-    return 0;
+    lf_status s = lf_app_load_dataset(&ctx->ws, ds, &err);
+    return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
 
 void cli_add_text(lf_buf *out, const char *s)

@@ -1,10 +1,11 @@
 /*
- * snapshot.c — the dataset as one memory-mappable file (see leadflow/dataset.h).
+ * snapshot.c — the dataset as one memory-mappable file (see leadflow/snapshot.h).
  *
- * Place in the flow: store -> [dataset] -> snapshot file -> reports. Reading millions
- * of derived rows back out of SQLite costs seconds and the page cache's memory; the
- * snapshot turns a report's load into an mmap of arrays already in their in-memory
- * layout. It is a cache: the store stays the truth, and a snapshot from another
+ * Place in the flow: store -> dataset builder -> [snapshot file] -> reports; the
+ * application layer decides where the file lives and when it is read or written
+ * (dataset_load.c). Reading millions of derived rows back out of the store costs
+ * seconds and the page cache's memory; the snapshot turns a report's load into an
+ * mmap of arrays already in their in-memory layout. It is a cache: the store stays the truth, and a snapshot from another
  * generation, another build (struct sizes in the header) or a damaged file is simply
  * ignored and rebuilt.
  *
@@ -24,8 +25,8 @@
 #include <unistd.h>
 
 #include "leadflow/buf.h"
-#include "leadflow/dataset.h"
 #include "leadflow/outfile.h"
+#include "leadflow/snapshot.h"
 
 #define SNAP_MAGIC "LFSNAP02"
 

@@ -1,0 +1,28 @@
+/*
+ * app_dataset.h — the report dataset of a workspace with its cache policy
+ * (application layer; src/app/dataset_load.c).
+ *
+ * The dataset is loaded from the snapshot cache (leadflow/snapshot.h) when the
+ * snapshot holds the store's current generation, else built from the store's rows
+ * (leadflow/dataset_build.h) and the snapshot rewritten. The cache never changes a
+ * result: a missing, stale or unwritable snapshot only costs time.
+ */
+#ifndef LEADFLOW_APP_DATASET_H
+#define LEADFLOW_APP_DATASET_H
+
+#include "leadflow/app.h"
+#include "leadflow/dataset.h"
+#include "leadflow/error.h"
+
+/* Opens the workspace (lf_workspace_open) and loads its dataset into ds, as above.
+ * ds is initialised here; after LF_OK the caller releases it (lf_dataset_release),
+ * after a failure it holds nothing. */
+lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err);
+
+/* The snapshot file of the open workspace's store, newly allocated (NULL when out of
+ * memory): "<store>.snapshot" beside a store that is a file, and
+ * "<workspace>/leadflow-<hash>.snapshot" for a store named by a URL ("scheme://..."),
+ * the hash (16 hex digits, FNV-1a 64) being that of the store's location. */
+char *lf_app_snapshot_path(const lf_workspace *ws);
+
+#endif
