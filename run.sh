@@ -14,7 +14,7 @@ BUILD_PKGS=(gcc make cmake ninja-build pkg-config libsqlite3-dev sqlite3 libyaml
             libjansson-dev tzdata)
 # tests of the HTML report: validity (tidy), a headless browser (chromium, python3 for
 # its DevTools client, a font for the screenshots)
-TEST_PKGS=(libcriterion-dev tidy chromium python3 fonts-dejavu-core)
+TEST_PKGS=(libcriterion-dev tidy chromium python3 fonts-dejavu-core clang libclang-rt-14-dev)
 
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
 

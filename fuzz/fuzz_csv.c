@@ -1,15 +1,18 @@
 /*
  * fuzz_csv.c — libFuzzer target for the CSV reader (src/ingest/csv.c).
  *
- * Not built by default. Build, e.g.:
+ * Built and run by tests/fuzz/run.sh (ctest fuzz_targets), e.g.:
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
  *     src/core/error.c src/core/buf.c src/ingest/csv.c fuzz/fuzz_csv.c -o fuzz_csv
  *
- * The first input byte picks a field cap and a read pattern; the rest is CSV. The
- * input is parsed twice, once in one read and once through a tiny buffer fed by short
- * reads, and both runs must give the same results (records, errors, lines, raw bytes):
- * the reader must not depend on where the input is cut. Each record is checked
- * against its own invariants too (NUL after every field, lines ordered).
+ * The first input byte picks a field cap and a read pattern, the second the record
+ * and input caps (lf_csv_set_limits: small ones, or the defaults); the rest is CSV.
+ * The input is parsed twice, once in one read and once through a tiny buffer fed by
+ * short reads, and both runs must give the same results (records, errors, lines, raw
+ * bytes): the reader must not depend on where the input is cut, limits included.
+ * Each record is checked against its own invariants too (NUL after every field,
+ * lines ordered, no more bytes or fields than the caps allow), and a parse must end
+ * within one call per input byte (plus the end): no call may loop.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,12 +60,20 @@ static void note(lf_buf *out, lf_status st, const lf_csv_record *rec, const lf_e
     lf_buf_addc(out, '\n');
 }
 
-static void parse(fsrc *s, size_t bufsize, size_t max_field, lf_buf *out)
+typedef struct limits {
+    size_t max_field, max_record;
+    uint64_t max_input;
+} limits;
+
+static void parse(fsrc *s, size_t bufsize, const limits *lim, lf_buf *out)
 {
-    lf_csv *csv = lf_csv_new(fsrc_read, s, bufsize, max_field);
+    lf_csv *csv = lf_csv_new(fsrc_read, s, bufsize, lim->max_field);
     if (!csv)
         return;
-    for (;;) {
+    lf_csv_set_limits(csv, lim->max_record, lim->max_input);
+    for (size_t calls = 0;; calls++) {
+        if (calls > s->len + 2) /* a call per record (1 byte at least), a give-up, the end */
+            abort();
         lf_csv_record rec;
         lf_error err;
         lf_error_clear(&err);
@@ -73,6 +84,10 @@ static void parse(fsrc *s, size_t bufsize, size_t max_field, lf_buf *out)
         }
         if (st == LF_OK && rec.nfields == 0)
             break;
+        if (st == LF_OK && lim->max_record && rec.raw_len > lim->max_record)
+            abort();
+        if (st == LF_OK && rec.nfields > LF_CSV_MAX_FIELDS)
+            abort();
         note(out, st, &rec, &err);
     }
     lf_csv_free(csv);
@@ -82,17 +97,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
+    if (size < 2)
         return 0;
-    size_t max_field = 1 + data[0] % 16;
+    /* caps: record 1..125 bytes or the default, input 1..249 bytes or the default */
+    limits lim = {.max_field = 1 + data[0] % 16,
+                  .max_record = data[1] & 0x80 ? 1 + (size_t)(data[1] & 0x1f) * 4 : 0,
+                  .max_input = data[1] & 0x40 ? 1 + (uint64_t)(data[1] & 0x1f) * 8 : 0};
     unsigned step = 1 + (data[0] >> 4);
-    fsrc whole = {.data = data + 1, .len = size - 1};
-    fsrc cut = {.data = data + 1, .len = size - 1, .step = step};
+    fsrc whole = {.data = data + 2, .len = size - 2};
+    fsrc cut = {.data = data + 2, .len = size - 2, .step = step};
     lf_buf a, b;
     lf_buf_init(&a, 0);
     lf_buf_init(&b, 0);
-    parse(&whole, size, max_field, &a);
-    parse(&cut, step, max_field, &b);
+    parse(&whole, size, &lim, &a);
+    parse(&cut, step, &lim, &b);
     if (a.len != b.len || (a.len && memcmp(a.data, b.data, a.len) != 0))
         abort();
     lf_buf_release(&a);

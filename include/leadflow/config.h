@@ -10,7 +10,9 @@
  * Keys in messages are dotted paths with 0-based list indexes in brackets
  * ("scoring.fit[2].when.title.matches"). A key whose value is empty or null
  * (`sla:`, `timezone: ~`) is treated as absent. Key order in the file does not
- * matter (the calendar is read before durations that use `bd`).
+ * matter (the calendar is read before durations that use `bd`). Lists and maps nested
+ * more than 64 deep are refused before the tree is built ("leadflow.yaml:1: lists and
+ * maps nested too deeply (more than 64 levels)"), so hostile YAML fails fast.
  */
 #ifndef LEADFLOW_CONFIG_H
 #define LEADFLOW_CONFIG_H
@@ -142,12 +144,12 @@ typedef struct lf_config {
                                `default` key); < 0 = none */
     lf_month_goal *goals;   /* mqls_per_month as a map */
     size_t ngoals;
-    bool lag_auto;          /* cost.lag_days: auto */
-    int lag_days;           /* when not auto; default 0 */
+    bool lag_auto;          /* cost.lag_days: auto (the default, SPEC §1) */
+    int lag_days;           /* when not auto (a whole number of days) */
 } lf_config;
 
 /* Fills cfg with the defaults (UTC, Mon-Fri 09:00-17:00, speed target 1h, no SLA,
- * no scoring, no goals, lag 0). */
+ * no scoring, no goals, cost.lag_days auto). */
 lf_status lf_config_defaults(lf_config *cfg, lf_error *err);
 /* Loads `path`. A missing file is LF_ECONFIG ("cannot read 'x': ..."). Errors name
  * file, line and the dotted key. On error cfg is left released. */

@@ -15,6 +15,18 @@
  * begins and its 1-based field index. Reasons: "field larger than N bytes", "stray
  * quote in unquoted field", "text after closing quote", "unterminated quoted field".
  * Bytes are passed through as read (UTF-8 validation is the caller's job).
+ *
+ * Hostile input is bounded (lf_csv_set_limits): a record over max_record bytes (64
+ * MiB by default; quoted line ends count, the final line end does not), more than
+ * max_record blank lines in a row, or input over max_input bytes (64 GiB by default)
+ * end the input: that record (or an empty one at the current line) is returned once
+ * as LF_EINPUT with "line L, column C: record larger than N bytes; rest of input
+ * skipped" ("more than N blank lines in a row", "input larger than N bytes"), and
+ * every later call reports the end of input, without reading further. A record with
+ * more than LF_CSV_MAX_FIELDS fields is a per-record error ("more than N fields").
+ * So endless input (/dev/zero, an unclosed quote, a stream of commas or line ends)
+ * ends in bounded time and memory, and one call reads at most about max_record
+ * bytes (twice that for CRLF blank lines) before it returns.
  */
 #ifndef LEADFLOW_CSV_H
 #define LEADFLOW_CSV_H
@@ -32,6 +44,8 @@ typedef struct lf_csv lf_csv;
 
 /* rec->raw keeps at most max_field + LF_CSV_RAW_EXTRA bytes of a record. */
 #define LF_CSV_RAW_EXTRA ((size_t)64 * 1024)
+/* Most fields in a record (more is a bad record: bounds the per-field bookkeeping). */
+#define LF_CSV_MAX_FIELDS ((size_t)65536)
 
 typedef struct lf_csv_record {
     size_t nfields;
@@ -49,6 +63,10 @@ typedef struct lf_csv_record {
  * use 1..N to cut the input at every boundary; 0 = 64 KiB). max_field: largest field
  * in bytes (0 = 1 MiB). The reader does not own ctx. */
 lf_csv *lf_csv_new(lf_csv_read_fn read, void *ctx, size_t bufsize, size_t max_field);
+/* Sets the caps on a record's bytes (also on a run of blank lines) and on the whole
+ * input's bytes; 0 = the default (64 MiB, 64 GiB), which lf_csv_new sets. Call it
+ * before the first lf_csv_next. */
+void lf_csv_set_limits(lf_csv *csv, size_t max_record_bytes, uint64_t max_input_bytes);
 void lf_csv_free(lf_csv *csv);
 
 /* Reads the next record. Returns LF_OK with *rec filled (valid until the next call),
@@ -57,7 +75,8 @@ void lf_csv_free(lf_csv *csv);
  * call goes on with the next record), LF_ENOMEM, or LF_ESTORE on a read error (the
  * callback returned (size_t)-1). LF_ENOMEM and LF_ESTORE are final: every later call
  * returns them again. A blank line (no bytes between line ends) is skipped, not a
- * record; a record has at least one field. */
+ * record; a record has at least one field. Past a limit (above), LF_EINPUT once, then
+ * the end. */
 lf_status lf_csv_next(lf_csv *csv, lf_csv_record *rec, lf_error *err);
 
 /* Convenience read callback for a FILE*. */

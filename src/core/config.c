@@ -26,6 +26,11 @@
  * regex is marked compiled only after regcomp succeeded — so any error simply
  * releases the whole struct. Aliases may make the tree a DAG with exponential
  * expansion; a budget on created items and a nesting limit bound the work.
+ *
+ * Deep nesting is refused before the tree is built: libyaml's scanner spends time
+ * proportional to the open flow levels on every token (200 KB of `[` took 36 s) and
+ * its loader recurses per level. So a first pass reads events only and stops at
+ * CFG_MAX_NEST open lists and maps, having scanned at most a few KB past that point.
  */
 #include <errno.h>
 #include <math.h>
@@ -43,6 +48,12 @@
 
 #define CFG_MAX_FILE (4u << 20) /* a configuration larger than this is refused */
 #define CFG_MAX_DEPTH 32        /* nesting of condition maps */
+#define CFG_MAX_NEST 64         /* nesting of yaml lists and maps, checked first */
+#define CFG_RE_MAX_PARTS 50000  /* a regex's size with its repetitions written out */
+#define CFG_RE_MAX_GROUPS 64    /* nesting of a regex's groups */
+#define CFG_RE_MAX_TOTAL 1000000L /* parts of all regexes compiled, 16 a regex at least */
+#define CFG_STR_(x) #x
+#define CFG_STR(x) CFG_STR_(x)
 #define CFG_MAX_ITEMS 1000000L  /* conditions, values and rules created in total */
 
 typedef struct ctx {
@@ -54,6 +65,7 @@ typedef struct ctx {
     size_t plen;
     int depth;
     long items;
+    long re_parts;         /* CFG_RE_MAX_TOTAL budget */
 } ctx;
 
 /* ---- paths and errors ---------------------------------------------------------- */
@@ -301,8 +313,106 @@ static lf_status want_string(ctx *c, const yaml_node_t *n, char **out)
     return LF_OK;
 }
 
+/* Why glibc's regcomp must not see pattern, or NULL. regcomp writes every repetition
+ * out (x+ is x x*, x{3} is x x x, x{2}{2} four x), so stacked or nested repetitions
+ * grow its tree exponentially (25 `+` after one letter took more than 20 GB), it
+ * recurses once per group level (30000 `(` overflow the stack), and a back-reference
+ * (a glibc extension to EREs) makes matching exponential in the data, which is
+ * untrusted. So: the size with every repetition written out (an atom 1, a group the
+ * sum of its parts, `+` x2, {n} xn, {n,m} and {,m} xm, {n,} x(n+1)) is capped, and so
+ * is the group nesting; \1..\9 are refused. One pass over the pattern; syntax errors
+ * are left to regcomp. *parts gets the size. */
+static const char *re_too_hostile(const char *pattern, double *parts)
+{
+    double sum[CFG_RE_MAX_GROUPS + 1] = {0}, last[CFG_RE_MAX_GROUPS + 1] = {0};
+    int d = 0;
+    for (const char *p = pattern; *p;) {
+        double factor = 0; /* > 0: a repetition of the last atom */
+        double atom = 1;   /* otherwise an atom of this size */
+        if (*p == '\\') {
+            if (p[1] >= '1' && p[1] <= '9')
+                return "back-references (\\1 to \\9) are not supported";
+            p += p[1] ? 2 : 1;
+        } else if (*p == '[') { /* bracket expression: one atom */
+            const char *q = p + 1;
+            q += *q == '^';
+            q += *q == ']';
+            while (*q && *q != ']') {
+                if (*q == '[' && (q[1] == ':' || q[1] == '=' || q[1] == '.')) {
+                    const char *end = strchr(q + 2, q[1]);
+                    while (end && end[1] != ']')
+                        end = strchr(end + 1, q[1]);
+                    q = end ? end + 2 : q + 1;
+                } else {
+                    q++;
+                }
+            }
+            p = *q ? q + 1 : q;
+        } else if (*p == '(') {
+            if (d == CFG_RE_MAX_GROUPS)
+                return "groups nested too deeply (more than " CFG_STR(
+                    CFG_RE_MAX_GROUPS) " levels)";
+            d++;
+            sum[d] = last[d] = 0;
+            p++;
+            continue;
+        } else if (*p == ')' && d > 0) {
+            atom = sum[d] > 1 ? sum[d] : 1;
+            d--;
+            p++;
+        } else if (*p == '*' || *p == '?' || *p == '+') {
+            factor = *p == '+' ? 2 : 1;
+            p++;
+        } else if (*p == '{' && ((p[1] >= '0' && p[1] <= '9') || p[1] == ',')) {
+            /* {n}, {n,m}, {n,} and glibc's {,m} */
+            const char *q = p + 1;
+            double lo = 0, hi = 0;
+            while (*q >= '0' && *q <= '9')
+                lo = lo * 10 + (*q++ - '0');
+            if (*q != ',') {
+                hi = lo;
+            } else if (*++q >= '0' && *q <= '9') {
+                while (*q >= '0' && *q <= '9')
+                    hi = hi * 10 + (*q++ - '0');
+            } else {
+                hi = lo + 1; /* {n,}: n copies and a star */
+            }
+            factor = hi < 1 ? 1 : hi > CFG_RE_MAX_PARTS ? CFG_RE_MAX_PARTS + 1 : hi;
+            p = *q == '}' ? q + 1 : q;
+        } else if (*p == '|') {
+            last[d] = 0;
+            p++;
+            continue;
+        } else {
+            p++;
+        }
+        if (factor > 0) { /* the last atom, repeated: replace its size */
+            sum[d] += last[d] * (factor - 1);
+            last[d] *= factor;
+        } else {
+            sum[d] += atom;
+            last[d] = atom;
+        }
+        if (sum[d] > CFG_RE_MAX_PARTS)
+            return "too large once its repetitions are written out (more than " CFG_STR(
+                CFG_RE_MAX_PARTS) " parts)";
+    }
+    *parts = sum[0];
+    return NULL;
+}
+
 static lf_status compile_re(ctx *c, const yaml_node_t *n, const char *pattern, regex_t *re)
 {
+    double parts = 0;
+    const char *hostile = re_too_hostile(pattern, &parts);
+    if (hostile)
+        return fail(c, n, "bad regex '%s': %s", pattern, hostile);
+    /* regcomp takes about 100 bytes a part and 1 KB a regex, and aliases can make
+     * one pattern compile many times: all of them share a budget */
+    c->re_parts += 16 + (long)parts;
+    if (c->re_parts > CFG_RE_MAX_TOTAL)
+        return fail(c, n, "too many or too large regexes (more than %ld parts in all)",
+                    CFG_RE_MAX_TOTAL);
     int rc = regcomp(re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
     if (rc != 0) {
         char why[256];
@@ -1469,6 +1579,7 @@ lf_status lf_config_defaults(lf_config *cfg, lf_error *err)
     cfg->scoring.grade_below = 'D';
     cfg->scoring.band_width = 10;
     cfg->goal_default = -1;
+    cfg->lag_auto = true; /* SPEC §1: cost.lag_days is `auto` unless set */
     return LF_OK;
 }
 
@@ -1534,13 +1645,53 @@ static lf_status yaml_failure(const yaml_parser_t *p, const char *name, const ch
     }
 }
 
+/* The first pass: reads the events of the whole stream and fails on more than
+ * CFG_MAX_NEST open lists and maps, at the line of the one too many, or on a syntax
+ * error (the same message the loader would give). Each event consumes input, so the
+ * loop ends. */
+static lf_status check_nesting(const char *name, const char *text, size_t len, lf_error *err)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    lf_status st = LF_OK;
+    int depth = 0;
+    if (!yaml_parser_initialize(&p))
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    for (;;) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            st = yaml_failure(&p, name, text, len, err);
+            break;
+        }
+        yaml_event_type_t type = ev.type;
+        int line = (int)ev.start_mark.line + 1;
+        yaml_event_delete(&ev);
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+            if (++depth > CFG_MAX_NEST) {
+                st = lf_errorf(err, LF_ECONFIG,
+                               "%s:%d: lists and maps nested too deeply (more than %d levels)",
+                               name, line, CFG_MAX_NEST);
+                break;
+            }
+        } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        } else if (type == YAML_STREAM_END_EVENT) {
+            break;
+        }
+    }
+    yaml_parser_delete(&p);
+    return st;
+}
+
 /* Parses text into *doc, refusing a second document. */
 static lf_status load_document(yaml_document_t *doc, const char *name, const char *text,
                                size_t len, lf_error *err)
 {
     yaml_parser_t p;
     yaml_document_t rest;
-    lf_status st = LF_OK;
+    lf_status st = check_nesting(name, text, len, err);
+    if (st)
+        return st;
     if (!yaml_parser_initialize(&p))
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);

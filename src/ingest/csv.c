@@ -25,6 +25,19 @@
  *   End of input: in REC the end; in FIELD, UNQ, QQ the last record ends there; in QUO
  *   the error "unterminated quoted field", then the end.
  *
+ * Limits (hostile input must not run forever or take all memory): a record may hold
+ * max_record bytes (its line end excluded, quoted line ends included), a run of
+ * blank lines may hold max_record lines, the input max_input bytes, a record
+ * LF_CSV_MAX_FIELDS fields. The field limits (size, count) are per record errors
+ * like a stray quote. The other three give up on the input: the record in progress
+ * (or an empty one at the current line) is returned as an error, forced over an
+ * earlier error of that record, and every later call reports the end of input; so
+ * one call consumes at most max_record + 1 bytes of a record, or about 2 x max_record
+ * bytes of blank lines, before it returns. The record limit is exact, whatever the
+ * chunks: while a record is open the parser only sees the chunk up to `lim`, at most
+ * max_record + 1 bytes into the record (set when a chunk or a record begins), and
+ * reaching lim is checked where the loop would read the next chunk.
+ *
  * A CR that ends a line sets skip_lf, so an LF right after it (maybe in the next
  * chunk) belongs to the same line end; inside quotes qcr plays that role for line
  * counting. Line ends inside quoted fields are kept as data, byte for byte.
@@ -47,9 +60,12 @@
  *  - data holds the current record's finished fields, each followed by a NUL, then
  *    the bytes of the current field from fstart; offs/lens describe finished fields.
  *  - data.len - fstart <= max_field while not skipping.
+ *  - rec_bytes + (bytes consumed in the chunk since raw_from) <= max_record + 1 while a
+ *    record is open; more than max_record ends the input.
  *  - raw holds the record's bytes consumed up to the start of the current chunk (the
  *    rest is [raw_from, p) in lf_csv_next), at most raw_max bytes.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +77,8 @@ enum { ST_REC, ST_FIELD, ST_UNQ, ST_QUO, ST_QQ };
 
 #define CSV_DEFAULT_BUFSIZE (64 * 1024)
 #define CSV_DEFAULT_MAX_FIELD (1024 * 1024)
+#define CSV_DEFAULT_MAX_RECORD ((size_t)64 * 1024 * 1024)
+#define CSV_DEFAULT_MAX_INPUT ((uint64_t)64 * 1024 * 1024 * 1024)
 
 static const char k_bom[3] = {'\xEF', '\xBB', '\xBF'};
 
@@ -77,7 +95,13 @@ struct lf_csv {
     const char *held_p, *held_e; /* buffer bytes waiting behind a replayed BOM prefix */
     int bom;                     /* BOM bytes matched so far; 3 = decided */
     int eof;                     /* the callback returned 0 (or input was abandoned) */
-    lf_status fatal;             /* sticky LF_ESTORE / LF_ENOMEM */
+    int over;                    /* the callback gave more than max_input bytes */
+    uint64_t in_bytes;           /* bytes taken from the callback (at most max_input) */
+    uint64_t max_input;
+    size_t max_record;
+    size_t blank;    /* blank lines in the current run */
+    long blank_line; /* where that run began */
+    lf_status fatal; /* sticky LF_ESTORE / LF_ENOMEM */
 
     int st;
     int skip_lf; /* a CR ended the last line: an LF next is part of it */
@@ -94,6 +118,7 @@ struct lf_csv {
     size_t max_field;
     lf_buf data;
     lf_buf raw;
+    size_t rec_bytes; /* bytes of the record before the current chunk (raw, uncut) */
     size_t raw_max;
     int raw_trunc;
     size_t fcap;
@@ -123,10 +148,20 @@ lf_csv *lf_csv_new(lf_csv_read_fn read, void *ctx, size_t bufsize, size_t max_fi
     c->max_field = max_field ? max_field : CSV_DEFAULT_MAX_FIELD;
     c->raw_max =
         c->max_field > SIZE_MAX - LF_CSV_RAW_EXTRA ? SIZE_MAX : c->max_field + LF_CSV_RAW_EXTRA;
+    lf_csv_set_limits(c, 0, 0);
     lf_buf_init(&c->data, 0);
     lf_buf_init(&c->raw, 0);
     lf_error_clear(&c->rec_err);
     return c;
+}
+
+void lf_csv_set_limits(lf_csv *c, size_t max_record_bytes, uint64_t max_input_bytes)
+{
+    /* SIZE_MAX would make max_record + 1 wrap in the room computation */
+    c->max_record = max_record_bytes == 0         ? CSV_DEFAULT_MAX_RECORD
+                    : max_record_bytes < SIZE_MAX ? max_record_bytes
+                                                  : SIZE_MAX - 1;
+    c->max_input = max_input_bytes ? max_input_bytes : CSV_DEFAULT_MAX_INPUT;
 }
 
 void lf_csv_free(lf_csv *c)
@@ -150,8 +185,9 @@ size_t lf_csv_read_file(void *file, char *buf, size_t n)
     return got;
 }
 
-/* Makes [c->p, c->e) the next non-empty chunk. Returns 1, 0 at end of input, or -1
- * when the callback failed. Swallows a BOM at the very start of input. */
+/* Makes [c->p, c->e) the next non-empty chunk. Returns 1, 0 at end of input, -1
+ * when the callback failed, or -2 when the input goes on beyond max_input bytes (the
+ * chunk before stops exactly there). Swallows a BOM at the very start of input. */
 static int fill(lf_csv *c)
 {
     if (c->held_p) {
@@ -160,12 +196,21 @@ static int fill(lf_csv *c)
         c->held_p = c->held_e = NULL;
         return 1;
     }
-    for (;;) {
+    for (;;) { /* each turn consumes input or ends: at most max_input turns */
         if (c->eof)
             return 0;
+        if (c->over)
+            return -2;
         size_t n = c->read(c->ctx, c->in, c->bufsize);
         if (n == (size_t)-1 || n > c->bufsize)
             return -1;
+        if ((uint64_t)n > c->max_input - c->in_bytes) {
+            n = (size_t)(c->max_input - c->in_bytes);
+            c->over = 1;
+            if (n == 0)
+                return -2;
+        }
+        c->in_bytes += n;
         if (n == 0) {
             c->eof = 1;
             if (c->bom > 0 && c->bom < 3) {
@@ -254,6 +299,8 @@ static void begin_record(lf_csv *c)
     c->fidx = 0;
     c->fstart = 0;
     c->raw_trunc = 0;
+    c->rec_bytes = 0;
+    c->blank = 0;
     lf_buf_reset(&c->data);
     lf_buf_reset(&c->raw);
 }
@@ -273,6 +320,11 @@ static lf_status field_add(lf_csv *c, const char *s, size_t n)
 /* Finishes the current field and starts the next one. */
 static lf_status field_end(lf_csv *c)
 {
+    if (!c->skipping && c->fidx >= LF_CSV_MAX_FIELDS) {
+        char reason[64];
+        snprintf(reason, sizeof reason, "more than %zu fields", (size_t)LF_CSV_MAX_FIELDS);
+        record_error(c, 0, reason);
+    }
     if (!c->skipping) {
         if (c->fidx == c->fcap) {
             size_t cap = c->fcap ? c->fcap * 2 : 16;
@@ -304,6 +356,7 @@ static lf_status field_end(lf_csv *c)
 /* Appends record bytes to raw, up to raw_max. */
 static lf_status raw_add(lf_csv *c, const char *s, size_t n)
 {
+    c->rec_bytes += n; /* <= max_record + 1: the parser never goes further */
     size_t room = c->raw_max - c->raw.len;
     if (n > room) {
         n = room;
@@ -378,6 +431,45 @@ static lf_status end_at_eof(lf_csv *c, lf_csv_record *rec, lf_error *err)
     }
 }
 
+/* Gives up on the input (a limit was passed; see the top of the file): the open
+ * record, whose bytes end at p, or else an empty record at line `line` (through
+ * end_line), becomes an error with `reason` forced over any earlier one, and every
+ * later call returns the end of input. */
+static lf_status give_up(lf_csv *c, const char *raw_from, const char *p, long line, long end_line,
+                         const char *reason, lf_csv_record *rec, lf_error *err)
+{
+    if (c->st == ST_REC) {
+        begin_record(c);
+        c->rec_line = c->field_line = line;
+        c->end_line = end_line;
+    } else {
+        if (raw_add(c, raw_from, (size_t)(p - raw_from)) != LF_OK)
+            return fatal(c, LF_ENOMEM, err);
+        /* the bytes so far ended with a quoted line end: the record's last line */
+        c->end_line = c->st == ST_QUO && c->qnl ? c->line - 1 : c->line;
+    }
+    char why[160];
+    snprintf(why, sizeof why, "%s; rest of input skipped", reason);
+    record_error(c, 1, why);
+    c->eof = 1;
+    c->held_p = c->held_e = NULL;
+    c->p = c->e = c->in;
+    c->st = ST_REC;
+    return emit(c, rec, err);
+}
+
+/* Where the parser stops in the chunk [p, e), p being where the chunk or the record
+ * began (raw_from): the end, or while a record is open its max_record + 1st byte, so
+ * that reaching lim before e means the record is too large. rec_bytes <= max_record
+ * here, so the room is at least 1. */
+static inline const char *rec_lim(const lf_csv *c, const char *p, const char *e)
+{
+    if (c->st == ST_REC)
+        return e;
+    size_t room = c->max_record - c->rec_bytes + 1;
+    return (size_t)(e - p) > room ? p + room : e;
+}
+
 #define TRY(expr)                                                                                  \
     do {                                                                                           \
         if ((expr) != LF_OK)                                                                       \
@@ -390,19 +482,31 @@ lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
         return fatal(c, c->fatal, err); /* sticky: the same status and message again */
     const char *p = c->p, *e = c->e;
     const char *raw_from = p; /* meaningful while a record is open (st != ST_REC) */
+    const char *lim = rec_lim(c, p, e);
+    char why[80];
     for (;;) {
-        if (p == e) {
+        if (p == lim) { /* the record cap or the end of the chunk */
+            if (c->st != ST_REC && c->rec_bytes + (size_t)(p - raw_from) > c->max_record) {
+                snprintf(why, sizeof why, "record larger than %zu bytes", c->max_record);
+                return give_up(c, raw_from, p, 0, 0, why, rec, err);
+            }
+            /* here p == e: below the cap, lim is e */
             if (c->st != ST_REC)
                 TRY(raw_add(c, raw_from, (size_t)(p - raw_from)));
             int r = fill(c);
-            if (r < 0)
+            if (r == -1)
                 return fatal(c, LF_ESTORE, err);
+            if (r == -2) {
+                snprintf(why, sizeof why, "input larger than %" PRIu64 " bytes", c->max_input);
+                return give_up(c, p, p, c->line, c->line, why, rec, err);
+            }
             if (r == 0) {
                 c->p = c->e;
                 return end_at_eof(c, rec, err);
             }
             p = raw_from = c->p;
             e = c->e;
+            lim = rec_lim(c, p, e);
         }
         switch (c->st) {
         case ST_REC: {
@@ -415,14 +519,21 @@ lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
                 }
             }
             if (ch == '\n' || ch == '\r') { /* blank line */
+                if (c->blank++ == 0)
+                    c->blank_line = c->line;
                 c->line++;
                 c->skip_lf = ch == '\r';
                 p++;
+                if (c->blank > c->max_record) {
+                    snprintf(why, sizeof why, "more than %zu blank lines in a row", c->max_record);
+                    return give_up(c, p, p, c->blank_line, c->line - 1, why, rec, err);
+                }
                 continue;
             }
             begin_record(c);
             raw_from = p;
             c->st = ST_FIELD;
+            lim = rec_lim(c, p, e);
             continue;
         }
         case ST_FIELD: {
@@ -444,9 +555,9 @@ lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
         }
         case ST_UNQ: {
             const char *s = p;
-            p = scan(p, e, k_unq);
+            p = scan(p, lim, k_unq);
             TRY(field_add(c, s, (size_t)(p - s)));
-            if (p == e)
+            if (p == lim)
                 continue;
             char ch = *p;
             if (ch == ',') {
@@ -466,10 +577,10 @@ lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
             const char *s = p;
             for (;;) {
                 const char *t = p;
-                p = scan(p, e, k_quo);
+                p = scan(p, lim, k_quo);
                 if (p != t)
                     c->qcr = c->qnl = 0;
-                if (p == e || *p == '"')
+                if (p == lim || *p == '"')
                     break;
                 c->qnl = 1;
                 if (*p == '\r') {
@@ -483,7 +594,7 @@ lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
                 p++;
             }
             TRY(field_add(c, s, (size_t)(p - s)));
-            if (p < e) {
+            if (p < lim) {
                 p++;
                 c->st = ST_QQ;
             }

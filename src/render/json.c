@@ -7,7 +7,9 @@
  * %.17g ("1.1000000000000001") and SPEC §5 wants money in cents and other reals
  * at full precision: we print the shortest text that reads back to the same
  * double (render_fmt_real), with ".0" on whole reals so that a real stays a real
- * when read back. Strings are escaped by jansson itself.
+ * when read back. Strings are escaped by jansson itself, and then every "</" is
+ * written "<\/" (the same string in JSON), so that no string can close a <script>
+ * element when the JSON is inlined into an HTML page.
  *
  * Layout: the top-level keys one per line, one row per line, everything inside a
  * row compact — readable, and a diff of two reports shows the rows that changed.
@@ -97,6 +99,8 @@ static json_t *cell_json(const lf_cell *c, lf_col_type type)
 
 static lf_status emit(const json_t *v, lf_buf *out, bool spaced);
 
+/* Writes s as a JSON string literal, "</" as "<\/". jansson escapes no '<' or '/',
+ * so a "</" in its text is a "</" of s. */
 static lf_status emit_string(const char *s, size_t n, lf_buf *out)
 {
     json_t *str = json_stringn_nocheck(s, n);
@@ -106,7 +110,16 @@ static lf_status emit_string(const char *s, size_t n, lf_buf *out)
     json_decref(str);
     if (!txt)
         return LF_ENOMEM;
-    lf_status st = lf_buf_adds(out, txt);
+    lf_status st = LF_OK;
+    const char *p = txt, *lt;
+    while (st == LF_OK && (lt = strstr(p, "</")) != NULL) { /* each turn moves p on */
+        st = lf_buf_add(out, p, (size_t)(lt - p) + 1);
+        if (st == LF_OK)
+            st = lf_buf_addc(out, '\\');
+        p = lt + 1;
+    }
+    if (st == LF_OK)
+        st = lf_buf_adds(out, p);
     free(txt);
     return st;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/buf.h"
 #include "leadflow/config.h"
 
 static const char *data_path(const char *name)
@@ -304,8 +305,7 @@ static void expect_defaults(const lf_config *cfg)
     cr_expect_eq(cfg->scoring.half_life_usec, 0);
     cr_expect_not(cfg->has_goal);
     cr_expect_not(lf_config_goal(cfg, 2026, 1, &g));
-    cr_expect_not(cfg->lag_auto);
-    cr_expect_eq(cfg->lag_days, 0);
+    cr_expect(cfg->lag_auto, "SPEC §1: cost.lag_days is auto by default");
 }
 
 Test(config_defaults, defaults_function)
@@ -757,4 +757,169 @@ Test(config_errors, hostile_nesting_and_aliases)
     cr_expect_eq(lf_config_load_buffer(&cfg, "leadflow.yaml", text, used, &err), LF_ECONFIG);
     cr_expect_not_null(strstr(err.msg, "too many conditions and values (more than 1000000)"),
                        "%s", err.msg);
+}
+
+/* Repeats s n times into a new buffer (free it); *len gets its length. */
+static char *repeat(const char *head, const char *s, size_t n, const char *tail, size_t *len)
+{
+    size_t hl = strlen(head), sl = strlen(s), tl = strlen(tail);
+    char *b = malloc(hl + sl * n + tl + 1);
+    cr_assert_not_null(b);
+    memcpy(b, head, hl);
+    for (size_t i = 0; i < n; i++)
+        memcpy(b + hl + i * sl, s, sl);
+    memcpy(b + hl + sl * n, tail, tl + 1);
+    *len = hl + sl * n + tl;
+    return b;
+}
+
+static void expect_buffer_error(const char *text, size_t len, const char *want)
+{
+    lf_config cfg;
+    lf_error err = {0};
+    cr_assert_eq(lf_config_load_buffer(&cfg, "leadflow.yaml", text, len, &err), LF_ECONFIG,
+                 "%s", err.msg);
+    cr_expect_str_eq(err.msg, want);
+    cr_expect_null(cfg.timezone, "released on error");
+}
+
+Test(config_errors, deep_nesting_fails_fast)
+{
+    size_t len;
+    /* 200 KB of `[` (took 36 s before the first pass): the 65th list, on line 1 */
+    char *text = repeat("", "[", 200000, "", &len);
+    expect_buffer_error(text, len,
+                        "leadflow.yaml:1: lists and maps nested too deeply "
+                        "(more than 64 levels)");
+    free(text);
+    /* 200 KB of `{a: ` on 20000 lines: the 65th map is on line 65 */
+    text = repeat("", "{a:\n", 50000, "", &len);
+    expect_buffer_error(text, len,
+                        "leadflow.yaml:65: lists and maps nested too deeply "
+                        "(more than 64 levels)");
+    free(text);
+    /* well-formed and closed, one level too deep: the top map and 64 lists */
+    char *open_ = repeat("x: ", "[", 64, "", &len);
+    char *both = repeat(open_, "]", 64, "\n", &len);
+    expect_buffer_error(both, len,
+                        "leadflow.yaml:1: lists and maps nested too deeply "
+                        "(more than 64 levels)");
+    free(both);
+    free(open_);
+    /* 64 levels in all (the top map and 63 lists) pass the first pass: the walk then
+     * names the unknown key */
+    open_ = repeat("x: ", "[", 63, "", &len);
+    both = repeat(open_, "]", 63, "\n", &len);
+    expect_buffer_error(both, len, "leadflow.yaml:1: unknown key 'x'");
+    free(both);
+    free(open_);
+    /* block maps: line k opens the k-th map (the top one is line 1); syntax errors
+     * and the rest are unchanged (config_errors.yaml_syntax and the tests above) */
+    char block[65 * 70];
+    size_t used = 0;
+    for (int i = 0; i < 65; i++)
+        put(block, sizeof block, &used, "%*sk:\n", i, "");
+    expect_buffer_error(block, used,
+                        "leadflow.yaml:65: lists and maps nested too deeply "
+                        "(more than 64 levels)");
+    used = 0;
+    for (int i = 0; i < 64; i++)
+        put(block, sizeof block, &used, "%*sk:\n", i, "");
+    expect_buffer_error(block, used, "leadflow.yaml:1: unknown key 'k'");
+}
+
+
+/* personas[0] with `matches: 'PATTERN'` (single-quoted: no YAML escapes) */
+static char *persona_re(const char *pattern)
+{
+    size_t n = strlen(pattern) + 100;
+    char *text = malloc(n);
+    cr_assert_not_null(text);
+    snprintf(text, n, "personas:\n  - {name: X, when: {title: {matches: '%s'}}}\n", pattern);
+    return text;
+}
+
+static void expect_re(const char *pattern, const char *reason)
+{
+    char *text = persona_re(pattern);
+    lf_config cfg;
+    lf_error err = {0};
+    lf_status st = lf_config_load_buffer(&cfg, "leadflow.yaml", text, strlen(text), &err);
+    if (!reason) {
+        cr_expect_eq(st, LF_OK, "%s: %s", pattern, err.msg);
+        if (st == LF_OK)
+            lf_config_release(&cfg);
+    } else {
+        char want[1200];
+        snprintf(want, sizeof want,
+                 "leadflow.yaml:2: key 'personas[0].when.title.matches': bad regex '%s': %s",
+                 pattern, reason);
+        cr_expect_eq(st, LF_ECONFIG, "%s", pattern);
+        cr_expect_str_eq(err.msg, want);
+    }
+    free(text);
+}
+
+Test(config_errors, hostile_regexes_are_refused_before_regcomp)
+{
+    static const char *const big =
+        "too large once its repetitions are written out (more than 50000 parts)";
+    /* each `+` doubles what it repeats: 2^15 = 32768 parts pass, 2^16 = 65536 do not
+     * (25 of them made glibc's regcomp take more than 20 GB) */
+    expect_re("m+++++++++++++++", NULL);
+    expect_re("m++++++++++++++++", big);
+    expect_re("m+++++++++++++++++++++++++", big);
+    /* bounded repetitions multiply along the nesting: 200 x 250 = 50000 pass, one more
+     * letter before them does not; * and ? do not grow anything */
+    expect_re("(a{200}){250}", NULL);
+    expect_re("x(a{200}){250}", big);
+    expect_re("((a{2,40}){1,40}){32,}", big); /* 40 x 40 x 33 = 52800 */
+    expect_re("((a{2,40}){1,40}){30,}", NULL); /* 40 x 40 x 31 = 49600 */
+    expect_re("m*********************?????????????????????", NULL);
+    /* glibc's {,m} too: 100^3 parts (it took 24 GB) */
+    expect_re("a{,3}", NULL);
+    expect_re("m{,100}{,100}{,100}", big);
+    expect_re("m{99999999999999999999999}", big);
+    /* brackets are one part, whatever they hold; alternatives add up */
+    expect_re("[a-z[:digit:]]{25000}|[]x]{25000}", NULL);
+    expect_re("[a-z[:digit:]]{25000}|[]x]{25000}|y", big);
+    /* 64 nested groups pass, 65 do not (30000 crashed regcomp's recursion) */
+    char deep[200];
+    memset(deep, '(', 64);
+    deep[64] = 'a';
+    memset(deep + 65, ')', 64);
+    deep[129] = '\0';
+    expect_re(deep, NULL);
+    memset(deep, '(', 65);
+    deep[65] = 'a';
+    memset(deep + 66, ')', 65);
+    deep[131] = '\0';
+    expect_re(deep, "groups nested too deeply (more than 64 levels)");
+    /* back-references make matching exponential in the (untrusted) data */
+    expect_re("(a+)\\1", "back-references (\\1 to \\9) are not supported");
+    expect_re("a\\.b\\\\", NULL); /* escaped dot, escaped backslash */
+}
+
+Test(config_errors, regexes_share_a_budget_that_aliases_cannot_multiply)
+{
+    /* one pattern of 200 x 25 = 5000 parts, compiled again for every persona that
+     * names it by alias: each costs 5016 of the 1000000 parts, so 199 fit (998184)
+     * and the 200th (1003200) fails; an aliased node keeps its anchor's line, 2 */
+    lf_buf text;
+    lf_buf_init(&text, 0);
+    lf_buf_adds(&text, "personas:\n  - {name: P, when: &a {t: {matches: '(a{200}){25}'}}}\n");
+    for (int i = 1; i < 199; i++)
+        lf_buf_adds(&text, "  - {name: P, when: *a}\n");
+    lf_config cfg;
+    lf_error err = {0};
+    cr_assert_eq(lf_config_load_buffer(&cfg, "leadflow.yaml", text.data, text.len, &err), LF_OK,
+                 "%s", err.msg);
+    cr_expect_eq(cfg.npersonas, 199);
+    lf_config_release(&cfg);
+    lf_buf_adds(&text, "  - {name: P, when: *a}\n");
+    cr_assert_eq(lf_config_load_buffer(&cfg, "leadflow.yaml", text.data, text.len, &err),
+                 LF_ECONFIG);
+    cr_expect_str_eq(err.msg, "leadflow.yaml:2: key 'personas[199].when.t.matches': too many or "
+                              "too large regexes (more than 1000000 parts in all)");
+    lf_buf_release(&text);
 }

@@ -78,11 +78,17 @@ static void esc(lf_buf *b, const char *p, size_t n)
     }
 }
 
+/* Limits applied by run_src when not 0 (lf_csv_set_limits); each test sets its own. */
+static size_t g_max_record;
+static uint64_t g_max_input;
+
 /* Parses all of s with a fresh reader; returns the transcript (free it). */
 static char *run_src(src *s, size_t bufsize, size_t max_field)
 {
     lf_csv *csv = lf_csv_new(src_read, s, bufsize, max_field);
     cr_assert_not_null(csv);
+    if (g_max_record || g_max_input)
+        lf_csv_set_limits(csv, g_max_record, g_max_input);
     lf_buf out;
     lf_buf_init(&out, 0);
     for (int guard = 0; guard < 10000; guard++) {
@@ -546,4 +552,227 @@ Test(csv, read_file)
     lf_csv_free(csv);
     fclose(f);
     lf_csv_free(NULL);
+}
+
+/* ---- limits: endless and oversized input ------------------------------------------------
+ * An endless source: `head` once (may be empty), then `unit` repeated forever; it
+ * counts the bytes it gave, so a test can check how far the reader read. */
+typedef struct endless {
+    const char *head;
+    size_t head_len, head_pos;
+    const char *unit;
+    size_t unit_len, unit_pos;
+    uint64_t given;
+} endless;
+
+static size_t endless_read(void *ctx, char *buf, size_t n)
+{
+    endless *g = ctx;
+    size_t m = 0;
+    while (m < n && g->head_pos < g->head_len)
+        buf[m++] = g->head[g->head_pos++];
+    while (m < n) {
+        buf[m++] = g->unit[g->unit_pos];
+        g->unit_pos = (g->unit_pos + 1) % g->unit_len;
+    }
+    g->given += m;
+    return m;
+}
+
+/* Reads an endless source with the given limits (0 = defaults): after at most two
+ * good records, the result must be LF_EINPUT with want_msg, the next ones the end,
+ * and the source must not have been read beyond `most` bytes. */
+static void expect_endless(endless *g, size_t bufsize, size_t max_record, uint64_t max_input,
+                           const char *want_msg, uint64_t most)
+{
+    lf_csv *csv = lf_csv_new(endless_read, g, bufsize, 0);
+    cr_assert_not_null(csv);
+    lf_csv_set_limits(csv, max_record, max_input);
+    lf_csv_record rec;
+    lf_error err;
+    lf_error_clear(&err);
+    lf_status st = LF_OK;
+    for (int i = 0; i < 3 && st == LF_OK; i++) /* a good record or two may come first */
+        st = lf_csv_next(csv, &rec, &err);
+    cr_assert_eq(st, LF_EINPUT, "%s", err.msg);
+    cr_assert_str_eq(err.msg, want_msg);
+    cr_assert_eq(rec.nfields, 0);
+    uint64_t given = g->given;
+    cr_assert_leq(given, most, "read %llu bytes", (unsigned long long)given);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(lf_csv_next(csv, &rec, &err), LF_OK);
+        cr_assert_eq(rec.nfields, 0, "the end of input, for good");
+    }
+    cr_assert_eq(g->given, given, "nothing is read after giving up");
+    lf_csv_free(csv);
+}
+
+Test(csv, endless_nul_bytes_stop_at_the_default_record_cap)
+{
+    /* /dev/zero: NUL bytes are data of one unquoted field that never ends. The field
+     * cap (1 MiB) makes the record bad, the default record cap (64 MiB) ends the input:
+     * 64 MiB + 1 bytes, plus at most one 64 KiB buffer read ahead. */
+    endless g = {.unit = "\0", .unit_len = 1};
+    expect_endless(&g, 0, 0, 0,
+                   "line 1, column 1: record larger than 67108864 bytes; rest of input skipped",
+                   64u * 1024 * 1024 + 64 * 1024);
+    cr_assert_geq(g.given, 64u * 1024 * 1024 + 1);
+}
+
+Test(csv, endless_fields_quotes_commas_and_blank_lines_stop)
+{
+    /* an unquoted field that never ends, after a good record */
+    endless g = {.head = "a,b\n1,", .head_len = 6, .unit = "x", .unit_len = 1};
+    lf_csv *csv = lf_csv_new(endless_read, &g, 7, 0);
+    lf_csv_set_limits(csv, 1000, 0);
+    lf_csv_record rec;
+    lf_error err;
+    cr_assert_eq(lf_csv_next(csv, &rec, &err), LF_OK);
+    cr_assert_eq(rec.nfields, 2);
+    cr_assert_eq(lf_csv_next(csv, &rec, &err), LF_EINPUT);
+    cr_assert_str_eq(err.msg,
+                     "line 2, column 2: record larger than 1000 bytes; rest of input skipped");
+    cr_assert_eq(rec.line, 2);
+    cr_assert_eq(rec.raw_len, 1001, "the record's bytes up to the one past the cap");
+    cr_assert_eq(rec.raw[0], '1');
+    cr_assert_eq(rec.raw[1000], 'x');
+    cr_assert_leq(g.given, 4 + 1001 + 7);
+    cr_assert_eq(lf_csv_next(csv, &rec, &err), LF_OK);
+    cr_assert_eq(rec.nfields, 0);
+    lf_csv_free(csv);
+
+    /* a quote that never closes, over many lines: reported where the field begins */
+    g = (endless){.head = "id\n\"", .head_len = 4, .unit = "ab\r\n", .unit_len = 4};
+    expect_endless(&g, 5, 100, 0,
+                   "line 2, column 1: record larger than 100 bytes; rest of input skipped",
+                   3 + 101 + 5);
+    /* commas: more than 65536 fields is bad, and the record cap ends it; the 100001st
+     * comma crosses the cap and starts field 100002 */
+    g = (endless){.unit = ",", .unit_len = 1};
+    expect_endless(&g, 0, 100000, 0,
+                   "line 1, column 100002: record larger than 100000 bytes; rest of input "
+                   "skipped",
+                   100001 + 65536);
+    /* line ends only: blank lines are skipped, but not forever (CRLF: 2 bytes each) */
+    g = (endless){.head = "h\n", .head_len = 2, .unit = "\r\n", .unit_len = 2};
+    expect_endless(&g, 3, 50, 0,
+                   "line 2, column 1: more than 50 blank lines in a row; rest of input skipped",
+                   2 + 2 * 50 + 1 + 3);
+    /* and any input at all stops at the input cap */
+    g = (endless){.head = "a\n", .head_len = 2, .unit = "b\n", .unit_len = 2};
+    lf_csv *c2 = lf_csv_new(endless_read, &g, 0, 0);
+    lf_csv_set_limits(c2, 0, 1001);
+    for (int i = 0; i < 500; i++) {
+        cr_assert_eq(lf_csv_next(c2, &rec, &err), LF_OK);
+        cr_assert_eq(rec.nfields, 1);
+        cr_assert_eq(rec.line, i + 1);
+    }
+    /* 1000 bytes = 500 lines; byte 1001 is the 'b' of line 501, and there is more */
+    cr_assert_eq(lf_csv_next(c2, &rec, &err), LF_EINPUT);
+    cr_assert_str_eq(err.msg,
+                     "line 501, column 1: input larger than 1001 bytes; rest of input skipped");
+    cr_assert_eq(rec.raw_len, 1);
+    cr_assert_eq(lf_csv_next(c2, &rec, &err), LF_OK);
+    cr_assert_eq(rec.nfields, 0);
+    lf_csv_free(c2);
+}
+
+Test(csv, record_cap_is_exact_at_every_cut)
+{
+    /* cap 5: a record of exactly 5 bytes is fine, its line end (LF, CRLF, none) does
+     * not count; a quoted line end does */
+    g_max_record = 5;
+    static const char ok[] = "ab,cd\r\n\"a\nb\"\r\n12345";
+    check_all_cuts(ok, sizeof ok - 1, 0,
+                   "R 1-1 n=2 [ab|cd] raw=ab,cd\n"
+                   "R 2-3 n=1 [a\\nb] raw=\"a\\nb\"\n"
+                   "R 4-4 n=1 [12345] raw=12345\n"
+                   "END\n");
+    /* 6 bytes: the error names the field where the cap is crossed; raw holds the 6
+     * bytes read; the rest of the input is not read */
+    static const char over[] = "h\nabc,def\nnext\n";
+    check_all_cuts(over, sizeof over - 1, 0,
+                   "R 1-1 n=1 [h] raw=h\n"
+                   "E 2-2 line 2, column 2: record larger than 5 bytes; rest of input skipped "
+                   "raw=abc,de\n"
+                   "END\n");
+    /* a closing quote then a comma as the 6th byte: column 2, on the field's line */
+    static const char q1[] = "\"a\nb\",x\nnext\n";
+    check_all_cuts(q1, sizeof q1 - 1, 0,
+                   "E 1-2 line 2, column 2: record larger than 5 bytes; rest of input skipped "
+                   "raw=\"a\\nb\",\n"
+                   "END\n");
+    /* a quoted line end as the 6th byte: the record's bytes end on line 1 */
+    static const char q2[] = "\"abcd\nx\"\n";
+    check_all_cuts(q2, sizeof q2 - 1, 0,
+                   "E 1-1 line 1, column 1: record larger than 5 bytes; rest of input skipped "
+                   "raw=\"abcd\\n\n"
+                   "END\n");
+    /* it replaces an earlier error of the record (field cap 2 here) */
+    static const char q3[] = "abcdefg\n";
+    check_all_cuts(q3, sizeof q3 - 1, 2,
+                   "E 1-1 line 1, column 1: record larger than 5 bytes; rest of input skipped "
+                   "raw=abcdef\n"
+                   "END\n");
+}
+
+Test(csv, blank_line_and_input_caps_are_exact_at_every_cut)
+{
+    /* 3 blank lines in a row are fine with cap 3 (a CRLF is one line end), 4 are not */
+    g_max_record = 3;
+    static const char ok[] = "a\r\n\r\n\n\rb\n";
+    check_all_cuts(ok, sizeof ok - 1, 0, "R 1-1 n=1 [a] raw=a\nR 5-5 n=1 [b] raw=b\nEND\n");
+    static const char over[] = "a\n\r\n\n\r\n\nb\n";
+    check_all_cuts(over, sizeof over - 1, 0,
+                   "R 1-1 n=1 [a] raw=a\n"
+                   "E 2-5 line 2, column 1: more than 3 blank lines in a row; rest of input "
+                   "skipped raw=\n"
+                   "END\n");
+    /* input cap 12: exactly 12 bytes are fine (a BOM counts), 13 are not */
+    g_max_record = 0;
+    g_max_input = 12;
+    static const char in12[] = "\xEF\xBB\xBF"
+                               "a,b\nc,d\ne";
+    check_all_cuts(in12, sizeof in12 - 1, 0,
+                   "R 1-1 n=2 [a|b] raw=a,b\nR 2-2 n=2 [c|d] raw=c,d\nR 3-3 n=1 [e] raw=e\nEND\n");
+    static const char in13[] = "\xEF\xBB\xBF"
+                               "a,b\nc,d\ne,";
+    check_all_cuts(in13, sizeof in13 - 1, 0,
+                   "R 1-1 n=2 [a|b] raw=a,b\nR 2-2 n=2 [c|d] raw=c,d\n"
+                   "E 3-3 line 3, column 1: input larger than 12 bytes; rest of input skipped "
+                   "raw=e\n"
+                   "END\n");
+    /* the cap falls between records: an empty bad record at the next line */
+    static const char in13b[] = "a,b\nc,d\nef\n\nx";
+    check_all_cuts(in13b, sizeof in13b - 1, 0,
+                   "R 1-1 n=2 [a|b] raw=a,b\nR 2-2 n=2 [c|d] raw=c,d\nR 3-3 n=1 [ef] raw=ef\n"
+                   "E 5-5 line 5, column 1: input larger than 12 bytes; rest of input skipped "
+                   "raw=\n"
+                   "END\n");
+}
+
+Test(csv, field_count_cap)
+{
+    /* 65536 fields are fine, 65537 are a bad record (and the next one is read) */
+    lf_buf in;
+    lf_buf_init(&in, 0);
+    for (size_t i = 1; i < LF_CSV_MAX_FIELDS; i++)
+        lf_buf_addc(&in, ',');
+    lf_buf_adds(&in, "\n,");
+    for (size_t i = 1; i < LF_CSV_MAX_FIELDS; i++)
+        lf_buf_addc(&in, ',');
+    lf_buf_adds(&in, "\nok\n");
+    src s = {.data = in.data, .len = in.len};
+    lf_csv *csv = lf_csv_new(src_read, &s, 0, 0);
+    lf_csv_record rec;
+    lf_error err;
+    cr_assert_eq(lf_csv_next(csv, &rec, &err), LF_OK);
+    cr_assert_eq(rec.nfields, 65536);
+    cr_assert_eq(lf_csv_next(csv, &rec, &err), LF_EINPUT);
+    cr_assert_str_eq(err.msg, "line 2, column 65537: more than 65536 fields");
+    cr_assert_eq(lf_csv_next(csv, &rec, &err), LF_OK);
+    cr_assert_eq(rec.nfields, 1);
+    cr_assert_str_eq(rec.fields[0], "ok");
+    lf_csv_free(csv);
+    lf_buf_release(&in);
 }

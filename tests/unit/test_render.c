@@ -645,7 +645,7 @@ Test(render_hostile, json_escapes_and_round_trips)
     text(t, r, 0, "bad\xff");
     char *s = render("json", t);
     cr_expect(strstr(s, "\"report\": \"mql\\\"x\"") != NULL, "%s", s);
-    cr_expect(strstr(s, "{\"channel\": \"a\\\"b\\\\c\\n\\u0001</script>\", "
+    cr_expect(strstr(s, "{\"channel\": \"a\\\"b\\\\c\\n\\u0001<\\/script>\", "
                         "\"by_key\": {\"k\\\"\\u0002\": 1}}") != NULL,
               "%s", s);
     cr_expect(strstr(s, "{\"channel\": \"bad?\", \"by_key\": null}") != NULL, "%s", s);
@@ -656,6 +656,48 @@ Test(render_hostile, json_escapes_and_round_trips)
     cr_expect_str_eq(json_string_value(json_object_get(r0, "channel")), "a\"b\\c\n\x01</script>");
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(r0, "by_key"), "k\"\x02")), 1);
     json_decref(doc);
+    free(s);
+    lf_table_free(t);
+}
+
+Test(render_hostile, json_writes_lt_slash_as_lt_backslash_slash)
+{
+    /* every string (report, columns, cells, object keys) can be inlined into a
+     * <script> element: "</" is written "<\/", the same string in JSON */
+    lf_table *t = new_table("a</b", NULL, NULL);
+    col(t, "x</y", LF_COL_TEXT);
+    col(t, "by", LF_COL_OBJECT);
+    long r = row(t);
+    text(t, r, 0, "<</</script><!--</>/<");
+    onum(obj(t, r, 1), "</k", 2);
+    char *s = render("json", t);
+    cr_expect_null(strstr(s, "</"), "%s", s);
+    cr_expect_str_eq(s, "{\n"
+                        "  \"report\": \"a<\\/b\",\n"
+                        "  \"from\": \"2026-01-01\",\n"
+                        "  \"to\": \"2026-04-01\",\n"
+                        "  \"by\": null,\n"
+                        "  \"as_of\": \"2026-04-15T00:00:00Z\",\n"
+                        "  \"columns\": [\"x<\\/y\", \"by\"],\n"
+                        "  \"rows\": [\n"
+                        "    {\"x<\\/y\": \"<<\\/<\\/script><!--<\\/>/<\", "
+                        "\"by\": {\"<\\/k\": 2}}\n"
+                        "  ],\n"
+                        "  \"total\": null\n"
+                        "}\n");
+    json_error_t jerr;
+    json_t *doc = json_loads(s, 0, &jerr);
+    cr_assert_not_null(doc, "%s: %s", jerr.text, s);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "report")), "a</b");
+    json_t *r0 = json_array_get(json_object_get(doc, "rows"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(r0, "x</y")), "<</</script><!--</>/<");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(r0, "by"), "</k")), 2);
+    json_decref(doc);
+    free(s);
+    /* an object cell in CSV is JSON too; CSV text is not */
+    s = render("csv", t);
+    cr_expect(strstr(s, ",\"{\"\"<\\/k\"\":2}\"\n") != NULL, "%s", s);
+    cr_expect(strstr(s, "<</</script><!--</>/<,") != NULL, "%s", s);
     free(s);
     lf_table_free(t);
 }
