@@ -13,13 +13,17 @@
 
 #include "leadflow/error.h"
 
+/* Progress of lf_generate: `done` of `total` leads written. */
+typedef void (*lf_generate_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
 typedef struct lf_generate_opts {
     uint64_t leads;     /* number of leads (>= 1) */
     uint64_t seed;
     int32_t end_day;    /* data covers the 13 months of days before this local day
                            number (exclusive end); the CLI's default is 2026-11-20 */
     const char *out_dir;
-    int progress;       /* print progress to stderr */
+    lf_generate_progress_fn progress; /* called every 100,000 leads; NULL = none */
+    void *progress_ctx;               /* passed to progress */
 } lf_generate_opts;
 
 /* Creates out_dir (and missing parents) if needed and writes the five files, replacing

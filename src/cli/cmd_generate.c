@@ -1,17 +1,19 @@
 /*
  * cmd_generate.c — `leadflow generate` (synthetic files only) and `leadflow demo`
  * (generate, import, summarise, and write `report all` as DIR/report.html).
+ *
+ * Parses the options and calls the application layer (leadflow/app_demo.h): the
+ * generator's progress comes back through a callback and is printed here, the
+ * imports print their summaries (cli_import_one), and the demo's headline and page
+ * come back as bytes.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
-#include "leadflow/generate.h"
-#include "leadflow/import.h"
+#include "leadflow/app_demo.h"
 #include "leadflow/text.h"
-#include "report_out.h"
 
 /* Parses a positive whole number option value. */
 static bool parse_u64(const char *s, uint64_t *v)
@@ -72,17 +74,21 @@ static int parse_gen(const cli_command *cmd, int argc, char **argv, gen_args *g,
     return 0;
 }
 
-static int run_generate(const gen_args *g, int32_t end_day, bool progress)
+/* The generator's progress, on stderr. */
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    if (cli_make_dirs(g->out) != 0)
-        return cli_fail(LF_ESTORE, "cannot create directory '%s': %s", g->out, strerror(errno));
+    (void)ctx;
+    fprintf(stderr, "leadflow: generate: %llu/%llu leads\n", (unsigned long long)done,
+            (unsigned long long)total);
+}
+
+static int run_generate(const gen_args *g, int32_t end_day)
+{
     lf_generate_opts o = {.leads = g->leads, .seed = g->seed, .end_day = end_day,
-                          .out_dir = g->out, .progress = progress};
+                          .out_dir = g->out, .progress = on_progress};
     lf_error err;
-    lf_status s = lf_generate(&o, &err);
-    if (s != LF_OK)
-        return cli_fail(s, "%s", err.msg);
-    return 0;
+    lf_status s = lf_app_generate(&o, &err);
+    return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
 
 static int end_day_of(const cli_command *cmd, const char *end, int32_t fallback, int32_t *day)
@@ -109,7 +115,7 @@ int cmd_generate(cli_ctx *ctx, int argc, char **argv)
     int32_t end;
     if ((code = end_day_of(cmd, g.end, lf_days_from_civil(2026, 11, 20), &end)) != 0)
         return code;
-    if ((code = run_generate(&g, end, true)) != 0)
+    if ((code = run_generate(&g, end)) != 0)
         return code;
     char n[32];
     lf_fmt_count((long long)g.leads, n, sizeof n);
@@ -120,31 +126,45 @@ int cmd_generate(cli_ctx *ctx, int argc, char **argv)
 /* The headline, then `report all --format html` for the 12 months to now written to
  * DIR/report.html (its path printed), from one run of the reports. Returns an exit
  * code. */
-static int write_demo_report(cli_ctx *ctx, const lf_dataset *ds, lf_time now, const char *dir)
+static int write_demo_report(cli_ctx *ctx)
 {
-    lf_report_args a = {.cfg = &ctx->ws.cfg, .ds = ds, .by = LF_BY_MONTH, .as_of = now};
-    lf_default_range(ctx->ws.cfg.tz, now, &a.from_day, &a.to_day);
-    report_run run = {0};
-    lf_buf out;
-    lf_buf_init(&out, 0);
+    lf_time now = (lf_time)time(NULL) * LF_USEC_PER_SEC;
+    lf_buf headline, page;
+    lf_buf_init(&headline, 0);
+    lf_buf_init(&page, 0);
     lf_error err;
-    lf_status s = report_run_reports(&a, "all", &run, &err);
-    if (s == LF_OK) {
-        cli_print_headline(&ctx->ws.cfg, &a, &run);
-        s = report_render_run(&ctx->ws.cfg, &a, &run, true, "html", &out, &err);
-    }
-    report_run_release(&run);
-    if (s != LF_OK) {
-        lf_buf_release(&out);
-        return cli_fail(s, "%s", err.msg);
-    }
-    char *path = cli_path(dir, "report.html");
-    int code = path ? report_write_output(path, &out) : cli_fail(LF_ENOMEM, "out of memory");
+    lf_status s = lf_app_demo_report(&ctx->ws, now, &headline, &page, &err);
+    fwrite(headline.data ? headline.data : "", 1, headline.len, stdout);
+    lf_buf_release(&headline);
+    char *path = lf_workspace_path(&ctx->ws, "report.html");
+    int code = s != LF_OK ? cli_fail(s, "%s", err.msg)
+               : path     ? cli_write_output(path, &page)
+                          : cli_fail(LF_ENOMEM, "out of memory");
     if (!code)
         printf("\nreport: %s\n", path);
     free(path);
-    lf_buf_release(&out);
+    lf_buf_release(&page);
     return code;
+}
+
+/* Imports the generated files into the open workspace, each file's summary printed;
+ * returns the worst exit code, or 4 at once after a store failure. */
+static int import_demo_files(cli_ctx *ctx, const char *dir)
+{
+    size_t n;
+    const lf_app_demo_file *files = lf_app_demo_files(&n);
+    int worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *path = cli_path(dir, files[i].name);
+        int code = path ? cli_import_one(ctx, files[i].kind, path)
+                        : cli_fail(LF_ENOMEM, "out of memory");
+        free(path);
+        if (code == 4)
+            return code;
+        if (code > worst)
+            worst = code;
+    }
+    return worst;
 }
 
 int cmd_demo(cli_ctx *ctx, int argc, char **argv)
@@ -164,43 +184,16 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     char n[32];
     lf_fmt_count((long long)g.leads, n, sizeof n);
     printf("generating %s leads (seed %llu) in '%s'\n", n, (unsigned long long)g.seed, g.out);
-    if ((code = run_generate(&g, end, true)) != 0)
+    if ((code = run_generate(&g, end)) != 0)
         return code;
-    ctx->ws.dir = g.out;
-    /* start from an empty store so the demo can be run again on the same directory */
-    static const char *const store_files[] = {"leadflow.db", "leadflow.db-wal",
-                                              "leadflow.db-shm"};
-    for (size_t i = 0; i < sizeof store_files / sizeof store_files[0]; i++) {
-        char *p = cli_path(g.out, store_files[i]);
-        remove(p);
-        free(p);
-    }
-    ctx->ws.store_url = NULL;
-    if ((code = cli_open_workspace(ctx)) != 0)
-        return code;
-    static const struct { int kind; const char *file; } files[] = {
-        {LF_IMPORT_LEADS, "leads.csv"},
-        {LF_IMPORT_EVENTS, "events.csv"},
-        {LF_IMPORT_COSTS, "costs.csv"},
-        {LF_IMPORT_TRAFFIC, "traffic.csv"},
-    };
-    int worst = 0;
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *path = cli_path(g.out, files[i].file);
-        code = cli_import_one(ctx, files[i].kind, path);
-        free(path);
-        if (code > worst)
-            worst = code;
-        if (code == 4)
-            return code;
-    }
-    lf_dataset ds;
-    if ((code = cli_load_dataset(ctx, &ds)) != 0)
-        return code;
-    lf_time now = (lf_time)time(NULL) * LF_USEC_PER_SEC;
-    code = write_demo_report(ctx, &ds, now, g.out);
-    lf_dataset_release(&ds);
-    if (code)
+    lf_error err;
+    lf_status s = lf_app_demo_open(&ctx->ws, g.out, &err);
+    if (s != LF_OK)
+        return cli_fail(s, "%s", err.msg);
+    int worst = import_demo_files(ctx, g.out);
+    if (worst == 4)
+        return worst;
+    if ((code = write_demo_report(ctx)) != 0)
         return code;
     printf("\nworkspace: %s\n  try: leadflow --workspace %s report sql\n"
            "       leadflow --workspace %s lead L000001\n", g.out, g.out, g.out);

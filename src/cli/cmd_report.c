@@ -2,19 +2,20 @@
  * cmd_report.c — `leadflow report NAME|all [--from DATE] [--to DATE] [--by PERIOD]
  * [--as-of TS] [--format table|csv|json|html] [-o FILE]` (SPEC §5).
  *
- * Loads the derived state into the in-memory dataset once, runs the named report
- * (a pure function) or all of them, renders them in the chosen format
- * (report_out.c), and writes the result to stdout or to FILE (written to FILE.tmp
- * and renamed, so a failed run never leaves half a report behind). Notes for the
- * user (an empty range and where the data is, inputs never imported: SPEC §7) go to
- * stderr as "leadflow: note: ...", so stdout stays exactly the report.
+ * Parses the options, asks the application layer for the report's bytes
+ * (lf_app_report: dataset, reports, renderers) and writes them to stdout or to FILE
+ * (written to a temporary file and renamed, so a failed run never leaves half a
+ * report behind). Notes for the user (an empty range and where the data is, inputs
+ * never imported: SPEC §7) go to stderr as "leadflow: note: ...", so stdout stays
+ * exactly the report.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "leadflow/report.h"
-#include "report_out.h"
+#include "leadflow/app_report.h"
+#include "leadflow/outfile.h"
 
 typedef struct report_opts {
     const char *name, *from, *to, *by, *as_of, *format, *out;
@@ -59,6 +60,33 @@ static int parse_report_opts(const cli_command *cmd, int argc, char **argv, repo
     return 0;
 }
 
+/* "leadflow: error: unknown report 'NAME'" and the list of reports; returns 1. */
+static int unknown_report(const char *name)
+{
+    fprintf(stderr, "leadflow: error: unknown report '%s'\nreports:", name);
+    for (size_t i = 0; lf_app_report_name(i); i++)
+        fprintf(stderr, " %s", lf_app_report_name(i));
+    fputc('\n', stderr);
+    return 1;
+}
+
+int cli_write_output(const char *path, const lf_buf *b)
+{
+    lf_error err;
+    lf_status st;
+    errno = 0;
+    if (path) {
+        st = lf_outfile_save(path, b->data, b->len, LF_OUTFILE_PRIVATE, &err);
+    } else if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
+        int e = errno ? errno : EIO; /* fwrite sets it from the failed write(2) */
+        st = lf_errorf(&err, LF_ESTORE, "cannot write to standard output: %s", strerror(e));
+    } else {
+        /* flush now, so a failure is reported with its reason and not only at exit */
+        st = lf_outfile_flush_stream(stdout, "standard output", &err);
+    }
+    return st == LF_OK ? 0 : cli_fail(st, "%s", err.msg);
+}
+
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("report");
@@ -66,50 +94,20 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     int code = parse_report_opts(cmd, argc, argv, &o);
     if (code)
         return code;
-    const lf_report_def *def = lf_report_find(o.name);
-    if (!def && strcmp(o.name, "all") != 0) {
-        size_t n;
-        const lf_report_def *all = lf_report_list(&n);
-        fprintf(stderr, "leadflow: error: unknown report '%s'\nreports:", o.name);
-        for (size_t i = 0; i < n; i++)
-            fprintf(stderr, " %s", all[i].name);
-        fputc('\n', stderr);
-        return 1;
-    }
-    const char *format = o.format ? o.format : "table";
-    if (!report_format_known(format))
-        return cli_usage(cmd, "unknown format '%s' (table, csv, json, html)", format);
-    lf_by by = LF_BY_MONTH;
-    if (o.by && !lf_by_parse(o.by, &by))
-        return cli_usage(cmd, "--by needs day, week, month, quarter or year, not '%s'", o.by);
-    if ((code = cli_load_config(ctx)) != 0)
-        return code;
-    lf_report_args a = {.cfg = &ctx->ws.cfg, .by = by};
-    if ((code = cli_parse_range(ctx, cmd, o.from, o.to, o.as_of, &a.from_day, &a.to_day,
-                                &a.as_of)) != 0)
-        return code;
-    lf_dataset ds;
-    if ((code = cli_load_dataset(ctx, &ds)) != 0)
-        return code;
-    a.ds = &ds;
+    if (!lf_app_report_known(o.name))
+        return unknown_report(o.name);
+    lf_app_report_req req = {.name = o.name, .format = o.format, .from = o.from, .to = o.to,
+                             .by = o.by, .as_of = o.as_of};
+    lf_app_report_out out;
+    lf_app_report_out_init(&out);
     lf_error err;
-    lf_buf out;
-    lf_buf_init(&out, 0);
-    lf_status s = report_render(&ctx->ws.cfg, &a, o.name, format, &out, &err);
-    /* SPEC §7: an empty range says where the data is; csv and json, which have no
-     * place for notes, get the missing inputs here too (table and html show them
-     * under each table). stdout stays the report, byte for byte. */
-    lf_report_notes notes;
-    bool plain = strcmp(format, "csv") == 0 || strcmp(format, "json") == 0;
-    lf_report_notes_make(&a, o.name, LF_NOTES_RANGE | (plain ? LF_NOTES_INPUTS : 0u), &notes);
-    lf_dataset_release(&ds);
-    if (s != LF_OK) {
-        lf_buf_release(&out);
-        return cli_fail(s, "%s", err.msg);
-    }
-    code = report_write_output(o.out, &out);
-    lf_buf_release(&out);
-    for (size_t i = 0; code == 0 && i < notes.n; i++)
-        fprintf(stderr, "leadflow: note: %s\n", notes.text[i]);
+    lf_status s = lf_app_report(&ctx->ws, &req, &out, &err);
+    if (s != LF_OK)
+        code = out.bad_request ? cli_usage(cmd, "%s", err.msg) : cli_fail(s, "%s", err.msg);
+    else
+        code = cli_write_output(o.out, &out.bytes);
+    for (size_t i = 0; code == 0 && i < out.nnotes; i++)
+        fprintf(stderr, "leadflow: note: %s\n", out.notes[i]);
+    lf_app_report_out_release(&out);
     return code;
 }

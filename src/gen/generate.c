@@ -76,6 +76,7 @@
  * leads and events are streamed out through 1 MiB buffers. Each file is written through
  * leadflow/outfile.h (a temporary file renamed into place, 0600 for the CSVs, which hold
  * lead data), so a failed run never leaves a half-written file under a real name.
+ * Nothing is printed: progress goes to the caller's callback (opts->progress).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -2099,8 +2100,7 @@ static lf_status generate_leads(gen *g, lf_error *err)
                 build_inbound(g, &r);
             write_events(g, &r);
             if (++done % 100000 == 0 && opts->progress)
-                fprintf(stderr, "leadflow: generate: %llu/%llu leads\n", (unsigned long long)done,
-                        (unsigned long long)N);
+                opts->progress(opts->progress_ctx, done, N);
         }
         if (g->leads_out.err || g->events_out.err)
             break;

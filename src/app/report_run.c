@@ -1,21 +1,20 @@
 /*
- * report_out.c — run one report or all of them and write them in a format (see
- * report_out.h). Used by cmd_report.c and by `leadflow demo` (cmd_generate.c).
+ * report_run.c — run one report or all of them and render them in a format (see
+ * report_run.h); the bytes of `leadflow report`, of the demo's page and, later, of
+ * the HTTP API.
  *
- * Place in the flow: front end. The reports are the library's pure functions and the
- * renderers the library's too; what lives here is only the assembly: the order of
- * `report all` (the registry's), how several reports are put into one output, and
- * the previous period the HTML headline compares against.
+ * Place in the flow: dataset -> reports (pure, src/report) -> [assembly] -> renderers
+ * (src/render) -> bytes. What lives here is only the assembly: the order of `report
+ * all` (the registry's), how several reports are put into one output, the HTML
+ * context read from the configuration, and the previous period the HTML headline
+ * compares against. Nothing is written anywhere: the caller gets a buffer.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "leadflow/outfile.h"
 #include "render/html.h"
-#include "report_out.h"
+#include "report_run.h"
 
 bool report_format_known(const char *format)
 {
@@ -164,71 +163,48 @@ static lf_status add_each(const report_run *r, lf_render_fn render, bool csv, lf
     return LF_OK;
 }
 
+/* One page: the range notes at the top and, for `all`, the headline strip compared
+ * with the same reports run over the previous period. */
+static lf_status render_page(const lf_config *cfg, const lf_report_args *a, const report_run *cur,
+                             bool all, lf_buf *out, lf_error *err)
+{
+    lf_status st = LF_OK;
+    report_run prev = {0};
+    lf_html_page page = {
+        .tables = (const lf_table *const *)cur->t, .ntables = cur->n, .ctx = html_context(cfg)};
+    /* SPEC §7: an empty range says so, and where the data is, on the page too */
+    lf_report_notes notes;
+    const char *note_text[LF_NOTES_MAX];
+    lf_report_notes_make(a, all ? "all" : cur->n ? cur->t[0]->report : "", LF_NOTES_RANGE,
+                         &notes);
+    for (size_t i = 0; i < notes.n; i++)
+        note_text[i] = notes.text[i];
+    page.notes = note_text;
+    page.nnotes = notes.n;
+    if (all) {
+        lf_report_args pa;
+        report_previous_range(cfg->tz, a, &pa);
+        st = report_run_reports(&pa, "all", &prev, err);
+        page.prev = (const lf_table *const *)prev.t;
+        page.prev_from_day = pa.from_day;
+        page.prev_to_day = pa.to_day;
+        page.prev_as_of = pa.as_of;
+    }
+    if (st == LF_OK)
+        st = lf_html_render_page(&page, out, err);
+    report_run_release(&prev);
+    return st;
+}
+
 lf_status report_render_run(const lf_config *cfg, const lf_report_args *a, const report_run *cur,
                             bool all, const char *format, lf_buf *out, lf_error *err)
 {
-    lf_status st = LF_OK;
-    if (strcmp(format, "html") == 0) {
-        report_run prev = {0};
-        lf_html_page page = {
-            .tables = (const lf_table *const *)cur->t, .ntables = cur->n, .ctx = html_context(cfg)};
-        /* SPEC §7: an empty range says so, and where the data is, on the page too */
-        lf_report_notes notes;
-        const char *note_text[LF_NOTES_MAX];
-        lf_report_notes_make(a, all ? "all" : cur->n ? cur->t[0]->report : "", LF_NOTES_RANGE,
-                             &notes);
-        for (size_t i = 0; i < notes.n; i++)
-            note_text[i] = notes.text[i];
-        page.notes = note_text;
-        page.nnotes = notes.n;
-        if (all) {
-            lf_report_args pa;
-            report_previous_range(cfg->tz, a, &pa);
-            st = report_run_reports(&pa, "all", &prev, err);
-            page.prev = (const lf_table *const *)prev.t;
-            page.prev_from_day = pa.from_day;
-            page.prev_to_day = pa.to_day;
-            page.prev_as_of = pa.as_of;
-        }
-        if (st == LF_OK)
-            st = lf_html_render_page(&page, out, err);
-        report_run_release(&prev);
-    } else if (all && strcmp(format, "json") == 0) {
-        st = add_json(cur, out, err);
-    } else {
-        lf_render_fn render = lf_renderer(format);
-        if (!render)
-            st = lf_errorf(err, LF_EUSAGE, "unknown format '%s'", format);
-        else
-            st = add_each(cur, render, all && strcmp(format, "csv") == 0, out, err);
-    }
-    return st;
-}
-
-lf_status report_render(const lf_config *cfg, const lf_report_args *a, const char *name,
-                        const char *format, lf_buf *out, lf_error *err)
-{
-    report_run cur = {0};
-    lf_status st = report_run_reports(a, name, &cur, err);
-    if (st == LF_OK)
-        st = report_render_run(cfg, a, &cur, strcmp(name, "all") == 0, format, out, err);
-    report_run_release(&cur);
-    return st;
-}
-
-int report_write_output(const char *path, const lf_buf *b)
-{
-    lf_error err;
-    lf_status st;
-    errno = 0;
-    if (path) {
-        st = lf_outfile_save(path, b->data, b->len, LF_OUTFILE_PRIVATE, &err);
-    } else if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
-        int e = errno ? errno : EIO; /* fwrite sets it from the failed write(2) */
-        st = lf_errorf(&err, LF_ESTORE, "cannot write to standard output: %s", strerror(e));
-    } else {
-        /* flush now, so a failure is reported with its reason and not only at exit */
-        st = lf_outfile_flush_stream(stdout, "standard output", &err);
-    }
-    return st == LF_OK ? 0 : cli_fail(st, "%s", err.msg);
+    if (strcmp(format, "html") == 0)
+        return render_page(cfg, a, cur, all, out, err);
+    if (all && strcmp(format, "json") == 0)
+        return add_json(cur, out, err);
+    lf_render_fn render = lf_renderer(format);
+    if (!render)
+        return lf_errorf(err, LF_EUSAGE, "unknown format '%s'", format);
+    return add_each(cur, render, all && strcmp(format, "csv") == 0, out, err);
 }

@@ -1,0 +1,133 @@
+/*
+ * report_request.c — a report request from a front end, run into bytes and notes
+ * (leadflow/app_report.h).
+ *
+ * Place in the flow: front end (text options) -> [request] -> dataset (cache policy,
+ * dataset_load.c) -> reports and renderers (report_run.c) -> bytes + notes -> front
+ * end. The checks come in the order the CLI has always made them, so its messages
+ * and exit codes stay as they were: the request's own arguments first (nothing read
+ * yet), then the configuration, then the range, which needs the workspace's zone.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "leadflow/app_dataset.h"
+#include "leadflow/app_report.h"
+#include "report_run.h"
+
+_Static_assert(LF_APP_NOTES_MAX == LF_NOTES_MAX && LF_APP_NOTE_LEN == LF_NOTE_LEN,
+               "the notes of a run are copied whole");
+
+void lf_app_report_out_init(lf_app_report_out *out)
+{
+    memset(out, 0, sizeof *out);
+    lf_buf_init(&out->bytes, 0);
+}
+
+void lf_app_report_out_release(lf_app_report_out *out)
+{
+    lf_buf_release(&out->bytes);
+    out->nnotes = 0;
+    out->bad_request = false;
+}
+
+bool lf_app_report_known(const char *name)
+{
+    return name && (strcmp(name, "all") == 0 || lf_report_find(name) != NULL);
+}
+
+const char *lf_app_report_name(size_t i)
+{
+    size_t n;
+    const lf_report_def *defs = lf_report_list(&n);
+    return i < n ? defs[i].name : NULL;
+}
+
+/* LF_EUSAGE for an argument of the request, marked so the front end shows usage. */
+static lf_status __attribute__((format(printf, 3, 4)))
+bad_request(lf_app_report_out *out, lf_error *err, const char *fmt, ...)
+{
+    char msg[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    out->bad_request = true;
+    return lf_errorf(err, LF_EUSAGE, "%s", msg);
+}
+
+/* --as-of in the workspace zone (NULL = now), then --from / --to as local dates over
+ * the default range of that as-of (SPEC §5). */
+static lf_status parse_range(const lf_config *cfg, const lf_app_report_req *req,
+                             lf_report_args *a, lf_app_report_out *out, lf_error *err)
+{
+    if (req->as_of) {
+        lf_error perr;
+        if (lf_time_parse(req->as_of, strlen(req->as_of), cfg->tz, &a->as_of, NULL, &perr) != LF_OK)
+            return bad_request(out, err, "--as-of: %s", perr.msg);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        a->as_of = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
+    }
+    lf_default_range(cfg->tz, a->as_of, &a->from_day, &a->to_day);
+    const char *names[2] = {"--from", "--to"}, *vals[2] = {req->from, req->to};
+    int32_t *days[2] = {&a->from_day, &a->to_day};
+    for (int k = 0; k < 2; k++)
+        if (vals[k] && lf_date_parse(vals[k], strlen(vals[k]), days[k], NULL) != LF_OK)
+            return bad_request(out, err, "%s needs a date YYYY-MM-DD, not '%s'", names[k], vals[k]);
+    if (a->to_day <= a->from_day)
+        return bad_request(out, err, "empty range: --to must be after --from");
+    return LF_OK;
+}
+
+/* Everything about the request that needs no data, into a (ds not set yet). */
+static lf_status check_request(lf_workspace *ws, const lf_app_report_req *req, const char *format,
+                               lf_report_args *a, lf_app_report_out *out, lf_error *err)
+{
+    if (!lf_app_report_known(req->name))
+        return bad_request(out, err, "unknown report '%s'", req->name ? req->name : "");
+    if (!report_format_known(format))
+        return bad_request(out, err, "unknown format '%s' (table, csv, json, html)", format);
+    a->by = LF_BY_MONTH;
+    if (req->by && !lf_by_parse(req->by, &a->by))
+        return bad_request(out, err, "--by needs day, week, month, quarter or year, not '%s'",
+                           req->by);
+    lf_status s = lf_workspace_load_config(ws, err);
+    if (s != LF_OK)
+        return s;
+    a->cfg = &ws->cfg;
+    return parse_range(&ws->cfg, req, a, out, err);
+}
+
+lf_status lf_app_report(lf_workspace *ws, const lf_app_report_req *req, lf_app_report_out *out,
+                        lf_error *err)
+{
+    const char *format = req->format ? req->format : "table";
+    lf_report_args a = {0};
+    lf_status s = check_request(ws, req, format, &a, out, err);
+    if (s != LF_OK)
+        return s;
+    lf_dataset ds;
+    if ((s = lf_app_load_dataset(ws, &ds, err)) != LF_OK)
+        return s;
+    a.ds = &ds;
+    bool all = strcmp(req->name, "all") == 0;
+    report_run cur = {0};
+    s = report_run_reports(&a, req->name, &cur, err);
+    if (s == LF_OK)
+        s = report_render_run(&ws->cfg, &a, &cur, all, format, &out->bytes, err);
+    report_run_release(&cur);
+    /* SPEC §7: an empty range says where the data is; csv and json, which have no
+     * place for notes, get the missing inputs here too (table and html show them
+     * under each table). The bytes stay the report, byte for byte. */
+    lf_report_notes notes;
+    bool plain = strcmp(format, "csv") == 0 || strcmp(format, "json") == 0;
+    lf_report_notes_make(&a, req->name, LF_NOTES_RANGE | (plain ? LF_NOTES_INPUTS : 0u), &notes);
+    out->nnotes = notes.n;
+    memcpy(out->notes, notes.text, sizeof notes.text);
+    lf_dataset_release(&ds);
+    return s;
+}
