@@ -3,19 +3,20 @@
  * with the input file and line they came from, the lead, the type and why, e.g.
  * `events.csv:12: L-991 accepted: accepted while in sql`. The reasons are those the
  * lifecycle recorded at the lead's last replay, so they always match the reports.
- * Data text (file names, ids, types) is escaped for the terminal.
+ * Data text (file names, ids, types) is escaped for the terminal. Front end only: the
+ * events come from lf_app_ignored_events (leadflow/app_import.h).
  */
 #include <string.h>
 
 #include "cli.h"
-#include "leadflow/replay.h"
+#include "leadflow/app_import.h"
 
 typedef struct ignored_ctx {
     const cli_ctx *cli;
     long n;
 } ignored_ctx;
 
-static lf_status show(void *ctx, const lf_ignored_row *g)
+static lf_status show(void *ctx, const lf_app_ignored *g)
 {
     ignored_ctx *x = ctx;
     x->n++;
@@ -45,12 +46,8 @@ int cmd_ignored(cli_ctx *ctx, int argc, char **argv)
     if (code)
         return code;
     lf_error err;
-    /* the reasons are derived state: pending replays (an interrupted import) are
-     * finished first, which writes only when some are pending */
-    lf_status s = lf_replay_pending(ctx->ws.store, &ctx->ws.cfg, NULL, &err);
     ignored_ctx x = {.cli = ctx};
-    if (s == LF_OK)
-        s = lf_store_ignored_scan(ctx->ws.store, show, &x, &err);
+    lf_status s = lf_app_ignored_events(&ctx->ws, show, &x, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (x.n == 0)

@@ -10,15 +10,17 @@
  * and replayed (lf_import's cancel), a message says how far it got, and the exit code
  * is 130 / 143. A second signal ends the process at once (the store stays consistent:
  * an interrupted replay is finished by the next import, or by readers in memory).
+ *
+ * Front end only: the import itself (reading the file, validation, the store) is
+ * lf_app_import_file (leadflow/app_import.h); this file shows its callbacks and result
+ * and owns the signal handling.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "leadflow/import.h"
+#include "leadflow/app_import.h"
 #include "leadflow/text.h"
 
 #define MAX_SHOWN 20
@@ -88,26 +90,6 @@ static bool cancelled(void *ctx)
     return stop_signal != 0;
 }
 
-typedef struct fd_source {
-    int fd;
-    bool failed;
-} fd_source;
-
-/* read(2), retried after a signal unless the import is being stopped. */
-static size_t read_fd(void *ctx, char *buf, size_t n)
-{
-    fd_source *src = ctx;
-    for (int tries = 0; tries < 1000; tries++) {
-        ssize_t got = read(src->fd, buf, n);
-        if (got >= 0)
-            return (size_t)got;
-        if (errno != EINTR || stop_signal)
-            break;
-    }
-    src->failed = !stop_signal;
-    return (size_t)-1;
-}
-
 static void on_ignored(void *ctx, const char *reason, int64_t count)
 {
     report_ctx *rc = ctx;
@@ -122,63 +104,67 @@ static void on_ignored(void *ctx, const char *reason, int64_t count)
     }
 }
 
-int cli_import_one(cli_ctx *ctx, int kind_int, const char *file)
+/* The summary line of a file and its ignored events by reason. */
+static void print_summary(const lf_app_import_result *res, const lf_buf *ignored)
 {
-    lf_import_kind kind = (lf_import_kind)kind_int;
-    bool is_stdin = strcmp(file, "-") == 0;
-    fd_source src = {.fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC)};
-    if (src.fd < 0)
-        return cli_fail(LF_EINPUT, "cannot open '%s': %s", file, strerror(errno));
+    char a[32], b[32], c[32], d[32], e[32];
+    lf_fmt_count(res->read, a, sizeof a);
+    lf_fmt_count(res->imported, b, sizeof b);
+    lf_fmt_count(res->duplicates, c, sizeof c);
+    lf_fmt_count(res->rejected, d, sizeof d);
+    lf_fmt_count(res->ignored, e, sizeof e);
+    cli_put_text(stdout, res->name);
+    printf(": %s read, %s imported, %s duplicates, %s rejected, %s ignored\n", a, b, c, d, e);
+    fwrite(ignored->data ? ignored->data : "", 1, ignored->len, stdout);
+}
+
+/* Ends the "  ignored: ..." line of on_ignored. */
+static void finish_ignored(report_ctx *rc)
+{
+    if (rc->ignored_more) {
+        char n[32];
+        lf_fmt_count(rc->ignored_more, n, sizeof n);
+        lf_buf_addf(&rc->ignored, ", %s for other reasons", n);
+    }
+    if (rc->ignored_shown)
+        lf_buf_adds(&rc->ignored, " (see 'leadflow ignored')\n");
+}
+
+int cli_import_one(cli_ctx *ctx, int kind, const char *file)
+{
     report_ctx rc = {.tty = isatty(STDERR_FILENO) == 1};
-    lf_import_opts opts = {
-        .kind = kind, .name = is_stdin ? "<stdin>" : file, .read = read_fd,
-        .read_ctx = &src, .on_reject = on_reject, .on_progress = on_progress,
-        .cancel = cancelled, .ctx = &rc,
-    };
-    lf_import_stats stats = {.on_ignored = on_ignored, .ctx = &rc};
+    lf_app_import_cb cb = {.on_reject = on_reject, .on_progress = on_progress,
+                           .on_ignored = on_ignored, .cancel = cancelled, .ctx = &rc};
+    lf_app_import_result res;
     lf_error err;
     lf_buf_init(&rc.ignored, 0);
-    lf_status s = lf_import(ctx->ws.store, &ctx->ws.cfg, &opts, &stats, &err);
-    if (!is_stdin)
-        close(src.fd);
-    if (rc.ignored_more) {
-        char n[32];
-        lf_fmt_count(rc.ignored_more, n, sizeof n);
-        lf_buf_addf(&rc.ignored, ", %s for other reasons", n);
-    }
-    if (rc.ignored_shown)
-        lf_buf_adds(&rc.ignored, " (see 'leadflow ignored')\n");
-    if ((s != LF_OK && s != LF_EINPUT) || (s == LF_EINPUT && stats.rejected == 0)) {
+    lf_status s = lf_app_import_file(&ctx->ws, kind, file, &cb, &res, &err);
+    finish_ignored(&rc);
+    if ((s != LF_OK && s != LF_EINPUT) || (s == LF_EINPUT && res.rejected == 0)) {
         lf_buf_release(&rc.ignored); /* a store failure, or the file itself was unusable */
         return cli_fail(s, "%s", err.msg);
     }
     if (rc.total > MAX_SHOWN) {
         fputs("leadflow: error: ", stderr);
-        cli_put_text(stderr, opts.name);
+        cli_put_text(stderr, res.name);
         fprintf(stderr, ": %ld more rejected rows (see 'leadflow rejects')\n",
                 rc.total - MAX_SHOWN);
     }
-    char a[32], b[32], c[32], d[32], e[32];
-    lf_fmt_count(stats.read, a, sizeof a);
-    lf_fmt_count(stats.imported, b, sizeof b);
-    lf_fmt_count(stats.duplicates, c, sizeof c);
-    lf_fmt_count(stats.rejected, d, sizeof d);
-    lf_fmt_count(stats.ignored, e, sizeof e);
-    cli_put_text(stdout, opts.name);
-    printf(": %s read, %s imported, %s duplicates, %s rejected, %s ignored\n", a, b, c, d, e);
-    fwrite(rc.ignored.data ? rc.ignored.data : "", 1, rc.ignored.len, stdout);
+    print_summary(&res, &rc.ignored);
     lf_buf_release(&rc.ignored);
-    if (stats.cancelled) {
+    if (res.cancelled) {
+        char a[32];
+        lf_fmt_count(res.read, a, sizeof a);
         fflush(stdout);
         fprintf(stderr, "leadflow: import interrupted by %s: ",
                 stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM");
-        cli_put_text(stderr, opts.name);
+        cli_put_text(stderr, res.name);
         fprintf(stderr, ": stopped after %s rows, all of them committed and replayed; run the "
                         "same import again to finish it\n", a);
         return stop_signal == SIGINT ? 130 : 143;
     }
-    if (src.failed)
-        return cli_fail(LF_EINPUT, "%s: read error", opts.name);
+    if (res.read_failed)
+        return cli_fail(LF_EINPUT, "%s: read error", res.name);
     return s == LF_OK ? 0 : lf_status_exit_code(s);
 }
 
@@ -187,8 +173,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
     const cli_command *cmd = cli_find("import");
     if (argc < 3)
         return cli_usage(cmd, "import needs a kind and at least one file");
-    lf_import_kind kind;
-    if (!lf_import_kind_parse(argv[1], &kind))
+    int kind;
+    if (!lf_app_import_kind(argv[1], &kind))
         return cli_usage(cmd, "unknown import kind '%s'", argv[1]);
     int code = cli_open_workspace(ctx);
     if (code)

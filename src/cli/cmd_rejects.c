@@ -1,13 +1,15 @@
 /*
  * cmd_rejects.c — `leadflow rejects`: the rows imports rejected, with file, line,
  * reason and the row itself (control bytes escaped so a hostile row cannot drive
- * the terminal).
+ * the terminal). Front end only: the rows come from lf_app_rejects
+ * (leadflow/app_import.h).
  */
 #include <string.h>
 
 #include "cli.h"
+#include "leadflow/app_import.h"
 
-static lf_status show(void *ctx, const lf_reject *r)
+static lf_status show(void *ctx, const lf_app_reject *r)
 {
     long *n = ctx;
     (*n)++;
@@ -30,7 +32,7 @@ int cmd_rejects(cli_ctx *ctx, int argc, char **argv)
         return code;
     long n = 0;
     lf_error err;
-    lf_status s = lf_store_rejects_scan(ctx->ws.store, show, &n, &err);
+    lf_status s = lf_app_rejects(&ctx->ws, show, &n, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (n == 0)

@@ -5,13 +5,14 @@
  * rewritten.
  *
  * Output: a summary line, then up to RESCORE_LIST leads whose MQLs changed, each with
- * the MQL times added (+) and removed (-) in the workspace zone.
+ * the MQL times added (+) and removed (-) in the workspace zone. Front end only: the
+ * replay is lf_app_rescore_run (leadflow/app_replay.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "leadflow/import.h"
+#include "leadflow/app_replay.h"
 #include "leadflow/text.h"
 
 #define RESCORE_LIST 20
@@ -64,10 +65,10 @@ int cmd_rescore(cli_ctx *ctx, int argc, char **argv)
     if (code)
         return code;
     change_list list = {.tz = ctx->ws.cfg.tz};
-    lf_rescore_stats st = {.on_change = on_change, .ctx = &list};
+    lf_app_rescore st = {.on_change = on_change, .ctx = &list};
     printf("leads whose MQLs changed:\n");
     lf_error err;
-    lf_status s = lf_rescore(ctx->ws.store, &ctx->ws.cfg, &st, &err);
+    lf_status s = lf_app_rescore_run(&ctx->ws, &st, &err);
     if (s != LF_OK)
         return cli_fail(s, "%s", err.msg);
     if (list.shown == 0)

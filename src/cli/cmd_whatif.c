@@ -8,12 +8,14 @@
  * the range), the leads they belong to, accepted and rejected by as-of, the acceptance
  * rate, and customers (leads with a handoff in the range that are customers by as-of).
  * Then the leads the other rules add and drop, each with what it actually did.
+ *
+ * Front end only: the comparison is lf_app_whatif_run (leadflow/app_replay.h); this
+ * file parses the options and prints the figures side by side.
  */
 #include <string.h>
 
 #include "cli.h"
-#include "leadflow/replay.h"
-#include "leadflow/report.h"
+#include "leadflow/app_replay.h"
 #include "leadflow/text.h"
 
 #define WHATIF_LIST 20
@@ -23,7 +25,7 @@ typedef struct lead_list {
     lf_buf lines[2]; /* 0 = dropped, 1 = added */
 } lead_list;
 
-static void on_lead(void *ctx, bool added, const char *id, lf_did did)
+static void on_lead(void *ctx, bool added, const char *id, int did)
 {
     lead_list *l = ctx;
     int k = added ? 1 : 0;
@@ -34,7 +36,7 @@ static void on_lead(void *ctx, bool added, const char *id, lf_did did)
     l->shown[k]++;
     lf_buf_adds(&l->lines[k], "  ");
     cli_add_text(&l->lines[k], id); /* lead ids come from the data */
-    lf_buf_addf(&l->lines[k], "  %s\n", lf_did_name(did));
+    lf_buf_addf(&l->lines[k], "  %s\n", lf_app_did_name(did));
 }
 
 static void count_cell(char *buf, size_t size, int64_t v)
@@ -71,15 +73,15 @@ static void print_did(const char *what, const int64_t *n, int64_t shown, int64_t
                       const lf_buf *lines)
 {
     int64_t total = 0;
-    for (int d = 0; d < LF_DID_COUNT; d++)
+    for (int d = 0; d < LF_APP_DID_COUNT; d++)
         total += n[d];
     char t[32];
     lf_fmt_count(total, t, sizeof t);
     printf("\nleads the other rules %s: %s", what, t);
     if (total) {
         printf("\n  what they actually did:");
-        for (int d = 0; d < LF_DID_COUNT; d++)
-            printf("%s %lld %s", d ? "," : "", (long long)n[d], lf_did_name((lf_did)d));
+        for (int d = 0; d < LF_APP_DID_COUNT; d++)
+            printf("%s %lld %s", d ? "," : "", (long long)n[d], lf_app_did_name(d));
         printf("\n");
     } else {
         printf("\n");
@@ -90,79 +92,34 @@ static void print_did(const char *what, const int64_t *n, int64_t shown, int64_t
         printf("  ... and %lld more\n", (long long)more);
 }
 
-int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
+typedef struct whatif_opts {
+    const char *other, *from, *to, *as_of;
+} whatif_opts;
+
+static int parse_opts(const cli_command *cmd, int argc, char **argv, whatif_opts *o)
 {
-    const cli_command *cmd = cli_find("whatif");
-    const char *other_path = NULL, *from = NULL, *to = NULL, *as_of = NULL;
+    static const char *const names[] = {"config", "from", "to", "as-of"};
+    const char **values[] = {&o->other, &o->from, &o->to, &o->as_of};
     for (int i = 1; i < argc;) {
-        const char *v;
-        int m;
-        if ((m = cli_opt(cmd, argc, argv, &i, "config", &v)) != 0) {
-            if (m < 0)
-                return 1;
-            other_path = v;
-        } else if ((m = cli_opt(cmd, argc, argv, &i, "from", &v)) != 0) {
-            if (m < 0)
-                return 1;
-            from = v;
-        } else if ((m = cli_opt(cmd, argc, argv, &i, "to", &v)) != 0) {
-            if (m < 0)
-                return 1;
-            to = v;
-        } else if ((m = cli_opt(cmd, argc, argv, &i, "as-of", &v)) != 0) {
-            if (m < 0)
-                return 1;
-            as_of = v;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
+        int m = 0;
+        for (size_t k = 0; k < sizeof names / sizeof names[0] && m == 0; k++)
+            m = cli_opt(cmd, argc, argv, &i, names[k], values[k]);
+        if (m < 0)
+            return 1;
+        if (m > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
             return cli_usage(cmd, "unknown option '%s'", argv[i]);
-        } else {
-            return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
-        }
+        return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
     }
-    if (!other_path)
+    if (!o->other)
         return cli_usage(cmd, "whatif needs --config OTHER.yaml");
-    int code = cli_open_workspace(ctx);
-    if (code)
-        return code;
-    lf_whatif w;
-    memset(&w, 0, sizeof w);
-    int32_t d0, d1;
-    if ((code = cli_parse_range(ctx, cmd, from, to, as_of, &d0, &d1, &w.as_of)) != 0)
-        return code;
-    w.from = lf_day_start(ctx->ws.cfg.tz, d0);
-    w.to = lf_day_start(ctx->ws.cfg.tz, d1);
-    lf_config other;
-    lf_error err;
-    lf_status s = lf_config_load(&other, other_path, &err);
-    if (s != LF_OK)
-        return cli_fail(s, "%s", err.msg);
-    lead_list list;
-    memset(&list, 0, sizeof list);
-    lf_buf_init(&list.lines[0], 0);
-    lf_buf_init(&list.lines[1], 0);
-    w.on_lead = on_lead;
-    w.ctx = &list;
-    s = lf_whatif_run(ctx->ws.store, &ctx->ws.cfg, &other, &w, &err);
-    lf_config_release(&other);
-    if (s != LF_OK) {
-        lf_buf_release(&list.lines[0]);
-        lf_buf_release(&list.lines[1]);
-        return cli_fail(s, "%s", err.msg);
-    }
-    char f[16], t[16], a[48];
-    lf_period_label(LF_BY_DAY, d0, f, sizeof f);
-    lf_period_label(LF_BY_DAY, d1 - 1, t, sizeof t);
-    lf_time_format_utc(w.as_of, a, sizeof a);
-    printf("whatif: leadflow.yaml (current) vs ");
-    cli_put_text(stdout, other_path);
-    printf(" (other)");
-    printf("\n%s..%s, as of %s (%s)\n\n", f, t, a, lf_tz_name(ctx->ws.cfg.tz));
-    printf("%-22s %10s %10s %10s\n", "", "current", "other", "change");
-    const lf_whatif_side *c = &w.side[0], *o = &w.side[1];
-    print_row("MQLs (handoffs)", c->mqls, o->mqls);
-    print_row("MQL leads", c->mql_leads, o->mql_leads);
-    print_row("accepted", c->accepted, o->accepted);
-    print_row("rejected", c->rejected, o->rejected);
+    return 0;
+}
+
+/* The acceptance rate row: both rates and their difference in points. */
+static void print_rates(const lf_app_whatif_side *c, const lf_app_whatif_side *o)
+{
     char x[32], y[32], z[32];
     rate_cell(x, sizeof x, c->accepted, c->accepted + c->rejected);
     rate_cell(y, sizeof y, o->accepted, o->accepted + o->rejected);
@@ -177,16 +134,58 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
     right(y, 10);
     right(z, 10);
     putchar('\n');
+}
+
+static void print_result(const cli_ctx *ctx, const lf_app_whatif *w, const lead_list *list)
+{
+    char f[16], t[16], a[48];
+    lf_date_format(w->from_day, f, sizeof f);
+    lf_date_format(w->to_day - 1, t, sizeof t);
+    lf_time_format_utc(w->as_of, a, sizeof a);
+    printf("whatif: leadflow.yaml (current) vs ");
+    cli_put_text(stdout, w->other);
+    printf(" (other)");
+    printf("\n%s..%s, as of %s (%s)\n\n", f, t, a, lf_tz_name(ctx->ws.cfg.tz));
+    printf("%-22s %10s %10s %10s\n", "", "current", "other", "change");
+    const lf_app_whatif_side *c = &w->side[0], *o = &w->side[1];
+    print_row("MQLs (handoffs)", c->mqls, o->mqls);
+    print_row("MQL leads", c->mql_leads, o->mql_leads);
+    print_row("accepted", c->accepted, o->accepted);
+    print_row("rejected", c->rejected, o->rejected);
+    print_rates(c, o);
     print_row("customers from MQLs", c->customers, o->customers);
-    print_did("add", w.added, list.shown[1], list.more[1], &list.lines[1]);
-    print_did("drop", w.dropped, list.shown[0], list.more[0], &list.lines[0]);
+    print_did("add", w->added, list->shown[1], list->more[1], &list->lines[1]);
+    print_did("drop", w->dropped, list->shown[0], list->more[0], &list->lines[0]);
     printf("\nMQLs: handoffs opened in the range by as-of; acceptance rate = accepted /\n"
            "(accepted + rejected); customers from MQLs: leads with a handoff in the range\n"
            "that are customers by as-of; what a lead did is its real history: the first of\n"
            "won, accepted (entered sql), rejected (or disqualified), contacted, never\n"
            "contacted; a lead is added or dropped when it has an MQL in the range under one\n"
            "configuration only (an MQL that moved out of the range counts)\n");
+}
+
+int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
+{
+    const cli_command *cmd = cli_find("whatif");
+    whatif_opts o = {0};
+    int code = parse_opts(cmd, argc, argv, &o);
+    if (code)
+        return code;
+    if ((code = cli_open_workspace(ctx)) != 0)
+        return code;
+    lead_list list;
+    memset(&list, 0, sizeof list);
+    lf_app_whatif w = {.other = o.other, .on_lead = on_lead, .ctx = &list};
+    if ((code = cli_parse_range(ctx, cmd, o.from, o.to, o.as_of, &w.from_day, &w.to_day,
+                                &w.as_of)) != 0)
+        return code;
+    lf_buf_init(&list.lines[0], 0);
+    lf_buf_init(&list.lines[1], 0);
+    lf_error err;
+    lf_status s = lf_app_whatif_run(&ctx->ws, &w, &err);
+    if (s == LF_OK)
+        print_result(ctx, &w, &list);
     lf_buf_release(&list.lines[0]);
     lf_buf_release(&list.lines[1]);
-    return 0;
+    return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
