@@ -1,9 +1,9 @@
 /*
- * fuzz_csv.c — libFuzzer target for the CSV reader (src/ingest/csv.c).
+ * fuzz_csv.c — libFuzzer target for the CSV reader (src/ingest/csv_reader.c).
  *
  * Built and run by tests/fuzz/run.sh (ctest fuzz_targets), e.g.:
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
- *     src/core/error.c src/core/buf.c src/ingest/csv.c fuzz/fuzz_csv.c -o fuzz_csv
+ *     src/core/error.c src/core/buf.c src/ingest/csv_reader.c fuzz/fuzz_csv.c -o fuzz_csv
  *
  * The first input byte picks a field cap and a read pattern, the second the record
  * and input caps (lf_csv_set_limits: small ones, or the defaults); the rest is CSV.

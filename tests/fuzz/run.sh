@@ -80,7 +80,7 @@ rm -rf "$work/fuzz_csv.seed" && mkdir -p "$work/fuzz_csv.seed"
 csvs=("$src"/tests/data/*/*.csv)
 seed fuzz_csv plain_ '\077\000' "${csvs[@]}"
 seed fuzz_csv caps_ '\367\304' "${csvs[@]}"
-if build fuzz_csv "$src/src/core/error.c" "$src/src/core/buf.c" "$src/src/ingest/csv.c" \
+if build fuzz_csv "$src/src/core/error.c" "$src/src/core/buf.c" "$src/src/ingest/csv_reader.c" \
          "$src/fuzz/fuzz_csv.c"; then
   run fuzz_csv || fail=1
 else

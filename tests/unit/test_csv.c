@@ -1,5 +1,5 @@
 /*
- * test_csv.c — unit tests of the streaming CSV reader (src/ingest/csv.c).
+ * test_csv.c — unit tests of the streaming CSV reader (src/ingest/csv_reader.c).
  *
  * Every parse is turned into a transcript, one line per lf_csv_next result:
  *   R <line>-<end_line> n=<nfields> [f1|f2|...] raw=<raw>   a record

@@ -1,5 +1,5 @@
 /*
- * csv.c — streaming RFC 4180 reader (see leadflow/csv.h).
+ * csv_reader.c — streaming RFC 4180 reader (see leadflow/csv.h).
  *
  * Place in the flow: the first step of ingest. import.c pulls records from here,
  * maps header names and validates rows; this file knows nothing about columns.
@@ -476,150 +476,199 @@ static inline const char *rec_lim(const lf_csv *c, const char *p, const char *e)
             return fatal(c, LF_ENOMEM, err);                                                       \
     } while (0)
 
+/* lf_csv_next's position: the chunk [p, e), where the open record's bytes not yet in
+ * raw begin (raw_from, meaningful while st != ST_REC), and where the parser must stop
+ * (lim, from rec_lim). The step functions below move it and return CSV_ON to go on,
+ * or the status lf_csv_next returns. */
+typedef struct csv_cur {
+    const char *p, *e, *raw_from, *lim;
+} csv_cur;
+
+enum { CSV_ON = -1 };
+
+/* At lim: the record cap, or the end of the chunk and the next one is read. */
+static int step_refill(lf_csv *c, csv_cur *k, lf_csv_record *rec, lf_error *err)
+{
+    char why[80];
+    if (c->st != ST_REC && c->rec_bytes + (size_t)(k->p - k->raw_from) > c->max_record) {
+        snprintf(why, sizeof why, "record larger than %zu bytes", c->max_record);
+        return give_up(c, k->raw_from, k->p, 0, 0, why, rec, err);
+    }
+    /* here p == e: below the cap, lim is e */
+    if (c->st != ST_REC)
+        TRY(raw_add(c, k->raw_from, (size_t)(k->p - k->raw_from)));
+    int r = fill(c);
+    if (r == -1)
+        return fatal(c, LF_ESTORE, err);
+    if (r == -2) {
+        snprintf(why, sizeof why, "input larger than %" PRIu64 " bytes", c->max_input);
+        return give_up(c, k->p, k->p, c->line, c->line, why, rec, err);
+    }
+    if (r == 0) {
+        c->p = c->e;
+        return end_at_eof(c, rec, err);
+    }
+    k->p = k->raw_from = c->p;
+    k->e = c->e;
+    k->lim = rec_lim(c, k->p, k->e);
+    return CSV_ON;
+}
+
+/* REC: a blank line is skipped (a run too long gives up), anything else starts a
+ * record. */
+static int step_rec(lf_csv *c, csv_cur *k, lf_csv_record *rec, lf_error *err)
+{
+    char ch = *k->p;
+    if (c->skip_lf) {
+        c->skip_lf = 0;
+        if (ch == '\n') {
+            k->p++;
+            return CSV_ON;
+        }
+    }
+    if (ch == '\n' || ch == '\r') { /* blank line */
+        if (c->blank++ == 0)
+            c->blank_line = c->line;
+        c->line++;
+        c->skip_lf = ch == '\r';
+        k->p++;
+        if (c->blank > c->max_record) {
+            char why[80];
+            snprintf(why, sizeof why, "more than %zu blank lines in a row", c->max_record);
+            return give_up(c, k->p, k->p, c->blank_line, c->line - 1, why, rec, err);
+        }
+        return CSV_ON;
+    }
+    begin_record(c);
+    k->raw_from = k->p;
+    c->st = ST_FIELD;
+    k->lim = rec_lim(c, k->p, k->e);
+    return CSV_ON;
+}
+
+static int step_field(lf_csv *c, csv_cur *k, lf_csv_record *rec, lf_error *err)
+{
+    char ch = *k->p;
+    if (ch == '"') {
+        k->p++;
+        c->qcr = c->qnl = 0;
+        c->st = ST_QUO;
+    } else if (ch == ',') {
+        TRY(field_end(c));
+        k->p++;
+    } else if (ch == '\n' || ch == '\r') {
+        TRY(field_end(c));
+        return end_at_eol(c, k->raw_from, k->p, k->e, rec, err);
+    } else {
+        c->st = ST_UNQ;
+    }
+    return CSV_ON;
+}
+
+static int step_unq(lf_csv *c, csv_cur *k, lf_csv_record *rec, lf_error *err)
+{
+    const char *s = k->p;
+    k->p = scan(k->p, k->lim, k_unq);
+    TRY(field_add(c, s, (size_t)(k->p - s)));
+    if (k->p == k->lim)
+        return CSV_ON;
+    char ch = *k->p;
+    if (ch == ',') {
+        TRY(field_end(c));
+        k->p++;
+        c->st = ST_FIELD;
+    } else if (ch == '"') { /* when skipping already, just data */
+        record_error(c, 0, "stray quote in unquoted field");
+        k->p++;
+    } else {
+        TRY(field_end(c));
+        return end_at_eol(c, k->raw_from, k->p, k->e, rec, err);
+    }
+    return CSV_ON;
+}
+
+/* QUO: data up to a quote or lim; line ends inside are data, and counted. */
+static int step_quo(lf_csv *c, csv_cur *k, lf_error *err)
+{
+    const char *s = k->p, *lim = k->lim;
+    const char *p = s;
+    for (;;) {
+        const char *t = p;
+        p = scan(p, lim, k_quo);
+        if (p != t)
+            c->qcr = c->qnl = 0;
+        if (p == lim || *p == '"')
+            break;
+        c->qnl = 1;
+        if (*p == '\r') {
+            c->line++;
+            c->qcr = 1;
+        } else {
+            if (!c->qcr)
+                c->line++;
+            c->qcr = 0;
+        }
+        p++;
+    }
+    k->p = p;
+    TRY(field_add(c, s, (size_t)(p - s)));
+    if (p < lim) {
+        k->p++;
+        c->st = ST_QQ;
+    }
+    return CSV_ON;
+}
+
+static int step_qq(lf_csv *c, csv_cur *k, lf_csv_record *rec, lf_error *err)
+{
+    char ch = *k->p;
+    if (ch == '"') {
+        TRY(field_add(c, k->p, 1));
+        k->p++;
+        c->qcr = c->qnl = 0;
+        c->st = ST_QUO;
+    } else if (ch == ',') {
+        TRY(field_end(c));
+        k->p++;
+        c->st = ST_FIELD;
+    } else if (ch == '\n' || ch == '\r') {
+        TRY(field_end(c));
+        return end_at_eol(c, k->raw_from, k->p, k->e, rec, err);
+    } else {
+        record_error(c, 0, "text after closing quote");
+        c->st = ST_UNQ; /* skipping: the rest of the field is plain data */
+    }
+    return CSV_ON;
+}
+
 lf_status lf_csv_next(lf_csv *c, lf_csv_record *rec, lf_error *err)
 {
     if (c->fatal)
         return fatal(c, c->fatal, err); /* sticky: the same status and message again */
-    const char *p = c->p, *e = c->e;
-    const char *raw_from = p; /* meaningful while a record is open (st != ST_REC) */
-    const char *lim = rec_lim(c, p, e);
-    char why[80];
+    csv_cur k = {.p = c->p, .e = c->e, .raw_from = c->p};
+    k.lim = rec_lim(c, k.p, k.e);
     for (;;) {
-        if (p == lim) { /* the record cap or the end of the chunk */
-            if (c->st != ST_REC && c->rec_bytes + (size_t)(p - raw_from) > c->max_record) {
-                snprintf(why, sizeof why, "record larger than %zu bytes", c->max_record);
-                return give_up(c, raw_from, p, 0, 0, why, rec, err);
-            }
-            /* here p == e: below the cap, lim is e */
-            if (c->st != ST_REC)
-                TRY(raw_add(c, raw_from, (size_t)(p - raw_from)));
-            int r = fill(c);
-            if (r == -1)
-                return fatal(c, LF_ESTORE, err);
-            if (r == -2) {
-                snprintf(why, sizeof why, "input larger than %" PRIu64 " bytes", c->max_input);
-                return give_up(c, p, p, c->line, c->line, why, rec, err);
-            }
-            if (r == 0) {
-                c->p = c->e;
-                return end_at_eof(c, rec, err);
-            }
-            p = raw_from = c->p;
-            e = c->e;
-            lim = rec_lim(c, p, e);
-        }
+        int r;
+        if (k.p == k.lim && (r = step_refill(c, &k, rec, err)) != CSV_ON)
+            return (lf_status)r;
         switch (c->st) {
-        case ST_REC: {
-            char ch = *p;
-            if (c->skip_lf) {
-                c->skip_lf = 0;
-                if (ch == '\n') {
-                    p++;
-                    continue;
-                }
-            }
-            if (ch == '\n' || ch == '\r') { /* blank line */
-                if (c->blank++ == 0)
-                    c->blank_line = c->line;
-                c->line++;
-                c->skip_lf = ch == '\r';
-                p++;
-                if (c->blank > c->max_record) {
-                    snprintf(why, sizeof why, "more than %zu blank lines in a row", c->max_record);
-                    return give_up(c, p, p, c->blank_line, c->line - 1, why, rec, err);
-                }
-                continue;
-            }
-            begin_record(c);
-            raw_from = p;
-            c->st = ST_FIELD;
-            lim = rec_lim(c, p, e);
-            continue;
+        case ST_REC:
+            r = step_rec(c, &k, rec, err);
+            break;
+        case ST_FIELD:
+            r = step_field(c, &k, rec, err);
+            break;
+        case ST_UNQ:
+            r = step_unq(c, &k, rec, err);
+            break;
+        case ST_QUO:
+            r = step_quo(c, &k, err);
+            break;
+        default:
+            r = step_qq(c, &k, rec, err);
+            break;
         }
-        case ST_FIELD: {
-            char ch = *p;
-            if (ch == '"') {
-                p++;
-                c->qcr = c->qnl = 0;
-                c->st = ST_QUO;
-            } else if (ch == ',') {
-                TRY(field_end(c));
-                p++;
-            } else if (ch == '\n' || ch == '\r') {
-                TRY(field_end(c));
-                return end_at_eol(c, raw_from, p, e, rec, err);
-            } else {
-                c->st = ST_UNQ;
-            }
-            continue;
-        }
-        case ST_UNQ: {
-            const char *s = p;
-            p = scan(p, lim, k_unq);
-            TRY(field_add(c, s, (size_t)(p - s)));
-            if (p == lim)
-                continue;
-            char ch = *p;
-            if (ch == ',') {
-                TRY(field_end(c));
-                p++;
-                c->st = ST_FIELD;
-            } else if (ch == '"') { /* when skipping already, just data */
-                record_error(c, 0, "stray quote in unquoted field");
-                p++;
-            } else {
-                TRY(field_end(c));
-                return end_at_eol(c, raw_from, p, e, rec, err);
-            }
-            continue;
-        }
-        case ST_QUO: {
-            const char *s = p;
-            for (;;) {
-                const char *t = p;
-                p = scan(p, lim, k_quo);
-                if (p != t)
-                    c->qcr = c->qnl = 0;
-                if (p == lim || *p == '"')
-                    break;
-                c->qnl = 1;
-                if (*p == '\r') {
-                    c->line++;
-                    c->qcr = 1;
-                } else {
-                    if (!c->qcr)
-                        c->line++;
-                    c->qcr = 0;
-                }
-                p++;
-            }
-            TRY(field_add(c, s, (size_t)(p - s)));
-            if (p < lim) {
-                p++;
-                c->st = ST_QQ;
-            }
-            continue;
-        }
-        default: { /* ST_QQ */
-            char ch = *p;
-            if (ch == '"') {
-                TRY(field_add(c, p, 1));
-                p++;
-                c->qcr = c->qnl = 0;
-                c->st = ST_QUO;
-            } else if (ch == ',') {
-                TRY(field_end(c));
-                p++;
-                c->st = ST_FIELD;
-            } else if (ch == '\n' || ch == '\r') {
-                TRY(field_end(c));
-                return end_at_eol(c, raw_from, p, e, rec, err);
-            } else {
-                record_error(c, 0, "text after closing quote");
-                c->st = ST_UNQ; /* skipping: the rest of the field is plain data */
-            }
-            continue;
-        }
-        }
+        if (r != CSV_ON)
+            return (lf_status)r;
     }
 }
