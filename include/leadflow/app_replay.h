@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "leadflow/app.h"
+#include "leadflow/app_range.h"
 #include "leadflow/error.h"
 #include "leadflow/time.h"
 
@@ -57,15 +58,15 @@ typedef struct lf_app_whatif_side {
 } lf_app_whatif_side;
 
 typedef struct lf_app_whatif {
-    /* set before the call */
-    const char *other;       /* borrowed: path of the other configuration file */
-    int32_t from_day, to_day;/* the range: local days [from, to) in the workspace zone */
-    lf_time as_of;
+    /* set before the call (borrowed text, as the front end received it) */
+    const char *other;       /* path of the other configuration file */
+    const char *from, *to, *as_of; /* the range and as-of (leadflow/app_range.h) */
     /* Each lead the other rules add (added = true) or drop, with what it did (may be
      * NULL). */
     void (*on_lead)(void *ctx, bool added, const char *lead_id, int did);
     void *ctx;
     /* filled in */
+    lf_app_range range;                     /* local days [from, to) and as-of */
     lf_app_whatif_side side[2];             /* 0 = current configuration, 1 = other */
     int64_t added[LF_APP_DID_COUNT];        /* leads the other rules add, by what they did */
     int64_t dropped[LF_APP_DID_COUNT];
@@ -73,7 +74,8 @@ typedef struct lf_app_whatif {
 } lf_app_whatif;
 
 /* Compares the workspace's configuration with the one in w->other over the range
- * (opening the workspace if needed); the store is only read. LF_ECONFIG when the other
+ * (opening the workspace if needed); the store is only read. LF_EUSAGE for a refused
+ * range or as-of (checked after the workspace is opened), LF_ECONFIG when the other
  * configuration cannot be loaded. */
 lf_status lf_app_whatif_run(lf_workspace *ws, lf_app_whatif *w, lf_error *err);
 

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "leadflow/app_dataset.h"
 #include "leadflow/app_plan.h"
+#include "leadflow/app_range.h"
 #include "leadflow/plan.h"
 #include "leadflow/text.h"
 #include "render/render.h"
@@ -88,21 +88,6 @@ static lf_status parse_args(const lf_app_plan_args *a, lf_plan_input *in, bool *
     if (a->format && !*json && strcmp(a->format, "table") != 0)
         return lf_errorf(err, LF_EUSAGE, "unknown format '%s' (table, json)", a->format);
     in->from_history = a->from_history;
-    return LF_OK;
-}
-
-/* --as-of in the zone tz, or now. */
-static lf_status parse_as_of(const char *text, const lf_tz *tz, lf_time *out, lf_error *err)
-{
-    if (!text) {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        *out = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
-        return LF_OK;
-    }
-    lf_error perr;
-    if (lf_time_parse(text, strlen(text), tz, out, NULL, &perr) != LF_OK)
-        return lf_errorf(err, LF_EUSAGE, "--as-of: %s", perr.msg);
     return LF_OK;
 }
 
@@ -429,7 +414,7 @@ lf_status lf_app_plan(lf_workspace *ws, const lf_app_plan_args *a, lf_buf *out, 
     if ((s = plan_config(ws, need_store, &defaults, &cfg, err)) != LF_OK)
         return s;
     lf_time as_of;
-    s = parse_as_of(a->as_of, cfg->tz, &as_of, err);
+    s = lf_app_as_of(cfg->tz, a->as_of, &as_of, err);
     if (s == LF_OK)
         s = plan_render(ws, &in, cfg, as_of, need_store, json, out, err);
     if (cfg == &defaults)

@@ -3,8 +3,8 @@
  *
  * Place in the flow: a front end -> here -> ingest's replay (lf_rescore, lf_whatif_run:
  * the pure lifecycle engine and scorer over every stored lead) -> store. This file adds
- * what a front end would otherwise do itself: opening the workspace, turning a range
- * of local days into instants in the workspace zone, loading the other configuration
+ * what a front end would otherwise do itself: opening the workspace, checking the
+ * range and as-of as typed and turning the range into instants in the workspace zone, loading the other configuration
  * of a whatif, and handing figures and changed leads out in the application layer's
  * types (so that front ends need no ingest or store header).
  */
@@ -67,14 +67,17 @@ lf_status lf_app_whatif_run(lf_workspace *ws, lf_app_whatif *w, lf_error *err)
     lf_status s = lf_workspace_open(ws, err);
     if (s != LF_OK)
         return s;
+    s = lf_app_range_parse(ws->cfg.tz, w->from, w->to, w->as_of, &w->range, err);
+    if (s != LF_OK)
+        return s;
     lf_config other;
     if ((s = lf_config_load(&other, w->other, err)) != LF_OK)
         return s;
     lf_whatif run;
     memset(&run, 0, sizeof run);
-    run.from = lf_day_start(ws->cfg.tz, w->from_day);
-    run.to = lf_day_start(ws->cfg.tz, w->to_day);
-    run.as_of = w->as_of;
+    run.from = lf_day_start(ws->cfg.tz, w->range.from_day);
+    run.to = lf_day_start(ws->cfg.tz, w->range.to_day);
+    run.as_of = w->range.as_of;
     run.on_lead = w->on_lead ? pass_lead : NULL;
     run.ctx = w;
     s = lf_whatif_run(ws->store, &ws->cfg, &other, &run, err);

@@ -15,9 +15,7 @@
 #include "leadflow/app.h"
 #include "leadflow/buf.h"
 #include "leadflow/config.h"
-#include "leadflow/dataset.h"
 #include "leadflow/error.h"
-#include "leadflow/store.h"
 
 typedef struct cli_ctx {
     /* --workspace / LEADFLOW_WORKSPACE / "."; --store / LEADFLOW_STORE / DIR/leadflow.db */
@@ -48,14 +46,8 @@ bool cli_wants_help(const cli_command *cmd, int argc, char **argv);
 int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *name,
             const char **value);
 
-/* Loads WORKSPACE/leadflow.yaml into ctx->cfg. Returns an exit code (0 = ok). */
-int cli_load_config(cli_ctx *ctx);
 /* Loads the configuration and opens the store. Returns an exit code (0 = ok). */
 int cli_open_workspace(cli_ctx *ctx);
-/* lf_app_load_dataset (leadflow/app_dataset.h: the snapshot cache when current, else
- * the store) with its error printed: ds is initialised here, the caller releases it
- * after a success, nothing to release after a failure. Returns an exit code (0 = ok). */
-int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds);
 /* Joins dir and name into a newly allocated path. */
 char *cli_path(const char *dir, const char *name);
 
@@ -75,14 +67,6 @@ int cli_import_one(cli_ctx *ctx, int kind, const char *file);
 void cli_add_text(lf_buf *out, const char *s);
 /* cli_add_text, written to out. */
 void cli_put_text(FILE *out, const char *s);
-/* --as-of TS of a command in zone tz (NULL as_of = now). Returns an exit code (0 = ok)
- * after printing a usage error. */
-int cli_parse_as_of(const cli_command *cmd, const lf_tz *tz, const char *as_of, lf_time *out);
-/* The range and as-of of a report-like command (SPEC §5): --as-of (default now) in the
- * workspace zone, --from / --to local dates, default the 12 calendar months ending with
- * the month of as-of. Needs ctx->cfg loaded. Returns an exit code (0 = ok). */
-int cli_parse_range(cli_ctx *ctx, const cli_command *cmd, const char *from, const char *to,
-                    const char *as_of, int32_t *from_day, int32_t *to_day, lf_time *as_of_out);
 /* Command entry points. */
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "leadflow/app_range.h"
 #include "leadflow/lead_explain.h"
 
 static const char *when(const lf_tz *tz, lf_time t, char *buf, size_t n)
@@ -284,12 +285,12 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
         return code;
     const lf_tz *tz = ctx->ws.cfg.tz;
     lf_time as_of;
-    if ((code = cli_parse_as_of(cmd, tz, as_of_text, &as_of)) != 0)
-        return code;
     lf_lead_explain x;
     lf_error err;
-    lf_status s = lf_lead_explain_run(&ctx->ws, id, as_of, &x, &err);
+    lf_status s = lf_app_as_of(tz, as_of_text, &as_of, &err);
     if (s != LF_OK)
+        return cli_usage(cmd, "%s", err.msg);
+    if ((s = lf_lead_explain_run(&ctx->ws, id, as_of, &x, &err)) != LF_OK)
         return cli_fail(s, "%s", err.msg);
     print_lead(tz, &x);
     printf("handoffs\n");

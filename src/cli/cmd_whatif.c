@@ -92,11 +92,7 @@ static void print_did(const char *what, const int64_t *n, int64_t shown, int64_t
         printf("  ... and %lld more\n", (long long)more);
 }
 
-typedef struct whatif_opts {
-    const char *other, *from, *to, *as_of;
-} whatif_opts;
-
-static int parse_opts(const cli_command *cmd, int argc, char **argv, whatif_opts *o)
+static int parse_opts(const cli_command *cmd, int argc, char **argv, lf_app_whatif *o)
 {
     static const char *const names[] = {"config", "from", "to", "as-of"};
     const char **values[] = {&o->other, &o->from, &o->to, &o->as_of};
@@ -139,9 +135,9 @@ static void print_rates(const lf_app_whatif_side *c, const lf_app_whatif_side *o
 static void print_result(const cli_ctx *ctx, const lf_app_whatif *w, const lead_list *list)
 {
     char f[16], t[16], a[48];
-    lf_date_format(w->from_day, f, sizeof f);
-    lf_date_format(w->to_day - 1, t, sizeof t);
-    lf_time_format_utc(w->as_of, a, sizeof a);
+    lf_date_format(w->range.from_day, f, sizeof f);
+    lf_date_format(w->range.to_day - 1, t, sizeof t);
+    lf_time_format_utc(w->range.as_of, a, sizeof a);
     printf("whatif: leadflow.yaml (current) vs ");
     cli_put_text(stdout, w->other);
     printf(" (other)");
@@ -167,17 +163,11 @@ static void print_result(const cli_ctx *ctx, const lf_app_whatif *w, const lead_
 int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("whatif");
-    whatif_opts o = {0};
-    int code = parse_opts(cmd, argc, argv, &o);
-    if (code)
-        return code;
-    if ((code = cli_open_workspace(ctx)) != 0)
-        return code;
     lead_list list;
     memset(&list, 0, sizeof list);
-    lf_app_whatif w = {.other = o.other, .on_lead = on_lead, .ctx = &list};
-    if ((code = cli_parse_range(ctx, cmd, o.from, o.to, o.as_of, &w.from_day, &w.to_day,
-                                &w.as_of)) != 0)
+    lf_app_whatif w = {.on_lead = on_lead, .ctx = &list};
+    int code = parse_opts(cmd, argc, argv, &w);
+    if (code)
         return code;
     lf_buf_init(&list.lines[0], 0);
     lf_buf_init(&list.lines[1], 0);
@@ -187,5 +177,7 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
         print_result(ctx, &w, &list);
     lf_buf_release(&list.lines[0]);
     lf_buf_release(&list.lines[1]);
+    if (s == LF_EUSAGE)
+        return cli_usage(cmd, "%s", err.msg);
     return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }

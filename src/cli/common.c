@@ -4,14 +4,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
 #include "leadflow/text.h"
 #include "leadflow/buf.h"
-#include "leadflow/app_dataset.h"
-#include "leadflow/report.h"
 
 /* "leadflow: error: MSG\n" on stderr. MSG quotes file names and data: it is escaped
  * for the terminal (cli_add_text) like every other data text. */
@@ -92,24 +88,10 @@ char *cli_path(const char *dir, const char *name)
     return lf_workspace_path(&ws, name);
 }
 
-int cli_load_config(cli_ctx *ctx)
-{
-    lf_error err;
-    lf_status s = lf_workspace_load_config(&ctx->ws, &err);
-    return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
-}
-
 int cli_open_workspace(cli_ctx *ctx)
 {
     lf_error err;
     lf_status s = lf_workspace_open(&ctx->ws, &err);
-    return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
-}
-
-int cli_load_dataset(cli_ctx *ctx, lf_dataset *ds)
-{
-    lf_error err;
-    lf_status s = lf_app_load_dataset(&ctx->ws, ds, &err);
     return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
 
@@ -147,35 +129,4 @@ void cli_put_text(FILE *out, const char *s)
     cli_add_text(&b, s);
     fwrite(b.data ? b.data : "", 1, b.len, out);
     lf_buf_release(&b);
-}
-
-int cli_parse_as_of(const cli_command *cmd, const lf_tz *tz, const char *as_of, lf_time *out)
-{
-    if (as_of) {
-        lf_error err;
-        if (lf_time_parse(as_of, strlen(as_of), tz, out, NULL, &err) != LF_OK)
-            return cli_usage(cmd, "--as-of: %s", err.msg);
-    } else {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        *out = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
-    }
-    return 0;
-}
-
-int cli_parse_range(cli_ctx *ctx, const cli_command *cmd, const char *from, const char *to,
-                    const char *as_of, int32_t *from_day, int32_t *to_day, lf_time *as_of_out)
-{
-    int code = cli_parse_as_of(cmd, ctx->ws.cfg.tz, as_of, as_of_out);
-    if (code)
-        return code;
-    lf_default_range(ctx->ws.cfg.tz, *as_of_out, from_day, to_day);
-    const char *names[2] = {"--from", "--to"}, *vals[2] = {from, to};
-    int32_t *days[2] = {from_day, to_day};
-    for (int k = 0; k < 2; k++)
-        if (vals[k] && lf_date_parse(vals[k], strlen(vals[k]), days[k], NULL) != LF_OK)
-            return cli_usage(cmd, "%s needs a date YYYY-MM-DD, not '%s'", names[k], vals[k]);
-    if (*to_day <= *from_day)
-        return cli_usage(cmd, "empty range: --to must be after --from");
-    return 0;
 }
