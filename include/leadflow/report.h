@@ -11,6 +11,7 @@
 
 #include "leadflow/config.h"
 #include "leadflow/dataset.h"
+#include "leadflow/present.h"
 #include "leadflow/table.h"
 
 typedef enum lf_by { LF_BY_DAY = 0, LF_BY_WEEK, LF_BY_MONTH, LF_BY_QUARTER, LF_BY_YEAR } lf_by;
@@ -55,11 +56,13 @@ typedef lf_status (*lf_report_fn)(const lf_report_args *a, lf_table **out, lf_er
 
 typedef struct lf_report_def {
     const char *name;
-    lf_report_fn fn;
+    lf_report_fn fn; /* runs the report; the table carries `present` */
     const char *summary;
+    const lf_present *present; /* title, question, charts and key figures (present.h) */
 } lf_report_def;
 
-/* The registry: every report by name (NULL if unknown); all of them in order. */
+/* The registry: every report by name (NULL if unknown); all of them in order. A
+ * registered fn attaches the report's presentation to the table it returns. */
 const lf_report_def *lf_report_find(const char *name);
 const lf_report_def *lf_report_list(size_t *n);
 

@@ -68,6 +68,8 @@ typedef struct lf_table {
     lf_cell *total;    /* ncols cells when has_total */
     char **notes;      /* lines shown under the terminal table (benchmarks, caveats) */
     size_t nnotes;
+    const struct lf_present *present; /* how the report is presented (present.h; set by
+                                         the report registry, not owned), or NULL */
 } lf_table;
 
 /* Allocates an empty table for a report. */

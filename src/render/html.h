@@ -10,24 +10,23 @@
  * nothing (no scripts, fonts, images or styles from anywhere), and a
  * Content-Security-Policy forbids it to, so it can be opened offline or mailed.
  *
- * Like the other renderers this knows nothing about leads: it reads tables. The few
- * settings a chart needs that a table does not carry (the SLA and the speed-to-lead
- * target, for reference lines) come in an lf_html_context filled by the caller.
+ * Like the other renderers this knows nothing about leads: it reads tables, and what
+ * each report's section shows (title, question, charts, headline figures) from the
+ * presentation the table carries (lf_table.present, present.h). The few settings a
+ * chart needs that a table does not carry (the SLA and the speed-to-lead target, for
+ * reference lines) come in an lf_html_context filled by the caller.
  */
 #ifndef LEADFLOW_HTML_H
 #define LEADFLOW_HTML_H
 
 #include <stdbool.h>
 
+#include "leadflow/present.h"
 #include "leadflow/table.h"
 
-typedef struct lf_html_context {
-    double sla_hours;        /* sla.accept_within on its clock; NAN = no SLA */
-    const char *sla_text;    /* as written ("2bd"), or NULL */
-    bool sla_business;       /* the SLA runs on the business clock */
-    double target_hours;     /* speed_to_lead.target; NAN = unknown */
-    const char *target_text; /* "1h" */
-} lf_html_context;
+/* The settings of the page's charts and headline (lf_present_ctx_of fills one from a
+ * configuration). */
+typedef lf_present_ctx lf_html_context;
 
 typedef struct lf_html_page {
     const lf_table *const *tables; /* the reports, in page order */

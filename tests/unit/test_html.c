@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "leadflow/buf.h"
+#include "leadflow/report.h"
 #include "leadflow/table.h"
 #include "leadflow/time.h"
 #include "render/html.h"
@@ -37,6 +38,9 @@ static lf_table *new_table(const char *report, const char *dim)
         (lf_time)lf_days_from_civil(2026, 3, 15) * LF_USEC_PER_DAY, "Europe/Berlin");
     cr_assert_not_null(t);
     cr_assert_geq(lf_table_add_col(t, dim, LF_COL_TEXT), 0);
+    /* as the registry's report functions do: the table carries its presentation */
+    const lf_report_def *def = lf_report_find(report);
+    t->present = def ? def->present : NULL;
     return t;
 }
 
