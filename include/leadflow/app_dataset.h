@@ -19,10 +19,10 @@
  * after a failure it holds nothing. */
 lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err);
 
-/* The snapshot file of the open workspace's store, newly allocated (NULL when out of
- * memory): "<store>.snapshot" beside a store that is a file, and
+/* The snapshot file of ws's store at `location` (lf_store_location), newly allocated
+ * (NULL when out of memory): "<location>.snapshot" beside a store that is a file, and
  * "<workspace>/leadflow-<hash>.snapshot" for a store named by a URL ("scheme://..."),
- * the hash (16 hex digits, FNV-1a 64) being that of the store's location. */
-char *lf_app_snapshot_path(const lf_workspace *ws);
+ * the hash (16 hex digits, FNV-1a 64) being that of the whole location. */
+char *lf_app_snapshot_path(const lf_workspace *ws, const char *location);
 
 #endif

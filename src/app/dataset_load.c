@@ -38,9 +38,8 @@ static uint64_t fnv1a64(const char *s)
     return h;
 }
 
-char *lf_app_snapshot_path(const lf_workspace *ws)
+char *lf_app_snapshot_path(const lf_workspace *ws, const char *loc)
 {
-    const char *loc = lf_store_location(ws->store);
     if (!strstr(loc, "://")) {
         lf_buf path;
         lf_buf_init(&path, 0);
@@ -64,7 +63,7 @@ lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err)
     int64_t gen;
     if ((s = lf_store_generation(ws->store, &gen, err)) != LF_OK)
         return s;
-    char *path = lf_app_snapshot_path(ws);
+    char *path = lf_app_snapshot_path(ws, lf_store_location(ws->store));
     if (!path)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     if (lf_snapshot_load(path, gen, ds, NULL) == LF_OK) {
