@@ -11,9 +11,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "leadflow/app_dataset.h"
+#include "leadflow/app_range.h"
 #include "leadflow/app_report.h"
 #include "report_run.h"
 
@@ -58,28 +58,19 @@ bad_request(lf_app_report_out *out, lf_error *err, const char *fmt, ...)
     return lf_errorf(err, LF_EUSAGE, "%s", msg);
 }
 
-/* --as-of in the workspace zone (NULL = now), then --from / --to as local dates over
- * the default range of that as-of (SPEC §5). */
+/* --as-of, --from and --to (leadflow/app_range.h), into a. */
 static lf_status parse_range(const lf_config *cfg, const lf_app_report_req *req,
                              lf_report_args *a, lf_app_report_out *out, lf_error *err)
 {
-    if (req->as_of) {
-        lf_error perr;
-        if (lf_time_parse(req->as_of, strlen(req->as_of), cfg->tz, &a->as_of, NULL, &perr) != LF_OK)
-            return bad_request(out, err, "--as-of: %s", perr.msg);
-    } else {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        a->as_of = (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
+    lf_app_range r;
+    lf_status s = lf_app_range_parse(cfg->tz, req->from, req->to, req->as_of, &r, err);
+    if (s != LF_OK) {
+        out->bad_request = s == LF_EUSAGE;
+        return s;
     }
-    lf_default_range(cfg->tz, a->as_of, &a->from_day, &a->to_day);
-    const char *names[2] = {"--from", "--to"}, *vals[2] = {req->from, req->to};
-    int32_t *days[2] = {&a->from_day, &a->to_day};
-    for (int k = 0; k < 2; k++)
-        if (vals[k] && lf_date_parse(vals[k], strlen(vals[k]), days[k], NULL) != LF_OK)
-            return bad_request(out, err, "%s needs a date YYYY-MM-DD, not '%s'", names[k], vals[k]);
-    if (a->to_day <= a->from_day)
-        return bad_request(out, err, "empty range: --to must be after --from");
+    a->from_day = r.from_day;
+    a->to_day = r.to_day;
+    a->as_of = r.as_of;
     return LF_OK;
 }
 
