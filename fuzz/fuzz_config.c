@@ -1,6 +1,7 @@
 /*
- * fuzz_config.c — libFuzzer target for the configuration loader (src/core/config.c):
- * the bytes are a leadflow.yaml given to lf_config_load_buffer.
+ * fuzz_config.c — libFuzzer target for the configuration loader (src/core/config_yaml.c,
+ * the YAML reader, into the model of src/core/config.c): the bytes are a leadflow.yaml
+ * given to lf_config_load_buffer.
  *
  * Built and run by tests/fuzz/run.sh (ctest fuzz_targets), e.g.:
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \

@@ -1,11 +1,12 @@
 /*
  * config.h — the workspace configuration (leadflow.yaml), SPEC §1.
  *
- * lf_config_load parses the YAML with libyaml into this plain struct: every key is
- * optional, unknown keys, wrong types and bad values are errors that name the file,
- * line and key ("leadflow.yaml:7: key 'sla.accept_within': bad duration '2x'").
- * Regular expressions are compiled once here (POSIX extended, case-insensitive).
- * The struct owns everything it points to; lf_config_release frees it.
+ * lf_config_load reads the YAML (src/core/config_yaml.c, libyaml) into this plain
+ * struct: every key is optional, unknown keys, wrong types and bad values are errors
+ * that name the file, line and key ("leadflow.yaml:7: key 'sla.accept_within': bad
+ * duration '2x'"). Regular expressions are compiled once here (POSIX extended,
+ * case-insensitive). The struct owns everything it points to; lf_config_release
+ * frees it.
  *
  * Keys in messages are dotted paths with 0-based list indexes in brackets
  * ("scoring.fit[2].when.title.matches"). A key whose value is empty or null
@@ -13,12 +14,18 @@
  * matter (the calendar is read before durations that use `bd`). Lists and maps nested
  * more than 64 deep are refused before the tree is built ("leadflow.yaml:1: lists and
  * maps nested too deeply (more than 64 levels)"), so hostile YAML fails fast.
+ *
+ * A configuration can come from elsewhere than YAML (the HTTP server, tests): the
+ * model (src/core/config.c) is built through lf_config_begin and lf_config_set with
+ * values as a tree of lf_cfg_value, which is all the YAML reader uses too, so every
+ * source gets the same checks and the same messages.
  */
 #ifndef LEADFLOW_CONFIG_H
 #define LEADFLOW_CONFIG_H
 
 #include <regex.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "leadflow/calendar.h"
@@ -126,7 +133,8 @@ typedef struct lf_month_goal {
 } lf_month_goal;
 
 typedef struct lf_config {
-    char *path;             /* file it came from, or NULL for defaults */
+    char *path;             /* file it came from (the source named in messages), or
+                               NULL for defaults */
     char *timezone;         /* IANA name; default "UTC" */
     lf_tz *tz;              /* loaded zone (owned); never NULL once loaded or
                                defaulted (UTC needs no zone file) */
@@ -146,6 +154,8 @@ typedef struct lf_config {
     size_t ngoals;
     bool lag_auto;          /* cost.lag_days: auto (the default, SPEC §1) */
     int lag_days;           /* when not auto (a whole number of days) */
+    long built_items;       /* lf_config_set's budget, shared by its calls: items */
+    long built_re_parts;    /* created and regex parts compiled (bounds alias bombs) */
 } lf_config;
 
 /* Fills cfg with the defaults (UTC, Mon-Fri 09:00-17:00, speed target 1h, no SLA,
@@ -158,6 +168,53 @@ lf_status lf_config_load(lf_config *cfg, const char *path, lf_error *err);
 lf_status lf_config_load_buffer(lf_config *cfg, const char *name, const char *text,
                                 size_t len, lf_error *err);
 void lf_config_release(lf_config *cfg);
+
+/* ---- building a configuration from any source ----------------------------------- */
+
+/* A value as a source hands it to the model: a tree of scalars (text; the model parses
+ * numbers, booleans, durations), lists and maps, each with the line it came from. A
+ * value may be shared by several parents (YAML aliases): each use is read again,
+ * against a budget. The tree belongs to the caller and is only read. */
+typedef enum lf_cfg_kind {
+    LF_CFG_NULL,   /* no value (YAML ~, null or nothing): an absent key */
+    LF_CFG_SCALAR,
+    LF_CFG_LIST,
+    LF_CFG_MAP
+} lf_cfg_kind;
+
+typedef struct lf_cfg_value lf_cfg_value;
+
+typedef struct lf_cfg_pair {
+    const lf_cfg_value *key;   /* SCALAR, or NULL with its text ("~"), else refused */
+    const lf_cfg_value *value;
+} lf_cfg_pair;
+
+struct lf_cfg_value {
+    lf_cfg_kind kind;
+    int line;                          /* 1-based line in the source; 0 = none (then
+                                          messages name the source without a line) */
+    const char *text;                  /* SCALAR, NULL: NUL-terminated, as written */
+    size_t len;                        /* its length (a NUL byte inside is refused) */
+    const lf_cfg_value *const *items;  /* LIST: nitems values */
+    size_t nitems;
+    const lf_cfg_pair *pairs;          /* MAP: npairs pairs in source order */
+    size_t npairs;
+};
+
+/* Starts a configuration: the defaults, with `source` (copied; may be NULL) as
+ * cfg->path, the name messages give ("leadflow.yaml"). On error cfg is left released. */
+lf_status lf_config_begin(lf_config *cfg, const char *source, lf_error *err);
+/* Sets the value at a dotted key path ("sla.accept_within", "scoring.fit", "calendar";
+ * "" or NULL = the whole configuration, a map) as the same value in a file would: keys,
+ * types and values checked, a map of settings read in the model's order (whatever the
+ * order of its pairs) and setting only the keys it holds, a list or a map of data
+ * (conditions, grades, goals) replacing the old one, a null or NULL v absent. A value
+ * that depends on another (a bd duration on the calendar, mql.grade_at_least on the
+ * grades) uses what is set so far. Errors: LF_ECONFIG "SOURCE:LINE: key 'PATH': reason"
+ * or "SOURCE:LINE: unknown key 'PATH'", LF_ENOMEM; cfg is then partly set: release it. */
+lf_status lf_config_set(lf_config *cfg, const char *key, const lf_cfg_value *v, lf_error *err);
+/* lf_config_set of one scalar without a line (text NULL = a null value). */
+lf_status lf_config_set_text(lf_config *cfg, const char *key, const char *text, lf_error *err);
 
 /* The goal for a month (map entry, else the default); returns false if none. */
 bool lf_config_goal(const lf_config *cfg, int year, int month, double *goal);

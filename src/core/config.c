@@ -1,36 +1,38 @@
 /*
- * config.c — loading leadflow.yaml (SPEC §1, §4) into an lf_config.
+ * config.c — the configuration model (SPEC §1, §4): defaults, the schema, values
+ * checked and built into an lf_config, release.
  *
- * Place in the flow: every stage reads the configuration, none writes it. The file
- * is parsed once with libyaml's document API (a tree of nodes, each with its line),
- * then walked section by section into the plain struct of leadflow/config.h, so no
- * other module ever sees YAML.
+ * Place in the flow: every stage reads the configuration, none writes it. A source
+ * builds one through the API of leadflow/config.h: lf_config_begin (the defaults),
+ * then lf_config_set with values as a small tree of lf_cfg_value (scalars, lists,
+ * maps, each with its line). The YAML reader (config_yaml.c) hands over the whole
+ * document that way; the HTTP server and tests can do the same without YAML. So this
+ * file knows the schema and nothing of the syntax, and the reader the reverse.
  *
  * How the walk works:
- *  - Every map of the schema is a table of key -> handler (walk_map). The walk first
- *    checks every key in the file against the table (unknown and duplicate keys are
- *    errors), then calls the handlers in *table* order, not file order. That is how
- *    key order in the file stops mattering while dependencies still hold: timezone
- *    before calendar, calendar before sla (a `bd` is one working-hours length),
- *    grades before mql (grade_at_least must name a configured grade).
+ *  - Every map of the schema is a table of key -> handler (walk_map); an entry is a
+ *    handler for the value, or a sub-table for a map of settings (which a key path
+ *    given to lf_config_set may name). The walk first checks every key of the map
+ *    against the table (unknown and duplicate keys are errors), then calls the
+ *    handlers in *table* order, not source order. That is how key order in the file
+ *    stops mattering while dependencies still hold: timezone before calendar,
+ *    calendar before sla (a `bd` is one working-hours length), grades before mql
+ *    (grade_at_least must name a configured grade).
  *  - A key whose value is null or empty counts as absent; every key is optional
  *    except the few a list element needs (a source's match and channel, ...).
  *  - Condition trees (`when`, `detail`) are maps whose keys are data (attribute
  *    names), so they are walked by hand: attribute -> tests, plus all/any/not.
- *  - Errors are "FILE:LINE: key 'dotted.path': reason" with the line of the
- *    offending node (1-based), or "FILE:LINE: unknown key 'path'". The current
- *    dotted path is kept in the walk context, pushed and popped around each key.
+ *  - Errors are "SOURCE:LINE: key 'dotted.path': reason" with the line of the
+ *    offending value (1-based; a source without lines gives 0 and the message has
+ *    none), or "SOURCE:LINE: unknown key 'path'". The current dotted path is kept in
+ *    the walk context, pushed and popped around each key.
  *
  * Invariants: the lf_config under construction is always releasable — arrays are
  * zeroed when allocated, counts cover every element that may hold memory, and a
  * regex is marked compiled only after regcomp succeeded — so any error simply
- * releases the whole struct. Aliases may make the tree a DAG with exponential
- * expansion; a budget on created items and a nesting limit bound the work.
- *
- * Deep nesting is refused before the tree is built: libyaml's scanner spends time
- * proportional to the open flow levels on every token (200 KB of `[` took 36 s) and
- * its loader recurses per level. So a first pass reads events only and stops at
- * CFG_MAX_NEST open lists and maps, having scanned at most a few KB past that point.
+ * releases the whole struct. A value tree may be a DAG (YAML aliases) with
+ * exponential expansion; a budget on created items and compiled regex parts, kept in
+ * the configuration across lf_config_set calls, and a nesting limit bound the work.
  */
 #include <errno.h>
 #include <math.h>
@@ -39,16 +41,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "core/assets.h"
 #include "leadflow/config.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/text.h"
 
-#define CFG_MAX_FILE (4u << 20) /* a configuration larger than this is refused */
 #define CFG_MAX_DEPTH 32        /* nesting of condition maps */
-#define CFG_MAX_NEST 64         /* nesting of yaml lists and maps, checked first */
 #define CFG_RE_MAX_PARTS 50000  /* a regex's size with its repetitions written out */
 #define CFG_RE_MAX_GROUPS 64    /* nesting of a regex's groups */
 #define CFG_RE_MAX_TOTAL 1000000L /* parts of all regexes compiled, 16 a regex at least */
@@ -57,15 +56,12 @@
 #define CFG_MAX_ITEMS 1000000L  /* conditions, values and rules created in total */
 
 typedef struct ctx {
-    const char *name;      /* file name for messages */
-    yaml_document_t *doc;
-    lf_config *cfg;
+    const char *name;      /* source name for messages (cfg->path) */
+    lf_config *cfg;        /* its budget: cfg->built_items, cfg->built_re_parts */
     lf_error *err;
-    char path[512];        /* dotted key path of the node being read */
+    char path[512];        /* dotted key path of the value being read */
     size_t plen;
     int depth;
-    long items;
-    long re_parts;         /* CFG_RE_MAX_TOTAL budget */
 } ctx;
 
 /* ---- paths and errors ---------------------------------------------------------- */
@@ -99,32 +95,44 @@ static void path_pop(ctx *c, size_t old)
     c->path[old] = '\0';
 }
 
-static int line_of(const yaml_node_t *n)
+static int line_of(const lf_cfg_value *n)
 {
-    return n ? (int)n->start_mark.line + 1 : 1;
+    return n ? n->line : 1;
 }
 
-/* "FILE:LINE: key 'PATH': REASON" for the current path and node n. */
-static lf_status fail(ctx *c, const yaml_node_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static lf_status fail(ctx *c, const yaml_node_t *n, const char *fmt, ...)
+/* ":LINE" for messages, or nothing for a value without a line. */
+static const char *at_line(const lf_cfg_value *n, char *buf, size_t size)
 {
-    char reason[768];
+    int line = line_of(n);
+    if (line <= 0)
+        return "";
+    snprintf(buf, size, ":%d", line);
+    return buf;
+}
+
+/* "SOURCE:LINE: key 'PATH': REASON" for the current path and value n. */
+static lf_status fail(ctx *c, const lf_cfg_value *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static lf_status fail(ctx *c, const lf_cfg_value *n, const char *fmt, ...)
+{
+    char reason[768], at[24];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
+    const char *line = at_line(n, at, sizeof at);
     if (c->plen == 0)
-        return lf_errorf(c->err, LF_ECONFIG, "%s:%d: %s", c->name, line_of(n), reason);
-    return lf_errorf(c->err, LF_ECONFIG, "%s:%d: key '%s': %s", c->name, line_of(n), c->path,
-                     reason);
+        return lf_errorf(c->err, LF_ECONFIG, "%s%s: %s", c->name, line, reason);
+    return lf_errorf(c->err, LF_ECONFIG, "%s%s: key '%s': %s", c->name, line, c->path, reason);
 }
 
-/* "FILE:LINE: WHAT key 'PATH.key'" for an unknown or duplicate key node. */
-static lf_status fail_key(ctx *c, const yaml_node_t *k, const char *what)
+/* "SOURCE:LINE: WHAT key 'PATH.key'" for an unknown or duplicate key. */
+static lf_status fail_key(ctx *c, const lf_cfg_value *k, const char *what)
 {
-    size_t old = path_key(c, (const char *)k->data.scalar.value);
-    lf_errorf(c->err, LF_ECONFIG, "%s:%d: %s key '%s'", c->name, line_of(k), what, c->path);
+    char at[24];
+    size_t old = path_key(c, k->text);
+    lf_errorf(c->err, LF_ECONFIG, "%s%s: %s key '%s'", c->name, at_line(k, at, sizeof at), what,
+              c->path);
     path_pop(c, old);
     return LF_ECONFIG;
 }
@@ -135,53 +143,32 @@ static lf_status nomem(ctx *c)
 }
 
 /* Counts one created item against the budget. */
-static lf_status spend(ctx *c, const yaml_node_t *n)
+static lf_status spend(ctx *c, const lf_cfg_value *n)
 {
-    if (++c->items > CFG_MAX_ITEMS)
+    if (++c->cfg->built_items > CFG_MAX_ITEMS)
         return fail(c, n, "too many conditions and values (more than %ld)", CFG_MAX_ITEMS);
     return LF_OK;
 }
 
-/* ---- node helpers --------------------------------------------------------------- */
+/* ---- value helpers -------------------------------------------------------------- */
 
-static yaml_node_t *node_at(ctx *c, int idx)
+static bool is_null(const lf_cfg_value *n)
 {
-    return yaml_document_get_node(c->doc, idx);
+    return n->kind == LF_CFG_NULL;
 }
 
-static bool is_null(const yaml_node_t *n)
+static const char *kind(const lf_cfg_value *n)
 {
-    static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
-    if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
-        if (strcmp((const char *)n->data.scalar.value, nulls[i]) == 0)
-            return true;
-    return false;
-}
-
-static const char *kind(const yaml_node_t *n)
-{
-    if (is_null(n))
+    switch (n->kind) {
+    case LF_CFG_NULL:
         return "nothing";
-    switch (n->type) {
-    case YAML_MAPPING_NODE:
+    case LF_CFG_MAP:
         return "a map";
-    case YAML_SEQUENCE_NODE:
+    case LF_CFG_LIST:
         return "a list";
     default:
         return "a scalar";
     }
-}
-
-static size_t pair_count(const yaml_node_t *n)
-{
-    return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-}
-
-static size_t item_count(const yaml_node_t *n)
-{
-    return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
 /* The text.h case helpers on NUL-terminated strings. */
@@ -197,39 +184,44 @@ static bool ieq(const char *a, const char *b)
 
 /* A scalar's text; refuses non-scalars, null and embedded NUL bytes. `what` names
  * the expected value in the message ("a number"). */
-static lf_status want_scalar(ctx *c, const yaml_node_t *n, const char *what, const char **out)
+static lf_status want_scalar(ctx *c, const lf_cfg_value *n, const char *what, const char **out)
 {
-    if (n->type != YAML_SCALAR_NODE || is_null(n))
+    if (n->kind != LF_CFG_SCALAR)
         return fail(c, n, "expected %s, got %s", what, kind(n));
-    const char *s = (const char *)n->data.scalar.value;
-    if (strlen(s) != n->data.scalar.length)
+    if (strlen(n->text) != n->len)
         return fail(c, n, "value contains a NUL byte");
-    *out = s;
+    *out = n->text;
     return LF_OK;
 }
 
 /* A list's items (which may be empty); refuses anything else. */
-static lf_status want_list(ctx *c, const yaml_node_t *n, size_t *count)
+static lf_status want_list(ctx *c, const lf_cfg_value *n, size_t *count)
 {
-    if (n->type != YAML_SEQUENCE_NODE)
+    if (n->kind != LF_CFG_LIST)
         return fail(c, n, "expected a list, got %s", kind(n));
-    *count = item_count(n);
+    *count = n->nitems;
     return LF_OK;
 }
 
-static yaml_node_t *list_item(ctx *c, const yaml_node_t *n, size_t i)
+static const lf_cfg_value *list_item(const lf_cfg_value *n, size_t i)
 {
-    return node_at(c, n->data.sequence.items.start[i]);
+    return n->items[i];
 }
 
-/* A key node's text: keys must be scalars without NUL bytes. */
-static lf_status want_key(ctx *c, const yaml_node_t *k, const char **out)
+/* A key's text: keys must be text (a null key keeps its text: `~: 1` is the key
+ * "~") without NUL bytes. */
+static bool key_is_text(const lf_cfg_value *k)
 {
-    if (k->type != YAML_SCALAR_NODE)
+    return k->kind == LF_CFG_SCALAR || k->kind == LF_CFG_NULL;
+}
+
+static lf_status want_key(ctx *c, const lf_cfg_value *k, const char **out)
+{
+    if (!key_is_text(k))
         return fail(c, k, "expected a text key, got %s", kind(k));
-    if (strlen((const char *)k->data.scalar.value) != k->data.scalar.length)
+    if (strlen(k->text) != k->len)
         return fail(c, k, "key contains a NUL byte");
-    *out = (const char *)k->data.scalar.value;
+    *out = k->text;
     return LF_OK;
 }
 
@@ -269,7 +261,7 @@ static bool text_number(const char *s, double *out)
     return true;
 }
 
-static lf_status want_number(ctx *c, const yaml_node_t *n, double *out)
+static lf_status want_number(ctx *c, const lf_cfg_value *n, double *out)
 {
     const char *s = NULL;
     lf_status st = want_scalar(c, n, "a number", &s);
@@ -280,7 +272,7 @@ static lf_status want_number(ctx *c, const yaml_node_t *n, double *out)
     return LF_OK;
 }
 
-static lf_status want_bool(ctx *c, const yaml_node_t *n, bool *out)
+static lf_status want_bool(ctx *c, const lf_cfg_value *n, bool *out)
 {
     static const struct { const char *text; bool value; } words[] = {
         {"true", true}, {"yes", true}, {"on", true},
@@ -299,7 +291,7 @@ static lf_status want_bool(ctx *c, const yaml_node_t *n, bool *out)
 }
 
 /* Copies a scalar's text into *out (owned by the caller's struct). */
-static lf_status want_string(ctx *c, const yaml_node_t *n, char **out)
+static lf_status want_string(ctx *c, const lf_cfg_value *n, char **out)
 {
     const char *s = NULL;
     lf_status st = want_scalar(c, n, "text", &s);
@@ -401,7 +393,7 @@ static const char *re_too_hostile(const char *pattern, double *parts)
     return NULL;
 }
 
-static lf_status compile_re(ctx *c, const yaml_node_t *n, const char *pattern, regex_t *re)
+static lf_status compile_re(ctx *c, const lf_cfg_value *n, const char *pattern, regex_t *re)
 {
     double parts = 0;
     const char *hostile = re_too_hostile(pattern, &parts);
@@ -409,8 +401,8 @@ static lf_status compile_re(ctx *c, const yaml_node_t *n, const char *pattern, r
         return fail(c, n, "bad regex '%s': %s", pattern, hostile);
     /* regcomp takes about 100 bytes a part and 1 KB a regex, and aliases can make
      * one pattern compile many times: all of them share a budget */
-    c->re_parts += 16 + (long)parts;
-    if (c->re_parts > CFG_RE_MAX_TOTAL)
+    c->cfg->built_re_parts += 16 + (long)parts;
+    if (c->cfg->built_re_parts > CFG_RE_MAX_TOTAL)
         return fail(c, n, "too many or too large regexes (more than %ld parts in all)",
                     CFG_RE_MAX_TOTAL);
     int rc = regcomp(re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
@@ -424,58 +416,80 @@ static lf_status compile_re(ctx *c, const yaml_node_t *n, const char *pattern, r
 
 /* ---- table-driven maps ---------------------------------------------------------- */
 
-typedef lf_status (*key_fn)(ctx *c, yaml_node_t *v, void *obj);
+typedef lf_status (*key_fn)(ctx *c, const lf_cfg_value *v, void *obj);
+typedef void *(*enter_fn)(void *obj);
 
+/* One key of a map: `fn` reads its value into obj; or, for a map of settings, `sub`
+ * (nsub keys) is walked over the object that `enter` returns (obj itself when NULL),
+ * and a key path may go on into it. */
 typedef struct key_entry {
     const char *name;
     key_fn fn;
+    const struct key_entry *sub;
+    size_t nsub;
+    enter_fn enter;
     bool required;
 } key_entry;
 
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+#define KEY(n, f) {.name = (n), .fn = (f)}
+#define KEY_REQUIRED(n, f) {.name = (n), .fn = (f), .required = true}
+#define KEY_MAP(n, t, e) {.name = (n), .sub = (t), .nsub = NKEYS(t), .enter = (e)}
 
-static const yaml_node_pair_t *find_pair(ctx *c, const yaml_node_t *map, const char *name)
+static const lf_cfg_pair *find_pair(const lf_cfg_value *map, const char *name)
 {
-    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
-         p < map->data.mapping.pairs.top; p++) {
-        const yaml_node_t *k = node_at(c, p->key);
-        if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, name) == 0)
+    for (const lf_cfg_pair *p = map->pairs; p < map->pairs + map->npairs; p++)
+        if (key_is_text(p->key) && strcmp(p->key->text, name) == 0)
             return p;
-    }
     return NULL;
 }
 
-/* Checks every key of `map` against the table (unknown, duplicate, non-text keys are
- * errors), then calls the handlers in table order for the keys present and not null. */
-static lf_status walk_map(ctx *c, yaml_node_t *map, const key_entry *tab, size_t n, void *obj)
+static const key_entry *find_entry(const key_entry *tab, size_t n, const char *name)
 {
-    if (map->type != YAML_MAPPING_NODE)
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tab[i].name, name) == 0)
+            return &tab[i];
+    return NULL;
+}
+
+static lf_status walk_map(ctx *c, const lf_cfg_value *map, const key_entry *tab, size_t n,
+                          void *obj);
+
+/* Reads v, not null, for the key `e` of obj; the path names the key already. */
+static lf_status read_entry(ctx *c, const key_entry *e, const lf_cfg_value *v, void *obj)
+{
+    if (!e->sub)
+        return e->fn(c, v, obj);
+    return walk_map(c, v, e->sub, e->nsub, e->enter ? e->enter(obj) : obj);
+}
+
+/* Checks every key of `map` against the table (unknown, duplicate, non-text keys are
+ * errors), then reads the keys present and not null in table order. */
+static lf_status walk_map(ctx *c, const lf_cfg_value *map, const key_entry *tab, size_t n,
+                          void *obj)
+{
+    if (map->kind != LF_CFG_MAP)
         return fail(c, map, "expected a map, got %s", kind(map));
-    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
-         p < map->data.mapping.pairs.top; p++) {
-        const yaml_node_t *k = node_at(c, p->key);
+    for (const lf_cfg_pair *p = map->pairs; p < map->pairs + map->npairs; p++) {
         const char *name = NULL;
-        lf_status st = want_key(c, k, &name);
+        lf_status st = want_key(c, p->key, &name);
         if (st)
             return st;
-        size_t i = 0;
-        while (i < n && strcmp(tab[i].name, name) != 0)
-            i++;
-        if (i == n)
-            return fail_key(c, k, "unknown");
-        if (find_pair(c, map, name) != p)
-            return fail_key(c, k, "duplicate");
+        if (!find_entry(tab, n, name))
+            return fail_key(c, p->key, "unknown");
+        if (find_pair(map, name) != p)
+            return fail_key(c, p->key, "duplicate");
     }
     for (size_t i = 0; i < n; i++) {
-        const yaml_node_pair_t *p = find_pair(c, map, tab[i].name);
-        yaml_node_t *v = p ? node_at(c, p->value) : NULL;
+        const lf_cfg_pair *p = find_pair(map, tab[i].name);
+        const lf_cfg_value *v = p ? p->value : NULL;
         if (!v || is_null(v)) {
             if (tab[i].required)
                 return fail(c, map, "missing key '%s'", tab[i].name);
             continue;
         }
         size_t old = path_key(c, tab[i].name);
-        lf_status st = tab[i].fn(c, v, obj);
+        lf_status st = read_entry(c, &tab[i], v, obj);
         if (st)
             return st;
         path_pop(c, old);
@@ -488,14 +502,15 @@ static lf_status walk_map(ctx *c, yaml_node_t *map, const key_entry *tab, size_t
  * already stored in the configuration: each element counts in *count before it is
  * read (so an error leaves the configuration releasable), gets its defaults from
  * `init`, then its keys from walk_map. */
-typedef void (*item_init_fn)(void *elem, const yaml_node_t *item);
+typedef void (*item_init_fn)(void *elem, const lf_cfg_value *item);
 
-static lf_status walk_items(ctx *c, yaml_node_t *list, void *arr, size_t size, size_t *count,
-                            const key_entry *keys, size_t nkeys, item_init_fn init)
+static lf_status walk_items(ctx *c, const lf_cfg_value *list, void *arr, size_t size,
+                            size_t *count, const key_entry *keys, size_t nkeys,
+                            item_init_fn init)
 {
-    size_t n = item_count(list);
+    size_t n = list->nitems;
     for (size_t i = 0; i < n; i++) {
-        yaml_node_t *item = list_item(c, list, i);
+        const lf_cfg_value *item = list_item(list, i);
         void *elem = (char *)arr + size * (*count)++;
         size_t old = path_index(c, i);
         lf_status st;
@@ -556,7 +571,7 @@ lf_status lf_duration_parse(const char *s, int64_t bday_usec, lf_duration *out, 
 }
 
 /* Reads a duration node; `calendar_only` refuses the business units. */
-static lf_status want_duration(ctx *c, const yaml_node_t *n, bool calendar_only, lf_duration *out)
+static lf_status want_duration(ctx *c, const lf_cfg_value *n, bool calendar_only, lf_duration *out)
 {
     const char *s = NULL;
     lf_error e;
@@ -586,7 +601,7 @@ static void cond_release(lf_cond *k)
     memset(k, 0, sizeof *k);
 }
 
-static lf_status add_value(ctx *c, const yaml_node_t *n, lf_cond *k)
+static lf_status add_value(ctx *c, const lf_cfg_value *n, lf_cond *k)
 {
     lf_status st = spend(c, n);
     if (st)
@@ -598,14 +613,14 @@ static lf_status add_value(ctx *c, const yaml_node_t *n, lf_cond *k)
     return LF_OK;
 }
 
-static lf_status op_equals(ctx *c, yaml_node_t *v, lf_cond *k)
+static lf_status op_equals(ctx *c, const lf_cfg_value *v, lf_cond *k)
 {
     if (!(k->values = calloc(1, sizeof *k->values)))
         return nomem(c);
     return add_value(c, v, k);
 }
 
-static lf_status op_in(ctx *c, yaml_node_t *v, lf_cond *k)
+static lf_status op_in(ctx *c, const lf_cfg_value *v, lf_cond *k)
 {
     size_t n = 0;
     lf_status st = want_list(c, v, &n);
@@ -617,14 +632,14 @@ static lf_status op_in(ctx *c, yaml_node_t *v, lf_cond *k)
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
         size_t old = path_index(c, i);
-        if ((st = add_value(c, list_item(c, v, i), k)))
+        if ((st = add_value(c, list_item(v, i), k)))
             return st;
         path_pop(c, old);
     }
     return LF_OK;
 }
 
-static lf_status op_between(ctx *c, yaml_node_t *v, lf_cond *k)
+static lf_status op_between(ctx *c, const lf_cfg_value *v, lf_cond *k)
 {
     size_t n = 0;
     lf_status st = want_list(c, v, &n);
@@ -634,7 +649,7 @@ static lf_status op_between(ctx *c, yaml_node_t *v, lf_cond *k)
         return fail(c, v, "expected two numbers [low, high], got %zu values", n);
     for (size_t i = 0; i < 2; i++) {
         size_t old = path_index(c, i);
-        if ((st = want_number(c, list_item(c, v, i), i == 0 ? &k->lo : &k->hi)))
+        if ((st = want_number(c, list_item(v, i), i == 0 ? &k->lo : &k->hi)))
             return st;
         path_pop(c, old);
     }
@@ -643,17 +658,17 @@ static lf_status op_between(ctx *c, yaml_node_t *v, lf_cond *k)
     return LF_OK;
 }
 
-static lf_status op_at_least(ctx *c, yaml_node_t *v, lf_cond *k)
+static lf_status op_at_least(ctx *c, const lf_cfg_value *v, lf_cond *k)
 {
     return want_number(c, v, &k->lo);
 }
 
-static lf_status op_at_most(ctx *c, yaml_node_t *v, lf_cond *k)
+static lf_status op_at_most(ctx *c, const lf_cfg_value *v, lf_cond *k)
 {
     return want_number(c, v, &k->hi);
 }
 
-static lf_status op_matches(ctx *c, yaml_node_t *v, lf_cond *k)
+static lf_status op_matches(ctx *c, const lf_cfg_value *v, lf_cond *k)
 {
     const char *s = NULL;
     lf_status st = want_scalar(c, v, "a regex", &s);
@@ -664,7 +679,7 @@ static lf_status op_matches(ctx *c, yaml_node_t *v, lf_cond *k)
 }
 
 /* present: false is absent, absent: false is present. */
-static lf_status op_present(ctx *c, yaml_node_t *v, lf_cond *k)
+static lf_status op_present(ctx *c, const lf_cfg_value *v, lf_cond *k)
 {
     bool yes = false;
     lf_status st = want_bool(c, v, &yes);
@@ -675,7 +690,7 @@ static lf_status op_present(ctx *c, yaml_node_t *v, lf_cond *k)
     return LF_OK;
 }
 
-typedef lf_status (*op_fn)(ctx *c, yaml_node_t *v, lf_cond *k);
+typedef lf_status (*op_fn)(ctx *c, const lf_cfg_value *v, lf_cond *k);
 
 static const struct {
     const char *name;
@@ -703,28 +718,27 @@ static bool combinator(const char *name, lf_cond_op *op)
 
 /* A map's keys as text, refusing duplicates (compared case-insensitively, since
  * attribute names are). */
-static lf_status check_keys(ctx *c, const yaml_node_t *map)
+static lf_status check_keys(ctx *c, const lf_cfg_value *map)
 {
-    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
-         p < map->data.mapping.pairs.top; p++) {
-        const yaml_node_t *k = node_at(c, p->key);
+    for (const lf_cfg_pair *p = map->pairs; p < map->pairs + map->npairs; p++) {
+        const lf_cfg_value *k = p->key;
         const char *name = NULL;
         lf_status st = want_key(c, k, &name);
         if (st)
             return st;
-        for (const yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++)
-            if (ieq((const char *)node_at(c, q->key)->data.scalar.value, name))
+        for (const lf_cfg_pair *q = map->pairs; q < p; q++)
+            if (ieq(q->key->text, name))
                 return fail_key(c, k, "duplicate");
     }
     return LF_OK;
 }
 
-typedef lf_status (*cond_fn)(ctx *c, yaml_node_t *n, const char *attr, lf_cond *out);
+typedef lf_status (*cond_fn)(ctx *c, const lf_cfg_value *n, const char *attr, lf_cond *out);
 
 /* Fills a combinator node: all/any take a list of maps, not takes one map; each map
  * is read by `sub` (attribute maps or test maps). */
-static lf_status parse_comb(ctx *c, yaml_node_t *v, lf_cond_op op, cond_fn sub, const char *attr,
-                            lf_cond *k)
+static lf_status parse_comb(ctx *c, const lf_cfg_value *v, lf_cond_op op, cond_fn sub,
+                            const char *attr, lf_cond *k)
 {
     lf_status st;
     k->op = op;
@@ -744,17 +758,17 @@ static lf_status parse_comb(ctx *c, yaml_node_t *v, lf_cond_op op, cond_fn sub, 
     for (size_t i = 0; i < n; i++) {
         size_t old = path_index(c, i);
         k->nkids++;
-        if ((st = sub(c, list_item(c, v, i), attr, &k->kids[i])))
+        if ((st = sub(c, list_item(v, i), attr, &k->kids[i])))
             return st;
         path_pop(c, old);
     }
     return LF_OK;
 }
 
-static lf_status parse_tests(ctx *c, yaml_node_t *n, const char *attr, lf_cond *out);
+static lf_status parse_tests(ctx *c, const lf_cfg_value *n, const char *attr, lf_cond *out);
 
 /* One key of a test map: an operator (equals, in, ...) or a combinator. */
-static lf_status parse_test(ctx *c, const char *name, yaml_node_t *v, const char *attr,
+static lf_status parse_test(ctx *c, const char *name, const lf_cfg_value *v, const char *attr,
                             lf_cond *k)
 {
     lf_cond_op op;
@@ -786,13 +800,13 @@ static bool known_test(const char *name)
 /* A test map for one value ({matches: "x"}, {at_least: 1, at_most: 9}); `attr` is the
  * attribute the leaves test (NULL for an engagement detail). One key is that test,
  * several are an ALL. */
-static lf_status parse_tests(ctx *c, yaml_node_t *n, const char *attr, lf_cond *out)
+static lf_status parse_tests(ctx *c, const lf_cfg_value *n, const char *attr, lf_cond *out)
 {
     lf_status st;
-    if (n->type != YAML_MAPPING_NODE)
+    if (n->kind != LF_CFG_MAP)
         return fail(c, n, "expected a map of tests (equals, in, between, at_least, at_most, "
                           "matches, present, absent), got %s", kind(n));
-    size_t np = pair_count(n);
+    size_t np = n->npairs;
     if (np == 0)
         return fail(c, n, "expected at least one test");
     if (++c->depth > CFG_MAX_DEPTH)
@@ -800,8 +814,8 @@ static lf_status parse_tests(ctx *c, yaml_node_t *n, const char *attr, lf_cond *
     if ((st = check_keys(c, n)))
         return st;
     for (size_t i = 0; i < np; i++) {
-        const yaml_node_t *k = node_at(c, n->data.mapping.pairs.start[i].key);
-        if (!known_test((const char *)k->data.scalar.value))
+        const lf_cfg_value *k = n->pairs[i].key;
+        if (!known_test(k->text))
             return fail_key(c, k, "unknown");
     }
     if (np > 1) {
@@ -810,13 +824,13 @@ static lf_status parse_tests(ctx *c, yaml_node_t *n, const char *attr, lf_cond *
             return nomem(c);
     }
     for (size_t i = 0; i < np; i++) {
-        const yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
-        const char *name = (const char *)node_at(c, p->key)->data.scalar.value;
+        const lf_cfg_pair *p = &n->pairs[i];
+        const char *name = p->key->text;
         lf_cond *k = out;
         if (np > 1)
             k = &out->kids[out->nkids++];
         size_t old = path_key(c, name);
-        if ((st = parse_test(c, name, node_at(c, p->value), attr, k)))
+        if ((st = parse_test(c, name, p->value, attr, k)))
             return st;
         path_pop(c, old);
     }
@@ -826,24 +840,24 @@ static lf_status parse_tests(ctx *c, yaml_node_t *n, const char *attr, lf_cond *
 
 /* An attribute map (`when`): every key is an attribute name mapping to a test map, or
  * all/any/not over attribute maps; the result is an ALL over the keys. */
-static lf_status parse_when(ctx *c, yaml_node_t *n, const char *unused, lf_cond *out)
+static lf_status parse_when(ctx *c, const lf_cfg_value *n, const char *unused, lf_cond *out)
 {
     lf_status st;
     (void)unused;
     out->op = LF_COND_ALL;
-    if (n->type != YAML_MAPPING_NODE)
+    if (n->kind != LF_CFG_MAP)
         return fail(c, n, "expected a map of attribute conditions, got %s", kind(n));
     if (++c->depth > CFG_MAX_DEPTH)
         return fail(c, n, "conditions nested too deeply (more than %d levels)", CFG_MAX_DEPTH);
     if ((st = spend(c, n)) || (st = check_keys(c, n)))
         return st;
-    size_t np = pair_count(n);
+    size_t np = n->npairs;
     if (np && !(out->kids = calloc(np, sizeof *out->kids)))
         return nomem(c);
     for (size_t i = 0; i < np; i++) {
-        const yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
-        const char *name = (const char *)node_at(c, p->key)->data.scalar.value;
-        yaml_node_t *v = node_at(c, p->value);
+        const lf_cfg_pair *p = &n->pairs[i];
+        const char *name = p->key->text;
+        const lf_cfg_value *v = p->value;
         lf_cond *k = &out->kids[out->nkids++];
         lf_cond_op op;
         size_t old = path_key(c, name);
@@ -869,7 +883,7 @@ static lf_status parse_when(ctx *c, yaml_node_t *n, const char *unused, lf_cond 
 
 /* ---- timezone, calendar, sla, speed_to_lead --------------------------------------- */
 
-static lf_status key_timezone(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_timezone(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_config *cfg = obj;
     const char *s = NULL;
@@ -893,7 +907,7 @@ static lf_status key_timezone(ctx *c, yaml_node_t *v, void *obj)
     return LF_OK;
 }
 
-static lf_status key_workdays(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_workdays(ctx *c, const lf_cfg_value *v, void *obj)
 {
     static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     lf_calendar *cal = obj;
@@ -903,7 +917,7 @@ static lf_status key_workdays(ctx *c, yaml_node_t *v, void *obj)
     if (st)
         return st;
     for (size_t i = 0; i < n; i++) {
-        yaml_node_t *item = list_item(c, v, i);
+        const lf_cfg_value *item = list_item(v, i);
         const char *s = NULL;
         size_t old = path_index(c, i), d = 0;
         if ((st = want_scalar(c, item, "a weekday", &s)))
@@ -934,7 +948,7 @@ static int clock_minutes(const char *s, bool allow24)
     return h * 60 + m;
 }
 
-static lf_status key_hours(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_hours(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_calendar *cal = obj;
     const char *s = NULL;
@@ -956,7 +970,7 @@ static int cmp_day(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static lf_status key_holidays(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_holidays(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_calendar *cal = obj;
     size_t n = 0, m = 0;
@@ -967,7 +981,7 @@ static lf_status key_holidays(ctx *c, yaml_node_t *v, void *obj)
     if (n && !days)
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
-        yaml_node_t *item = list_item(c, v, i);
+        const lf_cfg_value *item = list_item(v, i);
         const char *s = NULL;
         size_t old = path_index(c, i);
         lf_error e;
@@ -991,17 +1005,12 @@ static lf_status key_holidays(ctx *c, yaml_node_t *v, void *obj)
 }
 
 static const key_entry calendar_keys[] = {
-    {"workdays", key_workdays, false},
-    {"hours", key_hours, false},
-    {"holidays", key_holidays, false},
+    KEY("workdays", key_workdays),
+    KEY("hours", key_hours),
+    KEY("holidays", key_holidays),
 };
 
-static lf_status key_calendar(ctx *c, yaml_node_t *v, void *obj)
-{
-    return walk_map(c, v, calendar_keys, NKEYS(calendar_keys), &((lf_config *)obj)->calendar);
-}
-
-static lf_status key_accept_within(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_accept_within(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_config *cfg = obj;
     lf_status st = want_duration(c, v, false, &cfg->sla);
@@ -1010,24 +1019,14 @@ static lf_status key_accept_within(ctx *c, yaml_node_t *v, void *obj)
     return st;
 }
 
-static const key_entry sla_keys[] = {{"accept_within", key_accept_within, false}};
+static const key_entry sla_keys[] = {KEY("accept_within", key_accept_within)};
 
-static lf_status key_sla(ctx *c, yaml_node_t *v, void *obj)
-{
-    return walk_map(c, v, sla_keys, NKEYS(sla_keys), obj);
-}
-
-static lf_status key_target(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_target(ctx *c, const lf_cfg_value *v, void *obj)
 {
     return want_duration(c, v, true, &((lf_config *)obj)->speed_target);
 }
 
-static const key_entry speed_keys[] = {{"target", key_target, false}};
-
-static lf_status key_speed_to_lead(ctx *c, yaml_node_t *v, void *obj)
-{
-    return walk_map(c, v, speed_keys, NKEYS(speed_keys), obj);
-}
+static const key_entry speed_keys[] = {KEY("target", key_target)};
 
 /* ---- sources and personas --------------------------------------------------------- */
 
@@ -1036,7 +1035,7 @@ typedef struct source_tmp {
     bool re_ok;
 } source_tmp;
 
-static lf_status key_src_match(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_src_match(ctx *c, const lf_cfg_value *v, void *obj)
 {
     source_tmp *t = obj;
     lf_status st = want_string(c, v, &t->r.pattern);
@@ -1046,7 +1045,7 @@ static lf_status key_src_match(ctx *c, yaml_node_t *v, void *obj)
     return LF_OK;
 }
 
-static lf_status key_src_channel(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_src_channel(ctx *c, const lf_cfg_value *v, void *obj)
 {
     source_tmp *t = obj;
     lf_status st = want_string(c, v, &t->r.channel);
@@ -1055,7 +1054,7 @@ static lf_status key_src_channel(ctx *c, yaml_node_t *v, void *obj)
     return st;
 }
 
-static lf_status key_src_origin(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_src_origin(ctx *c, const lf_cfg_value *v, void *obj)
 {
     source_tmp *t = obj;
     lf_status st = want_string(c, v, &t->r.origin);
@@ -1064,14 +1063,14 @@ static lf_status key_src_origin(ctx *c, yaml_node_t *v, void *obj)
     lower(t->r.origin);
     if (strcmp(t->r.origin, "marketing") != 0 && strcmp(t->r.origin, "sales") != 0)
         return fail(c, v, "bad origin '%s' (expected marketing or sales)",
-                    (const char *)v->data.scalar.value);
+                    v->text);
     return LF_OK;
 }
 
 static const key_entry source_keys[] = {
-    {"match", key_src_match, true},
-    {"channel", key_src_channel, true},
-    {"origin", key_src_origin, false},
+    KEY_REQUIRED("match", key_src_match),
+    KEY_REQUIRED("channel", key_src_channel),
+    KEY("origin", key_src_origin),
 };
 
 static void source_release(lf_source_rule *r, bool re_ok)
@@ -1083,17 +1082,28 @@ static void source_release(lf_source_rule *r, bool re_ok)
     free(r->origin);
 }
 
-static lf_status key_sources(ctx *c, yaml_node_t *v, void *obj)
+/* Setting a list again replaces it: the clear functions drop the old one. */
+static void sources_clear(lf_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nsources; i++)
+        source_release(&cfg->sources[i], true);
+    free(cfg->sources);
+    cfg->sources = NULL;
+    cfg->nsources = 0;
+}
+
+static lf_status key_sources(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_config *cfg = obj;
     size_t n = 0;
     lf_status st = want_list(c, v, &n);
     if (st)
         return st;
+    sources_clear(cfg);
     if (n && !(cfg->sources = calloc(n, sizeof *cfg->sources)))
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
-        yaml_node_t *item = list_item(c, v, i);
+        const lf_cfg_value *item = list_item(v, i);
         source_tmp t = {0};
         size_t old = path_index(c, i);
         if ((st = spend(c, item)) ||
@@ -1107,7 +1117,7 @@ static lf_status key_sources(ctx *c, yaml_node_t *v, void *obj)
     return LF_OK;
 }
 
-static lf_status key_persona_name(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_persona_name(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_persona_rule *p = obj;
     lf_status st = want_string(c, v, &p->name);
@@ -1116,29 +1126,41 @@ static lf_status key_persona_name(ctx *c, yaml_node_t *v, void *obj)
     return st;
 }
 
-static lf_status key_persona_when(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_persona_when(ctx *c, const lf_cfg_value *v, void *obj)
 {
     return parse_when(c, v, NULL, &((lf_persona_rule *)obj)->when);
 }
 
 static const key_entry persona_keys[] = {
-    {"name", key_persona_name, true},
-    {"when", key_persona_when, false}, /* none: everyone (a catch-all persona) */
+    KEY_REQUIRED("name", key_persona_name),
+    KEY("when", key_persona_when), /* none: everyone (a catch-all persona) */
 };
 
-static void persona_init(void *elem, const yaml_node_t *item)
+static void persona_init(void *elem, const lf_cfg_value *item)
 {
     (void)item;
     ((lf_persona_rule *)elem)->when.op = LF_COND_ALL;
 }
 
-static lf_status key_personas(ctx *c, yaml_node_t *v, void *obj)
+static void personas_clear(lf_config *cfg)
+{
+    for (size_t i = 0; i < cfg->npersonas; i++) {
+        free(cfg->personas[i].name);
+        cond_release(&cfg->personas[i].when);
+    }
+    free(cfg->personas);
+    cfg->personas = NULL;
+    cfg->npersonas = 0;
+}
+
+static lf_status key_personas(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_config *cfg = obj;
     size_t n = 0;
     lf_status st = want_list(c, v, &n);
     if (st)
         return st;
+    personas_clear(cfg);
     if (n && !(cfg->personas = calloc(n, sizeof *cfg->personas)))
         return nomem(c);
     return walk_items(c, v, cfg->personas, sizeof *cfg->personas, &cfg->npersonas, persona_keys,
@@ -1147,42 +1169,52 @@ static lf_status key_personas(ctx *c, yaml_node_t *v, void *obj)
 
 /* ---- scoring ---------------------------------------------------------------------- */
 
-static lf_status key_fit_when(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_fit_when(ctx *c, const lf_cfg_value *v, void *obj)
 {
     return parse_when(c, v, NULL, &((lf_fit_rule *)obj)->when);
 }
 
-static lf_status key_fit_points(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_fit_points(ctx *c, const lf_cfg_value *v, void *obj)
 {
     return want_number(c, v, &((lf_fit_rule *)obj)->points);
 }
 
 static const key_entry fit_keys[] = {
-    {"when", key_fit_when, true},
-    {"points", key_fit_points, true},
+    KEY_REQUIRED("when", key_fit_when),
+    KEY_REQUIRED("points", key_fit_points),
 };
 
-static void fit_init(void *elem, const yaml_node_t *item)
+static void fit_init(void *elem, const lf_cfg_value *item)
 {
     lf_fit_rule *r = elem;
     r->when.op = LF_COND_ALL;
     r->line = line_of(item);
 }
 
-static lf_status key_fit(ctx *c, yaml_node_t *v, void *obj)
+static void fit_clear(lf_scoring *s)
+{
+    for (size_t i = 0; i < s->nfit; i++)
+        cond_release(&s->fit[i].when);
+    free(s->fit);
+    s->fit = NULL;
+    s->nfit = 0;
+}
+
+static lf_status key_fit(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_scoring *s = obj;
     size_t n = 0;
     lf_status st = want_list(c, v, &n);
     if (st)
         return st;
+    fit_clear(s);
     if (n && !(s->fit = calloc(n, sizeof *s->fit)))
         return nomem(c);
     return walk_items(c, v, s->fit, sizeof *s->fit, &s->nfit, fit_keys, NKEYS(fit_keys),
                       fit_init);
 }
 
-static lf_status key_eng_type(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_eng_type(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_engagement_rule *r = obj;
     lf_status st = want_string(c, v, &r->type);
@@ -1197,45 +1229,45 @@ static lf_status key_eng_type(ctx *c, yaml_node_t *v, void *obj)
     return LF_OK;
 }
 
-static lf_status key_eng_detail(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_eng_detail(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_engagement_rule *r = obj;
     r->has_detail = true;
     return parse_tests(c, v, NULL, &r->detail);
 }
 
-static lf_status key_eng_points(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_eng_points(ctx *c, const lf_cfg_value *v, void *obj)
 {
     return want_number(c, v, &((lf_engagement_rule *)obj)->points);
 }
 
-static lf_status want_cap(ctx *c, yaml_node_t *v, double *out)
+static lf_status want_cap(ctx *c, const lf_cfg_value *v, double *out)
 {
     lf_status st = want_number(c, v, out);
     if (st == LF_OK && *out < 0)
-        return fail(c, v, "must be 0 or more, got '%s'", (const char *)v->data.scalar.value);
+        return fail(c, v, "must be 0 or more, got '%s'", v->text);
     return st;
 }
 
-static lf_status key_eng_max_per_day(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_eng_max_per_day(ctx *c, const lf_cfg_value *v, void *obj)
 {
     return want_cap(c, v, &((lf_engagement_rule *)obj)->max_per_day);
 }
 
-static lf_status key_eng_max_total(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_eng_max_total(ctx *c, const lf_cfg_value *v, void *obj)
 {
     return want_cap(c, v, &((lf_engagement_rule *)obj)->max_total);
 }
 
 static const key_entry engagement_keys[] = {
-    {"type", key_eng_type, true},
-    {"detail", key_eng_detail, false},
-    {"points", key_eng_points, true},
-    {"max_per_day", key_eng_max_per_day, false},
-    {"max_total", key_eng_max_total, false},
+    KEY_REQUIRED("type", key_eng_type),
+    KEY("detail", key_eng_detail),
+    KEY_REQUIRED("points", key_eng_points),
+    KEY("max_per_day", key_eng_max_per_day),
+    KEY("max_total", key_eng_max_total),
 };
 
-static void engagement_init(void *elem, const yaml_node_t *item)
+static void engagement_init(void *elem, const lf_cfg_value *item)
 {
     lf_engagement_rule *r = elem;
     r->detail.op = LF_COND_ALL;
@@ -1244,20 +1276,32 @@ static void engagement_init(void *elem, const yaml_node_t *item)
     r->line = line_of(item);
 }
 
-static lf_status key_engagement(ctx *c, yaml_node_t *v, void *obj)
+static void engagement_clear(lf_scoring *s)
+{
+    for (size_t i = 0; i < s->nengagement; i++) {
+        free(s->engagement[i].type);
+        cond_release(&s->engagement[i].detail);
+    }
+    free(s->engagement);
+    s->engagement = NULL;
+    s->nengagement = 0;
+}
+
+static lf_status key_engagement(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_scoring *s = obj;
     size_t n = 0;
     lf_status st = want_list(c, v, &n);
     if (st)
         return st;
+    engagement_clear(s);
     if (n && !(s->engagement = calloc(n, sizeof *s->engagement)))
         return nomem(c);
     return walk_items(c, v, s->engagement, sizeof *s->engagement, &s->nengagement,
                       engagement_keys, NKEYS(engagement_keys), engagement_init);
 }
 
-static lf_status key_half_life(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_half_life(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_duration d = {0};
     lf_status st = want_duration(c, v, true, &d);
@@ -1266,12 +1310,7 @@ static lf_status key_half_life(ctx *c, yaml_node_t *v, void *obj)
     return st;
 }
 
-static const key_entry decay_keys[] = {{"half_life", key_half_life, false}};
-
-static lf_status key_decay(ctx *c, yaml_node_t *v, void *obj)
-{
-    return walk_map(c, v, decay_keys, NKEYS(decay_keys), obj);
-}
+static const key_entry decay_keys[] = {KEY("half_life", key_half_life)};
 
 /* A grade letter: one ASCII letter, returned upper-case, or 0. */
 static char grade_letter(const char *s)
@@ -1285,7 +1324,7 @@ static char grade_letter(const char *s)
 
 typedef struct grade_tmp {
     lf_grade g;
-    const yaml_node_t *key;
+    const lf_cfg_value *key;
 } grade_tmp;
 
 static int cmp_grade(const void *a, const void *b)
@@ -1298,35 +1337,35 @@ static int cmp_grade(const void *a, const void *b)
 
 /* grades: {A: 60, B: 40, C: 20}; stored by cut-off descending, which must also be
  * alphabetical, so that "below the last grade" is the next letter. */
-static lf_status key_grades(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_grades(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_scoring *s = obj;
     grade_tmp g[8];
     size_t n = 0;
     lf_status st;
-    if (v->type != YAML_MAPPING_NODE)
+    if (v->kind != LF_CFG_MAP)
         return fail(c, v, "expected a map, got %s", kind(v));
     if ((st = check_keys(c, v)))
         return st;
-    if (pair_count(v) == 0)
+    if (v->npairs == 0)
         return fail(c, v, "no grades");
-    if (pair_count(v) > 8)
+    if (v->npairs > 8)
         return fail(c, v, "too many grades (at most 8)");
-    for (const yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+    for (const lf_cfg_pair *p = v->pairs; p < v->pairs + v->npairs;
          p++, n++) {
-        const yaml_node_t *k = node_at(c, p->key);
-        const char *name = (const char *)k->data.scalar.value;
+        const lf_cfg_value *k = p->key;
+        const char *name = k->text;
         size_t old = path_key(c, name);
         if (!(g[n].g.letter = grade_letter(name)))
             return fail(c, k, "bad grade '%s' (expected one letter A-Z)", name);
-        if ((st = want_number(c, node_at(c, p->value), &g[n].g.cutoff)))
+        if ((st = want_number(c, p->value, &g[n].g.cutoff)))
             return st;
         g[n].key = k;
         path_pop(c, old);
     }
     qsort(g, n, sizeof g[0], cmp_grade);
     for (size_t i = 1; i < n; i++) {
-        size_t old = path_key(c, (const char *)g[i].key->data.scalar.value);
+        size_t old = path_key(c, g[i].key->text);
         if (g[i].g.cutoff == g[i - 1].g.cutoff)
             return fail(c, g[i].key, "grade '%c' has the same cut-off as grade '%c'",
                         g[i].g.letter, g[i - 1].g.letter);
@@ -1344,28 +1383,28 @@ static lf_status key_grades(ctx *c, yaml_node_t *v, void *obj)
     return LF_OK;
 }
 
-static lf_status key_mql_fit(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_mql_fit(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_mql_rule *m = &((lf_scoring *)obj)->mql;
     m->has_fit = true;
     return want_number(c, v, &m->fit_at_least);
 }
 
-static lf_status key_mql_engagement(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_mql_engagement(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_mql_rule *m = &((lf_scoring *)obj)->mql;
     m->has_engagement = true;
     return want_number(c, v, &m->engagement_at_least);
 }
 
-static lf_status key_mql_total(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_mql_total(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_mql_rule *m = &((lf_scoring *)obj)->mql;
     m->has_total = true;
     return want_number(c, v, &m->total_at_least);
 }
 
-static lf_status key_mql_grade(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_mql_grade(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_scoring *s = obj;
     const char *text = NULL;
@@ -1388,19 +1427,29 @@ static lf_status key_mql_grade(ctx *c, yaml_node_t *v, void *obj)
     return fail(c, v, "no grade '%s' is configured (grades: %s)", text, letters);
 }
 
-static lf_status key_mql_require(ctx *c, yaml_node_t *v, void *obj)
+static void require_clear(lf_mql_rule *m)
+{
+    for (size_t i = 0; i < m->nrequire; i++)
+        free(m->require[i]);
+    free(m->require);
+    m->require = NULL;
+    m->nrequire = 0;
+}
+
+static lf_status key_mql_require(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_mql_rule *m = &((lf_scoring *)obj)->mql;
     size_t n = 0;
     lf_status st = want_list(c, v, &n);
     if (st)
         return st;
+    require_clear(m);
     if (n && !(m->require = calloc(n, sizeof *m->require)))
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
         char *name = NULL;
         size_t old = path_index(c, i), j = 0;
-        if ((st = want_string(c, list_item(c, v, i), &name)))
+        if ((st = want_string(c, list_item(v, i), &name)))
             return st;
         lower(name);
         while (j < m->nrequire && strcmp(m->require[j], name) != 0)
@@ -1415,19 +1464,14 @@ static lf_status key_mql_require(ctx *c, yaml_node_t *v, void *obj)
 }
 
 static const key_entry mql_keys[] = {
-    {"fit_at_least", key_mql_fit, false},
-    {"engagement_at_least", key_mql_engagement, false},
-    {"total_at_least", key_mql_total, false},
-    {"grade_at_least", key_mql_grade, false},
-    {"require", key_mql_require, false},
+    KEY("fit_at_least", key_mql_fit),
+    KEY("engagement_at_least", key_mql_engagement),
+    KEY("total_at_least", key_mql_total),
+    KEY("grade_at_least", key_mql_grade),
+    KEY("require", key_mql_require),
 };
 
-static lf_status key_mql(ctx *c, yaml_node_t *v, void *obj)
-{
-    return walk_map(c, v, mql_keys, NKEYS(mql_keys), obj);
-}
-
-static lf_status key_band_width(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_band_width(ctx *c, const lf_cfg_value *v, void *obj)
 {
     double w = 0;
     lf_status st = want_number(c, v, &w);
@@ -1435,64 +1479,66 @@ static lf_status key_band_width(ctx *c, yaml_node_t *v, void *obj)
         return st;
     if (!(w > 0) || w != floor(w) || w > 1e9)
         return fail(c, v, "must be a whole number greater than 0, got '%s'",
-                    (const char *)v->data.scalar.value);
+                    v->text);
     ((lf_scoring *)obj)->band_width = w;
     return LF_OK;
 }
 
 /* grades before mql: grade_at_least must name a configured grade. */
 static const key_entry scoring_keys[] = {
-    {"fit", key_fit, false},
-    {"engagement", key_engagement, false},
-    {"decay", key_decay, false},
-    {"grades", key_grades, false},
-    {"mql", key_mql, false},
-    {"band_width", key_band_width, false},
+    KEY("fit", key_fit),
+    KEY("engagement", key_engagement),
+    KEY_MAP("decay", decay_keys, NULL),
+    KEY("grades", key_grades),
+    KEY_MAP("mql", mql_keys, NULL),
+    KEY("band_width", key_band_width),
 };
-
-static lf_status key_scoring(ctx *c, yaml_node_t *v, void *obj)
-{
-    lf_config *cfg = obj;
-    cfg->scoring.enabled = true;
-    return walk_map(c, v, scoring_keys, NKEYS(scoring_keys), &cfg->scoring);
-}
 
 /* ---- goals and cost --------------------------------------------------------------- */
 
-static lf_status want_goal(ctx *c, yaml_node_t *v, double *out)
+static lf_status want_goal(ctx *c, const lf_cfg_value *v, double *out)
 {
     lf_status st = want_number(c, v, out);
     if (st == LF_OK && *out < 0)
-        return fail(c, v, "must be 0 or more, got '%s'", (const char *)v->data.scalar.value);
+        return fail(c, v, "must be 0 or more, got '%s'", v->text);
     return st;
 }
 
+static void goals_clear(lf_config *cfg)
+{
+    free(cfg->goals);
+    cfg->goals = NULL;
+    cfg->ngoals = 0;
+    cfg->goal_default = -1;
+    cfg->has_goal = false;
+}
+
 /* mqls_per_month: a number for every month, or {YYYY-MM: n, ..., default: n}. */
-static lf_status key_mqls_per_month(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_mqls_per_month(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_config *cfg = obj;
     lf_status st;
-    if (v->type == YAML_SCALAR_NODE) {
+    goals_clear(cfg);
+    if (v->kind == LF_CFG_SCALAR) {
         if ((st = want_goal(c, v, &cfg->goal_default)))
             return st;
         cfg->has_goal = true;
         return LF_OK;
     }
-    if (v->type != YAML_MAPPING_NODE)
+    if (v->kind != LF_CFG_MAP)
         return fail(c, v, "expected a number or a map of months, got %s", kind(v));
     if ((st = check_keys(c, v)))
         return st;
-    size_t np = pair_count(v);
+    size_t np = v->npairs;
     if (np && !(cfg->goals = calloc(np, sizeof *cfg->goals)))
         return nomem(c);
-    for (const yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
-         p++) {
-        const yaml_node_t *k = node_at(c, p->key);
-        const char *name = (const char *)k->data.scalar.value;
+    for (const lf_cfg_pair *p = v->pairs; p < v->pairs + v->npairs; p++) {
+        const lf_cfg_value *k = p->key;
+        const char *name = k->text;
         size_t old = path_key(c, name);
         lf_error e;
         if (strcmp(name, "default") == 0) {
-            if ((st = want_goal(c, node_at(c, p->value), &cfg->goal_default)))
+            if ((st = want_goal(c, p->value, &cfg->goal_default)))
                 return st;
         } else {
             lf_month_goal *g = &cfg->goals[cfg->ngoals];
@@ -1501,7 +1547,7 @@ static lf_status key_mqls_per_month(ctx *c, yaml_node_t *v, void *obj)
             for (size_t i = 0; i < cfg->ngoals; i++)
                 if (cfg->goals[i].year == g->year && cfg->goals[i].month == g->month)
                     return fail(c, k, "month %04d-%02d given twice", g->year, g->month);
-            if ((st = want_goal(c, node_at(c, p->value), &g->mqls)))
+            if ((st = want_goal(c, p->value, &g->mqls)))
                 return st;
             cfg->ngoals++;
         }
@@ -1511,14 +1557,9 @@ static lf_status key_mqls_per_month(ctx *c, yaml_node_t *v, void *obj)
     return LF_OK;
 }
 
-static const key_entry goals_keys[] = {{"mqls_per_month", key_mqls_per_month, false}};
+static const key_entry goals_keys[] = {KEY("mqls_per_month", key_mqls_per_month)};
 
-static lf_status key_goals(ctx *c, yaml_node_t *v, void *obj)
-{
-    return walk_map(c, v, goals_keys, NKEYS(goals_keys), obj);
-}
-
-static lf_status key_lag_days(ctx *c, yaml_node_t *v, void *obj)
+static lf_status key_lag_days(ctx *c, const lf_cfg_value *v, void *obj)
 {
     lf_config *cfg = obj;
     const char *s = NULL;
@@ -1537,24 +1578,32 @@ static lf_status key_lag_days(ctx *c, yaml_node_t *v, void *obj)
     return LF_OK;
 }
 
-static const key_entry cost_keys[] = {{"lag_days", key_lag_days, false}};
+static const key_entry cost_keys[] = {KEY("lag_days", key_lag_days)};
 
-static lf_status key_cost(ctx *c, yaml_node_t *v, void *obj)
+static void *enter_calendar(void *obj)
 {
-    return walk_map(c, v, cost_keys, NKEYS(cost_keys), obj);
+    return &((lf_config *)obj)->calendar;
+}
+
+/* Any key of `scoring` (even an empty map) turns scoring on. */
+static void *enter_scoring(void *obj)
+{
+    lf_config *cfg = obj;
+    cfg->scoring.enabled = true;
+    return &cfg->scoring;
 }
 
 /* Order matters: timezone before calendar before anything with a `bd` duration. */
 static const key_entry top_keys[] = {
-    {"timezone", key_timezone, false},
-    {"calendar", key_calendar, false},
-    {"sla", key_sla, false},
-    {"speed_to_lead", key_speed_to_lead, false},
-    {"sources", key_sources, false},
-    {"personas", key_personas, false},
-    {"scoring", key_scoring, false},
-    {"goals", key_goals, false},
-    {"cost", key_cost, false},
+    KEY("timezone", key_timezone),
+    KEY_MAP("calendar", calendar_keys, enter_calendar),
+    KEY_MAP("sla", sla_keys, NULL),
+    KEY_MAP("speed_to_lead", speed_keys, NULL),
+    KEY("sources", key_sources),
+    KEY("personas", key_personas),
+    KEY_MAP("scoring", scoring_keys, enter_scoring),
+    KEY_MAP("goals", goals_keys, NULL),
+    KEY_MAP("cost", cost_keys, NULL),
 };
 
 /* ---- entry points ----------------------------------------------------------------- */
@@ -1592,203 +1641,88 @@ void lf_config_release(lf_config *cfg)
     lf_calendar_release(&cfg->calendar);
     if (cfg->tz)
         lf_tz_free(cfg->tz);
-    for (size_t i = 0; i < cfg->nsources; i++)
-        source_release(&cfg->sources[i], true);
-    free(cfg->sources);
-    for (size_t i = 0; i < cfg->npersonas; i++) {
-        free(cfg->personas[i].name);
-        cond_release(&cfg->personas[i].when);
-    }
-    free(cfg->personas);
-    lf_scoring *s = &cfg->scoring;
-    for (size_t i = 0; i < s->nfit; i++)
-        cond_release(&s->fit[i].when);
-    free(s->fit);
-    for (size_t i = 0; i < s->nengagement; i++) {
-        free(s->engagement[i].type);
-        cond_release(&s->engagement[i].detail);
-    }
-    free(s->engagement);
-    for (size_t i = 0; i < s->mql.nrequire; i++)
-        free(s->mql.require[i]);
-    free(s->mql.require);
-    free(cfg->goals);
+    sources_clear(cfg);
+    personas_clear(cfg);
+    fit_clear(&cfg->scoring);
+    engagement_clear(&cfg->scoring);
+    require_clear(&cfg->scoring.mql);
+    goals_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }
 
-/* The 1-based line of byte offset `off` in text. */
-static int line_at(const char *text, size_t len, size_t off)
+lf_status lf_config_begin(lf_config *cfg, const char *source, lf_error *err)
 {
-    int line = 1;
-    for (size_t i = 0; i < off && i < len; i++)
-        line += text[i] == '\n';
-    return line;
-}
-
-static lf_status yaml_failure(const yaml_parser_t *p, const char *name, const char *text,
-                              size_t len, lf_error *err)
-{
-    const char *problem = p->problem ? p->problem : "unknown error";
-    switch (p->error) {
-    case YAML_MEMORY_ERROR:
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
-    case YAML_READER_ERROR:
-        return lf_errorf(err, LF_ECONFIG, "%s:%d: yaml syntax error: %s", name,
-                         line_at(text, len, p->problem_offset), problem);
-    default:
-        if (p->context)
-            return lf_errorf(err, LF_ECONFIG, "%s:%d: yaml syntax error: %s (%s started on line %d)",
-                             name, (int)p->problem_mark.line + 1, problem, p->context,
-                             (int)p->context_mark.line + 1);
-        return lf_errorf(err, LF_ECONFIG, "%s:%d: yaml syntax error: %s", name,
-                         (int)p->problem_mark.line + 1, problem);
-    }
-}
-
-/* The first pass: reads the events of the whole stream and fails on more than
- * CFG_MAX_NEST open lists and maps, at the line of the one too many, or on a syntax
- * error (the same message the loader would give). Each event consumes input, so the
- * loop ends. */
-static lf_status check_nesting(const char *name, const char *text, size_t len, lf_error *err)
-{
-    yaml_parser_t p;
-    yaml_event_t ev;
-    lf_status st = LF_OK;
-    int depth = 0;
-    if (!yaml_parser_initialize(&p))
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    for (;;) {
-        if (!yaml_parser_parse(&p, &ev)) {
-            st = yaml_failure(&p, name, text, len, err);
-            break;
-        }
-        yaml_event_type_t type = ev.type;
-        int line = (int)ev.start_mark.line + 1;
-        yaml_event_delete(&ev);
-        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
-            if (++depth > CFG_MAX_NEST) {
-                st = lf_errorf(err, LF_ECONFIG,
-                               "%s:%d: lists and maps nested too deeply (more than %d levels)",
-                               name, line, CFG_MAX_NEST);
-                break;
-            }
-        } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
-            depth--;
-        } else if (type == YAML_STREAM_END_EVENT) {
-            break;
-        }
-    }
-    yaml_parser_delete(&p);
-    return st;
-}
-
-/* Parses text into *doc, refusing a second document. */
-static lf_status load_document(yaml_document_t *doc, const char *name, const char *text,
-                               size_t len, lf_error *err)
-{
-    yaml_parser_t p;
-    yaml_document_t rest;
-    lf_status st = check_nesting(name, text, len, err);
-    if (st)
-        return st;
-    if (!yaml_parser_initialize(&p))
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&p, doc)) {
-        st = yaml_failure(&p, name, text, len, err);
-        yaml_parser_delete(&p);
-        return st;
-    }
-    if (!yaml_parser_load(&p, &rest)) {
-        st = yaml_failure(&p, name, text, len, err);
-    } else {
-        yaml_node_t *root = yaml_document_get_root_node(&rest);
-        if (root)
-            st = lf_errorf(err, LF_ECONFIG, "%s:%d: more than one yaml document", name,
-                           line_of(root));
-        yaml_document_delete(&rest);
-    }
-    if (st)
-        yaml_document_delete(doc);
-    yaml_parser_delete(&p);
-    return st;
-}
-
-lf_status lf_config_load_buffer(lf_config *cfg, const char *name, const char *text, size_t len,
-                                lf_error *err)
-{
-    yaml_document_t doc;
     lf_status st = lf_config_defaults(cfg, err);
-    if (st)
+    if (st || !source)
         return st;
-    if (!(cfg->path = strdup(name))) {
+    if (!(cfg->path = strdup(source))) {
         lf_config_release(cfg);
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     }
-    if ((st = load_document(&doc, name, text, len, err))) {
-        lf_config_release(cfg);
-        return st;
-    }
-    ctx c = {.name = name, .doc = &doc, .cfg = cfg, .err = err};
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (root && !is_null(root)) {
-        if (root->type != YAML_MAPPING_NODE)
-            st = fail(&c, root, "expected a map of settings at the top level, got %s",
-                      kind(root));
-        else
-            st = walk_map(&c, root, top_keys, NKEYS(top_keys), cfg);
-    }
-    yaml_document_delete(&doc);
-    if (st)
-        lf_config_release(cfg);
-    return st;
+    return LF_OK;
 }
 
-lf_status lf_config_load(lf_config *cfg, const char *path, lf_error *err)
+/* The entry of top_keys that the dotted path `key` names, with the object its
+ * handler reads into (entering each map on the way: scoring is turned on by any of
+ * its keys), and the path pushed onto c; NULL when no such key exists. */
+static const key_entry *resolve_key(ctx *c, const char *key, void **obj)
 {
-    memset(cfg, 0, sizeof *cfg);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return lf_errorf(err, LF_ECONFIG, "cannot read '%s': %s", path, strerror(errno));
-    size_t cap = 8192, len = 0;
-    char *text = malloc(cap);
-    while (text) {
-        if (len > CFG_MAX_FILE) {
-            free(text);
-            fclose(f);
-            return lf_errorf(err, LF_ECONFIG, "cannot read '%s': larger than %u bytes", path,
-                             CFG_MAX_FILE);
+    const key_entry *tab = top_keys, *e = NULL;
+    size_t n = NKEYS(top_keys);
+    void *at = c->cfg;
+    for (const char *seg = key;; seg++) {
+        size_t len = strcspn(seg, ".");
+        char name[64];
+        if (e && !e->sub)
+            return NULL; /* a key below a value that is not a map of settings */
+        if (e) {
+            at = e->enter ? e->enter(at) : at;
+            tab = e->sub;
+            n = e->nsub;
         }
-        if (len == cap) {
-            char *bigger = realloc(text, cap * 2);
-            if (!bigger) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = bigger;
-            cap *= 2;
+        if (len == 0 || len >= sizeof name)
+            return NULL;
+        memcpy(name, seg, len);
+        name[len] = '\0';
+        if (!(e = find_entry(tab, n, name)))
+            return NULL;
+        path_key(c, name);
+        seg += len;
+        if (!*seg) {
+            *obj = at;
+            return e;
         }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
     }
-    if (!text) {
-        fclose(f);
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
+}
+
+lf_status lf_config_set(lf_config *cfg, const char *key, const lf_cfg_value *v, lf_error *err)
+{
+    ctx c = {.name = cfg->path ? cfg->path : "configuration", .cfg = cfg, .err = err};
+    if (!key || !*key) { /* the whole configuration */
+        if (!v || is_null(v))
+            return LF_OK;
+        if (v->kind != LF_CFG_MAP)
+            return fail(&c, v, "expected a map of settings at the top level, got %s", kind(v));
+        return walk_map(&c, v, top_keys, NKEYS(top_keys), cfg);
     }
-    if (ferror(f)) {
-        int e = errno;
-        free(text);
-        fclose(f);
-        return lf_errorf(err, LF_ECONFIG, "cannot read '%s': %s", path, strerror(e));
+    void *obj = NULL;
+    const key_entry *e = resolve_key(&c, key, &obj);
+    if (!e) {
+        char at[24];
+        return lf_errorf(err, LF_ECONFIG, "%s%s: unknown key '%s'", c.name,
+                         v ? at_line(v, at, sizeof at) : "", key);
     }
-    fclose(f);
-    lf_status st = lf_config_load_buffer(cfg, path, text, len, err);
-    free(text);
-    return st;
+    if (!v || is_null(v))
+        return LF_OK; /* absent, as in a file */
+    return read_entry(&c, e, v, obj);
+}
+
+lf_status lf_config_set_text(lf_config *cfg, const char *key, const char *text, lf_error *err)
+{
+    lf_cfg_value v = {.kind = text ? LF_CFG_SCALAR : LF_CFG_NULL,
+                      .text = text ? text : "",
+                      .len = text ? strlen(text) : 0};
+    return lf_config_set(cfg, key, &v, err);
 }
 
 bool lf_config_goal(const lf_config *cfg, int year, int month, double *goal)
