@@ -322,44 +322,51 @@ static bool finite_at(const svg_series *s, size_t i)
     return s->v && isfinite(s->v[i]);
 }
 
-void svg_columns(mk_out *o, const svg_chart *c, int w)
-{
+/* The state of one columns chart: its value range, then its layout. */
+typedef struct cols {
+    mk_out *o;
+    const svg_chart *c;
     geom g;
-    geom_init(&g, c, w);
-    size_t n = c->n;
-    /* value range, with stacks summed per category */
+    size_t n, nbars, nslots, every, ntl;
+    double lo, hi;
+    bool any, has_stack, has_back, labels, two_lines;
+    double *stack_top, *acc; /* per category: the stacks' tops; drawing's running sums */
+    scale ys;
+    char tl[3][256];
+    double leg_top, ytitle_y, plot_top, plot_bot, plot_l, plot_r, slot, xl_y, xt_y, h;
+    double group, bw, gap, zero;
+} cols;
+
+/* The value range, with stacks summed per category, and the value scale. */
+static void cols_range(cols *L)
+{
+    const svg_chart *c = L->c;
     double lo = 0, hi = 0;
-    bool any = false, has_stack = false, has_back = false, labels = c->top != NULL;
-    size_t nbars = 0;
-    double *stack_top = calloc(n ? n : 1, sizeof *stack_top);
-    if (!stack_top) {
-        o->st = o->st == LF_OK ? LF_ENOMEM : o->st;
-        return;
-    }
+    L->labels = c->top != NULL;
     for (size_t k = 0; k < c->nseries; k++) {
         const svg_series *s = &c->series[k];
         if (s->kind == SVG_BAR)
-            nbars++;
+            L->nbars++;
         if (s->kind == SVG_STACK)
-            has_stack = true;
+            L->has_stack = true;
         if (s->kind == SVG_BACK)
-            has_back = true;
+            L->has_back = true;
         if (s->labels)
-            labels = true;
-        for (size_t i = 0; i < n; i++) {
+            L->labels = true;
+        for (size_t i = 0; i < L->n; i++) {
             if (!finite_at(s, i))
                 continue;
-            any = true;
+            L->any = true;
             if (s->kind == SVG_STACK) {
-                stack_top[i] += fmax(0, s->v[i]);
-                hi = fmax(hi, stack_top[i]);
+                L->stack_top[i] += fmax(0, s->v[i]);
+                hi = fmax(hi, L->stack_top[i]);
             } else {
                 lo = fmin(lo, s->v[i]);
                 hi = fmax(hi, s->v[i]);
             }
         }
     }
-    size_t nslots = nbars + (has_stack ? 1 : 0);
+    L->nslots = L->nbars + (L->has_stack ? 1 : 0);
     for (size_t k = 0; k < c->nrefs; k++) {
         lo = fmin(lo, c->refs[k].lo);
         hi = fmax(hi, c->refs[k].hi);
@@ -368,60 +375,96 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
      * natural maximum (rates at 100%: the plot keeps space above for labels) */
     if (c->max_hint > 0 && hi <= c->max_hint)
         hi = c->max_hint;
-    else if (labels && hi > 0)
+    else if (L->labels && hi > 0)
         hi *= 1.08;
-    scale ys;
-    scale_nice(&ys, lo, hi, g.narrow ? 4 : 5, c->unit);
-    if (nslots == 0 && has_back)
-        nslots = 1;
+    scale_nice(&L->ys, lo, hi, L->g.narrow ? 4 : 5, c->unit);
+    if (L->nslots == 0 && L->has_back)
+        L->nslots = 1;
+}
 
-    /* vertical layout */
-    char tl[3][256];
-    size_t ntl = wrap(c->title, w, g.fs_title, tl);
-    double y = ntl * g.fs_title * 1.3 + 4;
-    double leg_h = legend(o, c, &g, y, false);
-    double leg_top = y;
+/* Vertical layout: title lines, legend, the value axis title, the plot. */
+static void cols_layout(cols *L, int w)
+{
+    const svg_chart *c = L->c;
+    const geom *g = &L->g;
+    L->ntl = wrap(c->title, w, g->fs_title, L->tl);
+    double y = L->ntl * g->fs_title * 1.3 + 4;
+    double leg_h = legend(L->o, c, g, y, false);
+    L->leg_top = y;
     y += leg_h + (leg_h > 0 ? 6 : 0);
-    double ytitle_y = y + g.fs_axis;
-    y = ytitle_y + (labels ? 18 : 10);
-    double plot_top = y, plot_h = g.narrow ? 170 : 200, plot_bot = plot_top + plot_h;
-    double ytw = ticks_w(&ys, c->unit, g.fs_axis);
-    double plot_l = ytw + 10, plot_r = w - 4;
-    ys.p0 = plot_bot;
-    ys.p1 = plot_top;
-    double slot = n ? (plot_r - plot_l) / (double)n : plot_r - plot_l;
+    L->ytitle_y = y + g->fs_axis;
+    y = L->ytitle_y + (L->labels ? 18 : 10);
+    double plot_h = g->narrow ? 170 : 200;
+    L->plot_top = y;
+    L->plot_bot = L->plot_top + plot_h;
+    double ytw = ticks_w(&L->ys, c->unit, g->fs_axis);
+    L->plot_l = ytw + 10;
+    L->plot_r = w - 4;
+    L->ys.p0 = L->plot_bot;
+    L->ys.p1 = L->plot_top;
+    L->slot = L->n ? (L->plot_r - L->plot_l) / (double)L->n : L->plot_r - L->plot_l;
+}
 
-    /* category labels: every k-th, so that they never collide */
+/* Category labels: every k-th, so that they never collide; then the height. */
+static void cols_thin(cols *L)
+{
+    const svg_chart *c = L->c;
+    const geom *g = &L->g;
     double maxlw = 0;
-    bool two_lines = false;
     const char *prev = NULL;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < L->n; i++) {
         char l1[64], l2[16];
         cat_lines(c, i, prev, l1, sizeof l1, l2, sizeof l2);
-        maxlw = fmax(maxlw, fmax(text_w(l1, g.fs_axis), text_w(l2, g.fs_axis)));
+        maxlw = fmax(maxlw, fmax(text_w(l1, g->fs_axis), text_w(l2, g->fs_axis)));
         prev = c->cats[i];
     }
-    size_t every = slot > 0 ? (size_t)ceil((maxlw + 8) / slot) : 1;
-    if (every < 1)
-        every = 1;
+    L->every = L->slot > 0 ? (size_t)ceil((maxlw + 8) / L->slot) : 1;
+    if (L->every < 1)
+        L->every = 1;
     prev = NULL;
-    for (size_t i = 0; i < n; i += every) {
+    for (size_t i = 0; i < L->n; i += L->every) {
         char l1[64], l2[16];
         cat_lines(c, i, prev, l1, sizeof l1, l2, sizeof l2);
         if (l2[0])
-            two_lines = true;
+            L->two_lines = true;
         prev = c->cats[i];
     }
-    double xl_y = plot_bot + g.fs_axis + 5;
-    double xt_y = xl_y + (two_lines ? g.fs_axis * 1.25 : 0) + g.fs_axis * 1.7;
-    double h = xt_y + (c->x_title ? 6 : -g.fs_axis);
+    L->xl_y = L->plot_bot + g->fs_axis + 5;
+    L->xt_y = L->xl_y + (L->two_lines ? g->fs_axis * 1.25 : 0) + g->fs_axis * 1.7;
+    L->h = L->xt_y + (c->x_title ? 6 : -g->fs_axis);
+    /* bars: the group of a category, each bar's width and the gap between bars */
+    L->group = L->nslots > 1 ? L->slot * 0.8 : L->slot * 0.62;
+    L->bw = L->nslots ? L->group / (double)L->nslots : L->group;
+    L->gap = L->nslots > 1 ? fmin(2, L->bw * 0.15) : 0;
+    L->zero = scale_at(&L->ys, fmax(L->ys.lo, fmin(0, L->ys.hi)));
+}
 
+/* The <svg> element, the title, the legend and the value axis title. */
+static void cols_head(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    const geom g = L->g;
+    double leg_top = L->leg_top;
+    double ytitle_y = L->ytitle_y;
+    double h = L->h;
     begin(o, c, &g, h);
-    title_lines(o, &g, tl, ntl);
+    title_lines(o, &g, L->tl, L->ntl);
     legend(o, c, &g, leg_top, true);
     if (c->y_title)
         text_at(o, 0, ytitle_y, NULL, "at", NULL, c->y_title);
 
+}
+
+/* The grid and the value axis. */
+static void cols_grid(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    const geom g = L->g;
+    const scale ys = L->ys;
+    double plot_l = L->plot_l;
+    double plot_r = L->plot_r;
     /* grid and value axis */
     mk_raw(o, "<g class=\"grid\">\n");
     for (double t = ys.lo; t <= ys.hi + ys.step * 1e-6; t += ys.step) {
@@ -437,6 +480,16 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
         text_at(o, plot_l - 6, scale_at(&ys, tv) + g.fs_axis * 0.35, "end", "ax", NULL, b);
     }
 
+}
+
+/* Reference bands under the data. */
+static void cols_bands(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    const scale ys = L->ys;
+    double plot_l = L->plot_l;
+    double plot_r = L->plot_r;
     /* bands under the data */
     for (size_t k = 0; k < c->nrefs; k++) {
         const svg_ref *r = &c->refs[k];
@@ -449,18 +502,19 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
                 plot_l, y0, plot_r - plot_l, y1 - y0, fills[r->color]);
     }
 
-    double group = nslots > 1 ? slot * 0.8 : slot * 0.62;
-    double bw = nslots ? group / (double)nslots : group;
-    double gap = nslots > 1 ? fmin(2, bw * 0.15) : 0;
-    double zero = scale_at(&ys, fmax(ys.lo, fmin(0, ys.hi)));
-    /* bars and stacks */
-    size_t bar_j = 0;
-    double *acc = calloc(n ? n : 1, sizeof *acc);
-    if (!acc) {
-        free(stack_top);
-        o->st = o->st == LF_OK ? LF_ENOMEM : o->st;
-        return;
-    }
+}
+
+/* Back bars (a bullet: the p90 behind the median). */
+static void cols_back(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    size_t n = L->n;
+    const scale ys = L->ys;
+    double plot_l = L->plot_l;
+    double slot = L->slot;
+    double group = L->group;
+    double zero = L->zero;
     for (size_t k = 0; k < c->nseries; k++) {
         const svg_series *s = &c->series[k];
         if (s->kind != SVG_BACK)
@@ -478,6 +532,25 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
         }
         mk_raw(o, "</g>\n");
     }
+}
+
+/* Bars and stacks, in front of the back bars. */
+static void cols_bars(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    size_t n = L->n;
+    bool has_back = L->has_back;
+    size_t nslots = L->nslots;
+    double *acc = L->acc;
+    const scale ys = L->ys;
+    double plot_l = L->plot_l;
+    double slot = L->slot;
+    double group = L->group;
+    double bw = L->bw;
+    double gap = L->gap;
+    double zero = L->zero;
+    size_t bar_j = 0;
     double narrow_by = has_back ? 0.5 : 1.0; /* bars in front of a back bar */
     for (size_t k = 0; k < c->nseries; k++) {
         const svg_series *s = &c->series[k];
@@ -514,6 +587,18 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
         }
         mk_raw(o, "</g>\n");
     }
+}
+
+/* Marks and lines over the bars. */
+static void cols_marks(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    size_t n = L->n;
+    const scale ys = L->ys;
+    double plot_l = L->plot_l;
+    double slot = L->slot;
+    double group = L->group;
     /* marks and lines over the bars */
     for (size_t k = 0; k < c->nseries; k++) {
         const svg_series *s = &c->series[k];
@@ -562,6 +647,22 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
             }
         }
     }
+}
+
+/* Reference lines and the labels of lines. */
+static void cols_refs(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    const geom g = L->g;
+    size_t n = L->n;
+    double *stack_top = L->stack_top;
+    const scale ys = L->ys;
+    double plot_top = L->plot_top;
+    double plot_l = L->plot_l;
+    double plot_r = L->plot_r;
+    double slot = L->slot;
+    double group = L->group;
     /* reference lines and the labels of lines and bands */
     for (size_t k = 0; k < c->nrefs; k++) {
         const svg_ref *r = &c->refs[k];
@@ -590,8 +691,23 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
         if (clear)
             text_at(o, plot_r - 3, py - 5, "end", "rl halo", ink(r->color), r->label);
     }
+}
+
+/* Value labels. */
+static void cols_values(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    const geom g = L->g;
+    size_t n = L->n;
+    size_t nslots = L->nslots;
+    const scale ys = L->ys;
+    double plot_l = L->plot_l;
+    double slot = L->slot;
+    double group = L->group;
+    double bw = L->bw;
     /* value labels: all of a series or none, so that no bar looks unlabelled */
-    bar_j = 0;
+    size_t bar_j = 0;
     for (size_t k = 0; k < c->nseries; k++) {
         const svg_series *s = &c->series[k];
         size_t j = s->kind == SVG_BAR ? bar_j++ : 0;
@@ -617,6 +733,19 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
                     NULL, b);
         }
     }
+}
+
+/* The text above each category. */
+static void cols_top(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    const geom g = L->g;
+    size_t n = L->n;
+    double *stack_top = L->stack_top;
+    const scale ys = L->ys;
+    double plot_l = L->plot_l;
+    double slot = L->slot;
     if (c->top) {
         for (size_t i = 0; i < n; i++) {
             if (!c->top[i] || !c->top[i][0] || text_w(c->top[i], g.fs_label) > slot + 2)
@@ -637,8 +766,26 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
             text_at(o, plot_l + slot * ((double)i + 0.5), ly, "middle", "vl halo", NULL, c->top[i]);
         }
     }
+}
+
+/* Category labels, the axis titles and the empty text. */
+static void cols_cats(cols *L)
+{
+    mk_out *o = L->o;
+    const svg_chart *c = L->c;
+    const geom g = L->g;
+    size_t n = L->n;
+    bool any = L->any;
+    double plot_top = L->plot_top;
+    double plot_bot = L->plot_bot;
+    double plot_l = L->plot_l;
+    double plot_r = L->plot_r;
+    double slot = L->slot;
+    size_t every = L->every;
+    double xl_y = L->xl_y;
+    double xt_y = L->xt_y;
     /* category labels and the axis titles */
-    prev = NULL;
+    const char *prev = NULL;
     for (size_t i = 0; i < n; i += every) {
         char l1[64], l2[16];
         cat_lines(c, i, prev, l1, sizeof l1, l2, sizeof l2);
@@ -653,9 +800,36 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
     if (!any)
         text_at(o, (plot_l + plot_r) / 2, (plot_top + plot_bot) / 2, "middle", "empty", NULL,
                 c->empty ? c->empty : "no data in the range");
-    mk_raw(o, "</svg>\n");
+}
+
+void svg_columns(mk_out *o, const svg_chart *c, int w)
+{
+    cols *L = calloc(1, sizeof *L);
+    double *stack_top = calloc(c->n ? c->n : 1, sizeof *stack_top);
+    double *acc = calloc(c->n ? c->n : 1, sizeof *acc);
+    if (!L || !stack_top || !acc) {
+        o->st = o->st == LF_OK ? LF_ENOMEM : o->st;
+    } else {
+        *L = (cols){.o = o, .c = c, .n = c->n, .stack_top = stack_top, .acc = acc};
+        geom_init(&L->g, c, w);
+        cols_range(L);
+        cols_layout(L, w);
+        cols_thin(L);
+        cols_head(L);
+        cols_grid(L);
+        cols_bands(L);
+        cols_back(L);
+        cols_bars(L);
+        cols_marks(L);
+        cols_refs(L);
+        cols_values(L);
+        cols_top(L);
+        cols_cats(L);
+        mk_raw(o, "</svg>\n");
+    }
     free(acc);
     free(stack_top);
+    free(L);
 }
 
 /* ---- horizontal bars ------------------------------------------------------------------ */
