@@ -231,8 +231,9 @@ static void print_lead(const lf_tz *tz, const lf_lead_explain *x)
         snprintf(arrow, sizeof arrow, "%s -> %s",
                  t->from == LF_STAGE_NONE ? "(new)" : lf_stage_name((lf_stage)t->from),
                  lf_stage_name((lf_stage)t->to));
-        printf("  %s  %-26s %s\n", when(tz, t->ts, a, sizeof a), arrow,
-               cause_text(x, t, b, sizeof b));
+        printf("  %s  %-26s ", when(tz, t->ts, a, sizeof a), arrow);
+        cli_put_text(stdout, cause_text(x, t, b, sizeof b)); /* quotes the event type */
+        putchar('\n');
     }
 }
 
@@ -253,8 +254,11 @@ static void print_events(const lf_tz *tz, const lf_lead_explain *x)
             printf(" amount %.2f", e->amount);
         if (e->reason)
             printf(" reason '"), cli_put_text(stdout, e->reason), printf("'");
-        if (e->ignored)
-            printf("  [ignored: %s]", e->ignored_reason);
+        if (e->ignored) { /* the reason quotes the event type: data text */
+            printf("  [ignored: ");
+            cli_put_text(stdout, e->ignored_reason);
+            putchar(']');
+        }
         putchar('\n');
     }
 }
