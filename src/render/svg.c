@@ -834,26 +834,38 @@ void svg_columns(mk_out *o, const svg_chart *c, int w)
 
 /* ---- horizontal bars ------------------------------------------------------------------ */
 
-void svg_hbars(mk_out *o, const svg_chart *c, int w)
-{
+/* The state of one horizontal-bars chart: its value scale, then its layout. */
+typedef struct hbars {
+    mk_out *o;
+    const svg_chart *c;
     geom g;
-    geom_init(&g, c, w);
-    size_t n = c->n, ns = 0;
-    double lo = 0, hi = 0, vlw = 0;
-    bool any = false;
+    int w;
+    size_t n, ns, ntl;
+    bool any;
+    double vlw, lw, plot_l, plot_r, leg_top, bh, group_h, row_h, gapv, rows_top, rows_bot;
+    double tick_y, xt_y, h, zero;
+    scale xs;
+    char tl[3][256];
+} hbars;
+
+/* The value range (with the widest value label) and the value scale. */
+static void hb_range(hbars *H)
+{
+    const svg_chart *c = H->c;
+    double lo = 0, hi = 0;
     for (size_t k = 0; k < c->nseries; k++) {
         const svg_series *s = &c->series[k];
-        ns++;
-        for (size_t i = 0; i < n; i++) {
+        H->ns++;
+        for (size_t i = 0; i < H->n; i++) {
             if (!finite_at(s, i))
                 continue;
-            any = true;
+            H->any = true;
             lo = fmin(lo, s->v[i]);
             hi = fmax(hi, s->v[i]);
             if (s->labels) {
                 char b[MK_NUM_MAX];
                 mk_fmt_short(s->v[i], c->unit, 0, b, sizeof b);
-                vlw = fmax(vlw, text_w(b, g.fs_label));
+                H->vlw = fmax(H->vlw, text_w(b, H->g.fs_label));
             }
         }
     }
@@ -863,40 +875,61 @@ void svg_hbars(mk_out *o, const svg_chart *c, int w)
     }
     if (c->max_hint > 0)
         hi = fmax(hi, c->max_hint);
-    scale xs;
-    scale_nice(&xs, lo, hi, g.narrow ? 3 : 5, c->unit);
+    scale_nice(&H->xs, lo, hi, H->g.narrow ? 3 : 5, c->unit);
+}
 
+/* The label column, the plot's extent and the vertical layout. */
+static void hb_layout(hbars *H)
+{
+    const svg_chart *c = H->c;
+    const geom *g = &H->g;
+    int w = H->w;
+    size_t n = H->n;
     /* label column: as wide as the widest label, at most a third of the chart */
     double lw = 0;
     for (size_t i = 0; i < n; i++) {
-        lw = fmax(lw, text_w(c->cats[i], g.fs_axis));
+        lw = fmax(lw, text_w(c->cats[i], g->fs_axis));
         if (c->notes && c->notes[i])
-            lw = fmax(lw, text_w(c->notes[i], g.fs_small));
+            lw = fmax(lw, text_w(c->notes[i], g->fs_small));
     }
-    lw = fmin(lw, w * (g.narrow ? 0.34 : 0.3));
-    double plot_l = lw + 10, plot_r = w - (vlw > 0 ? vlw + 8 : 6);
+    H->lw = lw = fmin(lw, w * (g->narrow ? 0.34 : 0.3));
+    H->plot_l = lw + 10;
+    H->plot_r = w - (H->vlw > 0 ? H->vlw + 8 : 6);
     /* the last tick label is centred on the axis end: keep it inside the chart */
-    double tw = ticks_w(&xs, c->unit, g.fs_axis);
-    if (plot_r + tw / 2 > w)
-        plot_r = w - tw / 2 - 1;
-    xs.p0 = plot_l;
-    xs.p1 = plot_r;
+    double tw = ticks_w(&H->xs, c->unit, g->fs_axis);
+    if (H->plot_r + tw / 2 > w)
+        H->plot_r = w - tw / 2 - 1;
+    H->xs.p0 = H->plot_l;
+    H->xs.p1 = H->plot_r;
 
-    char tl[3][256];
-    size_t ntl = wrap(c->title, w, g.fs_title, tl);
-    double y = ntl * g.fs_title * 1.3 + 4, leg_top = y;
-    double leg_h = legend(o, c, &g, y, false);
+    H->ntl = wrap(c->title, w, g->fs_title, H->tl);
+    double y = H->ntl * g->fs_title * 1.3 + 4;
+    H->leg_top = y;
+    double leg_h = legend(H->o, c, g, y, false);
     y += leg_h + (leg_h > 0 ? 8 : 2);
-    double bh = g.narrow ? 12 : 14, group_h = (double)(ns ? ns : 1) * bh;
-    double row_h = fmax(group_h, c->notes ? g.fs_axis + g.fs_small + 6 : g.fs_axis + 4);
-    double gapv = c->between ? g.fs_small + 12 : 9;
-    double rows_top = y, rows_bot = rows_top + (double)n * row_h + (double)(n ? n - 1 : 0) * gapv;
-    double tick_y = rows_bot + g.fs_axis + 8;
-    double xt_y = tick_y + g.fs_axis * 1.7;
-    double h = (c->x_title ? xt_y + 6 : tick_y + 6);
+    H->bh = g->narrow ? 12 : 14;
+    H->group_h = (double)(H->ns ? H->ns : 1) * H->bh;
+    H->row_h = fmax(H->group_h, c->notes ? g->fs_axis + g->fs_small + 6 : g->fs_axis + 4);
+    H->gapv = c->between ? g->fs_small + 12 : 9;
+    H->rows_top = y;
+    H->rows_bot = H->rows_top + (double)n * H->row_h + (double)(n ? n - 1 : 0) * H->gapv;
+    H->tick_y = H->rows_bot + g->fs_axis + 8;
+    H->xt_y = H->tick_y + g->fs_axis * 1.7;
+    H->h = (c->x_title ? H->xt_y + 6 : H->tick_y + 6);
+    H->zero = scale_at(&H->xs, fmax(H->xs.lo, fmin(0, H->xs.hi)));
+}
 
+/* The <svg> element, title, legend, grid, value axis and bands. */
+static void hb_axis(hbars *H)
+{
+    mk_out *o = H->o;
+    const svg_chart *c = H->c;
+    const geom g = H->g;
+    const scale xs = H->xs;
+    double h = H->h, leg_top = H->leg_top, rows_top = H->rows_top, rows_bot = H->rows_bot;
+    double tick_y = H->tick_y;
     begin(o, c, &g, h);
-    title_lines(o, &g, tl, ntl);
+    title_lines(o, &g, H->tl, H->ntl);
     legend(o, c, &g, leg_top, true);
     mk_raw(o, "<g class=\"grid\">\n");
     for (double t = xs.lo; t <= xs.hi + xs.step * 1e-6; t += xs.step) {
@@ -921,43 +954,68 @@ void svg_hbars(mk_out *o, const svg_chart *c, int w)
                 "fill-opacity=\"0.16\"/>\n",
                 x0, rows_top - 4, x1 - x0, rows_bot - rows_top + 8, fills[r->color]);
     }
-    double zero = scale_at(&xs, fmax(xs.lo, fmin(0, xs.hi)));
-    for (size_t i = 0; i < n; i++) {
-        double ry = rows_top + (double)i * (row_h + gapv);
-        double gy = ry + (row_h - group_h) / 2;
-        char fitted[256];
-        fit_text(c->cats[i], lw, g.fs_axis, fitted, sizeof fitted);
-        double label_y = c->notes ? ry + row_h / 2 - 2 : ry + row_h / 2 + g.fs_axis * 0.35;
-        text_at(o, plot_l - 8, label_y, "end", "cat", NULL, fitted);
-        if (c->notes && c->notes[i]) {
-            fit_text(c->notes[i], lw, g.fs_small, fitted, sizeof fitted);
-            text_at(o, plot_l - 8, label_y + g.fs_small + 2, "end", "note", NULL, fitted);
-        }
-        for (size_t k = 0; k < c->nseries; k++) {
-            const svg_series *s = &c->series[k];
-            if (!finite_at(s, i))
-                continue;
-            double px = scale_at(&xs, s->v[i]), x0 = fmin(px, zero), x1 = fmax(px, zero);
-            double by = gy + (double)k * bh;
-            mk_rawf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">",
-                    x0, by + 1, fmax(x1 - x0, s->v[i] != 0 ? 1 : 0), bh - 2, fills[s->color]);
-            tooltip(o, c->cats[i], s->name, s->v[i], c->unit);
-            mk_raw(o, "</rect>\n");
-            if (s->labels) {
-                char b[MK_NUM_MAX];
-                mk_fmt_short(s->v[i], c->unit, 0, b, sizeof b);
-                bool neg = s->v[i] < 0;
-                text_at(o, neg ? x0 - 3 : x1 + 3, by + bh / 2 + g.fs_label * 0.35,
-                        neg ? "end" : "start", "vl", NULL, b);
-            }
-        }
-        if (c->between && i + 1 < n && c->between[i]) {
-            /* under the bars; moved left (to the labels' column) when it is too long */
-            double bx = fmax(0, fmin(plot_l, w - 2 - text_w(c->between[i], g.fs_small)));
-            text_at(o, bx, ry + row_h + gapv / 2 + g.fs_small * 0.35, NULL, "bt", NULL,
-                    c->between[i]);
+}
+
+/* Row i: its label and note, its bars with their values, the text after it. */
+static void hb_row(hbars *H, size_t i)
+{
+    mk_out *o = H->o;
+    const svg_chart *c = H->c;
+    const geom g = H->g;
+    const scale xs = H->xs;
+    size_t n = H->n;
+    int w = H->w;
+    double rows_top = H->rows_top, row_h = H->row_h, gapv = H->gapv, group_h = H->group_h;
+    double lw = H->lw, plot_l = H->plot_l, bh = H->bh, zero = H->zero;
+    double ry = rows_top + (double)i * (row_h + gapv);
+    double gy = ry + (row_h - group_h) / 2;
+    char fitted[256];
+    fit_text(c->cats[i], lw, g.fs_axis, fitted, sizeof fitted);
+    double label_y = c->notes ? ry + row_h / 2 - 2 : ry + row_h / 2 + g.fs_axis * 0.35;
+    text_at(o, plot_l - 8, label_y, "end", "cat", NULL, fitted);
+    if (c->notes && c->notes[i]) {
+        fit_text(c->notes[i], lw, g.fs_small, fitted, sizeof fitted);
+        text_at(o, plot_l - 8, label_y + g.fs_small + 2, "end", "note", NULL, fitted);
+    }
+    for (size_t k = 0; k < c->nseries; k++) {
+        const svg_series *s = &c->series[k];
+        if (!finite_at(s, i))
+            continue;
+        double px = scale_at(&xs, s->v[i]), x0 = fmin(px, zero), x1 = fmax(px, zero);
+        double by = gy + (double)k * bh;
+        mk_rawf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">",
+                x0, by + 1, fmax(x1 - x0, s->v[i] != 0 ? 1 : 0), bh - 2, fills[s->color]);
+        tooltip(o, c->cats[i], s->name, s->v[i], c->unit);
+        mk_raw(o, "</rect>\n");
+        if (s->labels) {
+            char b[MK_NUM_MAX];
+            mk_fmt_short(s->v[i], c->unit, 0, b, sizeof b);
+            bool neg = s->v[i] < 0;
+            text_at(o, neg ? x0 - 3 : x1 + 3, by + bh / 2 + g.fs_label * 0.35,
+                    neg ? "end" : "start", "vl", NULL, b);
         }
     }
+    if (c->between && i + 1 < n && c->between[i]) {
+        /* under the bars; moved left (to the labels' column) when it is too long */
+        double bx = fmax(0, fmin(plot_l, w - 2 - text_w(c->between[i], g.fs_small)));
+        text_at(o, bx, ry + row_h + gapv / 2 + g.fs_small * 0.35, NULL, "bt", NULL,
+                c->between[i]);
+    }
+}
+
+void svg_hbars(mk_out *o, const svg_chart *c, int w)
+{
+    hbars H = {.o = o, .c = c, .w = w, .n = c->n};
+    geom_init(&H.g, c, w);
+    hb_range(&H);
+    hb_layout(&H);
+    hb_axis(&H);
+    for (size_t i = 0; i < H.n; i++)
+        hb_row(&H, i);
+    const scale xs = H.xs;
+    double rows_top = H.rows_top, rows_bot = H.rows_bot, plot_l = H.plot_l, plot_r = H.plot_r;
+    double xt_y = H.xt_y;
+    bool any = H.any;
     for (size_t k = 0; k < c->nrefs; k++) {
         const svg_ref *r = &c->refs[k];
         if (r->lo != r->hi)
