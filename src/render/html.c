@@ -263,6 +263,60 @@ enum {
     S_N
 };
 
+/* The page's table of contents (report all). */
+static void page_nav(mk_out *o, const lf_html_page *page)
+{
+    mk_raw(o, "<nav aria-label=\"Reports\"><ul>\n");
+    if (page->prev)
+        mk_raw(o, "<li><a href=\"#headline\">Headline</a></li>\n");
+    for (size_t i = 0; i < page->ntables; i++) {
+        if (!page->tables[i])
+            continue;
+        char id[48];
+        id_of(page->tables[i]->report, id, sizeof id);
+        mk_rawf(o, "<li><a href=\"#report-%s\">", id);
+        mk_text(o, title_of(page->tables[i]));
+        mk_raw(o, "</a></li>\n");
+    }
+    mk_raw(o, "</ul></nav>");
+}
+
+/* The notes about the run as a whole, before any number. */
+static void page_notes(mk_out *o, const lf_html_page *page)
+{
+    /* what the reader must know before reading any number (an empty range) */
+    mk_raw(o, "<div class=\"page-notes\" role=\"note\">\n");
+    for (size_t i = 0; i < page->nnotes; i++) {
+        mk_raw(o, "<p>");
+        mk_text(o, page->notes[i]);
+        mk_raw(o, "</p>\n");
+    }
+    mk_raw(o, "</div>\n");
+}
+
+/* The page's footer: what the numbers mean, the benchmarks' sources. */
+static void page_footer(mk_out *o)
+{
+    mk_rawf(o,
+            "<p>Made by leadflow %s from the workspace's data. The page is self-contained: it "
+            "loads nothing from the network and runs no scripts.</p>\n"
+            "<p>Rates are fractions of the denominator named in each column; an en dash, "
+            "\xe2\x80\x93, means a figure cannot be computed: its denominator is zero, or its "
+            "input was never imported (the notes under the table say which); money is in the "
+            "currency of the "
+            "imported spend and revenue; hours are calendar hours except SLA response times, "
+            "which are on the SLA clock.</p>\n"
+            "<p>Benchmarks from the literature: first contact within one hour (only 37%% of "
+            "companies manage it; those that do are about 7\xc3\x97 likelier to reach a "
+            "decision maker); lead-to-customer conversion typically 2\xe2\x80\x93"
+            "5%%; "
+            "marketing-sourced customers 20\xe2\x80\x93"
+            "40%% (field sales) or "
+            "40\xe2\x80\x93"
+            "80%% (inside sales with lead-focused marketing).</p>",
+            LF_VERSION);
+}
+
 lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *err)
 {
     if (!page || !page->ntables || !page->tables[0])
@@ -302,54 +356,16 @@ lf_status lf_html_render_page(const lf_html_page *page, lf_buf *out, lf_error *e
         mk_text(&o[S_META], first->tz_name);
         mk_raw(&o[S_META], ")");
     }
-    if (!single) {
-        mk_raw(&o[S_NAV], "<nav aria-label=\"Reports\"><ul>\n");
-        if (page->prev)
-            mk_raw(&o[S_NAV], "<li><a href=\"#headline\">Headline</a></li>\n");
-        for (size_t i = 0; i < page->ntables; i++) {
-            if (!page->tables[i])
-                continue;
-            char id[48];
-            id_of(page->tables[i]->report, id, sizeof id);
-            mk_rawf(&o[S_NAV], "<li><a href=\"#report-%s\">", id);
-            mk_text(&o[S_NAV], title_of(page->tables[i]));
-            mk_raw(&o[S_NAV], "</a></li>\n");
-        }
-        mk_raw(&o[S_NAV], "</ul></nav>");
-    }
-    if (page->nnotes) {
-        /* what the reader must know before reading any number (an empty range) */
-        mk_raw(&o[S_NOTES], "<div class=\"page-notes\" role=\"note\">\n");
-        for (size_t i = 0; i < page->nnotes; i++) {
-            mk_raw(&o[S_NOTES], "<p>");
-            mk_text(&o[S_NOTES], page->notes[i]);
-            mk_raw(&o[S_NOTES], "</p>\n");
-        }
-        mk_raw(&o[S_NOTES], "</div>\n");
-    }
+    if (!single)
+        page_nav(&o[S_NAV], page);
+    if (page->nnotes)
+        page_notes(&o[S_NOTES], page);
     if (page->prev)
         html_headline(&o[S_HEADLINE], page);
     for (size_t i = 0; i < page->ntables; i++)
         if (page->tables[i])
             section(&o[S_REPORTS], page->tables[i], &page->ctx);
-    mk_rawf(&o[S_FOOTER],
-            "<p>Made by leadflow %s from the workspace's data. The page is self-contained: it "
-            "loads nothing from the network and runs no scripts.</p>\n"
-            "<p>Rates are fractions of the denominator named in each column; an en dash, "
-            "\xe2\x80\x93, means a figure cannot be computed: its denominator is zero, or its "
-            "input was never imported (the notes under the table say which); money is in the "
-            "currency of the "
-            "imported spend and revenue; hours are calendar hours except SLA response times, "
-            "which are on the SLA clock.</p>\n"
-            "<p>Benchmarks from the literature: first contact within one hour (only 37%% of "
-            "companies manage it; those that do are about 7\xc3\x97 likelier to reach a "
-            "decision maker); lead-to-customer conversion typically 2\xe2\x80\x93"
-            "5%%; "
-            "marketing-sourced customers 20\xe2\x80\x93"
-            "40%% (field sales) or "
-            "40\xe2\x80\x93"
-            "80%% (inside sales with lead-focused marketing).</p>",
-            LF_VERSION);
+    page_footer(&o[S_FOOTER]);
 
     lf_status st = LF_OK;
     for (size_t k = 0; k < S_N && st == LF_OK; k++)
