@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "leadflow/buf.h"
+
 /* Whether s[0..n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF); on
  * false, *bad (if not NULL) is the byte offset of the first invalid sequence. */
 bool lf_utf8_valid(const char *s, size_t n, size_t *bad);
@@ -35,5 +37,11 @@ static inline bool lf_ascii_ieq_lower(const char *s, const char *lc, size_t n)
 }
 /* Formats an integer with thousands separators ("1,234,567"). Buffer >= 32. */
 size_t lf_fmt_count(long long v, char *buf, size_t size);
+
+/* Appends data text so that it cannot drive a terminal: control bytes and bytes that
+ * are not valid UTF-8 as \xNN, newline as \n, carriage return as \r, backslash as \\;
+ * valid UTF-8 passes. NULL appends nothing. The one escaping of data text for the
+ * terminal (the CLI's messages, the terminal headline and tables use it). */
+lf_status lf_text_escape_term(lf_buf *out, const char *s);
 
 #endif

@@ -97,29 +97,7 @@ int cli_open_workspace(cli_ctx *ctx)
 
 void cli_add_text(lf_buf *out, const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (c >= 0x80 && (i + len > n || !lf_utf8_valid(s + i, len, NULL)))
-            len = 0; /* not a valid sequence: escape this byte */
-        if (len > 1) {
-            lf_buf_add(out, s + i, len);
-            i += len;
-            continue;
-        }
-        if (c == '\n')
-            lf_buf_adds(out, "\\n");
-        else if (c == '\r')
-            lf_buf_adds(out, "\\r");
-        else if (c == '\\')
-            lf_buf_adds(out, "\\\\");
-        else if (c < 0x20 || c >= 0x7f)
-            lf_buf_addf(out, "\\x%02x", c);
-        else
-            lf_buf_addc(out, (char)c);
-        i++;
-    }
+    lf_text_escape_term(out, s); /* a failed append shows as a shorter message */
 }
 
 void cli_put_text(FILE *out, const char *s)

@@ -138,3 +138,32 @@ size_t lf_fmt_count(long long v, char *buf, size_t size)
         buf[o < size ? o : size - 1] = '\0';
     return o;
 }
+
+lf_status lf_text_escape_term(lf_buf *out, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    lf_status st = LF_OK;
+    for (size_t i = 0; st == LF_OK && i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (c >= 0x80 && (i + len > n || !lf_utf8_valid(s + i, len, NULL)))
+            len = 0; /* not a valid sequence: escape this byte */
+        if (len > 1) {
+            st = lf_buf_add(out, s + i, len);
+            i += len;
+            continue;
+        }
+        if (c == '\n')
+            st = lf_buf_adds(out, "\\n");
+        else if (c == '\r')
+            st = lf_buf_adds(out, "\\r");
+        else if (c == '\\')
+            st = lf_buf_adds(out, "\\\\");
+        else if (c < 0x20 || c >= 0x7f)
+            st = lf_buf_addf(out, "\\x%02x", c);
+        else
+            st = lf_buf_addc(out, (char)c);
+        i++;
+    }
+    return st;
+}
