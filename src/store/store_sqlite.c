@@ -34,7 +34,9 @@
 static const char schema_sql[] =
     "CREATE TABLE schema_version(version INTEGER NOT NULL);"
     "CREATE TABLE meta(generation INTEGER NOT NULL);"
-    "INSERT INTO meta(generation) VALUES(0);"
+    /* a new store starts at a random generation, so that a cache left by another store
+     * at the same path (a workspace made again) can never pass for this one's */
+    "INSERT INTO meta(generation) VALUES(random() & 4611686018427387903);"
     "CREATE TABLE files(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
     "CREATE TABLE leads("
     "  rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT,"
