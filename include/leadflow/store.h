@@ -74,6 +74,9 @@ typedef enum lf_upsert {
  * existing store is only read, unless its schema is older (then it is upgraded once,
  * marking every lead pending). A "postgresql://" URL is refused with LF_ESTORE for now. */
 lf_status lf_store_open(lf_store **out, const char *url, lf_error *err);
+/* Whether a store URL names a local file (a SQLite path) rather than a server: the
+ * one rule deciding which backend a URL opens (a cache may sit beside a file store). */
+bool lf_store_url_is_file(const char *url);
 void lf_store_close(lf_store *st);
 
 /* A write transaction: waits for other writers up to the lock timeout, then fails

@@ -4,11 +4,10 @@
  *
  * Place in the flow: store rows -> dataset builder (dataset_build.c) -> [cache
  * policy] -> reports, plan. The snapshot (snapshot.c) is keyed by the store's
- * location and its generation:
+ * location and its generation (lf_store_url_is_file decides what is a file):
  *   - the generation is in the file's header: a snapshot of another generation is
  *     stale and rebuilt (every committed write bumps the generation);
- *   - the location picks the file. A store that is a file (a SQLite path: a location
- *     without "://") keeps its snapshot beside it, "<store>.snapshot", so the cache
+ *   - the location picks the file. A store that is a file (a SQLite path) keeps its snapshot beside it, "<store>.snapshot", so the cache
  *     goes where the data is and with it. A store named by a URL ("postgresql://...")
  *     has no file to sit beside: its snapshot goes into the workspace directory as
  *     "leadflow-<hash>.snapshot", the hash being that of the whole location, so two
@@ -40,7 +39,7 @@ static uint64_t fnv1a64(const char *s)
 
 char *lf_app_snapshot_path(const lf_workspace *ws, const char *loc)
 {
-    if (!strstr(loc, "://")) {
+    if (lf_store_url_is_file(loc)) {
         lf_buf path;
         lf_buf_init(&path, 0);
         if (lf_buf_adds(&path, loc) != LF_OK || lf_buf_adds(&path, ".snapshot") != LF_OK) {

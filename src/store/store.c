@@ -10,10 +10,15 @@
 
 #include "store_impl.h"
 
+bool lf_store_url_is_file(const char *url)
+{
+    return strncmp(url, "postgresql://", 13) != 0 && strncmp(url, "postgres://", 11) != 0;
+}
+
 lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+    if (!lf_store_url_is_file(url))
         return lf_errorf(err, LF_ESTORE, "store '%s': PostgreSQL is not supported yet", url);
     return lf_store_sqlite_open(out, url, err);
 }
