@@ -13,7 +13,8 @@
  * References and texts are small strings, evaluated against a table (src/core/present.c):
  *   ref      SCOPE:EXPR[@REPORT] or a number ("0.02"). SCOPE: t (total row), r (the
  *            current row), n (the next row), c0..c9 (the k-th chosen row), o (the
- *            object cell the chart or figure reads), ctx (sla_h, target_h). EXPR is
+ *            object cell the chart or figure reads), ctx (sla_h, target_h), =LABEL
+ *            (the first row whose first cell is LABEL). EXPR is
  *            NAME(('+'|'-')NAME['?'])*: column names (object keys in o), null when a
  *            term is null, except that a term marked '?' counts null as 0. @REPORT
  *            reads another report's table (the headline only).
@@ -135,7 +136,8 @@ typedef struct lf_chart_spec {
 
 typedef enum lf_polarity { LF_UP_GOOD = 0, LF_DOWN_GOOD, LF_NEUTRAL } lf_polarity;
 
-/* A key figure: one number (or a verdict in words) a reader looks at first. */
+/* A key figure: one number (or a verdict in words) a reader looks at first, as a
+ * card of the HTML headline (when it has an id) and as lines of the terminal's. */
 typedef struct lf_figure_spec {
     const char *id;    /* [a-z-], unique over all reports */
     int order;         /* place in the headline (ascending over all reports) */
@@ -152,6 +154,10 @@ typedef struct lf_figure_spec {
     const char *bench;   /* the literature benchmark (text) */
     const char *missing; /* COND: the figure's input was never imported */
     const char *missing_text;
+    /* The terminal headline (`leadflow demo`): the figure's lines, a text (NULL = none),
+     * placed by line_order over all reports. A figure without id is a line only. */
+    int line_order;
+    const char *line;
 } lf_figure_spec;
 
 typedef struct lf_present {

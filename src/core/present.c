@@ -14,6 +14,7 @@
  * Strings are read by explicit lengths: sub-expressions are never copied into
  * fixed buffers except a number literal.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,18 @@ double lf_present_expr(const lf_table *t, long row, const char *expr)
     return expr_n(t, row, NULL, false, expr, strlen(expr));
 }
 
+/* The first row whose first cell is the text label (LONG_MAX when none: null). */
+static long row_labelled(const lf_table *t, const char *label, size_t len)
+{
+    for (size_t r = 0; t && r < t->nrows; r++) {
+        const lf_cell *c = &t->cells[r * t->ncols];
+        if (c->kind == LF_CELL_TEXT && c->text && strncmp(c->text, label, len) == 0 &&
+            c->text[len] == '\0')
+            return (long)r;
+    }
+    return LONG_MAX;
+}
+
 static double ref_n(const lf_present_scope *s, const char *p, size_t n)
 {
     if (n && (p[0] == '-' || p[0] == '.' || (p[0] >= '0' && p[0] <= '9'))) {
@@ -165,6 +178,8 @@ static double ref_n(const lf_present_scope *s, const char *p, size_t n)
         return isfinite(v) ? v : NAN;
     }
     long row;
+    if (sl && p[0] == '=')
+        return expr_n(t, row_labelled(t, p + 1, sl - 1), NULL, false, e, el);
     if (is(p, sl, "t"))
         row = -1;
     else if (is(p, sl, "r"))
@@ -417,7 +432,7 @@ static void cols_chart(const walk *w, const lf_chart_spec *c)
 
 static void cols_figure(const walk *w, const lf_figure_spec *f)
 {
-    const char *texts[] = {f->label, f->word, f->sub, f->bench, f->missing_text};
+    const char *texts[] = {f->label, f->word, f->sub, f->bench, f->missing_text, f->line};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         cols_str(w, texts[i], cols_text);
     cols_str(w, f->value, cols_ref);

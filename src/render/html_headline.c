@@ -123,13 +123,15 @@ typedef struct placed {
     const lf_figure_spec *fig;
 } placed;
 
-/* The key figures of the page's tables, ordered by their `order` (stable). */
+/* The key figures of the page's tables that are cards, ordered by `order` (stable). */
 static size_t collect(const lf_html_page *p, placed *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < p->ntables; i++) {
         const lf_present *pr = p->tables[i] ? p->tables[i]->present : NULL;
         for (size_t k = 0; pr && k < pr->nfigures && n < MAX_FIGURES; k++) {
+            if (!pr->figures[k].id)
+                continue; /* a line of the terminal headline only */
             size_t j = n++;
             for (; j > 0 && out[j - 1].fig->order > pr->figures[k].order; j--)
                 out[j] = out[j - 1];

@@ -408,8 +408,20 @@ static const lf_chart_spec scoring_charts[] = {{
 
 /* ---- key figures (the headline) ----------------------------------------------------------- */
 
+static const lf_figure_spec funnel_figures[] = {{
+    .line_order = 10,
+    .line = "  leads created {=lead:reached:count}; of them so far {=mql:reached:count} reached "
+            "MQL or beyond ({=mql:conversion_from_lead:pct}),\n  {=sql:reached:count} SQL or "
+            "beyond ({=sql:conversion_from_lead:pct}), {=customer:reached:count} became "
+            "customers ({=customer:conversion_from_lead:pct})\n",
+}};
+
 static const lf_figure_spec mql_figures[] = {{
     .id = "mqls",
+    .line_order = 20,
+    .line = "  in the range: {t:mqls:count} MQLs handed to sales, {t:sqls@sql:count} SQL entries, "
+            "{=customer:in_flow@funnel:count} customers won\n  MQLs against goal: {t:mqls:count} "
+            "of {t:goal:count} ({t:goal_attainment:pct})\n",
     .order = 10,
     .label = "MQLs vs goal",
     .value = "t:mqls",
@@ -424,6 +436,11 @@ static const lf_figure_spec mql_figures[] = {{
 
 static const lf_figure_spec bizday_figures[] = {{
     .id = "pace",
+    .line_order = 80,
+    .line = "{?obj|  this month: {o:mtd:count} MQLs in {o:bdays_elapsed:count} of "
+            "{o:bdays_elapsed+bdays_left:count} business days, projected {o:projected:count} "
+            "against a goal of {o:goal:count}{?pos o:required_per_bday| "
+            "({o:required_per_bday:f1} per business day needed)|}\n|}",
     .order = 20,
     .label = "{?obj|Pace {cat}|Pace this month}",
     .object = "pacing",
@@ -437,6 +454,9 @@ static const lf_figure_spec bizday_figures[] = {{
 
 static const lf_figure_spec sql_figures[] = {{
     .id = "acceptance",
+    .line_order = 40,
+    .line = "  acceptance rate {t:acceptance_rate:pct} of MQLs decided ({t:mql_to_sql:pct} of all "
+            "MQLs); {t:pending:count} still pending\n",
     .order = 30,
     .label = "Acceptance rate",
     .value = "t:acceptance_rate",
@@ -450,6 +470,10 @@ static const lf_figure_spec sql_figures[] = {{
 
 static const lf_figure_spec velocity_figures[] = {{
     .id = "sla",
+    .line_order = 50,
+    .line = "{?has_sla|  SLA {sla}: {t:within_sla_rate:pct} decided within it; median response "
+            "{t:response_median_h:h}, p90 {t:response_p90_h:h}; {t:overdue_pending:count} "
+            "overdue now\n|}",
     .order = 40,
     .label = "SLA compliance",
     .value = "t:within_sla_rate",
@@ -464,6 +488,11 @@ static const lf_figure_spec velocity_figures[] = {{
 
 static const lf_figure_spec speed_figures[] = {{
     .id = "speed",
+    .line_order = 60,
+    .line = "{?null t:contacted|  speed to lead: missing, no MQL has a contacted event (import "
+            "the contacted\n  events to measure it)\n|  speed to lead: "
+            "{t:within_target_rate:pct} of MQLs contacted within {target} (median "
+            "{t:contact_median_h:h}; benchmark: only 37% of\n  companies manage 1 h)\n}",
     .order = 50,
     .label = "Speed to lead",
     .value = "t:within_target_rate",
@@ -482,6 +511,12 @@ static const lf_figure_spec speed_figures[] = {{
 
 static const lf_figure_spec cost_figures[] = {{
     .id = "cost",
+    .line_order = 70,
+    .line = "{?null t:cost|  cost per SQL: missing, no spend has been imported (leadflow import "
+            "costs FILE)\n|  cost per SQL: {t:cost_per_sql:money} same-period, "
+            "{t:lagged_cost_per_sql:money} with spend shifted {t:lag_days:count} days earlier "
+            "(lag); per\n  lead {t:cost_per_lead:money}, per MQL {t:cost_per_mql:money}; spend "
+            "{t:cost:money}\n}",
     .order = 60,
     .label = "Cost per SQL",
     .value = "t:cost_per_sql",
@@ -497,6 +532,11 @@ static const lf_figure_spec cost_figures[] = {{
 
 static const lf_figure_spec customers_figures[] = {
     {.id = "marketing",
+     .line_order = 90,
+     .line = "  customers won: {t:customers:count}, marketing-sourced "
+             "{t:marketing_sourced_rate:pct} (benchmark 20-40% field sales, 40-80%\n  inside "
+             "sales); lead to customer {t:lead_to_customer:pct} (benchmark 2-5%); revenue "
+             "{?null t:revenue|missing (no customer has an amount)|{t:revenue:money}}\n",
      .order = 70,
      .label = "Marketing-sourced customers",
      .value = "t:marketing_sourced_rate",
@@ -521,6 +561,16 @@ static const lf_figure_spec customers_figures[] = {
      .bench = "Benchmark: typically 2" DASH "5%."},
 };
 
+static const lf_figure_spec persona_figures[] = {{
+    .line_order = 100,
+    .line = "  top personas by MQLs (acceptance rate):\n   {top mqls acceptance_rate}",
+}};
+
+static const lf_figure_spec channel_figures[] = {{
+    .line_order = 110,
+    .line = "\n  top channels by revenue (ROI):\n   {top revenue roi}\n",
+}};
+
 /* ---- presentations ------------------------------------------------------------------------ */
 
 #define CHARTS(a) .charts = a, .ncharts = N(a)
@@ -531,7 +581,8 @@ static const lf_present p_funnel = {
     "Where the leads are, what moved between stages, and how far the leads created in the range "
     "got.",
     .noun = "stage",
-    CHARTS(funnel_charts)};
+    CHARTS(funnel_charts),
+    FIGURES(funnel_figures)};
 static const lf_present p_mql = {"MQLs against goal",
                                  "How many MQLs did we produce, against our goal?",
                                  .noun = "period",
@@ -558,10 +609,11 @@ static const lf_present p_bizday = {
     .noun = "month", CHARTS(bizday_charts), FIGURES(bizday_figures)};
 static const lf_present p_persona = {"Personas",
                                      "Which personas become MQLs, SQLs and customers?",
-                                     .noun = "persona", .charts = dim_charts, .ncharts = 2};
+                                     .noun = "persona", .charts = dim_charts, .ncharts = 2,
+                                     FIGURES(persona_figures)};
 static const lf_present p_channel = {
     "Channels", "Which channels convert, and what do they earn against what they cost?",
-    .noun = "channel", CHARTS(dim_charts)};
+    .noun = "channel", CHARTS(dim_charts), FIGURES(channel_figures)};
 static const lf_present p_customers = {
     "Customers and marketing's share",
     "How many customers did we win, and what share came from marketing?",
