@@ -1354,12 +1354,10 @@ static const uint8_t first_touch_type[CH_COUNT] = {
     [CH_REFERRAL] = T_FORM_SUBMIT, [CH_OUTBOUND] = T_PAGE_VIEW, [CH_OTHER] = T_FORM_SUBMIT,
     [CH_UNKNOWN] = T_FORM_SUBMIT};
 
-static void build_inbound(gen *g, rng *r)
+/* The conversion that created the lead, and the anonymous visits tied to it then. */
+static void inbound_first_touch(gen *g, rng *r, int64_t t0)
 {
     lead *L = g->L;
-    int64_t t0 = L->created;
-
-    /* The conversion that created the lead. */
     if (L->ch == CH_PAID && chance(r, 1200)) {
         add_activity(g, r, t0, T_DEMO_REQUEST, 1);
     } else {
@@ -1374,15 +1372,16 @@ static void build_inbound(gen *g, rng *r)
                 snprintf(first->detail, sizeof first->detail, "%s", f);
         }
     }
-
-    /* Anonymous visits that were tied to the lead when it converted. */
     if (chance(r, 400)) {
         int n = (int)range(r, 1, 3);
         for (int i = 0; i < n; i++)
             add_activity(g, r, t0 - logu(r, 60, 14 * DAY), T_PAGE_VIEW, 0);
     }
+}
 
-    /* Engagement level from quality. */
+/* Engagement level 0..3 from the lead's quality. */
+static int inbound_level(const lead *L, rng *r)
+{
     static const uint16_t lv_base[4] = {42, 34, 17, 7}, lv_good[4] = {28, 36, 24, 12},
                           lv_poor[4] = {62, 28, 8, 2};
     const uint16_t *lw = L->quality >= 60 ? lv_good : L->quality < 25 ? lv_poor : lv_base;
@@ -1392,42 +1391,35 @@ static void build_inbound(gen *g, rng *r)
         x -= lw[level];
         level++;
     }
-    static const int n_lo[4] = {1, 6, 18, 35}, n_hi[4] = {7, 25, 45, 105};
-    static const int64_t p_lo[4] = {HOUR, 3 * DAY, 10 * DAY, 20 * DAY},
-                         p_hi[4] = {20 * DAY, 90 * DAY, 180 * DAY, 300 * DAY};
-    static const int mql_p[4] = {600, 3000, 5600, 7600};
-    int n = (int)range(r, n_lo[level], n_hi[level]);
-    int64_t span = logu(r, p_lo[level], p_hi[level]);
-    int p = mql_p[level] + (L->quality - 40) * 30;
-    int is_mql = chance(r, p < 100 ? 100 : p > 9500 ? 9500 : p);
-    if (!L->has_email && is_mql && !chance(r, 1500))
-        is_mql = 0; /* the MA tool cannot qualify them; a few slip through anyway */
+    return level;
+}
 
-    int64_t last = t0;
-    size_t before = L->nev;
-    inbound_burst(g, r, t0 + 1, n, span, is_mql && level >= 2, &last);
-
-    if (is_mql) {
-        /* Qualify at one of the later activities; often at a demo request. */
-        size_t nact = L->nev - before;
-        int64_t at = t0;
-        if (nact > 0) {
-            size_t j = before + nact * (size_t)range(r, 30, 90) / 100;
-            if (j >= L->nev)
-                j = L->nev - 1;
-            at = L->evs[j].ts;
-        } else if (n > 0) {
-            at = L->acts[n * 6 / 10]; /* activities fell after the end: so does the MQL */
-        }
-        if (chance(r, 3000))
-            add_activity(g, r, at, T_DEMO_REQUEST, 1);
-        int64_t mql = at + range(r, 20, 900);
-        qualify(g, mql);
-        handoff(g, r, mql, 0);
-        return;
+/* An MQL at one of the later activities of the burst (events[before..]); often at a
+ * demo request. */
+static void inbound_qualify(gen *g, rng *r, int64_t t0, size_t before, int n)
+{
+    lead *L = g->L;
+    size_t nact = L->nev - before;
+    int64_t at = t0;
+    if (nact > 0) {
+        size_t j = before + nact * (size_t)range(r, 30, 90) / 100;
+        if (j >= L->nev)
+            j = L->nev - 1;
+        at = L->evs[j].ts;
+    } else if (n > 0) {
+        at = L->acts[n * 6 / 10]; /* activities fell after the end: so does the MQL */
     }
+    if (chance(r, 3000))
+        add_activity(g, r, at, T_DEMO_REQUEST, 1);
+    int64_t mql = at + range(r, 20, 900);
+    qualify(g, mql);
+    handoff(g, r, mql, 0);
+}
 
-    /* Not qualified: a few are disqualified, picked up by sales, or even close. */
+/* Not qualified: a few are disqualified, picked up by sales, or even close. */
+static void inbound_unqualified(gen *g, rng *r, int64_t t0)
+{
+    lead *L = g->L;
     uint32_t k = below(r, 10000);
     if ((int)k < (L->student ? 2500 : 250)) {
         int64_t tq = later_biz(g, r, t0, HOUR, 20 * DAY, 0);
@@ -1441,6 +1433,31 @@ static void build_inbound(gen *g, rng *r)
         ev *e = push(g, later_biz(g, r, t0, 7 * DAY, 90 * DAY, 8 * HOUR), T_WON);
         e->amount = deal_cents(r, L->quality);
     }
+}
+
+static void build_inbound(gen *g, rng *r)
+{
+    lead *L = g->L;
+    int64_t t0 = L->created;
+    inbound_first_touch(g, r, t0);
+    int level = inbound_level(L, r);
+    static const int n_lo[4] = {1, 6, 18, 35}, n_hi[4] = {7, 25, 45, 105};
+    static const int64_t p_lo[4] = {HOUR, 3 * DAY, 10 * DAY, 20 * DAY},
+                         p_hi[4] = {20 * DAY, 90 * DAY, 180 * DAY, 300 * DAY};
+    static const int mql_p[4] = {600, 3000, 5600, 7600};
+    int n = (int)range(r, n_lo[level], n_hi[level]);
+    int64_t span = logu(r, p_lo[level], p_hi[level]);
+    int p = mql_p[level] + (L->quality - 40) * 30;
+    int is_mql = chance(r, p < 100 ? 100 : p > 9500 ? 9500 : p);
+    if (!L->has_email && is_mql && !chance(r, 1500))
+        is_mql = 0; /* the MA tool cannot qualify them; a few slip through anyway */
+    int64_t last = t0;
+    size_t before = L->nev;
+    inbound_burst(g, r, t0 + 1, n, span, is_mql && level >= 2, &last);
+    if (is_mql)
+        inbound_qualify(g, r, t0, before, n);
+    else
+        inbound_unqualified(g, r, t0);
 }
 
 static void build_outbound(gen *g, rng *r)
@@ -1543,76 +1560,73 @@ static void company_make(const gen *g, uint64_t k, company *c)
     sb_s(&d, cd->tld);
 }
 
-static void write_lead(gen *g, rng *r, int64_t created_local)
+/* The lead's e-mail into email[n] (empty without one): corporate, personal or
+ * missing. Sets L->has_email and *personal. */
+static void lead_email(gen *g, rng *r, const company *c, int no_company, char *email, size_t n,
+                       int *personal)
 {
     lead *L = g->L;
-    out *o = &g->leads_out;
-
-    L->src = (int)PICK(r, sources);
-    L->ch = sources[L->src].ch;
-    L->title = chance(r, 1000) ? -1 : (int)PICK(r, titles);
-    L->student = L->title >= 0 && titles[L->title].student;
-
-    uint64_t k = chance(r, 8000) ? (uint64_t)below(r, (uint32_t)g->companies)
-                                 : (uint64_t)below(r, (uint32_t)(g->companies / 50 + 1));
-    company c;
-    company_make(g, k, &c);
-    int no_company = chance(r, 200);
-
-    /* E-mail: corporate, personal, or missing. */
-    char email[160];
     sb e;
-    sb_init(&e, email, sizeof email);
+    sb_init(&e, email, n);
     uint32_t em = below(r, 10000);
-    int personal = 0;
     const name_def *fn = &first_names[below(r, NELEM(first_names))];
     const name_def *ln = &last_names[below(r, NELEM(last_names))];
+    *personal = 0;
     L->has_email = em >= 300;
-    if (L->has_email) {
-        personal = em < 300 + 1200 || no_company;
-        uint32_t form = below(r, 100);
-        if (personal || form < 60) {
-            sb_s(&e, fn->slug);
-            sb_s(&e, chance(r, 8500) ? "." : "_");
-            sb_s(&e, ln->slug);
-        } else if (form < 80) {
-            char ini[2] = {fn->slug[0], '\0'};
-            sb_s(&e, ini);
-            sb_s(&e, ".");
-            sb_s(&e, ln->slug);
-        } else if (form < 90) {
-            sb_s(&e, fn->slug);
-            sb_s(&e, ln->slug);
-        } else {
-            sb_s(&e, fn->slug);
-        }
-        if (personal && chance(r, 4000))
-            sb_u(&e, range(r, 1, 99), 2);
-        sb_s(&e, "@");
-        sb_s(&e, personal ? personal_domains[below(r, NELEM(personal_domains))] : c.domain);
-        if (chance(r, 100)) { /* Typed with capitals; addresses are case-insensitive. */
-            email[0] = ascii_upper(email[0]);
-            char *dot = strchr(email, '.');
-            if (dot && dot[1] && dot[1] != '@')
-                dot[1] = ascii_upper(dot[1]);
-        }
+    if (!L->has_email)
+        return;
+    *personal = em < 300 + 1200 || no_company;
+    uint32_t form = below(r, 100);
+    if (*personal || form < 60) {
+        sb_s(&e, fn->slug);
+        sb_s(&e, chance(r, 8500) ? "." : "_");
+        sb_s(&e, ln->slug);
+    } else if (form < 80) {
+        char ini[2] = {fn->slug[0], '\0'};
+        sb_s(&e, ini);
+        sb_s(&e, ".");
+        sb_s(&e, ln->slug);
+    } else if (form < 90) {
+        sb_s(&e, fn->slug);
+        sb_s(&e, ln->slug);
+    } else {
+        sb_s(&e, fn->slug);
     }
+    if (*personal && chance(r, 4000))
+        sb_u(&e, range(r, 1, 99), 2);
+    sb_s(&e, "@");
+    sb_s(&e, *personal ? personal_domains[below(r, NELEM(personal_domains))] : c->domain);
+    if (chance(r, 100)) { /* Typed with capitals; addresses are case-insensitive. */
+        email[0] = ascii_upper(email[0]);
+        char *dot = strchr(email, '.');
+        if (dot && dot[1] && dot[1] != '@')
+            dot[1] = ascii_upper(dot[1]);
+    }
+}
 
+/* Quality 0..100 from title, company and e-mail, with some noise. */
+static int lead_quality(const lead *L, const company *c, int personal, rng *r)
+{
     int q = 40;
     if (L->title >= 0)
         q += titles[L->title].q;
-    q += industries[c.industry].q + countries[c.country].q;
-    if (c.employees >= 50 && c.employees <= 5000)
+    q += industries[c->industry].q + countries[c->country].q;
+    if (c->employees >= 50 && c->employees <= 5000)
         q += 12;
-    else if (c.employees < 10)
+    else if (c->employees < 10)
         q -= 10;
     if (personal)
         q -= 15;
     q += (int)range(r, -10, 10);
-    L->quality = q < 0 ? 0 : q > 100 ? 100 : q;
-    L->created = to_utc(&g->tz, created_local);
+    return q < 0 ? 0 : q > 100 ? 100 : q;
+}
 
-    /* id,email,created_at,source,origin,persona,title,company,industry,employees,country */
+/* The leads.csv row:
+ * id,email,created_at,source,origin,persona,title,company,industry,employees,country */
+static void lead_row(gen *g, rng *r, const char *email, const company *c, int no_company)
+{
+    lead *L = g->L;
+    out *o = &g->leads_out;
     out_chr(o, 'L');
     out_uint(o, L->num, 6);
     out_chr(o, ',');
@@ -1644,17 +1658,37 @@ static void write_lead(gen *g, rng *r, int64_t created_local)
         out_csv(o, titles[L->title].name);
     out_chr(o, ',');
     if (!no_company)
-        out_csv(o, c.name);
+        out_csv(o, c->name);
     out_chr(o, ',');
     if (!no_company && !chance(r, 300))
-        out_str(o, industries[c.industry].name);
+        out_str(o, industries[c->industry].name);
     out_chr(o, ',');
     if (!no_company && !chance(r, 500))
-        out_uint(o, (uint64_t)c.employees, 1);
+        out_uint(o, (uint64_t)c->employees, 1);
     out_chr(o, ',');
     if (!chance(r, 300))
-        out_str(o, countries[c.country].code);
+        out_str(o, countries[c->country].code);
     out_chr(o, '\n');
+}
+
+static void write_lead(gen *g, rng *r, int64_t created_local)
+{
+    lead *L = g->L;
+    L->src = (int)PICK(r, sources);
+    L->ch = sources[L->src].ch;
+    L->title = chance(r, 1000) ? -1 : (int)PICK(r, titles);
+    L->student = L->title >= 0 && titles[L->title].student;
+    uint64_t k = chance(r, 8000) ? (uint64_t)below(r, (uint32_t)g->companies)
+                                 : (uint64_t)below(r, (uint32_t)(g->companies / 50 + 1));
+    company c;
+    company_make(g, k, &c);
+    int no_company = chance(r, 200);
+    char email[160];
+    int personal;
+    lead_email(g, r, &c, no_company, email, sizeof email, &personal);
+    L->quality = lead_quality(L, &c, personal, r);
+    L->created = to_utc(&g->tz, created_local);
+    lead_row(g, r, email, &c, no_company);
 }
 
 /* ---------------------------------------------------------------------------------
