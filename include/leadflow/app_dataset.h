@@ -1,6 +1,6 @@
 /*
  * app_dataset.h — the report dataset of a workspace with its cache policy
- * (application layer; src/app/dataset_load.c).
+ * (application layer; src/app/app_dataset.c).
  *
  * The dataset is loaded from the snapshot cache (leadflow/snapshot.h) when the
  * snapshot holds the store's current generation, else built from the store's rows

@@ -1,6 +1,6 @@
 /*
  * app_demo.h — synthetic data and the demo workspace (application layer;
- * src/app/demo.c): what `leadflow generate` and `leadflow demo` do, as values.
+ * src/app/app_demo.c): what `leadflow generate` and `leadflow demo` do, as values.
  */
 #ifndef LEADFLOW_APP_DEMO_H
 #define LEADFLOW_APP_DEMO_H

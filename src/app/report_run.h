@@ -1,6 +1,6 @@
 /*
  * report_run.h — running reports and rendering them, shared by the report request
- * (report_request.c), the demo's reports and the terminal headline (headline.c).
+ * (app_report.c), the demo's reports and the terminal headline (headline.c).
  * Private to src/app.
  */
 #ifndef LEADFLOW_APP_REPORT_RUN_H

@@ -3,7 +3,7 @@
  *
  * Place in the flow: store -> dataset builder -> [snapshot file] -> reports; the
  * application layer decides where the file lives and when it is read or written
- * (dataset_load.c). Reading millions of derived rows back out of the store costs
+ * (app_dataset.c). Reading millions of derived rows back out of the store costs
  * seconds and the page cache's memory; the snapshot turns a report's load into an
  * mmap of arrays already in their in-memory layout. It is a cache: the store stays the truth, and a snapshot from another
  * generation, another build (struct sizes in the header) or a damaged file is simply

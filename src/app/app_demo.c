@@ -1,5 +1,5 @@
 /*
- * demo.c — synthetic data and the demo workspace (leadflow/app_demo.h).
+ * app_demo.c — synthetic data and the demo workspace (leadflow/app_demo.h).
  *
  * Place in the flow: generator (src/gen) -> files -> [demo] -> import (the front end
  * shows each file's summary) -> dataset -> reports -> headline + page. The demo

@@ -1,9 +1,9 @@
 /*
- * report_request.c — a report request from a front end, run into bytes and notes
+ * app_report.c — a report request from a front end, run into bytes and notes
  * (leadflow/app_report.h).
  *
  * Place in the flow: front end (text options) -> [request] -> dataset (cache policy,
- * dataset_load.c) -> reports and renderers (report_run.c) -> bytes + notes -> front
+ * app_dataset.c) -> reports and renderers (report_run.c) -> bytes + notes -> front
  * end. The checks come in the order the CLI has always made them, so its messages
  * and exit codes stay as they were: the request's own arguments first (nothing read
  * yet), then the configuration, then the range, which needs the workspace's zone.

@@ -1,5 +1,5 @@
 /*
- * dataset_load.c — a workspace's report dataset with its cache policy
+ * app_dataset.c — a workspace's report dataset with its cache policy
  * (leadflow/app_dataset.h).
  *
  * Place in the flow: store rows -> dataset builder (dataset_build.c) -> [cache
