@@ -19,6 +19,7 @@
 #include "leadflow/error.h"
 #include "leadflow/replay.h"
 #include "leadflow/store.h"
+#include "leadflow/time.h"
 
 typedef enum lf_import_kind {
     LF_IMPORT_LEADS = 0,
@@ -42,11 +43,22 @@ typedef struct lf_import_stats {
     void *ctx;
 } lf_import_stats;
 
+/* A source of records already in leadflow's column layout for the kind (the header
+ * first), as a map or a preset makes them from another file's rows: next has the
+ * contract of lf_csv_next (lines and raw bytes are those of the input file). */
+typedef struct lf_record_source {
+    lf_status (*next)(void *ctx, lf_csv_record *rec, lf_error *err);
+    void *ctx;
+} lf_record_source;
+
 typedef struct lf_import_opts {
     lf_import_kind kind;
     const char *name;        /* file name for messages and the rejects table */
-    lf_csv_read_fn read;     /* byte source */
+    lf_csv_read_fn read;     /* byte source (when source is NULL) */
     void *read_ctx;
+    const lf_record_source *source; /* NULL: the CSV read from `read` */
+    const lf_tz *tz;         /* zone of timestamps without an offset; NULL = the
+                                workspace's (SPEC §1; --timezone, a map's timezone) */
     /* Called for each rejected row (may be NULL). */
     void (*on_reject)(void *ctx, const char *name, long line, const char *reason);
     /* Called every ~64k rows and once at the end with done = true (may be NULL). */

@@ -224,6 +224,15 @@ static const char *shown_name(importer *im, const char *v)
     return lf_buf_str(&im->scratch);
 }
 
+/* The next record: from the caller's record source (a map, a preset) or the CSV
+ * reader. */
+static lf_status next_record(const importer *im, lf_csv *csv, lf_csv_record *rec,
+                             lf_error *err)
+{
+    const lf_record_source *src = im->opts->source;
+    return src ? src->next(src->ctx, rec, err) : lf_csv_next(csv, rec, err);
+}
+
 /* Matches the header: known columns by the kind's table, other names (leads only)
  * become attributes. Duplicates are found through one map of the names seen, so a
  * header of any width is checked in linear time. */
@@ -231,7 +240,7 @@ static lf_status read_header(importer *im, lf_csv *csv)
 {
     lf_csv_record rec;
     lf_error cerr;
-    lf_status r = lf_csv_next(csv, &rec, &cerr);
+    lf_status r = next_record(im, csv, &rec, &cerr);
     if (r != LF_OK)
         return lf_errorf(im->err, r == LF_ENOMEM ? LF_ENOMEM : LF_EINPUT, "%s: header: %s",
                          im->opts->name, cerr.msg);
@@ -336,7 +345,8 @@ static bool parse_time_col(importer *im, const lf_csv_record *rec, int col, lf_t
         set_reason(im, "column '%s': empty", name);
         return false;
     }
-    if (lf_time_parse(v, n, im->cfg->tz, t, NULL, NULL) != LF_OK) {
+    const lf_tz *tz = im->opts->tz ? im->opts->tz : im->cfg->tz;
+    if (lf_time_parse(v, n, tz, t, NULL, NULL) != LF_OK) {
         set_reason(im, "column '%s': bad timestamp '%s'", name, shown(im, v, n));
         return false;
     }
@@ -818,8 +828,8 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
     lf_buf_init(&im.reason, 0);
     lf_buf_init(&im.type, 0);
     counting_reader cr = {opts->read, opts->read_ctx, 0};
-    lf_csv *csv = lf_csv_new(counting_read, &cr, 1 << 16, MAX_FIELD);
-    lf_status r = csv ? LF_OK : oom(err);
+    lf_csv *csv = opts->source ? NULL : lf_csv_new(counting_read, &cr, 1 << 16, MAX_FIELD);
+    lf_status r = csv || opts->source ? LF_OK : oom(err);
     if (r == LF_OK)
         r = read_header(&im, csv);
     if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS)
@@ -832,7 +842,7 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
         }
         lf_csv_record rec;
         lf_error cerr;
-        lf_status cs = lf_csv_next(csv, &rec, &cerr);
+        lf_status cs = next_record(&im, csv, &rec, &cerr);
         if (cs == LF_OK && rec.nfields == 0)
             break;
         if (cs != LF_OK && cs != LF_EINPUT) {
