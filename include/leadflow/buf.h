@@ -29,14 +29,16 @@ void lf_buf_release(lf_buf *b);
 /* Empties the buffer, keeping its memory. */
 void lf_buf_reset(lf_buf *b);
 /* Appends n bytes. */
-lf_status lf_buf_add(lf_buf *b, const void *p, size_t n);
+lf_status lf_buf_add(lf_buf *b, const void *p, size_t n) __attribute__((warn_unused_result));
 /* Appends a NUL-terminated string. */
-lf_status lf_buf_adds(lf_buf *b, const char *s);
+lf_status lf_buf_adds(lf_buf *b, const char *s) __attribute__((warn_unused_result));
 /* Appends one byte. */
-lf_status lf_buf_addc(lf_buf *b, char c);
+lf_status lf_buf_addc(lf_buf *b, char c) __attribute__((warn_unused_result));
 /* Appends printf-style formatted text. */
-lf_status lf_buf_addf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-lf_status lf_buf_vaddf(lf_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+lf_status lf_buf_addf(lf_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), warn_unused_result));
+lf_status lf_buf_vaddf(lf_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0), warn_unused_result));
 /* Returns the contents as a C string ("" when empty); the buffer keeps ownership. */
 const char *lf_buf_str(const lf_buf *b);
 /* Hands the contents to the caller (free() them) and re-initialises the buffer. */

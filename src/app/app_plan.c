@@ -16,6 +16,7 @@
  * is an error (LF_EINPUT) reported after the steps computed.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,43 +171,79 @@ static size_t max_sz(size_t a, size_t b)
     return a > b ? a : b;
 }
 
+/* The output being written: appends stop at the first failure, kept in st. */
+typedef struct plan_out {
+    lf_buf *b;
+    lf_status st;
+} plan_out;
+
+static void __attribute__((format(printf, 2, 3))) out_addf(plan_out *o, const char *fmt, ...)
+{
+    if (o->st != LF_OK)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    o->st = lf_buf_vaddf(o->b, fmt, ap);
+    va_end(ap);
+}
+
+static void out_adds(plan_out *o, const char *s)
+{
+    if (o->st == LF_OK)
+        o->st = lf_buf_adds(o->b, s);
+}
+
+static void out_addc(plan_out *o, char c)
+{
+    if (o->st == LF_OK)
+        o->st = lf_buf_addc(o->b, c);
+}
+
+/* v as the report JSON writes reals (render_json_real). */
+static void out_real(plan_out *o, double v)
+{
+    if (o->st == LF_OK)
+        o->st = render_json_real(v, o->b);
+}
+
 /* s padded with spaces to width columns, right- or left-aligned. */
-static void pad(lf_buf *b, const char *s, size_t width, bool right)
+static void pad(plan_out *o, const char *s, size_t width, bool right)
 {
     size_t w = width_of(s);
     if (right)
         for (size_t i = w; i < width; i++)
-            lf_buf_addc(b, ' ');
-    lf_buf_adds(b, s);
+            out_addc(o, ' ');
+    out_adds(o, s);
     if (!right)
         for (size_t i = w; i < width; i++)
-            lf_buf_addc(b, ' ');
+            out_addc(o, ' ');
 }
 
 /* One row of cells separated by two spaces; trailing spaces trimmed. */
-static void row(lf_buf *b, size_t n, const char *const *cells, const size_t *w, const bool *right)
+static void row(plan_out *o, size_t n, const char *const *cells, const size_t *w,
+                const bool *right)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
-            lf_buf_adds(b, "  ");
-        pad(b, cells[i], w[i], right[i]);
+            out_adds(o, "  ");
+        pad(o, cells[i], w[i], right[i]);
     }
-    while (b->len && b->data[b->len - 1] == ' ')
-        b->data[--b->len] = '\0';
-    lf_buf_addc(b, '\n');
+    while (o->st == LF_OK && o->b->len && o->b->data[o->b->len - 1] == ' ')
+        o->b->data[--o->b->len] = '\0';
+    out_addc(o, '\n');
 }
 
-static void rule_line(lf_buf *b, size_t n)
+static void rule_line(plan_out *o, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        lf_buf_addc(b, '-');
-    lf_buf_addc(b, '\n');
+        out_addc(o, '-');
+    out_addc(o, '\n');
 }
 
 /* ---- table ------------------------------------------------------------------------- */
 
 /* step | count | using | source. */
-static void steps_table(const lf_plan *p, lf_buf *b, size_t *step_width)
+static void steps_table(const lf_plan *p, plan_out *o, size_t *step_width)
 {
     char cnt[LF_PLAN_NSTEPS][40], use[LF_PLAN_NSTEPS][200], src[LF_PLAN_NSTEPS][64];
     size_t w[4] = {4, 5, 5, 6}; /* "step", "count", "using", "source" */
@@ -220,16 +257,16 @@ static void steps_table(const lf_plan *p, lf_buf *b, size_t *step_width)
         w[2] = max_sz(w[2], width_of(use[k]));
         w[3] = max_sz(w[3], width_of(src[k]));
     }
-    row(b, 4, (const char *const[]){"step", "count", "using", "source"}, w, right);
-    rule_line(b, w[0] + w[1] + w[2] + w[3] + 6);
+    row(o, 4, (const char *const[]){"step", "count", "using", "source"}, w, right);
+    rule_line(o, w[0] + w[1] + w[2] + w[3] + 6);
     for (size_t k = 0; k < p->nsteps; k++)
-        row(b, 4, (const char *const[]){lf_plan_step_name((lf_plan_step)k), cnt[k], use[k], src[k]},
+        row(o, 4, (const char *const[]){lf_plan_step_name((lf_plan_step)k), cnt[k], use[k], src[k]},
             w, right);
     *step_width = w[0];
 }
 
 /* "over M months (...):" and step | per month | per business day. */
-static void per_period_table(const lf_plan *p, size_t step_width, lf_buf *b)
+static void per_period_table(const lf_plan *p, size_t step_width, plan_out *o)
 {
     char from[16], to[16], bd[32];
     int y, m, d;
@@ -238,7 +275,7 @@ static void per_period_table(const lf_plan *p, size_t step_width, lf_buf *b)
     lf_civil_from_days(p->months_to_day - 1, &y, &m, &d);
     snprintf(to, sizeof to, "%04d-%02d", y, m);
     lf_fmt_count(p->business_days, bd, sizeof bd);
-    lf_buf_addf(b, "\nover %d month%s (%s..%s, %s business days):\n", p->months,
+    out_addf(o, "\nover %d month%s (%s..%s, %s business days):\n", p->months,
                 p->months == 1 ? "" : "s", from, to, bd);
     char pm[LF_PLAN_NSTEPS][48], pb[LF_PLAN_NSTEPS][48];
     size_t w[3] = {step_width, 9, 16}; /* "per month", "per business day" */
@@ -252,103 +289,103 @@ static void per_period_table(const lf_plan *p, size_t step_width, lf_buf *b)
         w[1] = max_sz(w[1], width_of(pm[k]));
         w[2] = max_sz(w[2], width_of(pb[k]));
     }
-    row(b, 3, (const char *const[]){"step", "per month", "per business day"}, w, right);
-    rule_line(b, w[0] + w[1] + w[2] + 4);
+    row(o, 3, (const char *const[]){"step", "per month", "per business day"}, w, right);
+    rule_line(o, w[0] + w[1] + w[2] + 4);
     for (size_t k = 0; k < p->nsteps; k++)
-        row(b, 3, (const char *const[]){lf_plan_step_name((lf_plan_step)k), pm[k], pb[k]}, w,
+        row(o, 3, (const char *const[]){lf_plan_step_name((lf_plan_step)k), pm[k], pb[k]}, w,
             right);
 }
 
 static void render_table(const lf_plan *p, double revenue, lf_time as_of, const char *tz,
-                         lf_buf *b)
+                         plan_out *o)
 {
     char rev[48];
     fmt_dec(revenue, 2, true, rev, sizeof rev);
-    lf_buf_addf(b, "plan  revenue %s", rev);
+    out_addf(o, "plan  revenue %s", rev);
     if (p->history[0] || p->months > 0) { /* as-of matters only for these */
         char ts[40];
         lf_time_format_utc(as_of, ts, sizeof ts);
-        lf_buf_addf(b, ", as of %s (%s)", ts, tz);
+        out_addf(o, ", as of %s (%s)", ts, tz);
     }
-    lf_buf_adds(b, "\n\n");
+    out_adds(o, "\n\n");
     size_t step_width;
-    steps_table(p, b, &step_width);
+    steps_table(p, o, &step_width);
     if (p->months > 0 && p->nsteps > 0)
-        per_period_table(p, step_width, b);
-    lf_buf_adds(b, "\n");
+        per_period_table(p, step_width, o);
+    out_adds(o, "\n");
     if (p->stop[0])
-        lf_buf_addf(b, "the plan stops at %s: %s\n", lf_plan_step_name((lf_plan_step)p->nsteps),
+        out_addf(o, "the plan stops at %s: %s\n", lf_plan_step_name((lf_plan_step)p->nsteps),
                     p->stop);
     if (p->history[0])
-        lf_buf_addf(b, "history: %s, the 12 calendar months before the month of as-of\n",
+        out_addf(o, "history: %s, the 12 calendar months before the month of as-of\n",
                     p->history);
-    lf_buf_adds(b, "each step is rounded up: deals = revenue / deal size, sqls = deals / close\n"
+    out_adds(o, "each step is rounded up: deals = revenue / deal size, sqls = deals / close\n"
                    "  rate, mqls = sqls / MQL-to-SQL, leads = mqls / lead-to-MQL, visitors =\n"
                    "  leads / visit rate\n");
 }
 
 /* ---- json -------------------------------------------------------------------------- */
 
-static void json_per(lf_buf *b, const lf_plan *p, const double *v)
+static void json_per(plan_out *o, const lf_plan *p, const double *v)
 {
-    lf_buf_addc(b, '{');
+    out_addc(o, '{');
     for (size_t k = 0; k < p->nsteps; k++) {
-        lf_buf_addf(b, "%s\"%s\": ", k ? ", " : "", lf_plan_step_name((lf_plan_step)k));
-        render_json_real(v[k], b);
+        out_addf(o, "%s\"%s\": ", k ? ", " : "", lf_plan_step_name((lf_plan_step)k));
+        out_real(o, v[k]);
     }
-    lf_buf_addc(b, '}');
+    out_addc(o, '}');
 }
 
-static void json_steps(const lf_plan *p, lf_buf *b)
+static void json_steps(const lf_plan *p, plan_out *o)
 {
     static const char *const sources[] = {"none", "given", "history"};
-    lf_buf_adds(b, ",\n  \"steps\": [");
+    out_adds(o, ",\n  \"steps\": [");
     for (size_t k = 0; k < p->nsteps; k++) {
-        lf_buf_addf(b, "%s\n    {\"step\": \"%s\", \"count\": %llu, \"rate\": ", k ? "," : "",
+        out_addf(o, "%s\n    {\"step\": \"%s\", \"count\": %llu, \"rate\": ", k ? "," : "",
                     lf_plan_step_name((lf_plan_step)k), (unsigned long long)p->count[k]);
         if (k == LF_PLAN_DEALS)
-            lf_buf_adds(b, "null");
+            out_adds(o, "null");
         else
-            render_json_real(p->value[k], b);
-        lf_buf_addf(b, ", \"source\": \"%s\"}", sources[p->source[k]]);
+            out_real(o, p->value[k]);
+        out_addf(o, ", \"source\": \"%s\"}", sources[p->source[k]]);
     }
-    lf_buf_adds(b, p->nsteps ? "\n  ],\n" : "],\n");
+    out_adds(o, p->nsteps ? "\n  ],\n" : "],\n");
     if (p->nsteps < LF_PLAN_NSTEPS)
-        lf_buf_addf(b, "  \"stopped_at\": \"%s\",\n  \"stop_reason\": \"%s\",\n",
+        out_addf(o, "  \"stopped_at\": \"%s\",\n  \"stop_reason\": \"%s\",\n",
                     lf_plan_step_name((lf_plan_step)p->nsteps), p->stop);
     else
-        lf_buf_adds(b, "  \"stopped_at\": null,\n  \"stop_reason\": null,\n");
+        out_adds(o, "  \"stopped_at\": null,\n  \"stop_reason\": null,\n");
 }
 
-static void render_json(const lf_plan *p, double revenue, lf_time as_of, lf_buf *b)
+static void render_json(const lf_plan *p, double revenue, lf_time as_of, plan_out *o)
 {
     char ts[40];
     lf_time_format_utc(as_of, ts, sizeof ts);
-    lf_buf_adds(b, "{\n  \"revenue\": ");
-    render_json_real(revenue, b);
-    lf_buf_adds(b, ",\n  \"deal_size\": ");
+    out_adds(o, "{\n  \"revenue\": ");
+    out_real(o, revenue);
+    out_adds(o, ",\n  \"deal_size\": ");
     if (p->nsteps > 0)
-        render_json_real(p->value[LF_PLAN_DEALS], b);
+        out_real(o, p->value[LF_PLAN_DEALS]);
     else
-        lf_buf_adds(b, "null");
-    lf_buf_addf(b, ",\n  \"as_of\": \"%s\",\n  \"history\": ", ts);
+        out_adds(o, "null");
+    out_addf(o, ",\n  \"as_of\": \"%s\",\n  \"history\": ", ts);
     if (p->history[0])
-        lf_buf_addf(b, "\"%s\"", p->history);
+        out_addf(o, "\"%s\"", p->history);
     else
-        lf_buf_adds(b, "null");
-    json_steps(p, b);
+        out_adds(o, "null");
+    json_steps(p, o);
     if (p->months > 0) {
-        lf_buf_addf(b, "  \"months\": %d,\n  \"business_days\": %d,\n  \"per_month\": ",
+        out_addf(o, "  \"months\": %d,\n  \"business_days\": %d,\n  \"per_month\": ",
                     p->months, (int)p->business_days);
-        json_per(b, p, p->per_month);
-        lf_buf_adds(b, ",\n  \"per_business_day\": ");
+        json_per(o, p, p->per_month);
+        out_adds(o, ",\n  \"per_business_day\": ");
         if (p->business_days > 0)
-            json_per(b, p, p->per_bday);
+            json_per(o, p, p->per_bday);
         else
-            lf_buf_adds(b, "null");
-        lf_buf_adds(b, "\n}\n");
+            out_adds(o, "null");
+        out_adds(o, "\n}\n");
     } else {
-        lf_buf_adds(b, "  \"months\": null,\n  \"business_days\": null,\n"
+        out_adds(o, "  \"months\": null,\n  \"business_days\": null,\n"
                        "  \"per_month\": null,\n  \"per_business_day\": null\n}\n");
     }
 }
@@ -394,10 +431,13 @@ static lf_status plan_render(lf_workspace *ws, const lf_plan_input *in, const lf
     if (s == LF_EUSAGE)
         return s;
     double revenue = (double)in->revenue.num / (double)in->revenue.den;
+    plan_out o = {out, LF_OK};
     if (json)
-        render_json(&plan, revenue, as_of, out);
+        render_json(&plan, revenue, as_of, &o);
     else
-        render_table(&plan, revenue, as_of, lf_tz_name(cfg->tz ? cfg->tz : lf_tz_utc()), out);
+        render_table(&plan, revenue, as_of, lf_tz_name(cfg->tz ? cfg->tz : lf_tz_utc()), &o);
+    if (o.st != LF_OK) /* output cut short: that failure outranks a stopped plan */
+        return render_buf_error(o.st, err, json ? "json" : "table");
     return s;
 }
 

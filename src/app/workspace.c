@@ -20,12 +20,18 @@ char *lf_workspace_path(const lf_workspace *ws, const char *name)
 {
     lf_buf b;
     lf_buf_init(&b, 0);
+    lf_status st = LF_OK;
     if (strcmp(ws->dir, ".") != 0) { /* "leadflow.yaml", not "./leadflow.yaml", in messages */
-        lf_buf_adds(&b, ws->dir);
-        if (b.len && b.data[b.len - 1] != '/')
-            lf_buf_addc(&b, '/');
+        st = lf_buf_adds(&b, ws->dir);
+        if (st == LF_OK && b.len && b.data[b.len - 1] != '/')
+            st = lf_buf_addc(&b, '/');
     }
-    lf_buf_adds(&b, name);
+    if (st == LF_OK)
+        st = lf_buf_adds(&b, name);
+    if (st != LF_OK) {
+        lf_buf_release(&b);
+        return NULL;
+    }
     return lf_buf_detach(&b);
 }
 

@@ -63,8 +63,9 @@ int cli_import_one(cli_ctx *ctx, int kind, const char *file);
 /* Appends text from the data so that it cannot drive the terminal: control bytes and
  * bytes that are not valid UTF-8 as \xNN, newline as \n, carriage return as \r,
  * backslash as \\. NULL appends nothing. The one escaping of data text for the
- * terminal outside the table renderer: every command that prints such text uses it. */
-void cli_add_text(lf_buf *out, const char *s);
+ * terminal outside the table renderer: every command that prints such text uses it.
+ * Returns the status of the appends (LF_ENOMEM; LF_EINPUT past out's cap). */
+lf_status cli_add_text(lf_buf *out, const char *s);
 /* cli_add_text, written to out. */
 void cli_put_text(FILE *out, const char *s);
 /* Command entry points. */

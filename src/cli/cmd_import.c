@@ -32,6 +32,7 @@ typedef struct report_ctx {
     int ignored_shown;      /* reasons listed */
     int64_t ignored_more;   /* ignored events of the reasons not listed */
     lf_buf ignored;         /* "  ignored: 9 accepted while in sql, ..." */
+    lf_status ignored_st;   /* the first failed append to ignored */
 } report_ctx;
 
 static void on_reject(void *ctx, const char *name, long line, const char *reason)
@@ -96,9 +97,13 @@ static void on_ignored(void *ctx, const char *reason, int64_t count)
     char n[32];
     lf_fmt_count(count, n, sizeof n);
     if (rc->ignored_shown++ < 5) {
-        lf_buf_adds(&rc->ignored, rc->ignored_shown == 1 ? "  ignored: " : ", ");
-        lf_buf_addf(&rc->ignored, "%s ", n);
-        cli_add_text(&rc->ignored, reason);
+        lf_status *st = &rc->ignored_st;
+        if (*st == LF_OK)
+            *st = lf_buf_adds(&rc->ignored, rc->ignored_shown == 1 ? "  ignored: " : ", ");
+        if (*st == LF_OK)
+            *st = lf_buf_addf(&rc->ignored, "%s ", n);
+        if (*st == LF_OK)
+            *st = cli_add_text(&rc->ignored, reason);
     } else {
         rc->ignored_more += count;
     }
@@ -118,16 +123,20 @@ static void print_summary(const lf_app_import_result *res, const lf_buf *ignored
     fwrite(ignored->data ? ignored->data : "", 1, ignored->len, stdout);
 }
 
-/* Ends the "  ignored: ..." line of on_ignored. */
+/* Ends the "  ignored: ..." line of on_ignored; a line cut short by a failed append
+ * is dropped whole (the failure stays in ignored_st for the caller to report). */
 static void finish_ignored(report_ctx *rc)
 {
-    if (rc->ignored_more) {
+    lf_status *st = &rc->ignored_st;
+    if (*st == LF_OK && rc->ignored_more) {
         char n[32];
         lf_fmt_count(rc->ignored_more, n, sizeof n);
-        lf_buf_addf(&rc->ignored, ", %s for other reasons", n);
+        *st = lf_buf_addf(&rc->ignored, ", %s for other reasons", n);
     }
-    if (rc->ignored_shown)
-        lf_buf_adds(&rc->ignored, " (see 'leadflow ignored')\n");
+    if (*st == LF_OK && rc->ignored_shown)
+        *st = lf_buf_adds(&rc->ignored, " (see 'leadflow ignored')\n");
+    if (*st != LF_OK)
+        lf_buf_reset(&rc->ignored);
 }
 
 int cli_import_one(cli_ctx *ctx, int kind, const char *file)
@@ -163,6 +172,9 @@ int cli_import_one(cli_ctx *ctx, int kind, const char *file)
                         "same import again to finish it\n", a);
         return stop_signal == SIGINT ? 130 : 143;
     }
+    if (rc.ignored_st != LF_OK)
+        return cli_fail(rc.ignored_st, "%s: out of memory listing the ignored events",
+                        res.name);
     if (res.read_failed)
         return cli_fail(LF_EINPUT, "%s: read error", res.name);
     return s == LF_OK ? 0 : lf_status_exit_code(s);

@@ -23,6 +23,7 @@
 typedef struct lead_list {
     int64_t shown[2], more[2];
     lf_buf lines[2]; /* 0 = dropped, 1 = added */
+    lf_status st;    /* the first failed append to lines */
 } lead_list;
 
 static void on_lead(void *ctx, bool added, const char *id, int did)
@@ -34,9 +35,12 @@ static void on_lead(void *ctx, bool added, const char *id, int did)
         return;
     }
     l->shown[k]++;
-    lf_buf_adds(&l->lines[k], "  ");
-    cli_add_text(&l->lines[k], id); /* lead ids come from the data */
-    lf_buf_addf(&l->lines[k], "  %s\n", lf_app_did_name(did));
+    if (l->st == LF_OK)
+        l->st = lf_buf_adds(&l->lines[k], "  ");
+    if (l->st == LF_OK)
+        l->st = cli_add_text(&l->lines[k], id); /* lead ids come from the data */
+    if (l->st == LF_OK)
+        l->st = lf_buf_addf(&l->lines[k], "  %s\n", lf_app_did_name(did));
 }
 
 static void count_cell(char *buf, size_t size, int64_t v)
@@ -173,6 +177,8 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv)
     lf_buf_init(&list.lines[1], 0);
     lf_error err;
     lf_status s = lf_app_whatif_run(&ctx->ws, &w, &err);
+    if (s == LF_OK && list.st != LF_OK)
+        s = lf_errorf(&err, list.st, "out of memory listing the leads added and dropped");
     if (s == LF_OK)
         print_result(ctx, &w, &list);
     lf_buf_release(&list.lines[0]);

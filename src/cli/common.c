@@ -16,11 +16,17 @@ static void __attribute__((format(printf, 1, 0))) error_line(const char *fmt, va
     lf_buf msg, out;
     lf_buf_init(&msg, 0);
     lf_buf_init(&out, 0);
-    lf_buf_vaddf(&msg, fmt, ap);
-    lf_buf_adds(&out, "leadflow: error: ");
-    cli_add_text(&out, lf_buf_str(&msg));
-    lf_buf_addc(&out, '\n');
-    fwrite(out.data ? out.data : "", 1, out.len, stderr);
+    lf_status st = lf_buf_vaddf(&msg, fmt, ap);
+    if (st == LF_OK)
+        st = lf_buf_adds(&out, "leadflow: error: ");
+    if (st == LF_OK)
+        st = cli_add_text(&out, lf_buf_str(&msg));
+    if (st == LF_OK)
+        st = lf_buf_addc(&out, '\n');
+    if (st == LF_OK)
+        fwrite(out.data ? out.data : "", 1, out.len, stderr);
+    else /* no cut message: say why there is none (the exit code still tells the status) */
+        fputs("leadflow: error: out of memory writing the error message\n", stderr);
     lf_buf_release(&msg);
     lf_buf_release(&out);
 }
@@ -95,9 +101,9 @@ int cli_open_workspace(cli_ctx *ctx)
     return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
 
-void cli_add_text(lf_buf *out, const char *s)
+lf_status cli_add_text(lf_buf *out, const char *s)
 {
-    lf_text_escape_term(out, s); /* a failed append shows as a shorter message */
+    return lf_text_escape_term(out, s);
 }
 
 void cli_put_text(FILE *out, const char *s)

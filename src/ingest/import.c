@@ -133,6 +133,8 @@ typedef struct importer {
     series_acc series;
     staging stage;
     lf_buf scratch, reason, type;
+    lf_status msg_st;         /* the first failed append to a message (reason, a value
+                                 shown in one): reported where the message is used */
     int64_t file_id;          /* the input's id in the store (events keep file and line) */
     int64_t first_seq;
     int64_t batches;          /* batches committed */
@@ -159,6 +161,8 @@ static lf_status touch(importer *im, int64_t lead)
 /* Records a rejected row and reports it. The reason is in im->reason. */
 static lf_status reject(importer *im, const lf_csv_record *rec, long line)
 {
+    if (im->msg_st != LF_OK) /* the reason was cut short: no row is rejected for it */
+        return oom(im->err);
     im->stats->rejected++;
     if (im->opts->on_reject)
         im->opts->on_reject(im->opts->ctx, im->opts->name, line, lf_buf_str(&im->reason));
@@ -173,7 +177,8 @@ static void set_reason(importer *im, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     lf_buf_reset(&im->reason);
-    lf_buf_vaddf(&im->reason, fmt, ap);
+    if (im->msg_st == LF_OK)
+        im->msg_st = lf_buf_vaddf(&im->reason, fmt, ap);
     va_end(ap);
 }
 
@@ -196,12 +201,11 @@ static const char *field(const importer *im, const lf_csv_record *rec, int col, 
 static const char *shown(importer *im, const char *v, size_t n)
 {
     lf_buf_reset(&im->scratch);
-    if (n > 60) {
-        lf_buf_add(&im->scratch, v, 57);
-        lf_buf_adds(&im->scratch, "...");
-    } else {
-        lf_buf_add(&im->scratch, v, n);
-    }
+    lf_status st = lf_buf_add(&im->scratch, v, n > 60 ? 57 : n);
+    if (st == LF_OK && n > 60)
+        st = lf_buf_adds(&im->scratch, "...");
+    if (im->msg_st == LF_OK)
+        im->msg_st = st;
     return lf_buf_str(&im->scratch);
 }
 
@@ -212,16 +216,29 @@ static const char *shown_name(importer *im, const char *v)
 {
     lf_buf_reset(&im->scratch);
     size_t n = strlen(v);
-    for (size_t i = 0; i < n && i < 60; i++) {
+    lf_status st = LF_OK;
+    for (size_t i = 0; st == LF_OK && i < n && i < 60; i++) {
         unsigned char c = (unsigned char)v[i];
         if (c < 0x20 || c == 0x7f || c == '\\')
-            lf_buf_addf(&im->scratch, "\\x%02x", c);
+            st = lf_buf_addf(&im->scratch, "\\x%02x", c);
         else
-            lf_buf_addc(&im->scratch, (char)c);
+            st = lf_buf_addc(&im->scratch, (char)c);
     }
-    if (n > 60)
-        lf_buf_adds(&im->scratch, "...");
+    if (st == LF_OK && n > 60)
+        st = lf_buf_adds(&im->scratch, "...");
+    if (im->msg_st == LF_OK)
+        im->msg_st = st;
     return lf_buf_str(&im->scratch);
+}
+
+/* The error for header field i, a duplicate of field `first` (0-based). */
+static lf_status duplicate_column(importer *im, long line, size_t i, int64_t first)
+{
+    const char *name = shown_name(im, im->header[i]);
+    if (im->msg_st != LF_OK)
+        return oom(im->err);
+    return lf_errorf(im->err, LF_EINPUT, "%s:%ld: duplicate column '%s' (columns %lld and %zu)",
+                     im->opts->name, line, name, (long long)first + 1, i + 1);
 }
 
 /* The next record: from the caller's record source (a map, a preset) or the CSV
@@ -280,9 +297,7 @@ static lf_status read_header(importer *im, lf_csv *csv)
             continue; /* an unnamed column is neither known nor an attribute */
         int64_t first;
         if (lf_idmap_get(&names, im->header[i], n, &first)) {
-            r = lf_errorf(im->err, LF_EINPUT, "%s:%ld: duplicate column '%s' (columns %lld and %zu)",
-                          im->opts->name, rec.line, shown_name(im, im->header[i]),
-                          (long long)first + 1, i + 1);
+            r = duplicate_column(im, rec.line, i, first);
             break;
         }
         if (lf_idmap_put(&names, im->header[i], n, (int64_t)i) != LF_OK) {
@@ -443,13 +458,17 @@ static lf_status load_lead_ids_cb(void *ctx, const char *id, size_t len, int64_t
     return lf_idmap_put(ctx, id, len, rowid);
 }
 
-/* Appends "<len>:<bytes>|" so that no field content can fake a separator. */
-static void ident_part(lf_buf *b, const char *v, size_t n)
+/* Appends "<len>:<bytes>|" so that no field content can fake a separator; after a
+ * failed append (st != LF_OK on entry) appends nothing. Returns the status. */
+static lf_status ident_part(lf_buf *b, lf_status st, const char *v, size_t n)
 {
-    lf_buf_addf(b, "%zu:", n);
-    if (n)
-        lf_buf_add(b, v, n);
-    lf_buf_addc(b, '|');
+    if (st == LF_OK)
+        st = lf_buf_addf(b, "%zu:", n);
+    if (st == LF_OK && n)
+        st = lf_buf_add(b, v, n);
+    if (st == LF_OK)
+        st = lf_buf_addc(b, '|');
+    return st;
 }
 
 static lf_status import_event(importer *im, const lf_csv_record *rec)
@@ -490,18 +509,20 @@ static lf_status import_event(importer *im, const lf_csv_record *rec)
     lf_ascii_lower(ltype, tn);
     lf_buf *b = &im->scratch;
     lf_buf_reset(b);
-    if (ext_id) {
-        lf_buf_adds(b, "i:");
-        lf_buf_add(b, ext_id, idn);
-    } else {
-        lf_buf_adds(b, "c:");
-        ident_part(b, lead_id, ln);
-        lf_buf_addf(b, "%lld|", (long long)ts);
-        ident_part(b, ltype, tn);
-        ident_part(b, detail, dn);
-        ident_part(b, amount_s, an);
-        ident_part(b, reason, rn);
+    lf_status st = lf_buf_adds(b, ext_id ? "i:" : "c:");
+    if (ext_id && st == LF_OK)
+        st = lf_buf_add(b, ext_id, idn);
+    if (!ext_id) {
+        st = ident_part(b, st, lead_id, ln);
+        if (st == LF_OK)
+            st = lf_buf_addf(b, "%lld|", (long long)ts);
+        st = ident_part(b, st, ltype, tn);
+        st = ident_part(b, st, detail, dn);
+        st = ident_part(b, st, amount_s, an);
+        st = ident_part(b, st, reason, rn);
     }
+    if (st != LF_OK)
+        return oom(im->err);
     lf_event_row ev = {
         .lead = lead, .ident = lf_buf_str(b), .ext_id = ext_id, .ts = ts,
         .kind = (uint8_t)lf_event_kind_of(ltype, tn), .type = ltype, .detail = detail,
@@ -548,15 +569,16 @@ static lf_status import_series_row(importer *im, const lf_csv_record *rec)
     }
     lf_buf *k = &im->scratch;
     lf_buf_reset(k);
-    lf_buf_add(k, date, dn);
-    lf_buf_addc(k, '\x1f');
-    if (channel) {
-        size_t off = k->len;
-        lf_buf_add(k, channel, cn);
+    lf_status st = lf_buf_add(k, date, dn);
+    if (st == LF_OK)
+        st = lf_buf_addc(k, '\x1f');
+    size_t off = k->len;
+    if (st == LF_OK)
+        st = channel ? lf_buf_add(k, channel, cn) : lf_buf_adds(k, "all");
+    if (st != LF_OK)
+        return oom(im->err);
+    if (channel)
         lf_ascii_lower(k->data + off, cn);
-    } else {
-        lf_buf_adds(k, "all");
-    }
     series_acc *s = &im->series;
     int64_t slot;
     if (lf_idmap_get(&s->index, k->data, k->len, &slot)) {

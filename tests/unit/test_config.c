@@ -907,16 +907,18 @@ Test(config_errors, regexes_share_a_budget_that_aliases_cannot_multiply)
      * and the 200th (1003200) fails; an aliased node keeps its anchor's line, 2 */
     lf_buf text;
     lf_buf_init(&text, 0);
-    lf_buf_adds(&text, "personas:\n  - {name: P, when: &a {t: {matches: '(a{200}){25}'}}}\n");
+    cr_assert_eq(lf_buf_adds(&text, "personas:\n"
+                                    "  - {name: P, when: &a {t: {matches: '(a{200}){25}'}}}\n"),
+                 LF_OK);
     for (int i = 1; i < 199; i++)
-        lf_buf_adds(&text, "  - {name: P, when: *a}\n");
+        cr_assert_eq(lf_buf_adds(&text, "  - {name: P, when: *a}\n"), LF_OK);
     lf_config cfg;
     lf_error err = {0};
     cr_assert_eq(lf_config_load_buffer(&cfg, "leadflow.yaml", text.data, text.len, &err), LF_OK,
                  "%s", err.msg);
     cr_expect_eq(cfg.npersonas, 199);
     lf_config_release(&cfg);
-    lf_buf_adds(&text, "  - {name: P, when: *a}\n");
+    cr_assert_eq(lf_buf_adds(&text, "  - {name: P, when: *a}\n"), LF_OK);
     cr_assert_eq(lf_config_load_buffer(&cfg, "leadflow.yaml", text.data, text.len, &err),
                  LF_ECONFIG);
     cr_expect_str_eq(err.msg, "leadflow.yaml:2: key 'personas[199].when.t.matches': too many or "

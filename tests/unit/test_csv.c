@@ -10,6 +10,7 @@
  * and a run cut at any buffer boundary must produce the very same text.
  */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,31 +50,51 @@ static size_t src_read(void *ctx, char *buf, size_t n)
     return m;
 }
 
+/* Appends to a transcript or an input; a failed append fails the test. */
+static void put_s(lf_buf *b, const char *s)
+{
+    cr_assert_eq(lf_buf_adds(b, s), LF_OK, "append failed");
+}
+
+static void put_c(lf_buf *b, char c)
+{
+    cr_assert_eq(lf_buf_addc(b, c), LF_OK, "append failed");
+}
+
+static void __attribute__((format(printf, 2, 3))) put_f(lf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lf_status st = lf_buf_vaddf(b, fmt, ap);
+    va_end(ap);
+    cr_assert_eq(st, LF_OK, "append failed");
+}
+
 static void esc(lf_buf *b, const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)p[i];
         switch (ch) {
         case '\r':
-            lf_buf_adds(b, "\\r");
+            put_s(b, "\\r");
             break;
         case '\n':
-            lf_buf_adds(b, "\\n");
+            put_s(b, "\\n");
             break;
         case '\0':
-            lf_buf_adds(b, "\\0");
+            put_s(b, "\\0");
             break;
         case '|':
-            lf_buf_adds(b, "\\|");
+            put_s(b, "\\|");
             break;
         case '\\':
-            lf_buf_adds(b, "\\\\");
+            put_s(b, "\\\\");
             break;
         default:
             if (ch < 0x20 || ch >= 0x7f)
-                lf_buf_addf(b, "\\x%02X", ch);
+                put_f(b, "\\x%02X", ch);
             else
-                lf_buf_addc(b, (char)ch);
+                put_c(b, (char)ch);
         }
     }
 }
@@ -97,31 +118,31 @@ static char *run_src(src *s, size_t bufsize, size_t max_field)
         lf_error_clear(&err);
         lf_status st = lf_csv_next(csv, &rec, &err);
         if (st == LF_OK && rec.nfields == 0) {
-            lf_buf_adds(&out, "END\n");
+            put_s(&out, "END\n");
             break;
         }
         if (st == LF_ESTORE) {
-            lf_buf_addf(&out, "S %s\n", err.msg);
+            put_f(&out, "S %s\n", err.msg);
             break;
         }
         cr_assert(st == LF_OK || st == LF_EINPUT, "unexpected status %d", (int)st);
         if (st == LF_OK) {
-            lf_buf_addf(&out, "R %ld-%ld n=%zu [", rec.line, rec.end_line, rec.nfields);
+            put_f(&out, "R %ld-%ld n=%zu [", rec.line, rec.end_line, rec.nfields);
             for (size_t i = 0; i < rec.nfields; i++) {
                 if (i)
-                    lf_buf_addc(&out, '|');
+                    put_c(&out, '|');
                 cr_assert_eq(rec.fields[i][rec.lens[i]], '\0', "field not NUL-terminated");
                 esc(&out, rec.fields[i], rec.lens[i]);
             }
-            lf_buf_adds(&out, "]");
+            put_s(&out, "]");
         } else {
             cr_assert_eq(err.code, LF_EINPUT);
             cr_assert_eq(rec.nfields, 0);
-            lf_buf_addf(&out, "E %ld-%ld %s", rec.line, rec.end_line, err.msg);
+            put_f(&out, "E %ld-%ld %s", rec.line, rec.end_line, err.msg);
         }
-        lf_buf_adds(&out, " raw=");
+        put_s(&out, " raw=");
         esc(&out, rec.raw, rec.raw_len);
-        lf_buf_adds(&out, rec.raw_truncated ? " (truncated)\n" : "\n");
+        put_s(&out, rec.raw_truncated ? " (truncated)\n" : "\n");
     }
     lf_csv_free(csv);
     return lf_buf_detach(&out);
@@ -412,12 +433,12 @@ Test(csv, many_fields)
     lf_buf in, want;
     lf_buf_init(&in, 0);
     lf_buf_init(&want, 0);
-    lf_buf_adds(&want, "R 1-1 n=1000 [");
+    put_s(&want, "R 1-1 n=1000 [");
     for (int i = 0; i < 1000; i++) {
-        lf_buf_addf(&in, "%s%d", i ? "," : "", i);
-        lf_buf_addf(&want, "%s%d", i ? "|" : "", i);
+        put_f(&in, "%s%d", i ? "," : "", i);
+        put_f(&want, "%s%d", i ? "|" : "", i);
     }
-    lf_buf_addf(&want, "] raw=%s\nEND\n", lf_buf_str(&in));
+    put_f(&want, "] raw=%s\nEND\n", lf_buf_str(&in));
     check(lf_buf_str(&in), 0, lf_buf_str(&want));
     lf_buf_release(&in);
     lf_buf_release(&want);
@@ -430,8 +451,8 @@ Test(csv, raw_is_capped)
     lf_buf in;
     lf_buf_init(&in, 0);
     for (size_t i = 0; i < nf; i++)
-        lf_buf_adds(&in, i ? ",abc" : "abc");
-    lf_buf_adds(&in, "\nnext\n");
+        put_s(&in, i ? ",abc" : "abc");
+    put_s(&in, "\nnext\n");
     src s = {.data = in.data, .len = in.len};
     lf_csv *csv = lf_csv_new(src_read, &s, 100, 4);
     lf_csv_record rec;
@@ -757,11 +778,11 @@ Test(csv, field_count_cap)
     lf_buf in;
     lf_buf_init(&in, 0);
     for (size_t i = 1; i < LF_CSV_MAX_FIELDS; i++)
-        lf_buf_addc(&in, ',');
-    lf_buf_adds(&in, "\n,");
+        put_c(&in, ',');
+    put_s(&in, "\n,");
     for (size_t i = 1; i < LF_CSV_MAX_FIELDS; i++)
-        lf_buf_addc(&in, ',');
-    lf_buf_adds(&in, "\nok\n");
+        put_c(&in, ',');
+    put_s(&in, "\nok\n");
     src s = {.data = in.data, .len = in.len};
     lf_csv *csv = lf_csv_new(src_read, &s, 0, 0);
     lf_csv_record rec;
