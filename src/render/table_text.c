@@ -1,5 +1,5 @@
 /*
- * text.c — the terminal renderer (--format table), readable at 80 columns.
+ * table_text.c — the terminal renderer (--format table), readable at 80 columns.
  *
  * Place in the flow: table -> text in an lf_buf, for a person at a terminal.
  *

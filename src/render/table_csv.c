@@ -1,5 +1,5 @@
 /*
- * csv.c — the CSV renderer (RFC 4180, LF line ends).
+ * table_csv.c — the CSV renderer (RFC 4180, LF line ends).
  *
  * Place in the flow: table -> text in an lf_buf. One header row of column names,
  * the rows, then the total row whose dimension cell is "total".
