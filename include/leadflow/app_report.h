@@ -66,9 +66,4 @@ const char *lf_app_report_name(size_t i);
 lf_status lf_app_report(lf_workspace *ws, const lf_app_report_req *req, lf_app_report_out *out,
                         lf_error *err);
 
-/* Appends text from the data so that it cannot drive a terminal: control bytes and
- * bytes that are not valid UTF-8 as \xNN, newline as \n, carriage return as \r,
- * backslash as \\; NULL appends nothing. The rule of the CLI's cli_add_text. */
-lf_status lf_app_add_term_text(lf_buf *out, const char *s);
-
 #endif

@@ -9,7 +9,7 @@
  *
  * Place in the flow: reports (tables) -> [headline] -> text for a terminal; numbers
  * are written as the terminal table writes them (render_fmt_number), data text
- * (persona and channel names) is escaped for the terminal (lf_app_add_term_text),
+ * (persona and channel names) is escaped for the terminal (lf_text_escape_term),
  * and the SLA and target texts come from the one presentation context of the
  * configuration (lf_present_ctx_of).
  */
@@ -38,35 +38,6 @@ static void __attribute__((format(printf, 2, 3))) put(headline *h, const char *f
     va_start(ap, fmt);
     h->st = lf_buf_vaddf(h->out, fmt, ap);
     va_end(ap);
-}
-
-lf_status lf_app_add_term_text(lf_buf *out, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    lf_status st = LF_OK;
-    for (size_t i = 0; st == LF_OK && i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (c >= 0x80 && (i + len > n || !lf_utf8_valid(s + i, len, NULL)))
-            len = 0; /* not a valid sequence: escape this byte */
-        if (len > 1) {
-            st = lf_buf_add(out, s + i, len);
-            i += len;
-            continue;
-        }
-        if (c == '\n')
-            st = lf_buf_adds(out, "\\n");
-        else if (c == '\r')
-            st = lf_buf_adds(out, "\\r");
-        else if (c == '\\')
-            st = lf_buf_adds(out, "\\\\");
-        else if (c < 0x20 || c >= 0x7f)
-            st = lf_buf_addf(out, "\\x%02x", c);
-        else
-            st = lf_buf_addc(out, (char)c);
-        i++;
-    }
-    return st;
 }
 
 /* Numbers as the terminal table shows them (render_fmt_number: thousands separators,
@@ -115,7 +86,7 @@ static void top_rows(headline *h, const lf_table *t, int cb, int cr)
         char b1[RENDER_REAL_MAX], b2[RENDER_REAL_MAX];
         put(h, "%s", i ? "; " : "");
         if (h->st == LF_OK)
-            h->st = lf_app_add_term_text(h->out, name->kind == LF_CELL_TEXT ? name->text : "");
+            h->st = lf_text_escape_term(h->out, name->kind == LF_CELL_TEXT ? name->text : "");
         put(h, " %s (%s)", shown(v->num, t->cols[cb].type, b1, sizeof b1),
             x->kind == LF_CELL_NUM ? shown(x->num, LF_COL_RATE, b2, sizeof b2) : "–");
     }

@@ -2,7 +2,7 @@
  * test_app_report.c — the report side of the application layer: where the snapshot
  * cache lives (leadflow/app_dataset.h), a snapshot written and mapped back
  * (leadflow/snapshot.h), the checks of a report request and the terminal escaping of
- * data text (leadflow/app_report.h).
+ * data text the headline uses (lf_text_escape_term, leadflow/text.h).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "leadflow/app_dataset.h"
 #include "leadflow/app_report.h"
 #include "leadflow/snapshot.h"
+#include "leadflow/text.h"
 
 /* FNV-1a 64 of "postgresql://x", computed by hand (python) */
 #define FNV_X "48db0227dde29e13"
@@ -157,10 +158,10 @@ Test(term_text, escapes_what_could_drive_a_terminal)
 {
     lf_buf b;
     lf_buf_init(&b, 0);
-    cr_assert_eq(lf_app_add_term_text(&b, "a\nb\r\x1b[2J\\ \xc3\xa9 \xff"), LF_OK);
+    cr_assert_eq(lf_text_escape_term(&b, "a\nb\r\x1b[2J\\ \xc3\xa9 \xff"), LF_OK);
     cr_expect_str_eq(lf_buf_str(&b), "a\\nb\\r\\x1b[2J\\\\ \xc3\xa9 \\xff");
     lf_buf_reset(&b);
-    cr_assert_eq(lf_app_add_term_text(&b, NULL), LF_OK);
+    cr_assert_eq(lf_text_escape_term(&b, NULL), LF_OK);
     cr_expect_eq(b.len, 0);
     lf_buf_release(&b);
 }
