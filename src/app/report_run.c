@@ -6,13 +6,14 @@
  * Place in the flow: dataset -> reports (pure, src/report) -> [assembly] -> renderers
  * (src/render) -> bytes. What lives here is only the assembly: the order of `report
  * all` (the registry's), how several reports are put into one output, the HTML
- * context read from the configuration, and the previous period the HTML headline
- * compares against. Nothing is written anywhere: the caller gets a buffer.
+ * context (the configuration's one presentation context, lf_present_ctx_of), and the
+ * previous period the HTML headline compares against. Nothing is written anywhere: the caller gets a buffer.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/present.h"
 #include "render/html.h"
 #include "report_run.h"
 
@@ -103,19 +104,6 @@ lf_status report_run_reports(const lf_report_args *a, const char *name, report_r
     return LF_OK;
 }
 
-static lf_html_context html_context(const lf_config *cfg)
-{
-    lf_html_context c = lf_html_context_none();
-    if (cfg->has_sla) {
-        c.sla_hours = (double)cfg->sla.usec / (double)LF_USEC_PER_HOUR;
-        c.sla_text = cfg->sla.text;
-        c.sla_business = cfg->sla.clock == LF_CLOCK_BUSINESS;
-    }
-    c.target_hours = (double)cfg->speed_target.usec / (double)LF_USEC_PER_HOUR;
-    c.target_text = cfg->speed_target.text;
-    return c;
-}
-
 /* ---- several reports in one output ----------------------------------------------------- */
 
 /* {"reports": [ ... ]}: each report's JSON object, indented by two spaces (JSON
@@ -170,8 +158,9 @@ static lf_status render_page(const lf_config *cfg, const lf_report_args *a, cons
 {
     lf_status st = LF_OK;
     report_run prev = {0};
-    lf_html_page page = {
-        .tables = (const lf_table *const *)cur->t, .ntables = cur->n, .ctx = html_context(cfg)};
+    lf_html_page page = {.tables = (const lf_table *const *)cur->t,
+                         .ntables = cur->n,
+                         .ctx = lf_present_ctx_of(cfg)};
     /* SPEC §7: an empty range says so, and where the data is, on the page too */
     lf_report_notes notes;
     const char *note_text[LF_NOTES_MAX];
