@@ -1,8 +1,9 @@
 /*
  * app_import.h — the event log through the application layer: importing one CSV file
- * (SPEC §2) with progress, reject, ignored and cancel callbacks, and reading back what
- * imports rejected and which events did not apply (SPEC §7). Nothing here prints: a
- * front end shows the callbacks' arguments and the results as it likes.
+ * (SPEC §2; as it is, with a zone, or through an import map, SPEC §9) with progress,
+ * reject, ignored and cancel callbacks, and reading back what imports rejected and
+ * which events did not apply (SPEC §7). Nothing here prints: a front end shows the
+ * callbacks' arguments and the results as it likes.
  *
  * Ownership: strings handed to callbacks are valid only during the callback.
  */
@@ -45,16 +46,32 @@ typedef struct lf_app_import_result {
     int64_t ignored;      /* imported events that did not apply */
     bool cancelled;       /* stopped by cb->cancel: the rows read are committed */
     bool read_failed;     /* the input could not be read to its end (not a cancel) */
+    int64_t skipped;      /* rows an events map skipped: no ts, so no event (not in read) */
 } lf_app_import_result;
 
 /* Imports one file ("-" = standard input) of an import kind into the workspace (opened
- * if needed). Returns LF_OK (also when cancelled), LF_EINPUT when rows were rejected
- * (res->rejected > 0, the good rows imported) or the file is unusable (rejected == 0:
- * "cannot open 'F': ...", a bad header), LF_ESTORE / LF_ENOMEM / LF_ECONFIG otherwise;
- * err says why. *res is filled in every case. */
-lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file,
+ * if needed). tz_name: the zone of timestamps without an offset (--timezone), NULL =
+ * the workspace's. Returns LF_OK (also when cancelled), LF_EINPUT when rows were
+ * rejected (res->rejected > 0, the good rows imported) or the file is unusable
+ * (rejected == 0: "cannot open 'F': ...", a bad header), LF_ECONFIG for an unknown
+ * zone, LF_ESTORE / LF_ENOMEM otherwise; err says why. *res is filled in every case. */
+lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file, const char *tz_name,
                              const lf_app_import_cb *cb, lf_app_import_result *res,
                              lf_error *err);
+
+/* Imports one file ("-" = standard input) through the import map at map_path (SPEC §9,
+ * docs/maps.md), which gives the kind. tz_name (--timezone, may be NULL) is the zone
+ * of timestamps without an offset when the map has no `timezone` of its own (the
+ * map's wins); else the workspace's. Returns what lf_app_import_file returns, and
+ * LF_ECONFIG for a map error ("MAP:LINE: key 'K': ...", also a column the file lacks,
+ * found at its header; nothing is imported then). res->name is the file. */
+lf_status lf_app_import_map(lf_workspace *ws, const char *map_path, const char *file,
+                            const char *tz_name, const lf_app_import_cb *cb,
+                            lf_app_import_result *res, lf_error *err);
+
+/* Loads and checks an import map without importing (LF_OK, or the map's LF_ECONFIG
+ * error): a front end checks every map before it imports with the first. */
+lf_status lf_app_check_map(const char *map_path, lf_error *err);
 
 /* A row an import rejected (strings valid during the callback; raw may be NULL). */
 typedef struct lf_app_reject {

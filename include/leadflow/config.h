@@ -216,6 +216,24 @@ lf_status lf_config_set(lf_config *cfg, const char *key, const lf_cfg_value *v, 
 /* lf_config_set of one scalar without a line (text NULL = a null value). */
 lf_status lf_config_set_text(lf_config *cfg, const char *key, const char *text, lf_error *err);
 
+/* ---- a YAML file as a value tree (for other YAML inputs: import maps) ------------- */
+
+/* A YAML document read into lf_cfg_value nodes with their lines, by the reader the
+ * configuration uses (same syntax, nesting and size limits, same messages). */
+typedef struct lf_yaml_tree {
+    const lf_cfg_value *root;   /* the document's root; NULL for an empty document */
+    void *priv;                 /* the parsed document the values point into */
+} lf_yaml_tree;
+/* Reads `path` (at most 4 MiB) into *tree. LF_ECONFIG "cannot read 'P': ..." or
+ * "P:LINE: yaml syntax error: ...", LF_ENOMEM. On error *tree is empty; free it with
+ * lf_yaml_tree_free in every case. */
+lf_status lf_yaml_load_tree(const char *path, lf_yaml_tree *tree, lf_error *err);
+/* Same, from a memory buffer; `name` is used in messages. */
+lf_status lf_yaml_load_tree_buffer(const char *name, const char *text, size_t len,
+                                   lf_yaml_tree *tree, lf_error *err);
+/* Frees what lf_yaml_load_tree made (a zeroed tree too); the values go with it. */
+void lf_yaml_tree_free(lf_yaml_tree *tree);
+
 /* The goal for a month (map entry, else the default); returns false if none. */
 bool lf_config_goal(const lf_config *cfg, int year, int month, double *goal);
 

@@ -7,7 +7,9 @@
  * descriptor read with read(2), retried after a signal unless the front end's cancel
  * callback says the import is being stopped, so a Ctrl-C interrupts a blocked read
  * (standard input from a pipe) and the import stops at the next record with what was
- * read committed. Rows handed out (rejects, ignored events) are the store's, converted
+ * read committed. An import map (leadflow/mapping.h) reads the file through its own CSV
+ * reader over the same byte source and hands lf_import rows in leadflow's layout; a
+ * --timezone zone is loaded here. Rows handed out (rejects, ignored events) are the store's, converted
  * to the application layer's types so that front ends need no store header.
  */
 #include <errno.h>
@@ -15,8 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#define MAP_MAX_FIELD (1u << 20) /* a field of a mapped file, as the importer's */
+
 #include "leadflow/app_import.h"
 #include "leadflow/import.h"
+#include "leadflow/mapping.h"
 #include "leadflow/replay.h"
 #include "leadflow/store.h"
 
@@ -55,21 +60,46 @@ static size_t read_fd(void *ctx, char *buf, size_t n)
     return (size_t)-1;
 }
 
-lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file,
-                             const lf_app_import_cb *cb, lf_app_import_result *res,
-                             lf_error *err)
+/* One import's inputs beyond the file: a zone (NULL = the workspace's) and a map
+ * (NULL = the file in leadflow's own shape). */
+typedef struct import_job {
+    int kind;
+    const lf_tz *tz;
+    const lf_map *map;
+} import_job;
+
+/* Reads the file through the map (header first: a map error stops here) into lf_import. */
+static lf_status import_mapped(lf_workspace *ws, const import_job *job, fd_source *src,
+                               lf_import_opts *opts, lf_import_stats *stats,
+                               lf_app_import_result *res, lf_error *err)
+{
+    lf_csv *csv = lf_csv_new(read_fd, src, 1 << 16, MAP_MAX_FIELD);
+    if (!csv)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    lf_map_source *ms;
+    const lf_tz *tz = job->tz ? job->tz : ws->cfg.tz;
+    lf_status s = lf_map_source_new(&ms, job->map, csv, res->name, tz, err);
+    if (s == LF_OK) {
+        opts->source = lf_map_source_records(ms);
+        s = lf_import(ws->store, &ws->cfg, opts, stats, err);
+        res->skipped = lf_map_source_skipped(ms);
+        lf_map_source_free(ms);
+    }
+    lf_csv_free(csv);
+    return s;
+}
+
+/* Opens the file and imports it as job says, filling *res. */
+static lf_status import_job_run(lf_workspace *ws, const import_job *job, const char *file,
+                                const lf_app_import_cb *cb, lf_app_import_result *res,
+                                lf_error *err)
 {
     bool is_stdin = strcmp(file, "-") == 0;
-    memset(res, 0, sizeof *res);
-    res->name = is_stdin ? "<stdin>" : file;
-    lf_status s = lf_workspace_open(ws, err);
-    if (s != LF_OK)
-        return s;
     fd_source src = {.fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC), .cb = cb};
     if (src.fd < 0)
         return lf_errorf(err, LF_EINPUT, "cannot open '%s': %s", file, strerror(errno));
-    lf_import_opts opts = {.kind = (lf_import_kind)kind, .name = res->name, .read = read_fd,
-                           .read_ctx = &src};
+    lf_import_opts opts = {.kind = (lf_import_kind)job->kind, .name = res->name, .read = read_fd,
+                           .read_ctx = &src, .tz = job->tz};
     lf_import_stats stats = {0};
     if (cb) {
         opts.on_reject = cb->on_reject;
@@ -79,7 +109,8 @@ lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file,
         stats.on_ignored = cb->on_ignored;
         stats.ctx = cb->ctx;
     }
-    s = lf_import(ws->store, &ws->cfg, &opts, &stats, err);
+    lf_status s = job->map ? import_mapped(ws, job, &src, &opts, &stats, res, err)
+                           : lf_import(ws->store, &ws->cfg, &opts, &stats, err);
     if (!is_stdin)
         close(src.fd);
     res->read = stats.read;
@@ -89,6 +120,68 @@ lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file,
     res->ignored = stats.ignored;
     res->cancelled = stats.cancelled;
     res->read_failed = src.failed;
+    return s;
+}
+
+/* The zone named by tz_name (NULL: none, *tz stays NULL). */
+static lf_status load_zone(const char *tz_name, lf_tz **tz, lf_error *err)
+{
+    *tz = NULL;
+    if (!tz_name)
+        return LF_OK;
+    lf_error zerr;
+    if (lf_tz_load(tz, tz_name, &zerr) != LF_OK)
+        return lf_errorf(err, LF_ECONFIG, "--timezone: %s", zerr.msg);
+    return LF_OK;
+}
+
+lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file, const char *tz_name,
+                             const lf_app_import_cb *cb, lf_app_import_result *res,
+                             lf_error *err)
+{
+    memset(res, 0, sizeof *res);
+    res->name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    lf_tz *tz;
+    lf_status s = load_zone(tz_name, &tz, err);
+    if (s == LF_OK)
+        s = lf_workspace_open(ws, err);
+    if (s == LF_OK) {
+        import_job job = {.kind = kind, .tz = tz};
+        s = import_job_run(ws, &job, file, cb, res, err);
+    }
+    lf_tz_free(tz);
+    return s;
+}
+
+lf_status lf_app_import_map(lf_workspace *ws, const char *map_path, const char *file,
+                            const char *tz_name, const lf_app_import_cb *cb,
+                            lf_app_import_result *res, lf_error *err)
+{
+    memset(res, 0, sizeof *res);
+    res->name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    lf_map *map = NULL;
+    lf_tz *tz = NULL;
+    lf_status s = lf_map_load(&map, map_path, err);
+    if (s == LF_OK && !lf_map_tz(map)) /* the map's own zone wins over --timezone */
+        s = load_zone(tz_name, &tz, err);
+    if (s == LF_OK)
+        s = lf_workspace_open(ws, err);
+    if (s == LF_OK) {
+        import_job job = {.kind = (int)lf_map_kind(map), .tz = lf_map_tz(map), .map = map};
+        if (!job.tz)
+            job.tz = tz;
+        s = import_job_run(ws, &job, file, cb, res, err);
+    }
+    lf_tz_free(tz);
+    lf_map_free(map);
+    return s;
+}
+
+lf_status lf_app_check_map(const char *map_path, lf_error *err)
+{
+    lf_map *map;
+    lf_status s = lf_map_load(&map, map_path, err);
+    lf_map_free(map);
     return s;
 }
 

@@ -1,5 +1,7 @@
 /*
- * cmd_import.c — `leadflow import leads|events|costs|traffic FILE...`.
+ * cmd_import.c — `leadflow import leads|events|costs|traffic FILE...`, `import --map
+ * MAP.yaml FILE...` (SPEC §9; several --map read each file once per map, all files
+ * with one map before the next), `--preset NAME FILE` and `--timezone ZONE`.
  *
  * Prints one summary line per file on stdout; rejected rows (the first
  * MAX_SHOWN of each file) as errors on stderr; progress on stderr only when it is
@@ -119,7 +121,12 @@ static void print_summary(const lf_app_import_result *res, const lf_buf *ignored
     lf_fmt_count(res->rejected, d, sizeof d);
     lf_fmt_count(res->ignored, e, sizeof e);
     cli_put_text(stdout, res->name);
-    printf(": %s read, %s imported, %s duplicates, %s rejected, %s ignored\n", a, b, c, d, e);
+    printf(": %s read, %s imported, %s duplicates, %s rejected, %s ignored", a, b, c, d, e);
+    if (res->skipped) {
+        lf_fmt_count(res->skipped, a, sizeof a);
+        printf(", %s without ts (no event)", a);
+    }
+    putchar('\n');
     fwrite(ignored->data ? ignored->data : "", 1, ignored->len, stdout);
 }
 
@@ -139,7 +146,15 @@ static void finish_ignored(report_ctx *rc)
         lf_buf_reset(&rc->ignored);
 }
 
-int cli_import_one(cli_ctx *ctx, int kind, const char *file)
+/* What one command imports: a kind, or a map, and a zone (NULL = the workspace's). */
+typedef struct import_req {
+    int kind;
+    const char *map;
+    const char *tz;
+} import_req;
+
+/* Imports one file as req says and prints what happened; returns its exit code. */
+static int import_one(cli_ctx *ctx, const import_req *req, const char *file)
 {
     report_ctx rc = {.tty = isatty(STDERR_FILENO) == 1};
     lf_app_import_cb cb = {.on_reject = on_reject, .on_progress = on_progress,
@@ -147,7 +162,9 @@ int cli_import_one(cli_ctx *ctx, int kind, const char *file)
     lf_app_import_result res;
     lf_error err;
     lf_buf_init(&rc.ignored, 0);
-    lf_status s = lf_app_import_file(&ctx->ws, kind, file, &cb, &res, &err);
+    lf_status s = req->map ? lf_app_import_map(&ctx->ws, req->map, file, req->tz, &cb, &res, &err)
+                           : lf_app_import_file(&ctx->ws, req->kind, file, req->tz, &cb, &res,
+                                                &err);
     finish_ignored(&rc);
     if ((s != LF_OK && s != LF_EINPUT) || (s == LF_EINPUT && res.rejected == 0)) {
         lf_buf_release(&rc.ignored); /* a store failure, or the file itself was unusable */
@@ -180,27 +197,124 @@ int cli_import_one(cli_ctx *ctx, int kind, const char *file)
     return s == LF_OK ? 0 : lf_status_exit_code(s);
 }
 
+int cli_import_one(cli_ctx *ctx, int kind, const char *file)
+{
+    import_req req = {.kind = kind};
+    return import_one(ctx, &req, file);
+}
+
+enum { MAX_MAPS = 16 };
+
+/* The command line: options anywhere, then KIND FILE... or (with --map / --preset)
+ * FILE... */
+typedef struct import_args {
+    const char *maps[MAX_MAPS];
+    int nmaps;
+    const char *preset;
+    const char *tz;
+    char **pos;          /* the other arguments, in order */
+    int npos;
+} import_args;
+
+/* Parses argv into *a; returns 0 or an exit code (after printing a usage error). */
+static int parse_args(const cli_command *cmd, int argc, char **argv, import_args *a)
+{
+    for (int i = 1; i < argc;) {
+        const char *v;
+        int r;
+        if ((r = cli_opt(cmd, argc, argv, &i, "map", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            if (a->nmaps == MAX_MAPS)
+                return cli_usage(cmd, "at most %d maps in one import", MAX_MAPS);
+            a->maps[a->nmaps++] = v;
+        } else if ((r = cli_opt(cmd, argc, argv, &i, "preset", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            if (a->preset)
+                return cli_usage(cmd, "one --preset at a time");
+            a->preset = v;
+        } else if ((r = cli_opt(cmd, argc, argv, &i, "timezone", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            a->tz = v;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return cli_usage(cmd, "unknown option '%s'", argv[i]);
+        } else {
+            a->pos[a->npos++] = argv[i++];
+        }
+    }
+    return 0;
+}
+
+/* Checks the combination of options; returns 0 or a usage error's exit code. */
+static int check_args(const cli_command *cmd, const import_args *a)
+{
+    int dummy;
+    if (a->nmaps && a->preset)
+        return cli_usage(cmd, "--map and --preset do not go together");
+    if (!a->nmaps && !a->preset)
+        return a->npos < 2 ? cli_usage(cmd, "import needs a kind and at least one file") : 0;
+    if (a->npos && lf_app_import_kind(a->pos[0], &dummy))
+        return cli_usage(cmd, "%s gives the kind: no '%s' with it",
+                         a->nmaps ? "the map" : "the preset", a->pos[0]);
+    if (a->npos == 0)
+        return cli_usage(cmd, "import needs at least one file");
+    if (a->preset && a->npos != 1)
+        return cli_usage(cmd, "--preset imports one file");
+    for (int i = 0; a->nmaps > 1 && i < a->npos; i++)
+        if (strcmp(a->pos[i], "-") == 0)
+            return cli_usage(cmd, "standard input can be read with one map only");
+    return 0;
+}
+
+/* Imports every file with every request in order (all files with the first map, then
+ * all with the next: leads before their events); returns the worst exit code. */
+static int import_all(cli_ctx *ctx, const import_req *reqs, int nreqs, char **files, int nfiles)
+{
+    int worst = 0;
+    for (int m = 0; m < nreqs; m++)
+        for (int i = 0; i < nfiles; i++) {
+            int code = import_one(ctx, &reqs[m], files[i]);
+            if (code >= 128)
+                return code; /* interrupted: the other files are not imported */
+            if (code > worst)
+                worst = code;
+            if (code == 4 || code == 3)
+                return worst;
+        }
+    return worst;
+}
+
 int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("import");
-    if (argc < 3)
-        return cli_usage(cmd, "import needs a kind and at least one file");
-    int kind;
-    if (!lf_app_import_kind(argv[1], &kind))
-        return cli_usage(cmd, "unknown import kind '%s'", argv[1]);
-    int code = cli_open_workspace(ctx);
-    if (code)
+    char *pos[argc > 0 ? argc : 1];
+    import_args a = {.pos = pos};
+    int code = parse_args(cmd, argc, argv, &a);
+    if (code || (code = check_args(cmd, &a)))
+        return code;
+    import_req reqs[MAX_MAPS];
+    int nreqs = 0;
+    if (a.preset)
+        return cli_fail(LF_EUSAGE, "unknown preset '%s'", a.preset);
+    if (a.nmaps == 0) {
+        if (!lf_app_import_kind(pos[0], &reqs[0].kind))
+            return cli_usage(cmd, "unknown import kind '%s'", pos[0]);
+        reqs[0].map = NULL;
+        reqs[0].tz = a.tz;
+        nreqs = 1;
+    }
+    for (int m = 0; m < a.nmaps; m++) {
+        lf_error err;
+        lf_status s = lf_app_check_map(a.maps[m], &err);
+        if (s != LF_OK)
+            return cli_fail(s, "%s", err.msg);
+        reqs[nreqs++] = (import_req){.map = a.maps[m], .tz = a.tz};
+    }
+    if ((code = cli_open_workspace(ctx)))
         return code;
     catch_stop_signals();
-    int worst = 0;
-    for (int i = 2; i < argc; i++) {
-        code = cli_import_one(ctx, kind, argv[i]);
-        if (code >= 128)
-            return code; /* interrupted: the other files are not imported */
-        if (code > worst)
-            worst = code;
-        if (code == 4)
-            break;
-    }
-    return worst;
+    return a.nmaps ? import_all(ctx, reqs, nreqs, pos, a.npos)
+                   : import_all(ctx, reqs, nreqs, pos + 1, a.npos - 1);
 }

@@ -6,7 +6,8 @@
  * CFG_MAX_FILE bytes), refuses syntax errors, a second document and deep nesting with
  * "FILE:LINE: ..." messages, turns the document into a tree of lf_cfg_value and hands
  * it to lf_config_set; the model (config.c) checks keys and values and writes every
- * other message. It uses only the public API of leadflow/config.h, as any other source
+ * other message. lf_yaml_load_tree hands the same tree to other YAML inputs (import
+ * maps, src/ingest/mapping.c), which check their own keys. It uses only the public API of leadflow/config.h, as any other source
  * of a configuration would.
  *
  * YAML's part of the meaning stays here: a plain (unquoted) scalar "", "~", "null",
@@ -251,9 +252,9 @@ lf_status lf_config_load_buffer(lf_config *cfg, const char *name, const char *te
     return st;
 }
 
-lf_status lf_config_load(lf_config *cfg, const char *path, lf_error *err)
+/* Reads the whole of `path` (at most CFG_MAX_FILE bytes) into a new buffer. */
+static lf_status read_text(const char *path, char **out, size_t *out_len, lf_error *err)
 {
-    memset(cfg, 0, sizeof *cfg);
     FILE *f = fopen(path, "rb");
     if (!f)
         return lf_errorf(err, LF_ECONFIG, "cannot read '%s': %s", path, strerror(errno));
@@ -292,7 +293,75 @@ lf_status lf_config_load(lf_config *cfg, const char *path, lf_error *err)
         return lf_errorf(err, LF_ECONFIG, "cannot read '%s': %s", path, strerror(e));
     }
     fclose(f);
-    lf_status st = lf_config_load_buffer(cfg, path, text, len, err);
+    *out = text;
+    *out_len = len;
+    return LF_OK;
+}
+
+lf_status lf_config_load(lf_config *cfg, const char *path, lf_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    char *text;
+    size_t len;
+    lf_status st = read_text(path, &text, &len, err);
+    if (st)
+        return st;
+    st = lf_config_load_buffer(cfg, path, text, len, err);
     free(text);
     return st;
+}
+
+/* ---- a YAML file as a value tree ----------------------------------------------------- */
+
+/* What an lf_yaml_tree's priv holds: the document and the tree pointing into it. */
+typedef struct yaml_tree_priv {
+    yaml_document_t doc;
+    tree t;
+} yaml_tree_priv;
+
+lf_status lf_yaml_load_tree_buffer(const char *name, const char *text, size_t len,
+                                   lf_yaml_tree *out, lf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    yaml_tree_priv *p = calloc(1, sizeof *p);
+    if (!p)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    lf_status st = load_document(&p->doc, name, text, len, err);
+    if (st) {
+        free(p);
+        return st;
+    }
+    st = tree_build(&p->t, &p->doc, err);
+    yaml_node_t *root = yaml_document_get_root_node(&p->doc);
+    out->priv = p;
+    if (st == LF_OK && root)
+        out->root = &p->t.values[root - p->doc.nodes.start];
+    if (st)
+        lf_yaml_tree_free(out);
+    return st;
+}
+
+lf_status lf_yaml_load_tree(const char *path, lf_yaml_tree *out, lf_error *err)
+{
+    char *text;
+    size_t len;
+    memset(out, 0, sizeof *out);
+    lf_status st = read_text(path, &text, &len, err);
+    if (st)
+        return st;
+    st = lf_yaml_load_tree_buffer(path, text, len, out, err);
+    free(text);
+    return st;
+}
+
+void lf_yaml_tree_free(lf_yaml_tree *t)
+{
+    yaml_tree_priv *p = t->priv;
+    if (p) {
+        tree_release(&p->t);
+        yaml_document_delete(&p->doc);
+        free(p);
+    }
+    t->priv = NULL;
+    t->root = NULL;
 }
