@@ -132,6 +132,13 @@ typedef struct lf_month_goal {
     double mqls;
 } lf_month_goal;
 
+/* One entry of presets.salesforce.statuses (docs/presets.md): a Salesforce lead
+ * status and the event it makes. */
+typedef struct lf_preset_status {
+    char *status;           /* as written (the preset compares it case-insensitively) */
+    char *type;             /* lifecycle event type, lower case; NULL = none */
+} lf_preset_status;
+
 typedef struct lf_config {
     char *path;             /* file it came from (the source named in messages), or
                                NULL for defaults */
@@ -154,6 +161,9 @@ typedef struct lf_config {
     size_t ngoals;
     bool lag_auto;          /* cost.lag_days: auto (the default, SPEC §1) */
     int lag_days;           /* when not auto (a whole number of days) */
+    lf_preset_status *sf_statuses; /* presets.salesforce.statuses, in file order; they
+                               add to / override the preset's built-in defaults */
+    size_t nsf_statuses;
     long built_items;       /* lf_config_set's budget, shared by its calls: items */
     long built_re_parts;    /* created and regex parts compiled (bounds alias bombs) */
 } lf_config;

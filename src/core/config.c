@@ -1580,6 +1580,68 @@ static lf_status key_lag_days(ctx *c, const lf_cfg_value *v, void *obj)
 
 static const key_entry cost_keys[] = {KEY("lag_days", key_lag_days)};
 
+/* ---- presets ---------------------------------------------------------------------- */
+
+static void sf_statuses_clear(lf_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nsf_statuses; i++) {
+        free(cfg->sf_statuses[i].status);
+        free(cfg->sf_statuses[i].type);
+    }
+    free(cfg->sf_statuses);
+    cfg->sf_statuses = NULL;
+    cfg->nsf_statuses = 0;
+}
+
+/* One status's event: `none` or a lifecycle event type (lower-cased). */
+static lf_status want_status_event(ctx *c, const lf_cfg_value *v, char **out)
+{
+    const char *s = NULL;
+    lf_status st = want_scalar(c, v, "none or a lifecycle event type", &s);
+    if (st)
+        return st;
+    if (ieq(s, "none"))
+        return LF_OK;
+    if (lf_event_kind_of(s, strlen(s)) == LF_EV_ACTIVITY)
+        return fail(c, v,
+                    "expected none or a lifecycle event type (mql, accepted, rejected, "
+                    "disqualified, contacted, opportunity, won, lost), got '%s'",
+                    s);
+    if (!(*out = strdup(s)))
+        return nomem(c);
+    lower(*out);
+    return LF_OK;
+}
+
+/* presets.salesforce.statuses: {STATUS: none | TYPE, ...}, replacing an earlier map. */
+static lf_status key_sf_statuses(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_config *cfg = obj;
+    lf_status st;
+    sf_statuses_clear(cfg);
+    if (v->kind != LF_CFG_MAP)
+        return fail(c, v, "expected a map of statuses, got %s", kind(v));
+    if ((st = check_keys(c, v)))
+        return st;
+    if (v->npairs && !(cfg->sf_statuses = calloc(v->npairs, sizeof *cfg->sf_statuses)))
+        return nomem(c);
+    for (const lf_cfg_pair *p = v->pairs; p < v->pairs + v->npairs; p++) {
+        lf_preset_status *e = &cfg->sf_statuses[cfg->nsf_statuses++];
+        size_t old = path_key(c, p->key->text);
+        if ((st = spend(c, p->value)))
+            return st;
+        if (!(e->status = strdup(p->key->text)))
+            return nomem(c);
+        if ((st = want_status_event(c, p->value, &e->type)))
+            return st;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static const key_entry sf_keys[] = {KEY("statuses", key_sf_statuses)};
+static const key_entry presets_keys[] = {KEY_MAP("salesforce", sf_keys, NULL)};
+
 static void *enter_calendar(void *obj)
 {
     return &((lf_config *)obj)->calendar;
@@ -1604,6 +1666,7 @@ static const key_entry top_keys[] = {
     KEY_MAP("scoring", scoring_keys, enter_scoring),
     KEY_MAP("goals", goals_keys, NULL),
     KEY_MAP("cost", cost_keys, NULL),
+    KEY_MAP("presets", presets_keys, NULL),
 };
 
 /* ---- entry points ----------------------------------------------------------------- */
@@ -1647,6 +1710,7 @@ void lf_config_release(lf_config *cfg)
     engagement_clear(&cfg->scoring);
     require_clear(&cfg->scoring.mql);
     goals_clear(cfg);
+    sf_statuses_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }
 
