@@ -19,6 +19,14 @@
  * after a failure it holds nothing. */
 lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err);
 
+/* As lf_app_load_dataset, and also each lead's value of lead attribute `attribute`
+ * (lower-cased here, as header names are) into ds->segment and the name into
+ * ds->segment_attr (leadflow/dataset.h), read at the same state of the store as the
+ * dataset (lf_store_scan_lead_attr; the dataset is loaded again if an import committed
+ * in between). Same ownership as lf_app_load_dataset. */
+lf_status lf_app_load_segment(lf_workspace *ws, const char *attribute, lf_dataset *ds,
+                              lf_error *err);
+
 /* The snapshot file of ws's store at `location` (lf_store_location), newly allocated
  * (NULL when out of memory): "<location>.snapshot" beside a store that is a file, and
  * "<workspace>/leadflow-<hash>.snapshot" for a store named by a URL ("scheme://..."),

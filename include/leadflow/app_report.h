@@ -26,6 +26,8 @@ typedef struct lf_app_report_req {
                               calendar months ending with the month of as-of */
     const char *by;        /* day, week, month, quarter or year; NULL = month */
     const char *as_of;     /* an instant in the workspace zone; NULL = now */
+    const char *attribute; /* segment: the lead attribute whose values are the rows
+                              (required there, refused with any other report) */
 } lf_app_report_req;
 
 #define LF_APP_NOTES_MAX 8
@@ -52,6 +54,9 @@ bool lf_app_report_known(const char *name);
 /* The i-th registered report's name, in registry order (the order of `all`); NULL
  * past the last. */
 const char *lf_app_report_name(size_t i);
+/* The i-th report that `all` leaves out because it needs an argument of its own
+ * (segment: --attribute); NULL past the last. */
+const char *lf_app_report_name_more(size_t i);
 
 /* Runs req over the workspace (configuration loaded and store opened as needed) into
  * out (initialised by the caller): the name, the format, --by, the configuration,
@@ -62,7 +67,10 @@ const char *lf_app_report_name(size_t i);
  * line; csv = each report's CSV preceded by a line "# NAME" and separated by a blank
  * line; json = {"reports": [each report's object]}; html = one page with the headline
  * strip, whose changes come from the same reports run again over the previous period.
- * The notes are set once the dataset is loaded, also when rendering fails. */
+ * The notes are set once the dataset is loaded, also when rendering fails; a --by
+ * given to one report whose rows are not periods (funnel, persona, channel, segment,
+ * scoring) adds "NAME has one row per DIM: --by does not apply" (the output is the
+ * same as without it; bizday, always by month, says so in its own table note). */
 lf_status lf_app_report(lf_workspace *ws, const lf_app_report_req *req, lf_app_report_out *out,
                         lf_error *err);
 

@@ -71,6 +71,12 @@ typedef struct lf_dataset {
     size_t ntraffic;
     char **names;            /* interned strings; names[0] = "" */
     size_t nnames;
+    /* Optional, NULL unless a request asked for it (the `segment` report, SPEC §9):
+     * segment[i] is the name id of lead i's value of the attribute segment_attr (0 =
+     * the lead has none). Filled by the application layer after the dataset is loaded
+     * (lf_app_load_segment), never part of the snapshot; owned, freed by release. */
+    uint32_t *segment;
+    char *segment_attr;
     /* private: intern table; the snapshot mapping the arrays live in (or NULL) */
     void *intern;
     void *map;

@@ -61,10 +61,13 @@ typedef struct lf_report_def {
     const lf_present *present; /* title, question, charts and key figures (present.h) */
 } lf_report_def;
 
-/* The registry: every report by name (NULL if unknown); all of them in order. A
+/* The registry: every report by name (NULL if unknown); the reports of `all`, in
+ * order (lf_report_list); the reports that need a parameter of their own and so are
+ * not part of `all` (lf_report_list_more: `segment`, which needs an attribute). A
  * registered fn attaches the report's presentation to the table it returns. */
 const lf_report_def *lf_report_find(const char *name);
 const lf_report_def *lf_report_list(size_t *n);
+const lf_report_def *lf_report_list_more(size_t *n);
 
 /* Report functions (src/report/). */
 lf_status lf_report_funnel(const lf_report_args *a, lf_table **out, lf_error *err);
@@ -78,6 +81,9 @@ lf_status lf_report_persona(const lf_report_args *a, lf_table **out, lf_error *e
 lf_status lf_report_channel(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_customers(const lf_report_args *a, lf_table **out, lf_error *err);
 lf_status lf_report_scoring(const lf_report_args *a, lf_table **out, lf_error *err);
+/* persona's columns per value of one lead attribute (SPEC §9): reads a->ds->segment
+ * (leadflow/dataset.h); LF_EUSAGE when the dataset has none loaded. */
+lf_status lf_report_segment(const lf_report_args *a, lf_table **out, lf_error *err);
 
 /* ---- notes for the user (SPEC §7; src/report/notes.c) ------------------------------
  * What a new user needs told beside the numbers: that the range holds no data and

@@ -249,4 +249,16 @@ typedef lf_status (*lf_amount_fn)(void *ctx, const char *date, const char *chann
 lf_status lf_store_scan_series(lf_store *st, lf_series series, lf_amount_fn fn, void *ctx,
                                lf_error *err);
 
+/* Each lead's value of one attribute, for the `segment` report (SPEC §9): fn(ctx, lead
+ * rowid, value, length) for every lead in rowid order (the order of lf_store_scan_state),
+ * value NULL when the lead has none (an empty cell is never stored, so it is none too).
+ * `name` is one of the lead's columns -- id, email, source (as imported), channel, origin,
+ * persona (as classified: what the channel and persona reports group by) -- or else the
+ * key of an attribute kept from the leads file (lower-case header, matched exactly).
+ * The value is valid during the call. */
+typedef lf_status (*lf_attr_value_fn)(void *ctx, int64_t lead, const char *value, size_t len,
+                                      lf_error *err);
+lf_status lf_store_scan_lead_attr(lf_store *st, const char *name, lf_attr_value_fn fn, void *ctx,
+                                  lf_error *err);
+
 #endif

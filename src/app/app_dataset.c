@@ -25,6 +25,7 @@
 #include "leadflow/dataset_build.h"
 #include "leadflow/snapshot.h"
 #include "leadflow/store.h"
+#include "leadflow/text.h"
 
 /* FNV-1a, 64 bits: a stable name for a location, the same on every build. */
 static uint64_t fnv1a64(const char *s)
@@ -53,31 +54,116 @@ char *lf_app_snapshot_path(const lf_workspace *ws, const char *loc)
     return lf_workspace_path(ws, name);
 }
 
-lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err)
+/* lf_app_load_dataset, also giving the generation the dataset holds. */
+static lf_status load_at(lf_workspace *ws, lf_dataset *ds, int64_t *gen, lf_error *err)
 {
     lf_status s = lf_workspace_open(ws, err);
     if (s != LF_OK)
         return s; /* before lf_dataset_init: nothing to release */
     lf_dataset_init(ds);
-    int64_t gen;
-    if ((s = lf_store_generation(ws->store, &gen, err)) != LF_OK)
+    char *path = NULL;
+    if ((s = lf_store_generation(ws->store, gen, err)) == LF_OK &&
+        !(path = lf_app_snapshot_path(ws, lf_store_location(ws->store))))
+        s = lf_errorf(err, LF_ENOMEM, "out of memory");
+    if (s != LF_OK) {
+        lf_dataset_release(ds); /* its empty name table; leaves ds zeroed */
         return s;
-    char *path = lf_app_snapshot_path(ws, lf_store_location(ws->store));
-    if (!path)
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
-    if (lf_snapshot_load(path, gen, ds, NULL) == LF_OK) {
+    }
+    if (lf_snapshot_load(path, *gen, ds, NULL) == LF_OK) {
         free(path);
         return LF_OK;
     }
     /* leads an interrupted (or running) import left pending are replayed in memory */
-    s = lf_dataset_build(ws->store, &ws->cfg, ds, &gen, err);
+    s = lf_dataset_build(ws->store, &ws->cfg, ds, gen, err);
     if (s != LF_OK) {
         free(path);
-        lf_dataset_release(ds); /* what was loaded before the failure */
-        lf_dataset_init(ds);
+        lf_dataset_release(ds); /* what was loaded before the failure; ds zeroed */
         return s;
     }
-    lf_snapshot_write(path, ds, gen, NULL); /* a cache: see above */
+    lf_snapshot_write(path, ds, *gen, NULL); /* a cache: see above */
     free(path);
+    return LF_OK;
+}
+
+lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err)
+{
+    int64_t gen;
+    return load_at(ws, ds, &gen, err);
+}
+
+/* ---- the segment of each lead (the `segment` report) ---------------------------------
+ * The store's rows come in rowid order, which is the order of the dataset's leads (the
+ * builder gives every lead its slot in that order, the snapshot keeps it), so the i-th
+ * row is lead i. That holds only for the same state of the store: the rows are read in
+ * one read transaction that must see the generation the dataset holds; if an import
+ * committed in between, the dataset is loaded again (a few times at most). */
+
+typedef struct seg_fill {
+    lf_dataset *ds;
+    size_t n; /* rows seen */
+} seg_fill;
+
+static lf_status seg_row(void *ctx, int64_t lead, const char *value, size_t len, lf_error *err)
+{
+    (void)lead;
+    seg_fill *f = ctx;
+    if (f->n >= f->ds->nleads) {
+        f->n++; /* more rows than leads: another state, counted as a mismatch */
+        return LF_OK;
+    }
+    uint32_t id = lf_dataset_intern(f->ds, value, len);
+    if (id == UINT32_MAX)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    f->ds->segment[f->n++] = id;
+    return LF_OK;
+}
+
+/* Fills ds->segment at generation gen; *same = false when the store moved on. */
+static lf_status seg_read(lf_store *st, const char *attr, int64_t gen, lf_dataset *ds, bool *same,
+                          lf_error *err)
+{
+    lf_status s = lf_store_read_begin(st, err);
+    if (s != LF_OK)
+        return s;
+    int64_t now;
+    seg_fill f = {ds, 0};
+    s = lf_store_generation(st, &now, err);
+    *same = s == LF_OK && now == gen;
+    if (s == LF_OK && *same)
+        s = lf_store_scan_lead_attr(st, attr, seg_row, &f, err);
+    lf_store_read_end(st);
+    *same = *same && f.n == ds->nleads;
+    return s;
+}
+
+lf_status lf_app_load_segment(lf_workspace *ws, const char *attribute, lf_dataset *ds,
+                              lf_error *err)
+{
+    char *attr = strdup(attribute ? attribute : "");
+    if (!attr)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    lf_ascii_lower(attr, strlen(attr)); /* header names are kept lower-cased */
+    lf_status s = LF_OK;
+    bool same = false;
+    for (int tries = 0; s == LF_OK && !same && tries < 5; tries++) {
+        int64_t gen;
+        if ((s = load_at(ws, ds, &gen, err)) != LF_OK)
+            break;
+        ds->segment = calloc(ds->nleads ? ds->nleads : 1, sizeof *ds->segment);
+        if (!ds->segment)
+            s = lf_errorf(err, LF_ENOMEM, "out of memory");
+        if (s == LF_OK)
+            s = seg_read(ws->store, attr, gen, ds, &same, err);
+        if (s != LF_OK || !same)
+            lf_dataset_release(ds); /* zeroed: holds nothing */
+    }
+    if (s == LF_OK && !same)
+        s = lf_errorf(err, LF_ESTORE, "the store kept changing while the report was read; "
+                                      "run it again");
+    if (s != LF_OK) {
+        free(attr);
+        return s;
+    }
+    ds->segment_attr = attr;
     return LF_OK;
 }

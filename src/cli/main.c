@@ -33,12 +33,15 @@ static const cli_command commands[] = {
      "happened, every handoff with its SLA figures, and the events that were ignored."},
     {"report", cmd_report,
      "report NAME [--from DATE] [--to DATE] [--by day|week|month|quarter|year]\n"
-     "       [--as-of TS] [--format table|csv|json|html] [-o FILE]",
+     "       [--as-of TS] [--format table|csv|json|html] [-o FILE] [--attribute NAME]",
      "Runs a report (funnel, mql, sql, velocity, speed, cost, bizday, persona, channel,\n"
-     "customers, scoring; 'all' runs every one). --from is inclusive and --to\n"
+     "customers, scoring; 'all' runs every one). 'segment --attribute NAME' has the\n"
+     "persona columns per value of a lead attribute (industry, country, ...; leads\n"
+     "without it are 'none'); 'all' leaves it out. --from is inclusive and --to\n"
      "exclusive (local dates); default range: the 12 calendar months ending with the\n"
      "month of --as-of (default: now). Rates are fractions in csv/json, percentages on\n"
-     "the terminal; a ratio with a zero denominator is null / empty / '–'."},
+     "the terminal; a ratio with a zero denominator is null / empty / '–'. --by does\n"
+     "not apply to the reports whose rows are not periods (a note says so)."},
     {"plan", cmd_plan,
      "plan --revenue N [--deal-size N] [--close-rate R] [--sql-rate R] [--mql-rate R]\n"
      "       [--visit-rate R] [--months M] [--from-history] [--as-of TS] [--format table|json]",

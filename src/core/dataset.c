@@ -64,6 +64,8 @@ void lf_dataset_release(lf_dataset *ds)
         free(ds->costs);
         free(ds->traffic);
     }
+    free(ds->segment); /* heap even when the arrays are mapped */
+    free(ds->segment_attr);
     for (size_t i = 0; i < ds->nnames; i++)
         free(ds->names[i]);
     free(ds->names);

@@ -6,8 +6,12 @@
  * I/O. Every array of the dataset is read once: leads, then handoffs, then
  * transitions, then spend or traffic rows, so 1M leads take a few tens of ms.
  *
- * persona / channel (one row per dimension value with anything in the range, sorted
- * by name in byte order, then a `total` row over everything in the range):
+ * persona / channel / segment (one row per dimension value with anything in the
+ * range, sorted by name in byte order, then a `total` row over everything in the
+ * range). One code for the three, parameterised by the dimension (dim_kind): persona
+ * and channel read the lead's own name ids, segment reads ds->segment, the value of
+ * one lead attribute per lead that the application layer loaded for the request
+ * (SPEC §9; NULL unless asked for, so `segment` without it is a usage error):
  *  - leads: created in the range (and by as-of); mqls: handoffs opened (mql_at) in
  *    the range; accepted / rejected: of those handoffs, decided by as-of (a decision
  *    after as-of is pending); acceptance_rate = accepted / (accepted + rejected);
@@ -26,6 +30,9 @@
  *  own row (the two are not merged).
  *  A lead's persona id 0 is shown as `none`, a channel id 0 as `unknown` (import
  *  never stores those, but a row with the same label is merged, never shown twice).
+ *  A segment id 0 (the lead has no such attribute) is the row `none`, merged with a
+ *  value `none` the same way. segment has persona's columns, the first named
+ *  `segment`, and a note naming the attribute.
  *  The total sums the rows' counts and money (the unattributed spend included) and
  *  recomputes every ratio from those sums.
  *
@@ -108,9 +115,12 @@ static void dim_add(dim_acc *to, const dim_acc *a)
     to->cost += a->cost;
 }
 
+typedef enum dim_kind { DIM_PERSONA, DIM_CHANNEL, DIM_SEGMENT } dim_kind;
+
 typedef struct dim_ctx {
     rep_ctx c;
-    bool channel; /* channel report (else persona) */
+    dim_kind kind;
+    bool channel; /* kind == DIM_CHANNEL: money columns, spend, unattributed */
     dim_set set;
     uint8_t *known; /* channel: name ids some lead existing at as-of has */
     dim_acc unattributed;
@@ -119,7 +129,14 @@ typedef struct dim_ctx {
 
 static uint32_t lead_dim(const dim_ctx *x, const lf_ds_lead *l)
 {
-    return x->channel ? l->channel : l->persona;
+    switch (x->kind) {
+    case DIM_CHANNEL:
+        return l->channel;
+    case DIM_SEGMENT:
+        return x->c.ds->segment[l - x->c.ds->leads]; /* checked by dim_report */
+    default:
+        return l->persona;
+    }
 }
 
 /* Leads: created (and the cohort's customers), won in the range, revenue. */
@@ -237,13 +254,9 @@ enum {
     D_N
 };
 
-static const rep_col persona_cols[D_REVENUE] = {
-    {"persona", LF_COL_TEXT},   {"leads", LF_COL_COUNT},     {"mqls", LF_COL_COUNT},
-    {"accepted", LF_COL_COUNT}, {"rejected", LF_COL_COUNT},  {"acceptance_rate", LF_COL_RATE},
-    {"sqls", LF_COL_COUNT},     {"customers", LF_COL_COUNT}, {"lead_to_customer", LF_COL_RATE},
-};
-
-static const rep_col channel_cols[D_N] = {
+/* The columns of channel; persona and segment have the first D_REVENUE, the first
+ * renamed after the dimension. */
+static const rep_col dim_cols[D_N] = {
     {"channel", LF_COL_TEXT},       {"leads", LF_COL_COUNT},     {"mqls", LF_COL_COUNT},
     {"accepted", LF_COL_COUNT},     {"rejected", LF_COL_COUNT},  {"acceptance_rate", LF_COL_RATE},
     {"sqls", LF_COL_COUNT},         {"customers", LF_COL_COUNT}, {"lead_to_customer", LF_COL_RATE},
@@ -323,9 +336,16 @@ static lf_status l2c_note(lf_table *t, int64_t cohort, int64_t leads)
 
 static lf_status dim_notes(const dim_ctx *x, lf_table *t, const dim_acc *tot)
 {
-    lf_status s = lf_table_add_note(t, "lead_to_customer: of the leads created in the range, "
-                                       "those that are customers by as-of (cohort); customers: "
-                                       "won in the range (flow)");
+    lf_status s = LF_OK;
+    if (x->kind == DIM_SEGMENT)
+        s = lf_table_add_note(t,
+                              "segment: each lead's value of the attribute '%s' as last "
+                              "imported; none: leads without it",
+                              x->c.ds->segment_attr ? x->c.ds->segment_attr : "");
+    if (s == LF_OK)
+        s = lf_table_add_note(t, "lead_to_customer: of the leads created in the range, "
+                                 "those that are customers by as-of (cohort); customers: "
+                                 "won in the range (flow)");
     if (s == LF_OK && x->channel)
         s = lf_table_add_note(
             t, "cost: spend in the range, a month's amount spread evenly "
@@ -376,17 +396,27 @@ static lf_status dim_fill(dim_ctx *x, lf_table *t)
     return s;
 }
 
-static lf_status dim_report(const lf_report_args *args, bool channel, lf_table **out, lf_error *err)
+static const char *const dim_name[] = {"persona", "channel", "segment"};
+
+static lf_status dim_report(const lf_report_args *args, dim_kind kind, lf_table **out,
+                            lf_error *err)
 {
     *out = NULL;
+    if (kind == DIM_SEGMENT && (!args->ds || !args->ds->segment))
+        return lf_errorf(err, LF_EUSAGE, "segment needs --attribute NAME (a lead attribute)");
+    bool channel = kind == DIM_CHANNEL;
     dim_ctx x;
     memset(&x, 0, sizeof x);
+    x.kind = kind;
     x.channel = channel;
     lf_status s = rep_begin(&x.c, args, err);
     if (s != LF_OK)
         return s;
     const lf_dataset *ds = x.c.ds;
     lf_table *t = NULL;
+    rep_col cols[D_N];
+    memcpy(cols, dim_cols, sizeof cols);
+    cols[D_NAME].name = dim_name[kind];
     x.set.nslots = ds->nnames ? ds->nnames : 1;
     x.set.slot = calloc(x.set.nslots, sizeof *x.set.slot);
     if (channel)
@@ -402,8 +432,7 @@ static lf_status dim_report(const lf_report_args *args, bool channel, lf_table *
     if (s == LF_OK && channel)
         s = dim_costs(&x);
     if (s == LF_OK) {
-        s = rep_table(&x.c, channel ? "channel" : "persona", false,
-                      channel ? channel_cols : persona_cols, channel ? D_N : D_REVENUE, &t, err);
+        s = rep_table(&x.c, dim_name[kind], false, cols, channel ? D_N : D_REVENUE, &t, err);
         if (s == LF_OK)
             s = dim_fill(&x, t);
     }
@@ -419,12 +448,17 @@ static lf_status dim_report(const lf_report_args *args, bool channel, lf_table *
 
 lf_status lf_report_persona(const lf_report_args *a, lf_table **out, lf_error *err)
 {
-    return dim_report(a, false, out, err);
+    return dim_report(a, DIM_PERSONA, out, err);
 }
 
 lf_status lf_report_channel(const lf_report_args *a, lf_table **out, lf_error *err)
 {
-    return dim_report(a, true, out, err);
+    return dim_report(a, DIM_CHANNEL, out, err);
+}
+
+lf_status lf_report_segment(const lf_report_args *a, lf_table **out, lf_error *err)
+{
+    return dim_report(a, DIM_SEGMENT, out, err);
 }
 
 /* ---- customers ----------------------------------------------------------------------- */

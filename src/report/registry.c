@@ -23,7 +23,8 @@
  *   cost      cost per SQL, same-period and lagged, as two lines
  *   bizday    leads and MQLs per business day per month; the month's pacing
  *   persona,  rates (acceptance, lead to customer, with the 2-5% benchmark band) and
- *   channel   volumes per row as horizontal bars; channel also revenue against spend
+ *   channel,  volumes per row as horizontal bars; channel also revenue against spend
+ *   segment   (segment: persona's charts per value of the requested attribute)
  *   customers the marketing-sourced share per period over the 20-40% and 40-80%
  *             benchmark bands; customers per period by origin
  *   scoring   acceptance and win rate per score band
@@ -614,6 +615,10 @@ static const lf_present p_persona = {"Personas",
 static const lf_present p_channel = {
     "Channels", "Which channels convert, and what do they earn against what they cost?",
     .noun = "channel", CHARTS(dim_charts), FIGURES(channel_figures)};
+static const lf_present p_segment = {"Segments",
+                                     "Which values of the attribute become MQLs, SQLs and "
+                                     "customers?",
+                                     .noun = "segment", .charts = dim_charts, .ncharts = 2};
 static const lf_present p_customers = {
     "Customers and marketing's share",
     "How many customers did we win, and what share came from marketing?",
@@ -645,6 +650,7 @@ PRESENTED(persona)
 PRESENTED(channel)
 PRESENTED(customers)
 PRESENTED(scoring)
+PRESENTED(segment)
 
 static const lf_report_def reports[] = {
     {"funnel", run_funnel, "leads per stage: balance, flows, conversion, time in stage",
@@ -667,12 +673,28 @@ static const lf_report_def reports[] = {
      &p_scoring},
 };
 
+/* Reports with a parameter of their own: found by name, not run by `all`. segment has
+ * no key figure (the headline is about the whole funnel, not one attribute). */
+static const lf_report_def more[] = {
+    {"segment", run_segment, "persona's columns per value of a lead attribute (--attribute)",
+     &p_segment},
+};
+
 const lf_report_def *lf_report_find(const char *name)
 {
     for (size_t i = 0; name && i < N(reports); i++)
         if (strcmp(reports[i].name, name) == 0)
             return &reports[i];
+    for (size_t i = 0; name && i < N(more); i++)
+        if (strcmp(more[i].name, name) == 0)
+            return &more[i];
     return NULL;
+}
+
+const lf_report_def *lf_report_list_more(size_t *n)
+{
+    *n = N(more);
+    return more;
 }
 
 const lf_report_def *lf_report_list(size_t *n)

@@ -180,3 +180,9 @@ lf_status lf_store_scan_series(lf_store *st, lf_series series, lf_amount_fn fn, 
 {
     return st->ops->scan_series(st, series, fn, ctx, err);
 }
+
+lf_status lf_store_scan_lead_attr(lf_store *st, const char *name, lf_attr_value_fn fn, void *ctx,
+                                  lf_error *err)
+{
+    return st->ops->scan_lead_attr(st, name, fn, ctx, err);
+}

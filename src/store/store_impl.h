@@ -58,6 +58,8 @@ typedef struct lf_store_ops {
     lf_status (*scan_state)(lf_store *st, lf_state_fn fn, void *ctx, lf_error *err);
     lf_status (*scan_series)(lf_store *st, lf_series series, lf_amount_fn fn, void *ctx,
                              lf_error *err);
+    lf_status (*scan_lead_attr)(lf_store *st, const char *name, lf_attr_value_fn fn, void *ctx,
+                                lf_error *err);
 } lf_store_ops;
 
 struct lf_store {

@@ -98,7 +98,7 @@ enum {
     Q_COST_SET, Q_TRAFFIC_SET, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
-    Q_FILE_ADD, Q_FILE_GET, Q__COUNT
+    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -173,6 +173,13 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_PENDING_LIST] = "SELECT lead FROM pending ORDER BY lead",
     [Q_FILE_ADD] = "INSERT OR IGNORE INTO files(name) VALUES(?1)",
     [Q_FILE_GET] = "SELECT id FROM files WHERE name = ?1",
+    /* one lead column by name, else the attribute of that exact key (json_each, so a
+     * key holding '"' or '.' needs no JSON-path quoting); the name is always bound */
+    [Q_LEAD_ATTR] = "SELECT rowid, CASE ?1 WHEN 'id' THEN id WHEN 'email' THEN email"
+                    " WHEN 'source' THEN source WHEN 'channel' THEN channel"
+                    " WHEN 'origin' THEN origin WHEN 'persona' THEN persona"
+                    " ELSE (SELECT j.value FROM json_each(attrs) AS j WHERE j.key = ?1) END"
+                    " FROM leads ORDER BY rowid",
 };
 
 typedef struct sq_store {
@@ -1166,6 +1173,27 @@ static lf_status sq_scan_series(lf_store *base, lf_series series, lf_amount_fn f
     return r;
 }
 
+static lf_status sq_scan_lead_attr(lf_store *base, const char *name, lf_attr_value_fn fn,
+                                   void *ctx, lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = st->q[Q_LEAD_ATTR];
+    if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+        return db_error(st, err, "cannot read lead attributes");
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 1);
+        r = fn(ctx, sqlite3_column_int64(s, 0), v, v ? (size_t)sqlite3_column_bytes(s, 1) : 0,
+               err);
+    }
+    if (r == LF_OK && rc != SQLITE_DONE)
+        r = db_error(st, err, "cannot read lead attributes");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return r;
+}
+
 static lf_status sq_generation(lf_store *base, int64_t *generation, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
@@ -1212,4 +1240,5 @@ static const lf_store_ops sq_ops = {
     .series_set = sq_series_set,
     .scan_state = sq_scan_state,
     .scan_series = sq_scan_series,
+    .scan_lead_attr = sq_scan_lead_attr,
 };
