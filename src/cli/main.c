@@ -15,13 +15,30 @@ static const cli_command commands[] = {
     {"init", cmd_init, "init [DIR]",
      "Creates a workspace in DIR (default: the workspace directory): a commented\n"
      "leadflow.yaml and an empty store. An existing leadflow.yaml is kept."},
-    {"import", cmd_import, "import leads|events|costs|traffic FILE...",
+    {"import", cmd_import,
+     "import leads|events|costs|traffic FILE... [--timezone ZONE]\n"
+     "       import --map MAP.yaml [--map MAP.yaml]... FILE... [--timezone ZONE]\n"
+     "       import --preset hubspot|salesforce FILE [--timezone ZONE]",
      "Imports CSV files ('-' reads standard input). Bad rows are rejected with file,\n"
      "line and reason (see 'leadflow rejects'); the good rows are imported. Importing\n"
      "the same file again changes nothing. Exit code 2 when any row was rejected.\n"
      "Rows are committed in batches; Ctrl-C or SIGTERM stops at the next batch (exit\n"
      "130 / 143) and running the same import again finishes it. A writer waits for\n"
-     "another up to LEADFLOW_LOCK_TIMEOUT seconds (default 30), then exits 4."},
+     "another up to LEADFLOW_LOCK_TIMEOUT seconds (default 30), then exits 4.\n"
+     "\n"
+     "Columns of each kind (header names in any order and case; * = required):\n"
+     "  leads    id*, email, created_at*, source, origin, persona; any other column\n"
+     "           is an attribute of the lead\n"
+     "  events   lead_id*, ts*, type*, detail, amount, reason, id\n"
+     "  costs    date*, channel, amount*\n"
+     "  traffic  date*, channel, visitors*\n"
+     "\n"
+     "--map MAP.yaml reads any other export: the map gives the kind and how the file's\n"
+     "columns become these (docs/maps.md); a map error names the map's line and key\n"
+     "(exit 3). Several --map read each file once per map, in order (leads first, then\n"
+     "their events). --preset reads a HubSpot or Salesforce export as exported\n"
+     "(docs/presets.md). --timezone ZONE is the zone of timestamps without an offset\n"
+     "(default: the workspace's; a map's own timezone wins)."},
     {"rejects", cmd_rejects, "rejects",
      "Lists the rows that were rejected by imports: file, line, reason and the row."},
     {"ignored", cmd_ignored, "ignored",

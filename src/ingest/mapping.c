@@ -89,7 +89,7 @@ typedef struct value_pair {
 
 /* Where one leadflow column's value comes from, and how it is converted. */
 typedef struct col_map {
-    char *file_col;        /* `columns`: the file's column, trimmed and lower-cased */
+    char *file_col;        /* `columns`: the file's column, trimmed (matched ignoring case) */
     int file_col_line;
     char *constant;        /* `constant`: the value of every row */
     int constant_line;
@@ -141,15 +141,15 @@ static int col_index(const struct kind_spec *k, const char *name)
     return -1;
 }
 
-/* A copy of text trimmed of spaces and tabs and lower-cased (a header name). */
-static char *name_dup(const char *s, size_t n)
+/* A copy of text trimmed of spaces and tabs, lower-cased when `lower` (a header name). */
+static char *name_dup(const char *s, size_t n, bool lower)
 {
     while (n && (*s == ' ' || *s == '\t'))
         s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     char *d = strndup(s, n);
-    for (size_t i = 0; d && i < n; i++)
+    for (size_t i = 0; d && lower && i < n; i++)
         d[i] = (char)tolower((unsigned char)d[i]);
     return d;
 }
@@ -203,7 +203,7 @@ static lf_status set_columns(lf_map *m, const lf_cfg_value *v, lf_error *err)
                             cn);
         if (m->cols[c].file_col)
             return map_fail(m, val->line, err, "key 'columns.%s': given twice", cn);
-        if (!(m->cols[c].file_col = name_dup(val->text, val->len)))
+        if (!(m->cols[c].file_col = name_dup(val->text, val->len, false)))
             return oom(err);
         m->cols[c].file_col_line = val->line;
     }
@@ -530,11 +530,11 @@ static lf_status find_file_col(lf_map_source *s, const char *name, int *at, lf_e
 {
     *at = -1;
     for (size_t i = 0; i < s->nfile; i++) {
-        if (strcmp(s->file_names[i], name) != 0)
+        if (strcasecmp(s->file_names[i], name) != 0)
             continue;
         if (*at >= 0)
             return lf_errorf(err, LF_EINPUT, "%s:%ld: duplicate column '%s' (columns %d and %zu)",
-                             s->file, s->header_line, name, *at + 1, i + 1);
+                             s->file, s->header_line, s->file_names[i], *at + 1, i + 1);
         *at = (int)i;
     }
     return LF_OK;
@@ -560,7 +560,7 @@ static lf_status read_file_header(lf_map_source *s, lf_error *err)
     if (!s->file_names || !s->out || !s->fields || !s->lens)
         return oom(err);
     for (size_t i = 0; i < rec.nfields; i++)
-        if (!(s->file_names[i] = name_dup(rec.fields[i], rec.lens[i])))
+        if (!(s->file_names[i] = name_dup(rec.fields[i], rec.lens[i], true)))
             return oom(err);
     return LF_OK;
 }
