@@ -14,7 +14,9 @@
  * an interrupted replay is finished by the next import, or by readers in memory).
  *
  * Front end only: the import itself (reading the file, validation, the store) is
- * lf_app_import_file (leadflow/app_import.h); this file shows its callbacks and result
+ * lf_app_import_file / lf_app_import_map (leadflow/app_import.h) and
+ * lf_app_import_preset (leadflow/app_preset.h, two passes: leads, then events); this
+ * file shows their callbacks and results
  * and owns the signal handling.
  */
 #include <signal.h>
@@ -23,6 +25,7 @@
 
 #include "cli.h"
 #include "leadflow/app_import.h"
+#include "leadflow/app_preset.h"
 #include "leadflow/text.h"
 
 #define MAX_SHOWN 20
@@ -146,12 +149,71 @@ static void finish_ignored(report_ctx *rc)
         lf_buf_reset(&rc->ignored);
 }
 
-/* What one command imports: a kind, or a map, and a zone (NULL = the workspace's). */
+/* What one command imports: a kind, a map or a preset, and a zone (NULL = the
+ * workspace's). */
 typedef struct import_req {
     int kind;
     const char *map;
+    const char *preset;
     const char *tz;
 } import_req;
+
+/* Prints what an import of one file did (npass results: a preset makes two) and
+ * returns its exit code. rc's ignored line goes under the last pass. */
+static int report_result(report_ctx *rc, lf_status s, const lf_app_import_result *res,
+                         int npass, const lf_error *err)
+{
+    static const lf_buf none;
+    finish_ignored(rc);
+    if ((s != LF_OK && s != LF_EINPUT) ||
+        (s == LF_EINPUT && res[0].rejected == 0 && (npass < 2 || res[1].rejected == 0))) {
+        lf_buf_release(&rc->ignored); /* a store failure, or the file itself was unusable */
+        return cli_fail(s, "%s", err->msg);
+    }
+    if (rc->total > MAX_SHOWN) {
+        fputs("leadflow: error: ", stderr);
+        cli_put_text(stderr, res[0].name);
+        fprintf(stderr, ": %ld more rejected rows (see 'leadflow rejects')\n",
+                rc->total - MAX_SHOWN);
+    }
+    int last = npass > 1 && !res[0].cancelled ? 1 : 0;
+    for (int i = 0; i <= last; i++)
+        print_summary(&res[i], i == last ? &rc->ignored : &none);
+    lf_buf_release(&rc->ignored);
+    const lf_app_import_result *r = &res[last];
+    if (r->cancelled) {
+        char a[32];
+        lf_fmt_count(r->read, a, sizeof a);
+        fflush(stdout);
+        fprintf(stderr, "leadflow: import interrupted by %s: ",
+                stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM");
+        cli_put_text(stderr, r->name);
+        fprintf(stderr, ": stopped after %s rows, all of them committed and replayed; run the "
+                        "same import again to finish it\n", a);
+        return stop_signal == SIGINT ? 130 : 143;
+    }
+    if (rc->ignored_st != LF_OK)
+        return cli_fail(rc->ignored_st, "%s: out of memory listing the ignored events",
+                        r->name);
+    if (res[0].read_failed || r->read_failed)
+        return cli_fail(LF_EINPUT, "%s: read error", r->name);
+    return s == LF_OK ? 0 : lf_status_exit_code(s);
+}
+
+/* A value a preset could not place: a warning, the lead is imported. */
+static void on_preset_warning(void *ctx, const char *file, long line, const char *msg)
+{
+    report_ctx *rc = ctx;
+    if (rc->tty)
+        fputs("\r\033[K", stderr);
+    fputs("leadflow: warning: ", stderr);
+    cli_put_text(stderr, file);
+    if (line > 0)
+        fprintf(stderr, ":%ld", line);
+    fputs(": ", stderr);
+    cli_put_text(stderr, msg);
+    fputc('\n', stderr);
+}
 
 /* Imports one file as req says and prints what happened; returns its exit code. */
 static int import_one(cli_ctx *ctx, const import_req *req, const char *file)
@@ -159,42 +221,21 @@ static int import_one(cli_ctx *ctx, const import_req *req, const char *file)
     report_ctx rc = {.tty = isatty(STDERR_FILENO) == 1};
     lf_app_import_cb cb = {.on_reject = on_reject, .on_progress = on_progress,
                            .on_ignored = on_ignored, .cancel = cancelled, .ctx = &rc};
-    lf_app_import_result res;
+    lf_app_import_result res[2];
     lf_error err;
+    lf_status s;
+    int npass = 1;
     lf_buf_init(&rc.ignored, 0);
-    lf_status s = req->map ? lf_app_import_map(&ctx->ws, req->map, file, req->tz, &cb, &res, &err)
-                           : lf_app_import_file(&ctx->ws, req->kind, file, req->tz, &cb, &res,
-                                                &err);
-    finish_ignored(&rc);
-    if ((s != LF_OK && s != LF_EINPUT) || (s == LF_EINPUT && res.rejected == 0)) {
-        lf_buf_release(&rc.ignored); /* a store failure, or the file itself was unusable */
-        return cli_fail(s, "%s", err.msg);
+    if (req->preset) {
+        npass = 2;
+        s = lf_app_import_preset(&ctx->ws, req->preset, file, req->tz, &cb, on_preset_warning,
+                                 res, NULL, &err);
+    } else if (req->map) {
+        s = lf_app_import_map(&ctx->ws, req->map, file, req->tz, &cb, &res[0], &err);
+    } else {
+        s = lf_app_import_file(&ctx->ws, req->kind, file, req->tz, &cb, &res[0], &err);
     }
-    if (rc.total > MAX_SHOWN) {
-        fputs("leadflow: error: ", stderr);
-        cli_put_text(stderr, res.name);
-        fprintf(stderr, ": %ld more rejected rows (see 'leadflow rejects')\n",
-                rc.total - MAX_SHOWN);
-    }
-    print_summary(&res, &rc.ignored);
-    lf_buf_release(&rc.ignored);
-    if (res.cancelled) {
-        char a[32];
-        lf_fmt_count(res.read, a, sizeof a);
-        fflush(stdout);
-        fprintf(stderr, "leadflow: import interrupted by %s: ",
-                stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM");
-        cli_put_text(stderr, res.name);
-        fprintf(stderr, ": stopped after %s rows, all of them committed and replayed; run the "
-                        "same import again to finish it\n", a);
-        return stop_signal == SIGINT ? 130 : 143;
-    }
-    if (rc.ignored_st != LF_OK)
-        return cli_fail(rc.ignored_st, "%s: out of memory listing the ignored events",
-                        res.name);
-    if (res.read_failed)
-        return cli_fail(LF_EINPUT, "%s: read error", res.name);
-    return s == LF_OK ? 0 : lf_status_exit_code(s);
+    return report_result(&rc, s, res, npass, &err);
 }
 
 int cli_import_one(cli_ctx *ctx, int kind, const char *file)
@@ -296,13 +337,14 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
         return code;
     import_req reqs[MAX_MAPS];
     int nreqs = 0;
-    if (a.preset)
-        return cli_fail(LF_EUSAGE, "unknown preset '%s'", a.preset);
-    if (a.nmaps == 0) {
+    if (a.preset) {
+        if (!lf_app_preset_known(a.preset))
+            return cli_usage(cmd, "unknown preset '%s' (%s)", a.preset, lf_app_preset_names());
+        reqs[nreqs++] = (import_req){.preset = a.preset, .tz = a.tz};
+    } else if (a.nmaps == 0) {
+        reqs[0] = (import_req){.tz = a.tz};
         if (!lf_app_import_kind(pos[0], &reqs[0].kind))
             return cli_usage(cmd, "unknown import kind '%s'", pos[0]);
-        reqs[0].map = NULL;
-        reqs[0].tz = a.tz;
         nreqs = 1;
     }
     for (int m = 0; m < a.nmaps; m++) {
@@ -315,6 +357,6 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
     if ((code = cli_open_workspace(ctx)))
         return code;
     catch_stop_signals();
-    return a.nmaps ? import_all(ctx, reqs, nreqs, pos, a.npos)
-                   : import_all(ctx, reqs, nreqs, pos + 1, a.npos - 1);
+    int skip = a.nmaps || a.preset ? 0 : 1; /* the kind */
+    return import_all(ctx, reqs, nreqs, pos + skip, a.npos - skip);
 }
