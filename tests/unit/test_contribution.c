@@ -235,6 +235,61 @@ Test(contribution, persona_empty_range)
     lf_table_free(t);
 }
 
+/* ---- segment (SPEC §9) ------------------------------------------------------------- */
+
+/* Whether two number-or-null cells hold the same value. */
+static bool same_cell(const lf_cell *a, const lf_cell *b)
+{
+    return a->kind == b->kind && (a->kind != LF_CELL_NUM || a->num == b->num);
+}
+
+/* The segment of every lead as the application layer fills it: here each lead's channel
+ * name, so the rows are the channel report's funnel columns under persona's rules. */
+Test(contribution, segment_by_channel_has_persona_columns)
+{
+    data();
+    ds.segment = calloc(ds.nleads, sizeof *ds.segment);
+    cr_assert_not_null(ds.segment);
+    for (size_t i = 0; i < ds.nleads; i++)
+        ds.segment[i] = ds.leads[i].channel;
+    ds.segment_attr = strdup("channel");
+    lf_table *t = run(lf_report_segment, FROM, TO, LF_BY_MONTH, ASOF);
+    lf_table *c = run(lf_report_channel, FROM, TO, LF_BY_MONTH, ASOF);
+    static const char *const cols[] = {"segment",  "leads",     "mqls",
+                                       "accepted", "rejected",  "acceptance_rate",
+                                       "sqls",     "customers", "lead_to_customer"};
+    columns(t, cols, sizeof cols / sizeof *cols);
+    cr_expect_str_eq(t->report, "segment");
+    /* the channel report's rows, without its `unattributed` spend row (a segment has
+     * no spend), with the same funnel counts, row for row and in the total */
+    size_t n = t->nrows;
+    cr_assert(n > 0 && n <= c->nrows);
+    for (long r = 0; r < (long)n; r++) {
+        text(t, r, "segment", lf_table_cell(c, r, 0)->text);
+        for (size_t k = 1; k < sizeof cols / sizeof *cols; k++)
+            cr_expect(same_cell(lf_table_cell(t, r, (int)k), lf_table_cell(c, r, (int)k)),
+                      "row %ld column %s", r, cols[k]);
+    }
+    for (size_t k = 1; k < sizeof cols / sizeof *cols; k++)
+        cr_expect(same_cell(lf_table_cell(t, -1, (int)k), lf_table_cell(c, -1, (int)k)),
+                  "total column %s", cols[k]);
+    cr_assert(has_note(t, "the attribute 'channel'"));
+    lf_table_free(t);
+    lf_table_free(c);
+}
+
+Test(contribution, segment_without_attribute_is_a_usage_error)
+{
+    data();
+    lf_report_args a = {.cfg = &cfg, .ds = &ds, .from_day = FROM, .to_day = TO,
+                        .by = LF_BY_MONTH, .as_of = ASOF};
+    lf_table *t = NULL;
+    lf_error err;
+    cr_expect_eq(lf_report_segment(&a, &t, &err), LF_EUSAGE);
+    cr_expect_null(t);
+    cr_expect_not_null(strstr(err.msg, "--attribute"));
+}
+
 /* ---- channel ----------------------------------------------------------------------- */
 
 Test(contribution, channel)

@@ -401,6 +401,71 @@ Test(store, series_replace_and_report_changes)
     }
 }
 
+/* ---- one attribute of every lead (the segment report) ---------------------------------- */
+
+typedef struct attr_seen {
+    int n;
+    char text[8][32];
+} attr_seen;
+
+static lf_status note_attr(void *ctx, int64_t lead, const char *value, size_t len, lf_error *err)
+{
+    (void)err;
+    attr_seen *a = ctx;
+    cr_assert_lt(a->n, 8);
+    if (value)
+        snprintf(a->text[a->n++], sizeof a->text[0], "%lld=%.*s", (long long)lead, (int)len,
+                 value);
+    else
+        snprintf(a->text[a->n++], sizeof a->text[0], "%lld=(none)", (long long)lead);
+    return LF_OK;
+}
+
+Test(store, scan_lead_attr_reads_columns_and_attributes_by_name)
+{
+    for (size_t b = 0; b < sizeof backends / sizeof *backends; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        /* keys with a quote and a dot need no JSON-path quoting: the key is bound */
+        const char *attrs[] = {"{\"industry\":\"software\",\"a\\\"b.c\":\"q\"}", "{}",
+                               "{\"industry\":\"retail\"}"};
+        const char *ids[] = {"L1", "L2", "L3"};
+        for (int i = 0; i < 3; i++) {
+            lf_lead_row row = {.id = ids[i], .email = i == 1 ? NULL : "x@y.example",
+                               .created_at = 1000, .source = "Google Ads", .channel = "web",
+                               .origin = "marketing", .persona = "none", .attrs_json = attrs[i]};
+            lf_upsert res;
+            cr_assert_eq(lf_store_lead_upsert(st, &row, &res, NULL), LF_OK);
+        }
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        static const struct {
+            const char *name, *want[3];
+        } cases[] = {
+            {"industry", {"1=software", "2=(none)", "3=retail"}},
+            {"a\"b.c", {"1=q", "2=(none)", "3=(none)"}},
+            {"source", {"1=Google Ads", "2=Google Ads", "3=Google Ads"}},
+            {"channel", {"1=web", "2=web", "3=web"}},
+            {"email", {"1=x@y.example", "2=(none)", "3=x@y.example"}},
+            {"nosuch", {"1=(none)", "2=(none)", "3=(none)"}},
+            {"' OR 1=1 --", {"1=(none)", "2=(none)", "3=(none)"}},
+        };
+        for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+            attr_seen seen = {0};
+            lf_error err;
+            cr_assert_eq(lf_store_read_begin(st, &err), LF_OK);
+            cr_assert_eq(lf_store_scan_lead_attr(st, cases[c].name, note_attr, &seen, &err),
+                         LF_OK, "%s", err.msg);
+            lf_store_read_end(st);
+            cr_assert_eq(seen.n, 3, "%s", cases[c].name);
+            for (int i = 0; i < 3; i++)
+                cr_expect_str_eq(seen.text[i], cases[c].want[i], "%s: %s", cases[c].name,
+                                 seen.text[i]);
+        }
+        lf_store_close(st);
+    }
+}
+
 static lf_status count_reject(void *ctx, const lf_reject *r)
 {
     (void)r;
