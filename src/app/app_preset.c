@@ -218,7 +218,8 @@ lf_status lf_app_import_preset(lf_workspace *ws, const char *preset, const char 
     if (go_on && r.oom)
         s = lf_errorf(err, LF_ENOMEM, "out of memory"), go_on = false;
     if (go_on) {
-        qsort(r.rejected, r.nrejected, sizeof *r.rejected, cmp_line);
+        if (r.nrejected)
+            qsort(r.rejected, r.nrejected, sizeof *r.rejected, cmp_line);
         lf_error err2 = {0};
         lf_status s2 = run_pass(ws, preset, file, LF_IMPORT_EVENTS, tz, &r, &res[1], &err2);
         lf_status t = both(file, s, s2, res, err);
