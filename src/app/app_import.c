@@ -130,8 +130,9 @@ static lf_status load_zone(const char *tz_name, lf_tz **tz, lf_error *err)
     if (!tz_name)
         return LF_OK;
     lf_error zerr;
-    if (lf_tz_load(tz, tz_name, &zerr) != LF_OK)
-        return lf_errorf(err, LF_ECONFIG, "--timezone: %s", zerr.msg);
+    lf_status st = lf_tz_load(tz, tz_name, &zerr);
+    if (st != LF_OK)
+        return lf_errorf(err, st, "--timezone: %s", zerr.msg);
     return LF_OK;
 }
 

@@ -357,7 +357,10 @@ static lf_status set_timezone(lf_map *m, const lf_cfg_value *v, lf_error *err)
     if (v->kind != LF_CFG_SCALAR)
         return map_fail(m, v->line, err, "key 'timezone': expected an IANA zone name");
     lf_error zerr;
-    if (lf_tz_load(&m->tz, v->text, &zerr) != LF_OK)
+    lf_status st = lf_tz_load(&m->tz, v->text, &zerr);
+    if (st == LF_ENOMEM)
+        return oom(err);
+    if (st != LF_OK)
         return map_fail(m, v->line, err, "key 'timezone': %s", zerr.msg);
     return LF_OK;
 }
