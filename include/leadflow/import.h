@@ -69,6 +69,26 @@ typedef struct lf_import_opts {
     void *ctx;
 } lf_import_opts;
 
+/* The columns of an import kind (SPEC §2), in the importer's order: the one list that
+ * the importer, maps and the help text read. */
+typedef enum lf_field_time {
+    LF_FIELD_TEXT = 0,  /* text, a number, an amount */
+    LF_FIELD_INSTANT,   /* a timestamp (ISO 8601; local time in the zone without an offset) */
+    LF_FIELD_DATE       /* a date YYYY-MM-DD or a month YYYY-MM */
+} lf_field_time;
+typedef struct lf_import_column {
+    const char *name;
+    bool required;
+    uint8_t time;     /* lf_field_time */
+} lf_import_column;
+typedef struct lf_import_kind_spec {
+    const char *name;                 /* "leads", "events", "costs", "traffic" */
+    const lf_import_column *cols;
+    size_t ncols;
+} lf_import_kind_spec;
+/* The name and columns of kind, or NULL for a value outside lf_import_kind. */
+const lf_import_kind_spec *lf_import_kind_spec_of(lf_import_kind kind);
+
 /* Parses "leads", "events", "costs", "traffic". */
 bool lf_import_kind_parse(const char *s, lf_import_kind *kind);
 

@@ -43,37 +43,41 @@
 
 enum { COL_MAX = 8 };
 
-typedef struct col_spec {
-    const char *name;
-    bool required;
-} col_spec;
-
-/* Column tables per kind; a row's fields are addressed by their index here. */
+/* Column tables per kind (SPEC §2); a row's fields are addressed by their index here.
+ * The one list of each kind's columns: maps and the help text read it through
+ * lf_import_kind_spec_of. */
 enum { L_ID, L_EMAIL, L_CREATED, L_SOURCE, L_ORIGIN, L_PERSONA, L__N };
-static const col_spec lead_cols[] = {
-    {"id", true}, {"email", false}, {"created_at", true},
-    {"source", false}, {"origin", false}, {"persona", false},
+static const lf_import_column lead_cols[] = {
+    {"id", true, LF_FIELD_TEXT},      {"email", false, LF_FIELD_TEXT},
+    {"created_at", true, LF_FIELD_INSTANT}, {"source", false, LF_FIELD_TEXT},
+    {"origin", false, LF_FIELD_TEXT}, {"persona", false, LF_FIELD_TEXT},
 };
 enum { E_LEAD, E_TS, E_TYPE, E_DETAIL, E_AMOUNT, E_REASON, E_ID, E__N };
-static const col_spec event_cols[] = {
-    {"lead_id", true}, {"ts", true}, {"type", true}, {"detail", false},
-    {"amount", false}, {"reason", false}, {"id", false},
+static const lf_import_column event_cols[] = {
+    {"lead_id", true, LF_FIELD_TEXT},  {"ts", true, LF_FIELD_INSTANT},
+    {"type", true, LF_FIELD_TEXT},     {"detail", false, LF_FIELD_TEXT},
+    {"amount", false, LF_FIELD_TEXT},  {"reason", false, LF_FIELD_TEXT},
+    {"id", false, LF_FIELD_TEXT},
 };
 enum { C_DATE, C_CHANNEL, C_AMOUNT, C__N };
-static const col_spec cost_cols[] = {{"date", true}, {"channel", false}, {"amount", true}};
+static const lf_import_column cost_cols[] = {
+    {"date", true, LF_FIELD_DATE}, {"channel", false, LF_FIELD_TEXT}, {"amount", true, LF_FIELD_TEXT}};
 enum { T_DATE, T_CHANNEL, T_VISITORS, T__N };
-static const col_spec traffic_cols[] = {{"date", true}, {"channel", false}, {"visitors", true}};
+static const lf_import_column traffic_cols[] = {
+    {"date", true, LF_FIELD_DATE}, {"channel", false, LF_FIELD_TEXT},
+    {"visitors", true, LF_FIELD_TEXT}};
 
-static const struct kind_spec {
-    const char *name;
-    const col_spec *cols;
-    size_t ncols;
-} kinds[] = {
+static const lf_import_kind_spec kinds[] = {
     [LF_IMPORT_LEADS] = {"leads", lead_cols, L__N},
     [LF_IMPORT_EVENTS] = {"events", event_cols, E__N},
     [LF_IMPORT_COSTS] = {"costs", cost_cols, C__N},
     [LF_IMPORT_TRAFFIC] = {"traffic", traffic_cols, T__N},
 };
+
+const lf_import_kind_spec *lf_import_kind_spec_of(lf_import_kind kind)
+{
+    return (unsigned)kind < sizeof kinds / sizeof kinds[0] ? &kinds[kind] : NULL;
+}
 
 bool lf_import_kind_parse(const char *s, lf_import_kind *kind)
 {
@@ -120,7 +124,7 @@ typedef struct importer {
     const lf_import_opts *opts;
     lf_import_stats *stats;
     lf_error *err;
-    const struct kind_spec *kind;
+    const lf_import_kind_spec *kind;
     int colmap[COL_MAX];      /* spec column -> CSV field index, -1 if absent */
     size_t nheader;
     char **header;            /* lower-cased header names */

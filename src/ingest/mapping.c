@@ -47,38 +47,9 @@ enum { MAP_COLS = 8 };
 
 /* ---- the leadflow columns of each kind (SPEC §2) ---------------------------------- */
 
-typedef enum time_kind { T_NONE = 0, T_INSTANT, T_DATE } time_kind;
-
-typedef struct col_spec {
-    const char *name;
-    bool required;
-    time_kind time;
-} col_spec;
-
-static const col_spec lead_cols[] = {
-    {"id", true, T_NONE},      {"email", false, T_NONE},  {"created_at", true, T_INSTANT},
-    {"source", false, T_NONE}, {"origin", false, T_NONE}, {"persona", false, T_NONE},
-};
-static const col_spec event_cols[] = {
-    {"lead_id", true, T_NONE},  {"ts", true, T_INSTANT},    {"type", true, T_NONE},
-    {"detail", false, T_NONE},  {"amount", false, T_NONE}, {"reason", false, T_NONE},
-    {"id", false, T_NONE},
-};
-static const col_spec cost_cols[] = {
-    {"date", true, T_DATE}, {"channel", false, T_NONE}, {"amount", true, T_NONE}};
-static const col_spec traffic_cols[] = {
-    {"date", true, T_DATE}, {"channel", false, T_NONE}, {"visitors", true, T_NONE}};
-
-static const struct kind_spec {
-    const char *name;
-    const col_spec *cols;
-    size_t ncols;
-} kinds[] = {
-    [LF_IMPORT_LEADS] = {"leads", lead_cols, sizeof lead_cols / sizeof lead_cols[0]},
-    [LF_IMPORT_EVENTS] = {"events", event_cols, sizeof event_cols / sizeof event_cols[0]},
-    [LF_IMPORT_COSTS] = {"costs", cost_cols, sizeof cost_cols / sizeof cost_cols[0]},
-    [LF_IMPORT_TRAFFIC] = {"traffic", traffic_cols, sizeof traffic_cols / sizeof traffic_cols[0]},
-};
+/* The columns of each kind are the importer's (leadflow/import.h). */
+typedef lf_import_column col_spec;
+typedef lf_import_kind_spec kind_spec;
 
 /* ---- the map ------------------------------------------------------------------------ */
 
@@ -106,7 +77,7 @@ struct lf_map {
     char *name;
     lf_import_kind kind;
     int kind_line, columns_line;
-    const struct kind_spec *spec;
+    const kind_spec *spec;
     col_map cols[MAP_COLS];
     lf_tz *tz;
 };
@@ -133,7 +104,7 @@ static lf_status oom(lf_error *err)
 }
 
 /* The index of a leadflow column of the map's kind, or -1. */
-static int col_index(const struct kind_spec *k, const char *name)
+static int col_index(const kind_spec *k, const char *name)
 {
     for (size_t c = 0; c < k->ncols; c++)
         if (strcmp(k->cols[c].name, name) == 0)
@@ -312,7 +283,7 @@ static lf_status set_format(lf_map *m, int c, const lf_cfg_value *val, lf_error 
 {
     const col_spec *cs = &m->spec->cols[c];
     col_map *cm = &m->cols[c];
-    if (cs->time == T_NONE)
+    if (cs->time == LF_FIELD_TEXT)
         return map_fail(m, val->line, err, "key 'formats.%s': not a time column of kind '%s'",
                         cs->name, m->spec->name);
     if (val->kind != LF_CFG_SCALAR || val->len == 0)
@@ -325,10 +296,10 @@ static lf_status set_format(lf_map *m, int c, const lf_cfg_value *val, lf_error 
     if (!format_scan(val->text, &year, &month, &day, &offset, bad))
         return map_fail(m, val->line, err, "key 'formats.%s': bad format '%s': unknown "
                         "conversion '%s'", cs->name, val->text, bad);
-    if (!year || !month || (!day && cs->time == T_INSTANT))
+    if (!year || !month || (!day && cs->time == LF_FIELD_INSTANT))
         return map_fail(m, val->line, err, "key 'formats.%s': bad format '%s': it reads no %s",
                         cs->name, val->text, !year ? "year" : !month ? "month" : "day");
-    if (offset && cs->time == T_DATE)
+    if (offset && cs->time == LF_FIELD_DATE)
         return map_fail(m, val->line, err, "key 'formats.%s': bad format '%s': a date has no "
                         "offset (%%z)", cs->name, val->text);
     if (!(cm->format = strdup(val->text)))
@@ -369,12 +340,12 @@ static lf_status set_kind(lf_map *m, const lf_cfg_value *v, lf_error *err)
 {
     const char *k = scalar_text(v);
     m->kind_line = v->line;
-    for (size_t i = 0; k && v->kind == LF_CFG_SCALAR && i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(k, kinds[i].name) == 0) {
-            m->kind = (lf_import_kind)i;
-            m->spec = &kinds[i];
-            return LF_OK;
-        }
+    lf_import_kind kind;
+    if (k && v->kind == LF_CFG_SCALAR && lf_import_kind_parse(k, &kind)) {
+        m->kind = kind;
+        m->spec = lf_import_kind_spec_of(kind);
+        return LF_OK;
+    }
     return map_fail(m, v->line, err, "key 'kind': unknown kind '%s' (leads, events, costs or "
                     "traffic)", k ? k : "");
 }
@@ -647,7 +618,7 @@ static lf_status build_header(lf_map_source *s, lf_error *err)
 
 /* A time read with the column's format, as leadflow's text; false when the format
  * does not read it (the value then goes on unchanged). */
-static bool convert_time(const lf_map_source *s, const col_map *cm, time_kind tk, const char *v,
+static bool convert_time(const lf_map_source *s, const col_map *cm, uint8_t tk, const char *v,
                          size_t n, char *out, size_t size)
 {
     struct tm tm;
@@ -665,7 +636,7 @@ static bool convert_time(const lf_map_source *s, const col_map *cm, time_kind tk
     lf_civil_from_days(days, &y2, &m2, &d2);
     if (y2 != y || m2 != mo || d2 != d)
         return false; /* 2026-02-30: glibc takes any day 1..31 */
-    if (tk == T_DATE) {
+    if (tk == LF_FIELD_DATE) {
         if (cm->fmt_day)
             snprintf(out, size, "%04d-%02d-%02d", y, mo, d);
         else
