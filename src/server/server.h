@@ -1,0 +1,113 @@
+/*
+ * server.h — the HTTP front end of `leadflow serve` (SPEC §8), private to src/server.
+ *
+ * A thin front end over the application layer, like the CLI: it parses requests, calls
+ * app functions and writes responses. libmicrohttpd owns the sockets (http.c); every
+ * request reaches one handler of the route table with its method, path, query, headers
+ * and whole body, and fills a response (status, content type, body, extra headers).
+ * Handlers never print and never touch the store directly.
+ *
+ * Threads: handlers run on libmicrohttpd's worker threads (--threads). Reads open
+ * their own workspace per thread (sv_thread_workspace); writes go through the ingest
+ * queue (ingest.c), whose single writer thread groups concurrent requests into one
+ * durable transaction (group commit) and wakes each request when its items are
+ * committed.
+ */
+#ifndef LEADFLOW_SERVER_H
+#define LEADFLOW_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leadflow/app.h"
+#include "leadflow/buf.h"
+#include "leadflow/error.h"
+
+/* Token scopes; write implies read. */
+typedef enum sv_scope { SV_SCOPE_NONE = 0, SV_SCOPE_READ = 1, SV_SCOPE_WRITE = 2 } sv_scope;
+
+typedef struct sv_server sv_server;
+
+/* One request, as the router hands it to a handler (all borrowed for the call). */
+typedef struct sv_request {
+    sv_server *srv;
+    const char *method;       /* "GET", "POST", ... */
+    const char *path;         /* without the query */
+    const char *query;        /* raw query string after '?', "" when none */
+    const char *content_type; /* the Content-Type header, "" when none */
+    const char *body;         /* the whole body (NUL-terminated; may contain NULs) */
+    size_t body_len;
+    sv_scope scope;           /* what the request's token or session cookie grants */
+    const char *param;        /* the {id} or {name} segment of the route, or NULL */
+    void *conn;               /* libmicrohttpd's connection (header lookups: sv_header) */
+} sv_request;
+
+/* The response a handler fills. body is owned by the response (released by the router). */
+typedef struct sv_response {
+    int status;               /* HTTP status; 0 = 200 */
+    const char *content_type; /* static string; NULL = "application/json" */
+    lf_buf body;
+    char headers[512];        /* extra header lines "Name: value\r\n" (e.g. Set-Cookie) */
+} sv_response;
+
+typedef int (*sv_handler)(sv_request *req, sv_response *res);
+
+/* A route: method and path pattern ("/v1/leads/{id}": one {..} segment at the end is
+ * handed to the handler as req->param), the scope it needs (NONE: public). */
+typedef struct sv_route {
+    const char *method;
+    const char *pattern;
+    sv_scope scope;
+    sv_handler fn;
+} sv_route;
+
+/* A request header by name (case-insensitive), or NULL. */
+const char *sv_header(const sv_request *req, const char *name);
+/* A query parameter by name, URL-decoded into buf; NULL when absent. */
+const char *sv_query(const sv_request *req, const char *name, char *buf, size_t size);
+
+/* Fills res with the JSON error of SPEC §8: {"error": {"code": CODE, "message": MSG}}
+ * and the status; returns status. CODE is a short machine word ("bad_request",
+ * "not_found", "unauthorized", "forbidden", "too_large", "unsupported_media_type"...). */
+int sv_error(sv_response *res, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The workspace of the calling worker thread (opened on first use, its own store
+ * connection: readers never wait for the writer). */
+lf_workspace *sv_thread_workspace(sv_server *srv, lf_error *err);
+
+/* ---- sessions (auth.c): the dashboard's login ------------------------------------- */
+
+/* A new session for scope: its id (64 hex digits, random) into id[65]; false when full. */
+bool sv_session_new(sv_server *srv, sv_scope scope, char id[65]);
+/* The scope a session cookie value grants (SV_SCOPE_NONE when unknown or expired). */
+sv_scope sv_session_scope(sv_server *srv, const char *id);
+/* The scope a bearer token grants (constant-time comparison; SV_SCOPE_NONE if unknown). */
+sv_scope sv_token_scope(sv_server *srv, const char *token);
+
+/* ---- metrics (metrics.c) ---------------------------------------------------------- */
+
+/* Adds n ingested items (events, leads, costs, traffic rows that changed the store). */
+void sv_metrics_ingested(sv_server *srv, const char *kind, int64_t n);
+
+/* ---- handlers of other files, in the route table (routes.c) ----------------------- */
+
+/* api.c (ingest and reads, SPEC §8 "Ingest" and "Read") */
+int sv_post_ingest(sv_request *req, sv_response *res);   /* POST /v1/{leads,events,costs,traffic} */
+int sv_get_lead(sv_request *req, sv_response *res);      /* GET /v1/leads/{id} */
+int sv_get_handoffs(sv_request *req, sv_response *res);  /* GET /v1/handoffs */
+int sv_get_report(sv_request *req, sv_response *res);    /* GET /v1/reports/{name} */
+/* ingest.c: the group-commit writer (started before the daemon, stopped after it:
+ * stop finishes every queued request before it returns) */
+lf_status sv_ingest_start(sv_server *srv, lf_error *err);
+void sv_ingest_stop(sv_server *srv);
+/* Handoffs pending now and of those overdue, for /metrics. */
+lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue, lf_error *err);
+
+/* dashboard.c (SPEC §8 "Dashboard") */
+int sv_get_dashboard(sv_request *req, sv_response *res); /* GET / */
+int sv_get_login(sv_request *req, sv_response *res);     /* GET /login */
+int sv_post_login(sv_request *req, sv_response *res);    /* POST /login */
+
+#endif
