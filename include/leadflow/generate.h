@@ -33,9 +33,9 @@ typedef struct lf_generate_opts {
  * leadflow.yaml. Timestamps are UTC ("2026-03-02T09:14:05Z"); every one is before local
  * midnight (Europe/Berlin) starting end_day. Memory stays small (one day's lead times
  * and one lead's events at a time).
- * Returns LF_OK; LF_EUSAGE for leads outside 1..1,000,000,000 or no out_dir; LF_EINPUT
- * when the directory cannot be created, LF_ESTORE when a file cannot be written (the
- * message names the path); LF_ENOMEM. A file is written whole or not at all. */
+ * Returns LF_OK; LF_EUSAGE for leads outside 1..1,000,000,000 or no out_dir; LF_ESTORE
+ * when the directory cannot be created or a file cannot be written (the message names
+ * the path); LF_ENOMEM. A file is written whole or not at all. */
 lf_status lf_generate(const lf_generate_opts *opts, lf_error *err);
 
 #endif

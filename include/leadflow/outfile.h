@@ -67,4 +67,9 @@ lf_status lf_outfile_save(const char *path, const void *data, size_t len, mode_t
  * itself failed; an earlier failure's errno is gone by then). */
 lf_status lf_outfile_flush_stream(FILE *f, const char *name, lf_error *err);
 
+/* Creates dir and its parents (mkdir -p; existing ones are fine). LF_ESTORE ("cannot
+ * create directory 'P': REASON", naming the part that failed) when one cannot be made:
+ * like an output that cannot be written. */
+lf_status lf_make_dirs(const char *dir, lf_error *err);
+
 #endif

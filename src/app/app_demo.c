@@ -17,35 +17,14 @@
 #include "leadflow/app_dataset.h"
 #include "leadflow/app_demo.h"
 #include "leadflow/import.h"
+#include "leadflow/outfile.h"
 #include "report_run.h"
 
-/* Creates dir and its parents (like mkdir -p); 0, or -1 with errno set. */
-static int make_dirs(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                free(p);
-                return -1;
-            }
-            *s = '/';
-        }
-    }
-    int r = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return r;
-}
 
 lf_status lf_app_generate(const lf_generate_opts *opts, lf_error *err)
 {
-    if (opts->out_dir && make_dirs(opts->out_dir) != 0)
-        return lf_errorf(err, LF_ESTORE, "cannot create directory '%s': %s", opts->out_dir,
-                         strerror(errno));
-    return lf_generate(opts, err);
+    lf_status s = opts->out_dir ? lf_make_dirs(opts->out_dir, err) : LF_OK;
+    return s == LF_OK ? lf_generate(opts, err) : s;
 }
 
 static const lf_app_demo_file demo_files[] = {

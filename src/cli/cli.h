@@ -54,8 +54,6 @@ char *cli_path(const char *dir, const char *name);
 /* Writes b to stdout (path NULL) or to path atomically (leadflow/outfile.h). Returns
  * an exit code (0 = ok) after printing any error. */
 int cli_write_output(const char *path, const lf_buf *b);
-/* mkdir -p; returns 0 or -1 (errno set). */
-int cli_make_dirs(const char *dir);
 /* Imports one file ("-" = stdin) of a kind into the open workspace; prints its
  * summary line and rejected rows; returns its exit code. */
 int cli_import_one(cli_ctx *ctx, int kind, const char *file);

@@ -11,32 +11,6 @@
 #include "cli.h"
 #include "leadflow/outfile.h"
 
-/* Creates dir and its parents (like mkdir -p). */
-static int make_dirs(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                free(p);
-                return -1;
-            }
-            *s = '/';
-        }
-    }
-    int r = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return r;
-}
-
-int cli_make_dirs(const char *dir)
-{
-    return make_dirs(dir);
-}
-
 int cmd_init(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("init");
@@ -47,9 +21,9 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
             return cli_usage(cmd, "unknown option '%s'", argv[1]);
         ctx->ws.dir = argv[1];
     }
-    if (make_dirs(ctx->ws.dir) != 0)
-        return cli_fail(LF_ESTORE, "cannot create directory '%s': %s", ctx->ws.dir,
-                        strerror(errno));
+    lf_error derr;
+    if (lf_make_dirs(ctx->ws.dir, &derr) != LF_OK)
+        return cli_fail(derr.code, "%s", derr.msg);
     char *path = cli_path(ctx->ws.dir, "leadflow.yaml");
     struct stat sb;
     bool kept = stat(path, &sb) == 0;

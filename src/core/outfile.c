@@ -233,3 +233,27 @@ lf_status lf_outfile_flush_stream(FILE *f, const char *name, lf_error *err)
         return lf_errorf(err, LF_ESTORE, "cannot write to %s", name);
     return LF_OK;
 }
+
+lf_status lf_make_dirs(const char *dir, lf_error *err)
+{
+    size_t n = strlen(dir);
+    char *p = malloc(n + 1);
+    if (!p)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    memcpy(p, dir, n + 1);
+    lf_status st = LF_OK;
+    for (size_t i = 1; st == LF_OK && i <= n; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        char save = p[i];
+        p[i] = '\0';
+        struct stat sb;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            st = lf_errorf(err, LF_ESTORE, "cannot create directory '%s': %s", p, strerror(errno));
+        else if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            st = lf_errorf(err, LF_ESTORE, "cannot create directory '%s': not a directory", p);
+        p[i] = save;
+    }
+    free(p);
+    return st;
+}

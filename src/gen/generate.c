@@ -1982,34 +1982,6 @@ static void write_config(gen *g, out *o)
                "  lag_days: auto\n");
 }
 
-/* mkdir -p */
-static lf_status make_dirs(const char *dir, lf_error *err)
-{
-    size_t n = strlen(dir);
-    char *p = malloc(n + 1);
-    if (!p)
-        return lf_errorf(err, LF_ENOMEM, "out of memory");
-    memcpy(p, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (p[i] != '/' && p[i] != '\0')
-            continue;
-        char save = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            lf_status st =
-                lf_errorf(err, LF_EINPUT, "cannot create directory '%s': %s", p, strerror(errno));
-            free(p);
-            return st;
-        }
-        p[i] = save;
-    }
-    struct stat sst;
-    lf_status st = LF_OK;
-    if (stat(dir, &sst) != 0 || !S_ISDIR(sst.st_mode))
-        st = lf_errorf(err, LF_EINPUT, "cannot create directory '%s': not a directory", dir);
-    free(p);
-    return st;
-}
 
 static lf_status gen_setup(gen *g, const lf_generate_opts *opts, lf_error *err)
 {
@@ -2153,7 +2125,7 @@ lf_status lf_generate(const lf_generate_opts *opts, lf_error *err)
         return lf_errorf(err, LF_EUSAGE, "generate: --leads must be at least 1");
     if (opts->leads > UINT64_C(1000000000))
         return lf_errorf(err, LF_EUSAGE, "generate: --leads must be at most 1000000000");
-    lf_status st = make_dirs(opts->out_dir, err);
+    lf_status st = lf_make_dirs(opts->out_dir, err);
     if (st != LF_OK)
         return st;
 
