@@ -6,9 +6,9 @@ Python 3 standard library only. Loopback only: the server listens on 127.0.0.1 (
     from harness import Server, main
     class T(unittest.TestCase):
         def test_x(self):
-            with Server(tokens="read:r0,write:w0") as s:      # temp workspace, init'ed
+            with Server() as s:      # temp workspace, READ_TOKEN and WRITE_TOKEN
                 st, hdrs, body = s.request("GET", "/healthz")
-                st, hdrs, body = s.request("POST", "/v1/events", b"{}", token="w0",
+                st, hdrs, body = s.request("POST", "/v1/events", b"{}", token=WRITE_TOKEN,
                                            headers={"Content-Type": "application/json"})
                 s.json(...)  # same, body parsed as JSON
     if __name__ == "__main__":
@@ -36,6 +36,9 @@ import time
 import unittest
 
 BIN = None
+# The harness's default LEADFLOW_TOKENS (tokens are at least 16 characters)
+READ_TOKEN = "read-token-0123456789"
+WRITE_TOKEN = "write-token-0123456789"
 
 
 def binary():
@@ -64,7 +67,7 @@ def has_ipv6_loopback():
 
 
 class Server:
-    def __init__(self, tokens="read:read-token-0123,write:write-token-4567", args=(),
+    def __init__(self, tokens="read:" + READ_TOKEN + ",write:" + WRITE_TOKEN, args=(),
                  config_yaml=None, setup=None, host="127.0.0.1", env=None,
                  wait_ready=True, start_timeout=20.0):
         self.tokens = tokens
