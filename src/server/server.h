@@ -109,5 +109,7 @@ lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue, lf_
 int sv_get_dashboard(sv_request *req, sv_response *res); /* GET / */
 int sv_get_login(sv_request *req, sv_response *res);     /* GET /login */
 int sv_post_login(sv_request *req, sv_response *res);    /* POST /login */
+int sv_get_dashboard_js(sv_request *req, sv_response *res); /* GET /dashboard.js (public:
+                                                           the page's script, no data) */
 
 #endif
