@@ -17,7 +17,8 @@
  *
  * Authentication: the router sets req->scope from a bearer token or the session
  * cookie; / is routed public so that a browser without a session is sent to /login
- * (303) instead of getting a bare 401 (a client asking for JSON only gets the 401).
+ * (303) instead of getting a bare 401. A client that asks for JSON only, or that sent
+ * an Authorization header (browsers do not), gets the API's 401 instead.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,7 +77,7 @@ static void page_headers(sv_response *res)
 {
     (void)add_header(res, "Content-Security-Policy: %s; frame-ancestors 'none'\r\n", DASH_CSP);
     (void)add_header(res, "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
-                          "Referrer-Policy: no-referrer\r\n");
+                          "Referrer-Policy: same-origin\r\n");
 }
 
 /* Appends s with & < > " ' escaped (data text in HTML text and attribute values). */
@@ -451,7 +452,7 @@ static int login_page(sv_response *res, int status, const char *msg)
 
 static int need_login(const sv_request *req, sv_response *res)
 {
-    if (wants_json(req)) {
+    if (wants_json(req) || sv_header(req, "Authorization")) {
         (void)add_header(res, "WWW-Authenticate: Bearer\r\n");
         return sv_error(res, 401, "unauthorized", "a read token is required");
     }
@@ -578,13 +579,14 @@ static bool form_field(const char *body, size_t n, const char *name, char *out, 
     return false;
 }
 
-/* A cross-site form post is refused: Origin, when sent, must name this host. */
+/* A cross-site form post is refused. Browsers send Sec-Fetch-Site, which decides;
+ * else an Origin, when sent, must name this host (curl and scripts send neither). */
 static bool same_origin(const sv_request *req)
 {
-    const char *origin = sv_header(req, "Origin");
     const char *site = sv_header(req, "Sec-Fetch-Site");
-    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
-        return false;
+    if (site)
+        return strcmp(site, "same-origin") == 0 || strcmp(site, "none") == 0;
+    const char *origin = sv_header(req, "Origin");
     if (!origin)
         return true;
     const char *host = sv_header(req, "Host");
