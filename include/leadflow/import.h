@@ -37,6 +37,7 @@ typedef struct lf_import_stats {
     int64_t ignored;     /* imported events that did not apply in their lead's stage */
     uint64_t bytes;      /* input bytes read */
     bool cancelled;      /* stopped by opts->cancel: the rows read were committed */
+    int64_t first_seq;   /* the seq of the first event this import appended, 0 = none */
     /* Set before the call (kept by it): called once per reason of the ignored events
      * of this import, most frequent first (may be NULL). */
     void (*on_ignored)(void *ctx, const char *reason, int64_t count);
@@ -67,6 +68,14 @@ typedef struct lf_import_opts {
      * import there (Ctrl-C, SIGTERM); what was read is committed and replayed. */
     bool (*cancel)(void *ctx);
     void *ctx;
+    /* false (the CLI): the importer writes its batches in write transactions of its own
+     * and replays the pending leads after the last one. true: the caller has begun a
+     * write transaction (lf_store_begin) and the importer writes every batch, with its
+     * pending marks, into it without committing, replaying nothing and leaving
+     * stats->ignored at 0: the caller commits (or rolls back after any error but
+     * LF_EINPUT), then replays the pending leads (lf_replay_pending) and counts the
+     * ignored events from stats->first_seq (lf_store_ignored_counts). */
+    bool in_txn;
 } lf_import_opts;
 
 /* The columns of an import kind (SPEC §2), in the importer's order: the one list that

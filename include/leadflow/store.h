@@ -85,6 +85,11 @@ void lf_store_close(lf_store *st);
 lf_status lf_store_begin(lf_store *st, lf_error *err);
 lf_status lf_store_commit(lf_store *st, lf_error *err);
 lf_status lf_store_rollback(lf_store *st, lf_error *err);
+/* Durable commits (the server's writer): with durable, a committed write transaction
+ * survives power loss, not only the end of the process (SQLite: synchronous=FULL, the
+ * WAL synced at every commit); without, the default, it survives a crash of the
+ * process. */
+lf_status lf_store_set_durable(lf_store *st, bool durable, lf_error *err);
 /* A read transaction: every read until lf_store_read_end sees one committed state. */
 lf_status lf_store_read_begin(lf_store *st, lf_error *err);
 void lf_store_read_end(lf_store *st);

@@ -462,6 +462,22 @@ static lf_status load_lead_ids_cb(void *ctx, const char *id, size_t len, int64_t
     return lf_idmap_put(ctx, id, len, rowid);
 }
 
+/* In the caller's transaction (opts->in_txn), the lead ids are not loaded up front
+ * (a small request would read every id): a lead is looked up by id when an event names
+ * it, in the transaction, so leads an earlier import of the same transaction wrote are
+ * found, and remembered. The field is NUL-terminated (staged). */
+static bool lead_lookup(importer *im, const char *id, size_t n, int64_t *lead)
+{
+    if (!im->opts->in_txn || strlen(id) != n)
+        return false;
+    lf_lead_row row;
+    bool found = false;
+    if (lf_store_lead_get(im->st, id, &row, &found, NULL) != LF_OK || !found)
+        return false;
+    *lead = row.rowid;
+    return lf_idmap_put(&im->leads, id, n, row.rowid) == LF_OK;
+}
+
 /* Appends "<len>:<bytes>|" so that no field content can fake a separator; after a
  * failed append (st != LF_OK on entry) appends nothing. Returns the status. */
 static lf_status ident_part(lf_buf *b, lf_status st, const char *v, size_t n)
@@ -484,7 +500,7 @@ static lf_status import_event(importer *im, const lf_csv_record *rec)
         set_reason(im, "column 'lead_id': empty");
         return reject(im, rec, rec->line);
     }
-    if (!lf_idmap_get(&im->leads, lead_id, ln, &lead)) {
+    if (!lf_idmap_get(&im->leads, lead_id, ln, &lead) && !lead_lookup(im, lead_id, ln, &lead)) {
         set_reason(im, "unknown lead '%s'", shown(im, lead_id, ln));
         return reject(im, rec, rec->line);
     }
@@ -743,7 +759,8 @@ static lf_status flush_batch(importer *im, bool last)
     bool series = im->opts->kind == LF_IMPORT_COSTS || im->opts->kind == LF_IMPORT_TRAFFIC;
     if (!im->stage.nrecs && !(last && series && im->series.n))
         return LF_OK;
-    lf_status r = lf_store_begin(im->st, im->err);
+    bool own_txn = !im->opts->in_txn;
+    lf_status r = own_txn ? lf_store_begin(im->st, im->err) : LF_OK;
     if (r != LF_OK)
         return r;
     lf_import_stats before = *im->stats;
@@ -762,9 +779,9 @@ static lf_status flush_batch(importer *im, bool last)
                 im->touched[n++] = im->touched[i];
         r = lf_store_pending_mark(im->st, im->touched, n, im->err);
     }
-    if (r == LF_OK)
+    if (own_txn && r == LF_OK)
         r = lf_store_commit(im->st, im->err);
-    else
+    else if (own_txn)
         lf_store_rollback(im->st, NULL);
     if (r != LF_OK) { /* nothing of this batch stays: neither its rows nor its counts */
         int64_t read = im->stats->read;
@@ -774,7 +791,8 @@ static lf_status flush_batch(importer *im, bool last)
     }
     im->stats->committed += (int64_t)im->stage.nrecs;
     stage_reset(&im->stage);
-    lf_test_kill_point("commit", ++im->batches);
+    if (own_txn)
+        lf_test_kill_point("commit", ++im->batches);
     return LF_OK;
 }
 
@@ -858,7 +876,7 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
     lf_status r = csv || opts->source ? LF_OK : oom(err);
     if (r == LF_OK)
         r = read_header(&im, csv);
-    if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS)
+    if (r == LF_OK && opts->kind == LF_IMPORT_EVENTS && !opts->in_txn)
         r = lf_store_lead_ids(st, load_lead_ids_cb, &im.leads, err);
     bool store_failed = false; /* a write failed: no further write is tried */
     while (r == LF_OK) {
@@ -894,9 +912,10 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
     /* the rows read so far are a last batch, also when cancelled or after a read error
      * (every staged record is whole); then the replay of what is pending */
     lf_status w = store_failed ? LF_OK : flush_batch(&im, r == LF_OK);
-    if (!store_failed && w == LF_OK)
+    if (!store_failed && w == LF_OK && !opts->in_txn)
         w = lf_replay_pending(st, cfg, NULL, err);
-    if (w == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq)
+    stats->first_seq = im.first_seq;
+    if (w == LF_OK && opts->kind == LF_IMPORT_EVENTS && im.first_seq && !opts->in_txn)
         w = lf_store_ignored_counts(st, im.first_seq, count_ignored, stats, err);
     if (w != LF_OK) /* a store failure outranks an input error */
         r = w;

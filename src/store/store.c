@@ -64,6 +64,11 @@ lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err)
     return st->ops->generation(st, generation, err);
 }
 
+lf_status lf_store_set_durable(lf_store *st, bool durable, lf_error *err)
+{
+    return st->ops->set_durable(st, durable, err);
+}
+
 lf_status lf_store_file_id(lf_store *st, const char *name, int64_t *id, lf_error *err)
 {
     return st->ops->file_id(st, name, id, err);

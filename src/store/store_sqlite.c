@@ -1204,6 +1204,18 @@ static lf_status sq_generation(lf_store *base, int64_t *generation, lf_error *er
     return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot read generation");
 }
 
+/* synchronous=FULL syncs the WAL at every commit (a commit survives power loss);
+ * NORMAL, the default, syncs at checkpoints only (a commit survives a crash of the
+ * process, not of the machine). */
+static lf_status sq_set_durable(lf_store *base, bool durable, lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    const char *sql = durable ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(st, err, "cannot set synchronous");
+    return LF_OK;
+}
+
 static const char *sq_location(const lf_store *base)
 {
     const sq_store *st = (const sq_store *)base;
@@ -1219,6 +1231,7 @@ static const lf_store_ops sq_ops = {
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
     .generation = sq_generation,
+    .set_durable = sq_set_durable,
     .file_id = sq_file_id,
     .pending_mark = sq_pending_mark,
     .pending_list = sq_pending_list,
