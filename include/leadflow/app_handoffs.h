@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "leadflow/app.h"
+#include "leadflow/config.h"
 #include "leadflow/error.h"
 #include "leadflow/time.h"
 
@@ -46,6 +47,15 @@ typedef struct lf_app_handoff {
 lf_status lf_app_handoffs(lf_workspace *ws, const char *status, bool overdue_only, size_t limit,
                           const char *after, lf_time now, lf_app_handoff **out, size_t *n,
                           char next_cursor[64], lf_error *err);
+/* How many handoffs are pending at now (opened by now, not decided by now) and how
+ * many of those are overdue (for /metrics). */
+lf_status lf_app_handoff_counts(lf_workspace *ws, lf_time now, int64_t *open, int64_t *overdue,
+                                lf_error *err);
+
+/* The deadline of a handoff opened at mql_at under cfg's SLA (SPEC §3), LF_TIME_NONE
+ * without an SLA (or when the business clock has no working time). */
+lf_time lf_app_sla_deadline(const lf_config *cfg, lf_time mql_at);
+
 /* Frees what lf_app_handoffs returned (NULL is fine). */
 void lf_app_handoffs_free(lf_app_handoff *h, size_t n);
 
