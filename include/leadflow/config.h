@@ -139,6 +139,19 @@ typedef struct lf_preset_status {
     char *type;             /* lifecycle event type, lower case; NULL = none */
 } lf_preset_status;
 
+/* The `server:` section (SPEC §8, `leadflow serve`); read by the server only. */
+typedef struct lf_server_config {
+    int64_t max_body;       /* max_body: bytes of one request body; default 16 MiB;
+                               written as bytes or with KiB, MiB, GiB (KB, MB, GB) */
+    char **cors_origins;    /* cors_origins: origins allowed cross-origin (exact
+                               "scheme://host[:port]"); none = CORS closed */
+    size_t ncors_origins;
+    char *listen;           /* listen: "ADDR:PORT" or "[V6]:PORT"; NULL = the default */
+    int threads;            /* threads: 1..256 workers; 0 = the default */
+    int timeout;            /* timeout: seconds of silence before a connection is
+                               closed, 1..3600; 0 = the default */
+} lf_server_config;
+
 typedef struct lf_config {
     char *path;             /* file it came from (the source named in messages), or
                                NULL for defaults */
@@ -164,6 +177,7 @@ typedef struct lf_config {
     lf_preset_status *sf_statuses; /* presets.salesforce.statuses, in file order; they
                                add to / override the preset's built-in defaults */
     size_t nsf_statuses;
+    lf_server_config server; /* server: (defaults: 16 MiB, no CORS, listen, threads) */
     long built_items;       /* lf_config_set's budget, shared by its calls: items */
     long built_re_parts;    /* created and regex parts compiled (bounds alias bombs) */
 } lf_config;

@@ -1,6 +1,8 @@
 /*
  * main.c — the leadflow command line: global options, then one command from the
- * dispatch table below. Front end only: every command calls the library.
+ * dispatch table below. Front end only: every command calls the library. cli_main is
+ * called by src/main.c for every command line but `serve` (src/server, the other
+ * front end), which the usage below lists all the same.
  *
  *   leadflow [--workspace DIR] [--store URL] COMMAND [ARGS...]
  */
@@ -10,6 +12,7 @@
 
 #include "cli.h"
 #include "leadflow/outfile.h"
+#include "main.h"
 
 static const cli_command commands[] = {
     {"init", cmd_init, "init [DIR]",
@@ -98,11 +101,12 @@ static void usage(FILE *out)
                  "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %s\n", commands[i].usage);
+    fprintf(out, "  serve [--listen ADDR:PORT] [--threads N]\n");
     fprintf(out, "\n'leadflow COMMAND --help' explains a command; 'leadflow --version'.\n"
                  "Exit codes: 0 ok, 1 usage, 2 input data, 3 configuration, 4 store.\n");
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
     const char *dir = getenv("LEADFLOW_WORKSPACE"), *store_url = getenv("LEADFLOW_STORE");
     if (dir && !*dir)

@@ -1642,6 +1642,126 @@ static lf_status key_sf_statuses(ctx *c, const lf_cfg_value *v, void *obj)
 static const key_entry sf_keys[] = {KEY("statuses", key_sf_statuses)};
 static const key_entry presets_keys[] = {KEY_MAP("salesforce", sf_keys, NULL)};
 
+/* ---- server (SPEC §8) ------------------------------------------------------------- */
+
+static void server_clear(lf_config *cfg)
+{
+    for (size_t i = 0; i < cfg->server.ncors_origins; i++)
+        free(cfg->server.cors_origins[i]);
+    free(cfg->server.cors_origins);
+    free(cfg->server.listen);
+    memset(&cfg->server, 0, sizeof cfg->server);
+    cfg->server.max_body = 16 * 1024 * 1024;
+}
+
+/* server.max_body: a whole number of bytes, optionally with a unit (KiB/KB = 1024). */
+static lf_status key_max_body(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    static const struct { const char *unit; int64_t mult; } units[] = {
+        {"", 1}, {"B", 1}, {"KiB", 1 << 10}, {"KB", 1 << 10}, {"K", 1 << 10},
+        {"MiB", 1 << 20}, {"MB", 1 << 20}, {"M", 1 << 20},
+        {"GiB", 1 << 30}, {"GB", 1 << 30}, {"G", 1 << 30},
+    };
+    lf_config *cfg = obj;
+    const char *s = NULL;
+    lf_status st = want_scalar(c, v, "a size", &s);
+    if (st)
+        return st;
+    size_t n = strspn(s, "0123456789");
+    const char *unit = s + n + strspn(s + n, " ");
+    if (n > 0 && n <= 10) {
+        int64_t num = strtoll(s, NULL, 10);
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+            if (ieq(unit, units[i].unit) && num > 0 &&
+                num <= (INT64_C(1) << 32) / units[i].mult) {
+                cfg->server.max_body = num * units[i].mult;
+                return LF_OK;
+            }
+    }
+    return fail(c, v, "expected a size from 1 byte to 4GiB (bytes, or with KiB, MiB, GiB), "
+                "got '%s'", s);
+}
+
+/* server.cors_origins: a list of origins "scheme://host[:port]", replacing an earlier
+ * list; "*" is refused (an explicit list only). */
+static lf_status key_cors_origins(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_config *cfg = obj;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    for (size_t i = 0; i < cfg->server.ncors_origins; i++)
+        free(cfg->server.cors_origins[i]);
+    free(cfg->server.cors_origins);
+    cfg->server.cors_origins = NULL;
+    cfg->server.ncors_origins = 0;
+    if (n && !(cfg->server.cors_origins = calloc(n, sizeof *cfg->server.cors_origins)))
+        return nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        const lf_cfg_value *item = list_item(v, i);
+        const char *s = NULL;
+        size_t old = path_index(c, i);
+        if ((st = want_scalar(c, item, "an origin", &s)))
+            return st;
+        bool scheme = strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+        const char *host = s + (s[4] == 's' ? 8 : 7);
+        if (!scheme || !*host || strlen(s) > 255 || strpbrk(host, "/?#*, \t\"'"))
+            return fail(c, item, "expected an origin such as https://crm.example.com, "
+                        "got '%s'", s);
+        if (!(cfg->server.cors_origins[cfg->server.ncors_origins] = strdup(s)))
+            return nomem(c);
+        cfg->server.ncors_origins++;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static lf_status key_server_listen(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_config *cfg = obj;
+    const char *s = NULL;
+    lf_status st = want_scalar(c, v, "ADDR:PORT", &s);
+    if (st)
+        return st;
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || !colon[1] || strlen(s) > 80 ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return fail(c, v, "expected ADDR:PORT (127.0.0.1:8080, [::1]:8080), got '%s'", s);
+    return want_string(c, v, &cfg->server.listen);
+}
+
+/* A whole number in [lo, hi] into *out. */
+static lf_status want_int_range(ctx *c, const lf_cfg_value *v, int lo, int hi, int *out)
+{
+    const char *s = NULL;
+    lf_status st = want_scalar(c, v, "a whole number", &s);
+    if (st)
+        return st;
+    size_t n = strspn(s, "0123456789");
+    long x = n && !s[n] && n <= 6 ? strtol(s, NULL, 10) : -1;
+    if (x < lo || x > hi)
+        return fail(c, v, "expected a whole number from %d to %d, got '%s'", lo, hi, s);
+    *out = (int)x;
+    return LF_OK;
+}
+
+static lf_status key_server_threads(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    return want_int_range(c, v, 1, 256, &((lf_config *)obj)->server.threads);
+}
+
+static lf_status key_server_timeout(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    return want_int_range(c, v, 1, 3600, &((lf_config *)obj)->server.timeout);
+}
+
+static const key_entry server_keys[] = {
+    KEY("listen", key_server_listen),   KEY("threads", key_server_threads),
+    KEY("max_body", key_max_body),      KEY("cors_origins", key_cors_origins),
+    KEY("timeout", key_server_timeout),
+};
+
 static void *enter_calendar(void *obj)
 {
     return &((lf_config *)obj)->calendar;
@@ -1667,6 +1787,7 @@ static const key_entry top_keys[] = {
     KEY_MAP("goals", goals_keys, NULL),
     KEY_MAP("cost", cost_keys, NULL),
     KEY_MAP("presets", presets_keys, NULL),
+    KEY_MAP("server", server_keys, NULL),
 };
 
 /* ---- entry points ----------------------------------------------------------------- */
@@ -1692,6 +1813,7 @@ lf_status lf_config_defaults(lf_config *cfg, lf_error *err)
     cfg->scoring.band_width = 10;
     cfg->goal_default = -1;
     cfg->lag_auto = true; /* SPEC §1: cost.lag_days is `auto` unless set */
+    server_clear(cfg);
     return LF_OK;
 }
 
@@ -1711,6 +1833,7 @@ void lf_config_release(lf_config *cfg)
     require_clear(&cfg->scoring.mql);
     goals_clear(cfg);
     sf_statuses_clear(cfg);
+    server_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -112,4 +112,69 @@ int sv_post_login(sv_request *req, sv_response *res);    /* POST /login */
 int sv_get_dashboard_js(sv_request *req, sv_response *res); /* GET /dashboard.js (public:
                                                            the page's script, no data) */
 
+/* ---- the server itself (server_main.c, http.c, routes.c) --------------------------- */
+
+typedef struct sv_auth sv_auth;             /* auth.c */
+typedef struct sv_metrics sv_metrics;       /* metrics.c */
+typedef struct sv_thread_ws sv_thread_ws;   /* server_main.c: per-thread workspaces */
+struct sv_ingest;                           /* ingest.c */
+struct MHD_Daemon;
+
+/* One server: made by sv_main (server_main.c) before the daemon starts, read-only
+ * while it runs except through the functions above (each locks what it shares). */
+struct sv_server {
+    const char *dir;          /* the workspace directory (--workspace, LEADFLOW_WORKSPACE,
+                                 "."); borrowed from argv/environ */
+    const char *store_url;    /* --store / LEADFLOW_STORE, or NULL */
+    lf_workspace ws;          /* the main thread's: configuration loaded, store open */
+    const lf_config *cfg;     /* &ws.cfg, for every thread (read-only) */
+    char listen[96];          /* "127.0.0.1:8080", "[::1]:8080" */
+    int threads;              /* worker threads of the daemon */
+    int timeout;              /* seconds before an idle or slow connection is closed */
+    size_t max_body;          /* bytes of one request body (server.max_body) */
+    sv_auth *auth;
+    sv_metrics *metrics;
+    sv_thread_ws *thread_ws;
+    struct sv_ingest *ingest; /* ingest.c's writer, between sv_ingest_start and _stop */
+    void *dashboard;          /* dashboard.c's state, if it needs any (released by it) */
+    struct MHD_Daemon *daemon;
+};
+
+/* The route table and the dispatcher (routes.c). sv_dispatch finds req->path's route
+ * (404 unknown path, 405 known path with another method, with its Allow header),
+ * checks the scope (401 no or unknown token, 403 a read token on a write route), sets
+ * req->param and calls the handler; CORS preflights and headers are added here.
+ * *route gets the matched pattern (or "unmatched") for metrics; never NULL. */
+int sv_dispatch(sv_request *req, sv_response *res, const char **route);
+/* The scope the request's credentials grant: the bearer token, else (GET and HEAD
+ * only: a cookie never authorizes a write, so no CSRF) the session cookie. */
+sv_scope sv_request_scope(sv_request *req);
+
+/* http.c: starts the daemon on srv->listen with srv->threads workers; prints nothing.
+ * sv_http_stop stops accepting, waits (bounded) for the requests in flight to finish
+ * and stops the daemon. */
+lf_status sv_http_start(sv_server *srv, lf_error *err);
+void sv_http_stop(sv_server *srv);
+/* The port the daemon listens on (after sv_http_start; useful with port 0). */
+int sv_http_port(sv_server *srv);
+
+/* auth.c: tokens from LEADFLOW_TOKENS ("read:TOKEN,write:TOKEN"; NULL or "" = none:
+ * a random write token is made and copied into generated[65], else generated[0] =
+ * 0). LF_ECONFIG with a message that never shows a token. */
+lf_status sv_auth_init(sv_server *srv, const char *tokens, char generated[65], lf_error *err);
+void sv_auth_release(sv_server *srv);
+/* The scope named by a "Bearer TOKEN" header value (NULL: none). */
+sv_scope sv_bearer_scope(sv_server *srv, const char *authorization);
+
+/* metrics.c */
+lf_status sv_metrics_init(sv_server *srv, lf_error *err);
+void sv_metrics_release(sv_server *srv);
+/* One request done: route pattern (static), method, status, microseconds. */
+void sv_metrics_request(sv_server *srv, const char *route, const char *method, int status,
+                        int64_t usec);
+
+/* Handlers of the core (routes.c: /healthz; metrics.c: /metrics). */
+int sv_get_healthz(sv_request *req, sv_response *res);   /* GET /healthz */
+int sv_get_metrics(sv_request *req, sv_response *res);   /* GET /metrics */
+
 #endif

@@ -1,0 +1,456 @@
+/*
+ * http.c — the daemon of `leadflow serve`: libmicrohttpd owns the sockets, this file
+ * turns each request into an sv_request for the router (routes.c) and its sv_response
+ * into bytes, and writes the access log (SPEC §8).
+ *
+ * Flow of one request: the URI callback (first line read) makes the per-request state
+ * (raw query, start time); the first access call checks the headers (431 past
+ * SV_HEADERS_MAX bytes or SV_HEADERS_COUNT lines; libmicrohttpd itself answers 431,
+ * not as JSON, past its per-connection memory SV_CONN_MEMORY) and the declared
+ * length (413 before reading the body); later calls collect the body up to
+ * server.max_body (a chunked body past it closes the connection); the last call
+ * dispatches and queues the response. The completion callback logs one line and
+ * counts the request in the metrics.
+ *
+ * Limits: sockets are closed after server.timeout seconds without progress (10 s by
+ * default: slow clients), at most SV_CONN_LIMIT connections. The listening socket is
+ * made here (so a bind error can be reported as such) and handed to libmicrohttpd.
+ *
+ * Stopping: sv_http_stop quiesces the daemon (no new connections), waits until no
+ * request is in flight (bounded: timeout + 5 s) and stops it, which closes idle
+ * keep-alive connections. One daemon per process (the in-flight count is static).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+
+enum {
+    SV_HEADERS_MAX = 16 * 1024, /* bytes of all header lines (our 431, as JSON) */
+    SV_HEADERS_COUNT = 100,
+    SV_CONN_MEMORY = 64 * 1024, /* libmicrohttpd's per-connection pool */
+    SV_CONN_LIMIT = 1024,
+    SV_QUERY_MAX = 8 * 1024,
+    SV_LOG_PATH = 512,
+};
+
+static atomic_int inflight;
+static int listen_fd = -1;
+static int bound_port;
+
+/* Per-request state, from the URI callback to the completion callback. */
+typedef struct sv_conn {
+    sv_server *srv;
+    struct timespec t0;    /* CLOCK_MONOTONIC at the first line */
+    time_t started;        /* wall clock, for the log */
+    char method[16];
+    char path[SV_LOG_PATH]; /* raw path for the log: visible ASCII, else %XX */
+    char *query;           /* raw query string (owned), "" when none */
+    lf_buf body;
+    bool too_large;
+    bool nul_path;         /* the raw path holds %00 (libmicrohttpd would cut it there) */
+    int status;            /* 0 until a response is queued */
+    size_t bytes;
+    const char *route;     /* for the metrics */
+} sv_conn;
+
+/* ---- per-request state ------------------------------------------------------------ */
+
+static void log_path(char *out, size_t size, const char *uri)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (const char *p = uri; *p && *p != '?' && o + 4 < size; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c > 0x20 && c < 0x7f && c != '%') {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    (void)con;
+    sv_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->srv = cls;
+    clock_gettime(CLOCK_MONOTONIC, &c->t0);
+    c->started = time(NULL);
+    c->route = "unmatched";
+    log_path(c->path, sizeof c->path, uri);
+    size_t plen = strcspn(uri, "?");
+    for (size_t i = 0; i + 2 < plen; i++)
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+            c->nul_path = true;
+    const char *q = strchr(uri, '?');
+    c->query = strndup(q ? q + 1 : "", SV_QUERY_MAX);
+    if (!c->query) {
+        free(c);
+        return NULL;
+    }
+    lf_buf_init(&c->body, c->srv->max_body + 1);
+    atomic_fetch_add(&inflight, 1);
+    return c;
+}
+
+static int64_t usec_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000000 + (t1.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+/* One access-log line: time method path status bytes microseconds. Tokens, queries
+ * and bodies never appear. One write(2), so lines from workers do not mix. */
+static void access_log(const sv_conn *c, int64_t usec)
+{
+    struct tm tm;
+    char when[32], status[8], line[SV_LOG_PATH + 128];
+    gmtime_r(&c->started, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (c->status)
+        snprintf(status, sizeof status, "%d", c->status);
+    else
+        memcpy(status, "-", 2);
+    int n = snprintf(line, sizeof line, "%s %s %s %s %zu %lld\n", when,
+                     c->method[0] ? c->method : "-", c->path, status, c->bytes,
+                     (long long)usec);
+    if (n > 0) {
+        size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+        ssize_t w = write(STDERR_FILENO, line, len);
+        (void)w;
+    }
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)con;
+    (void)toe;
+    sv_conn *c = *con_cls;
+    if (!c)
+        return;
+    int64_t usec = usec_since(&c->t0);
+    access_log(c, usec);
+    if (c->status)
+        sv_metrics_request(c->srv, c->route, c->method, c->status, usec);
+    lf_buf_release(&c->body);
+    free(c->query);
+    free(c);
+    *con_cls = NULL;
+    atomic_fetch_sub(&inflight, 1);
+}
+
+/* ---- responses -------------------------------------------------------------------- */
+
+const char *sv_header(const sv_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* Whether the response's extra header lines already name header `name`. */
+static bool has_header(const char *lines, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = lines; p && *p;) {
+        if (strncasecmp(p, name, n) == 0 && p[n] == ':')
+            return true;
+        p = strstr(p, "\r\n");
+        p = p ? p + 2 : NULL;
+    }
+    return false;
+}
+
+/* Adds the "Name: value\r\n" lines of res->headers to r. */
+static void add_lines(struct MHD_Response *r, const char *lines)
+{
+    char name[128], value[512];
+    for (const char *p = lines; *p;) {
+        const char *end = strstr(p, "\r\n");
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *colon = memchr(p, ':', len);
+        if (colon && (size_t)(colon - p) < sizeof name) {
+            size_t nl = (size_t)(colon - p), vo = nl + 1 + strspn(colon + 1, " ");
+            size_t vl = len > vo ? len - vo : 0;
+            memcpy(name, p, nl);
+            name[nl] = '\0';
+            if (vl < sizeof value) {
+                memcpy(value, p + vo, vl);
+                value[vl] = '\0';
+                MHD_add_response_header(r, name, value);
+            }
+        }
+        p += len + (end ? 2 : 0);
+    }
+}
+
+static enum MHD_Result send_response(sv_conn *c, struct MHD_Connection *con, sv_response *res)
+{
+    size_t len = res->body.len;
+    char *data = len ? lf_buf_detach(&res->body) : NULL;
+    struct MHD_Response *r =
+        data ? MHD_create_response_from_buffer_with_free_callback(len, data, free)
+             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        free(data);
+        return MHD_NO;
+    }
+    int status = res->status ? res->status : 200;
+    if (status != 204)
+        MHD_add_response_header(r, "Content-Type",
+                                res->content_type ? res->content_type : "application/json");
+    add_lines(r, res->headers);
+    if (!has_header(res->headers, "Cache-Control"))
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (!has_header(res->headers, "X-Content-Type-Options"))
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ok = MHD_queue_response(con, (unsigned)status, r);
+    MHD_destroy_response(r);
+    c->status = status;
+    c->bytes = len;
+    return ok;
+}
+
+/* A response made here (not by a handler): an error before dispatch. */
+static enum MHD_Result send_error(sv_conn *c, struct MHD_Connection *con, int status,
+                                  const char *code, const char *msg)
+{
+    sv_response res = {0};
+    lf_buf_init(&res.body, 0);
+    sv_error(&res, status, code, "%s", msg);
+    if (status == 413 || status == 431)
+        memcpy(res.headers, "Connection: close\r\n", 20);
+    enum MHD_Result ok = send_response(c, con, &res);
+    lf_buf_release(&res.body);
+    return ok;
+}
+
+/* ---- the access handler ----------------------------------------------------------- */
+
+typedef struct header_size {
+    size_t bytes, count;
+} header_size;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    header_size *h = cls;
+    h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+    h->count++;
+    return MHD_YES;
+}
+
+/* The first call (headers read): 431, 413 or nothing (MHD_YES without a response). */
+static enum MHD_Result check_head(sv_conn *c, struct MHD_Connection *con)
+{
+    header_size h = {0, 0};
+    MHD_get_connection_values(con, MHD_HEADER_KIND, count_header, &h);
+    if (h.bytes > SV_HEADERS_MAX || h.count > SV_HEADERS_COUNT)
+        return send_error(c, con, 431, "headers_too_large", "the request headers are too large");
+    const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+    if (cl) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || end == cl || n > c->srv->max_body) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "the body is over the limit of %zu bytes",
+                     c->srv->max_body);
+            return send_error(c, con, 413, "too_large", msg);
+        }
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result dispatch(sv_conn *c, struct MHD_Connection *con, const char *url)
+{
+    const char *ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
+    sv_request req = {
+        .srv = c->srv,
+        .method = c->method,
+        .path = url,
+        .query = c->query,
+        .content_type = ct ? ct : "",
+        .body = c->body.data ? c->body.data : "",
+        .body_len = c->body.len,
+        .conn = con,
+    };
+    sv_response res = {0};
+    lf_buf_init(&res.body, 0);
+    if (c->nul_path)
+        sv_error(&res, 400, "bad_request", "the path holds a NUL byte (%%00)");
+    else
+        sv_dispatch(&req, &res, &c->route);
+    enum MHD_Result ok = send_response(c, con, &res);
+    lf_buf_release(&res.body);
+    lf_buf_release(&c->body);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    sv_conn *c = *con_cls;
+    if (!c)
+        return MHD_NO; /* out of memory in on_uri */
+    if (!c->method[0]) { /* first call: headers only */
+        snprintf(c->method, sizeof c->method, "%s", method);
+        for (char *p = c->method; *p; p++)
+            if (*p < 0x21 || *p > 0x7e)
+                *p = '?';
+        return check_head(c, con);
+    }
+    if (*upload_size) {
+        if (c->too_large || c->body.len + *upload_size > c->srv->max_body ||
+            lf_buf_add(&c->body, upload, *upload_size) != LF_OK) {
+            c->too_large = true; /* chunked past the limit: close the connection */
+            c->status = 413;
+            return MHD_NO;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return dispatch(c, con, url);
+}
+
+/* ---- the daemon ------------------------------------------------------------------- */
+
+/* Parses "ADDR:PORT" / "[V6]:PORT" into addr; false when malformed. */
+static bool parse_listen(const char *s, struct sockaddr_storage *addr, socklen_t *len)
+{
+    char host[64];
+    const char *colon = strrchr(s, ':');
+    if (!colon)
+        return false;
+    size_t hl = (size_t)(colon - s);
+    const char *h = s;
+    if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
+        h++;
+        hl -= 2;
+    }
+    if (hl == 0 || hl >= sizeof host || !colon[1] || strlen(colon + 1) > 5 ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return false;
+    long port = strtol(colon + 1, NULL, 10);
+    if (port > 65535)
+        return false;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    if (strcmp(host, "localhost") == 0)
+        memcpy(host, "127.0.0.1", 10);
+    memset(addr, 0, sizeof *addr);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *len = sizeof *v4;
+        return true;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        *len = sizeof *v6;
+        return true;
+    }
+    return false;
+}
+
+static lf_status open_listener(sv_server *srv, int *family, lf_error *err)
+{
+    struct sockaddr_storage addr;
+    socklen_t len = 0;
+    if (!parse_listen(srv->listen, &addr, &len))
+        return lf_errorf(err, LF_EUSAGE,
+                         "bad listen address '%s' (expected ADDR:PORT, e.g. 127.0.0.1:8080 or "
+                         "[::1]:8080)",
+                         srv->listen);
+    *family = addr.ss_family;
+    int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd < 0)
+        return lf_errorf(err, LF_ECONFIG, "cannot listen on %s: %s", srv->listen,
+                         strerror(errno));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (addr.ss_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, len) != 0 || listen(fd, 511) != 0) {
+        int e = errno;
+        close(fd);
+        return lf_errorf(err, LF_ECONFIG, "cannot listen on %s: %s", srv->listen, strerror(e));
+    }
+    struct sockaddr_storage got;
+    socklen_t gl = sizeof got;
+    if (getsockname(fd, (struct sockaddr *)&got, &gl) == 0)
+        bound_port = ntohs(got.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&got)->sin6_port
+                                                     : ((struct sockaddr_in *)&got)->sin_port);
+    listen_fd = fd;
+    return LF_OK;
+}
+
+lf_status sv_http_start(sv_server *srv, lf_error *err)
+{
+    int family = AF_INET;
+    lf_status st = open_listener(srv, &family, err);
+    if (st)
+        return st;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC |
+                     (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, listen_fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)srv->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SV_CONN_MEMORY,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)SV_CONN_LIMIT, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+    if (!srv->daemon) {
+        close(listen_fd);
+        listen_fd = -1;
+        return lf_errorf(err, LF_ECONFIG, "cannot start the HTTP daemon on %s", srv->listen);
+    }
+    return LF_OK;
+}
+
+int sv_http_port(sv_server *srv)
+{
+    (void)srv;
+    return bound_port;
+}
+
+void sv_http_stop(sv_server *srv)
+{
+    if (!srv->daemon)
+        return;
+    int fd = MHD_quiesce_daemon(srv->daemon);
+    if (fd >= 0)
+        close(fd);
+    listen_fd = -1;
+    /* in flight: first line read, response not yet sent; bounded by the timeout */
+    int64_t waited = 0, limit = ((int64_t)srv->timeout + 5) * 1000;
+    while (atomic_load(&inflight) > 0 && waited < limit) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        waited += 10;
+    }
+    MHD_stop_daemon(srv->daemon);
+    srv->daemon = NULL;
+}
