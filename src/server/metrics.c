@@ -1,7 +1,7 @@
 /*
  * metrics.c — GET /metrics in the Prometheus text format (SPEC §8): requests by route
  * pattern, method and status with a latency histogram, items ingested by kind, and the
- * handoffs open and overdue (from ingest.c's sv_handoff_counts, when it is linked in).
+ * handoffs open and overdue (ingest.c's sv_handoff_counts).
  *
  * Label values come from fixed sets only (route patterns of the table or
  * "unmatched", a known method or "other", a status number), so a client cannot grow
@@ -168,11 +168,6 @@ static lf_status put_requests(lf_buf *b, sv_metrics *m)
     return st;
 }
 
-/* sv_handoff_counts is ingest.c's (SV2): until that file is linked in, the two gauges
- * are left out. */
-extern lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue,
-                                   lf_error *err) __attribute__((weak));
-
 static lf_status put_state(lf_buf *b, sv_server *srv)
 {
     lf_status st = lf_buf_adds(b, "# HELP leadflow_ingested_total Items ingested over HTTP "
@@ -183,7 +178,8 @@ static lf_status put_state(lf_buf *b, sv_server *srv)
                          (long long)atomic_load(&srv->metrics->ingested[i]));
     int64_t open = 0, overdue = 0;
     lf_error err;
-    if (st == LF_OK && sv_handoff_counts && sv_handoff_counts(srv, &open, &overdue, &err) == LF_OK)
+    /* the gauges are left out when the store cannot be read (the scrape still works) */
+    if (st == LF_OK && sv_handoff_counts(srv, &open, &overdue, &err) == LF_OK)
         st = lf_buf_addf(b,
                          "# HELP leadflow_handoffs_open Handoffs waiting for a sales decision.\n"
                          "# TYPE leadflow_handoffs_open gauge\nleadflow_handoffs_open %lld\n"

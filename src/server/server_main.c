@@ -33,10 +33,6 @@
     "server.timeout (seconds, 10), server.cors_origins. One access-log line per request\n" \
     "on stderr. SIGTERM or SIGINT finishes the requests in flight and exits 0."
 
-/* ingest.c's writer (SV2): until that file is linked in, there is none to start. */
-extern lf_status sv_ingest_start(sv_server *srv, lf_error *err) __attribute__((weak));
-extern void sv_ingest_stop(sv_server *srv) __attribute__((weak));
-
 static bool ingest_started;
 
 typedef struct serve_opts {
@@ -217,9 +213,9 @@ static int start(sv_server *srv, const serve_opts *o)
         return fail(st, err.msg);
     if (!thread_ws_init(srv))
         return fail(LF_ENOMEM, "out of memory");
-    if (sv_ingest_start && (st = sv_ingest_start(srv, &err)))
+    if ((st = sv_ingest_start(srv, &err)))
         return fail(st, err.msg);
-    ingest_started = sv_ingest_start != NULL;
+    ingest_started = true;
     if ((st = sv_http_start(srv, &err)))
         return fail(st, err.msg);
     if (generated[0])
@@ -236,7 +232,7 @@ static int start(sv_server *srv, const serve_opts *o)
 static void release(sv_server *srv)
 {
     sv_http_stop(srv);
-    if (ingest_started && sv_ingest_stop)
+    if (ingest_started)
         sv_ingest_stop(srv); /* after the daemon: every acknowledged item is committed */
     thread_ws_release(srv);
     sv_metrics_release(srv);

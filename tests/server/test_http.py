@@ -245,6 +245,37 @@ class Basics(unittest.TestCase):
             c.close()
 
 
+class WithApi(unittest.TestCase):
+    """The core's parts that show through SV2's routes (api.c)."""
+
+    def test_415_and_metrics_of_ingest(self):
+        with Server() as s:
+            if not first_write_route(s):
+                self.skipTest("no write route yet (api.c)")
+            st, _, doc = s.json("POST", "/v1/leads", b'{"id": "L1"}', token=WRITE_TOKEN,
+                                headers={"Content-Type": "text/plain"})
+            self.assertEqual(st, 415)
+            self.assertTrue(is_json_error(doc, "unsupported_media_type"))
+            lead = {"id": "L1", "created_at": "2026-01-05T10:00:00Z", "email": "a@b.example"}
+            st, _, doc = s.json("POST", "/v1/leads", lead, token=WRITE_TOKEN)
+            self.assertEqual(st, 200, doc)
+            _, _, body = s.request("GET", "/metrics", token=READ_TOKEN)
+            text = body.decode()
+            self.assertRegex(text, r'leadflow_ingested_total\{kind="leads"\} 1\n')
+            self.assertRegex(text, r'leadflow_http_requests_total\{route="/v1/leads",'
+                                   r'method="POST",status="415"\} 1\n')
+            self.assertRegex(text, r"\nleadflow_handoffs_open \d+\n")
+            self.assertRegex(text, r"\nleadflow_handoffs_overdue \d+\n")
+            # a lead's id is the {id} segment: the route pattern is the label
+            st, _, _ = s.request("GET", "/v1/leads/L1", token=READ_TOKEN)
+            self.assertEqual(st, 200)
+            _, _, body = s.request("GET", "/metrics", token=READ_TOKEN)
+            self.assertIn(b'route="/v1/leads/{id}",method="GET",status="200"', body)
+            self.assertNotIn(b'route="/v1/leads/L1"', body)
+            # SIGTERM stops the writer after the daemon: exit 0
+            self.assertEqual(s.stop(), 0)
+
+
 class Cors(unittest.TestCase):
     def test_listed_origin_only(self):
         cfg = "server:\n  cors_origins:\n    - https://crm.example.com\n"
