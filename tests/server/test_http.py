@@ -276,6 +276,40 @@ class WithApi(unittest.TestCase):
             self.assertEqual(s.stop(), 0)
 
 
+class Sessions(unittest.TestCase):
+    """Session cookies (auth.c) through the dashboard's login (dashboard.c)."""
+
+    def test_cookie_scope(self):
+        with Server() as s:
+            st, h, _ = s.request("POST", "/login", "token=" + WRITE_TOKEN, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+            if st == 404:
+                self.skipTest("no /login yet (dashboard.c)")
+            self.assertEqual(st, 303)
+            m = re.search(r"leadflow_session=([0-9a-f]{64})", h.get("set-cookie", ""))
+            self.assertTrue(m, h)
+            sid = m.group(1)
+            for cookie in ("leadflow_session=" + sid, "a=b; leadflow_session=%s; c=d" % sid):
+                st, _, _ = s.request("GET", "/metrics", headers={"Cookie": cookie})
+                self.assertEqual(st, 200, cookie)
+            for cookie in ("leadflow_session=" + "0" * 64, "leadflow_session=" + sid[:-1],
+                           "leadflow_session=" + sid + "0", "x_leadflow_session=" + sid,
+                           "leadflow_session"):
+                st, _, doc = s.json("GET", "/metrics", headers={"Cookie": cookie})
+                self.assertEqual(st, 401, cookie)
+                self.assertTrue(is_json_error(doc, "unauthorized"))
+            # a bearer header wins over the cookie, even a wrong one
+            st, _, _ = s.request("GET", "/metrics", token="x" * 20,
+                                 headers={"Cookie": "leadflow_session=" + sid})
+            self.assertEqual(st, 401)
+            # a cookie never authorizes a write (no CSRF): 401, not 403 or 2xx
+            if first_write_route(s):
+                st, _, doc = s.json("POST", "/v1/events", b"{}", headers={
+                    "Content-Type": "application/json", "Cookie": "leadflow_session=" + sid})
+                self.assertEqual(st, 401)
+            self.assertNotIn(sid, s.stderr_text())
+
+
 class Cors(unittest.TestCase):
     def test_listed_origin_only(self):
         cfg = "server:\n  cors_origins:\n    - https://crm.example.com\n"
