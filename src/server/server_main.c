@@ -223,9 +223,9 @@ static int start(sv_server *srv, const serve_opts *o)
                 generated);
     memset(generated, 0, sizeof generated);
     const char *colon = strrchr(srv->listen, ':');
-    fprintf(stderr, "leadflow: serving %s on http://%.*s:%d with %d threads\n",
+    fprintf(stderr, "leadflow: serving %s on http://%.*s:%d with %d thread%s\n",
             srv->ws.dir ? srv->ws.dir : ".", (int)(colon - srv->listen), srv->listen,
-            sv_http_port(srv), srv->threads);
+            sv_http_port(srv), srv->threads, srv->threads == 1 ? "" : "s");
     return 0;
 }
 

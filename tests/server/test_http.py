@@ -483,7 +483,7 @@ class Operation(unittest.TestCase):
         with Server(config_yaml="server:\n  threads: 3\n") as s:
             self.assertIn("with 3 threads", s.stderr_text())
         with Server(args=["--threads=1"], config_yaml="server:\n  threads: 3\n") as s:
-            self.assertIn("with 1 threads", s.stderr_text())  # the option wins
+            self.assertIn("with 1 thread\n", s.stderr_text())  # the option wins
             self.assertEqual(s.request("GET", "/healthz")[0], 200)
 
     def test_ipv6(self):
