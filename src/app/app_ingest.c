@@ -576,6 +576,22 @@ static lf_status request_leads(lf_store *st, const ing_req *q, int64_t **out, si
     return LF_OK;
 }
 
+/* Whether a request can open a handoff: without scoring only an `mql` event opens
+ * one (SPEC §3), so a request without one is not replayed twice for nothing. */
+static bool may_open(const lf_config *cfg, const ing_req *q)
+{
+    int64_t col;
+    if (cfg->scoring.enabled)
+        return true;
+    if (!lf_idmap_get(&q->colmap, "type", 4, &col))
+        return false;
+    for (size_t i = 0; i < q->ncells; i++)
+        if (q->cells[i].col == (uint32_t)col &&
+            lf_ascii_ieq(q->bytes.data + q->cells[i].off, q->cells[i].len, "mql", 3))
+            return true;
+    return false;
+}
+
 /* Fills the handoffs each events request opened (best effort: the items are
  * committed already; a failure here leaves the list short). */
 static void find_opened(lf_workspace *ws, lf_app_ingest *const *reqs, const int64_t *first,
@@ -586,7 +602,7 @@ static void find_opened(lf_workspace *ws, lf_app_ingest *const *reqs, const int6
     if (lf_memreplay_new(&ws->cfg, &o.m, &err) != LF_OK)
         return;
     for (size_t i = 0; i < n; i++) {
-        if (!first[i] || reqs[i]->kind != LF_IMPORT_EVENTS)
+        if (!first[i] || reqs[i]->kind != LF_IMPORT_EVENTS || !may_open(&ws->cfg, reqs[i]->priv))
             continue;
         o.in = reqs[i];
         o.lo = first[i];

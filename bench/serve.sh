@@ -1,0 +1,90 @@
+#!/bin/sh
+# bench/serve.sh — throughput and latency of `leadflow serve` ingest with durable
+# acknowledgement (SPEC §8, issue 13), on loopback only, every run bounded.
+#
+#   bench/serve.sh [LEADFLOW_BINARY]      (default build/release/leadflow)
+#   BENCH_SECS=10 (seconds per run)  BENCH_LEADS=1000  BENCH_THREADS=2 (wrk threads)
+#
+# Runs wrk (Debian package `wrk`, installed here when missing and root) with Lua scripts
+# against a fresh workspace: single-event POSTs and 1,000-event NDJSON batches at 16 and
+# 64 connections (requests/s, events/s, p50/p99), and GET /v1/reports/sql at 2
+# connections while 64 connections post single events. Every event has its own id, so
+# every acknowledged event is a committed, synced row. Not part of the test suite.
+set -eu
+BIN=${1:-build/release/leadflow}
+SECS=${BENCH_SECS:-10}
+LEADS=${BENCH_LEADS:-1000}
+WT=${BENCH_THREADS:-2}
+[ -x "$BIN" ] || { echo "bench/serve.sh: no binary at $BIN" >&2; exit 2; }
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+if ! command -v wrk >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+    else
+        echo "bench/serve.sh: wrk is not installed (apt-get install wrk)" >&2; exit 2
+    fi
+fi
+TMP=$(mktemp -d /tmp/lfbench.XXXXXX)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT INT TERM
+TOKEN=bench-write-token-0123456789
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+URL=http://127.0.0.1:$PORT
+"$BIN" init "$TMP/ws" >/dev/null
+{ echo "id,email,created_at,source"; i=0; while [ $i -lt "$LEADS" ]; do
+    echo "B$i,b$i@bench.example,2026-01-05T09:00:00,google"; i=$((i+1)); done; } >"$TMP/leads.csv"
+"$BIN" --workspace "$TMP/ws" import leads "$TMP/leads.csv" >/dev/null
+LEADFLOW_TOKENS="write:$TOKEN" "$BIN" --workspace "$TMP/ws" serve --listen 127.0.0.1:$PORT \
+    --threads "${BENCH_SERVER_THREADS:-4}" 2>"$TMP/server.log" &
+PID=$!
+for _ in $(seq 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+# One Lua script for both shapes: BATCH events a request (1 = one JSON object).
+cat >"$TMP/post.lua" <<LUA
+local counter = 1
+function setup(thread) thread:set("tid", counter); counter = counter + 1 end
+batch = tonumber(os.getenv("LF_BATCH")); run = os.getenv("LF_RUN"); n = 0
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Authorization"] = "Bearer $TOKEN"
+  wrk.headers["Content-Type"] = batch > 1 and "application/x-ndjson" or "application/json"
+end
+local function event(k)
+  return string.format('{"id":"%s-%d-%d-%d","lead_id":"B%d","ts":"2026-02-%02dT10:00:00","type":"page_view","detail":"/p"}',
+    run, tid, n, k, (n * 7 + k) % $LEADS, 1 + (n + k) % 27)
+end
+function request()
+  n = n + 1
+  local parts = {}
+  for k = 1, batch do parts[k] = event(k) end
+  return wrk.format(nil, "/v1/events", nil, table.concat(parts, "\n") .. "\n")
+end
+function done(summary, latency, requests)
+  local s = summary.duration / 1e6
+  local ok = summary.requests - summary.errors.status - summary.errors.connect - summary.errors.read - summary.errors.write - summary.errors.timeout
+  io.write(string.format("  requests/s %9.0f  events/s %10.0f  p50 %7.2f ms  p99 %7.2f ms  errors %d\n",
+    summary.requests / s, ok * batch / s, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.requests - ok))
+end
+LUA
+cat >"$TMP/get.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+function done(summary, latency, requests)
+  io.write(string.format("  GET /v1/reports/sql: requests/s %7.1f  p50 %7.2f ms  p99 %7.2f ms  errors %d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status))
+end
+LUA
+post() { # CONNECTIONS BATCH RUN
+    LF_BATCH=$2 LF_RUN=$3 wrk -t"$WT" -c"$1" -d"${SECS}s" --timeout 10s -s "$TMP/post.lua" "$URL" | grep -E '^  (requests|GET)'
+}
+echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits"
+for c in 16 64; do
+    echo "single events, $c connections:"; post "$c" 1 "s$c"
+    echo "NDJSON batches of 1000 events, $c connections:"; post "$c" 1000 "b$c"
+done
+echo "single events, 64 connections, with GET /v1/reports/sql at 2 connections:"
+wrk -t1 -c2 -d"${SECS}s" --timeout 10s -s "$TMP/get.lua" "$URL/v1/reports/sql?format=json" | grep -E '^  GET' &
+post 64 1 r64
+wait %1 2>/dev/null || true
