@@ -4,6 +4,8 @@
 #
 #   bench/serve.sh [LEADFLOW_BINARY]      (default build/release/leadflow)
 #   BENCH_SECS=10 (seconds per run)  BENCH_LEADS=1000  BENCH_THREADS=2 (wrk threads)
+#   BENCH_RUNS="s16 b16 s64 b64 r64" (which runs, in order)  BENCH_LOG=FILE (keep the
+#   server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one timing line per group)
 #
 # Runs wrk (Debian package `wrk`, installed here when missing and root) with Lua scripts
 # against a fresh workspace: single-event POSTs and 1,000-event NDJSON batches at 16 and
@@ -26,7 +28,10 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 TMP=$(mktemp -d /tmp/lfbench.XXXXXX)
 PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null
+    [ -n "${BENCH_LOG:-}" ] && cp "$TMP/server.log" "$BENCH_LOG"; rm -rf "$TMP"
+}
 trap cleanup EXIT INT TERM
 TOKEN=bench-write-token-0123456789
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -80,11 +85,14 @@ post() { # CONNECTIONS BATCH RUN
     LF_BATCH=$2 LF_RUN=$3 wrk -t"$WT" -c"$1" -d"${SECS}s" --timeout 10s -s "$TMP/post.lua" "$URL" | grep -E '^  (requests|GET)'
 }
 echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits"
-for c in 16 64; do
-    echo "single events, $c connections:"; post "$c" 1 "s$c"
-    echo "NDJSON batches of 1000 events, $c connections:"; post "$c" 1000 "b$c"
+for run in ${BENCH_RUNS:-s16 b16 s64 b64 r64}; do
+    c=${run#?}
+    case $run in
+    s*) echo "single events, $c connections:"; post "$c" 1 "$run" ;;
+    b*) echo "NDJSON batches of 1000 events, $c connections:"; post "$c" 1000 "$run" ;;
+    r*) echo "single events, $c connections, with GET /v1/reports/sql at 2 connections:"
+        wrk -t1 -c2 -d"${SECS}s" --timeout 10s -s "$TMP/get.lua" "$URL/v1/reports/sql?format=json" | grep -E '^  GET' &
+        post "$c" 1 "$run"
+        wait %1 2>/dev/null || true ;;
+    esac
 done
-echo "single events, 64 connections, with GET /v1/reports/sql at 2 connections:"
-wrk -t1 -c2 -d"${SECS}s" --timeout 10s -s "$TMP/get.lua" "$URL/v1/reports/sql?format=json" | grep -E '^  GET' &
-post 64 1 r64
-wait %1 2>/dev/null || true
