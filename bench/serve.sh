@@ -4,6 +4,8 @@
 #
 #   bench/serve.sh [LEADFLOW_BINARY]      (default build/release/leadflow)
 #   BENCH_SECS=10 (seconds per run)  BENCH_LEADS=1000  BENCH_THREADS=2 (wrk threads)
+#   BENCH_SERVER_THREADS=64 (serve --threads: a request waiting for its group holds a
+#   worker thread, so the threads bound the requests one group commit can take)
 #   BENCH_RUNS="s16 b16 s64 b64 r64" (which runs, in order)  BENCH_LOG=FILE (keep the
 #   server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one timing line per group)
 #
@@ -41,7 +43,7 @@ URL=http://127.0.0.1:$PORT
     echo "B$i,b$i@bench.example,2026-01-05T09:00:00,google"; i=$((i+1)); done; } >"$TMP/leads.csv"
 "$BIN" --workspace "$TMP/ws" import leads "$TMP/leads.csv" >/dev/null
 LEADFLOW_TOKENS="write:$TOKEN" "$BIN" --workspace "$TMP/ws" serve --listen 127.0.0.1:$PORT \
-    --threads "${BENCH_SERVER_THREADS:-4}" 2>"$TMP/server.log" &
+    --threads "${BENCH_SERVER_THREADS:-64}" 2>"$TMP/server.log" &
 PID=$!
 for _ in $(seq 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 

@@ -34,13 +34,13 @@ typedef struct sv_job {
     lf_app_ingest in;
     size_t items;
     bool done, abandoned;
+    pthread_cond_t woken; /* its own: a group wakes only its requests */
     struct sv_job *next;
 } sv_job;
 
 struct sv_ingest {
     pthread_mutex_t mu;
     pthread_cond_t work;  /* the writer waits for jobs */
-    pthread_cond_t done;  /* requests wait for their group */
     sv_job *head, *tail;
     size_t jobs, items;
     bool stop, running;
@@ -83,10 +83,12 @@ static void write_group(struct sv_ingest *g, sv_job *list)
         j->done = true;
         if (j->abandoned) {
             lf_app_ingest_release(&j->in);
+            pthread_cond_destroy(&j->woken);
             free(j);
+        } else {
+            pthread_cond_signal(&j->woken);
         }
     }
-    pthread_cond_broadcast(&g->done);
     pthread_mutex_unlock(&g->mu);
 }
 
@@ -125,7 +127,6 @@ lf_status sv_ingest_start(sv_server *srv, lf_error *err)
     }
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->work, NULL);
-    pthread_cond_init(&g->done, NULL);
     if (pthread_create(&g->thread, NULL, writer_main, g) != 0) {
         lf_workspace_release(&g->ws);
         free(g);
@@ -149,7 +150,6 @@ void sv_ingest_stop(sv_server *srv)
     /* no request waits any more: the daemon stopped before (server.h) */
     pthread_mutex_destroy(&g->mu);
     pthread_cond_destroy(&g->work);
-    pthread_cond_destroy(&g->done);
     lf_workspace_release(&g->ws);
     free(g);
     srv->ingest = NULL;
@@ -183,6 +183,7 @@ sv_submit sv_ingest_submit(sv_server *srv, lf_app_ingest *in)
         return SV_SUBMIT_FULL;
     job->in = *in;
     job->items = lf_app_ingest_items(in);
+    pthread_cond_init(&job->woken, NULL);
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += WAIT_SEC;
@@ -190,12 +191,13 @@ sv_submit sv_ingest_submit(sv_server *srv, lf_app_ingest *in)
     sv_submit s = enqueue(g, job);
     if (s != SV_SUBMIT_DONE) {
         pthread_mutex_unlock(&g->mu);
+        pthread_cond_destroy(&job->woken);
         free(job);
         return s;
     }
     int rc = 0;
     while (!job->done && rc != ETIMEDOUT)
-        rc = pthread_cond_timedwait(&g->done, &g->mu, &until);
+        rc = pthread_cond_timedwait(&job->woken, &g->mu, &until);
     if (!job->done) {
         job->abandoned = true; /* the writer releases it */
         pthread_mutex_unlock(&g->mu);
@@ -204,6 +206,7 @@ sv_submit sv_ingest_submit(sv_server *srv, lf_app_ingest *in)
     }
     pthread_mutex_unlock(&g->mu);
     *in = job->in;
+    pthread_cond_destroy(&job->woken);
     free(job);
     return SV_SUBMIT_DONE;
 }
