@@ -33,6 +33,21 @@ def wait_for(pred, timeout=10.0):
     return pred()
 
 
+def metrics_when(s, *patterns):
+    """The /metrics text once every regex in patterns matches it (bounded wait): a
+    request is counted when its response has been sent (on_completed), which may be
+    just after the client has read it and sent the next request."""
+    got = {}
+
+    def ready():
+        _, _, body = s.request("GET", "/metrics", token=READ_TOKEN)
+        got["text"] = body.decode()
+        return all(re.search(p, got["text"]) for p in patterns)
+
+    wait_for(ready, timeout=5.0)
+    return got["text"]
+
+
 def first_write_route(s):
     """POST /v1/events when SV2's routes exist (401 without a token), else None."""
     st, _, _ = s.request("POST", "/v1/events", b"{}",
@@ -173,10 +188,11 @@ class Basics(unittest.TestCase):
     def test_metrics(self):
         self.s.request("GET", "/healthz")
         self.s.request("GET", "/nope")
-        st, h, body = self.s.request("GET", "/metrics", token=READ_TOKEN)
+        st, h, _ = self.s.request("GET", "/metrics", token=READ_TOKEN)
         self.assertEqual(st, 200)
         self.assertTrue(h["content-type"].startswith("text/plain"))
-        text = body.decode()
+        text = metrics_when(self.s, r'route="/healthz",method="GET",status="200"',
+                            r'route="unmatched",method="GET",status="404"')
         self.assertRegex(text, r'leadflow_http_requests_total\{route="/healthz",method="GET",'
                                r'status="200"\} [1-9]')
         self.assertRegex(text, r'leadflow_http_requests_total\{route="unmatched",method="GET",'
@@ -191,7 +207,7 @@ class Basics(unittest.TestCase):
 
     def test_metrics_method_label_bounded(self):
         self.s.request("FOOBAR", "/healthz")
-        _, _, body = self.s.request("GET", "/metrics", token=READ_TOKEN)
+        body = metrics_when(self.s, r'method="other"').encode()
         self.assertNotIn(b"FOOBAR", body)
         self.assertIn(b'method="other"', body)
 
@@ -259,8 +275,7 @@ class WithApi(unittest.TestCase):
             lead = {"id": "L1", "created_at": "2026-01-05T10:00:00Z", "email": "a@b.example"}
             st, _, doc = s.json("POST", "/v1/leads", lead, token=WRITE_TOKEN)
             self.assertEqual(st, 200, doc)
-            _, _, body = s.request("GET", "/metrics", token=READ_TOKEN)
-            text = body.decode()
+            text = metrics_when(s, r'status="415"\} 1\n', r'kind="leads"\} 1\n')
             self.assertRegex(text, r'leadflow_ingested_total\{kind="leads"\} 1\n')
             self.assertRegex(text, r'leadflow_http_requests_total\{route="/v1/leads",'
                                    r'method="POST",status="415"\} 1\n')
@@ -269,7 +284,7 @@ class WithApi(unittest.TestCase):
             # a lead's id is the {id} segment: the route pattern is the label
             st, _, _ = s.request("GET", "/v1/leads/L1", token=READ_TOKEN)
             self.assertEqual(st, 200)
-            _, _, body = s.request("GET", "/metrics", token=READ_TOKEN)
+            body = metrics_when(s, r'route="/v1/leads/\{id\}",method="GET",status="200"').encode()
             self.assertIn(b'route="/v1/leads/{id}",method="GET",status="200"', body)
             self.assertNotIn(b'route="/v1/leads/L1"', body)
             # SIGTERM stops the writer after the daemon: exit 0
