@@ -234,3 +234,20 @@ sv_scope sv_session_scope(sv_server *srv, const char *id)
     pthread_mutex_unlock(&a->lock);
     return scope;
 }
+
+void sv_session_end(sv_server *srv, const char *id)
+{
+    sv_auth *a = srv->auth;
+    if (!a || !id || strnlen(id, 65) != 64)
+        return;
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < SV_SESSIONS; i++) { /* every entry, as in sv_session_scope */
+        sv_session *s = &a->sessions[i];
+        if (ct_equal(s->id, 64, id, 64) && s->expires != 0) {
+            memset(s->id, 0, sizeof s->id);
+            s->scope = SV_SCOPE_NONE;
+            s->expires = 0;
+        }
+    }
+    pthread_mutex_unlock(&a->lock);
+}

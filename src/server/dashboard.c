@@ -50,9 +50,13 @@ extern const size_t lf_asset_dashboard_dashboard_js_len;
 #define TOKEN_MAX 1024          /* bytes of a token */
 
 typedef struct dash_query {
-    char from[40], to[40], by[16], as_of[64];
+    char from[40], to[40], by[16], as_of[64], as_of_now[64];
     const char *pfrom, *pto, *pby, *pas_of; /* NULL when absent or empty */
-    int refresh;                            /* 0 = not given */
+    const char *pas_of_now; /* the default as-of the pickers showed (hidden field) */
+    int refresh;            /* 0 = not given */
+    /* The range in use (lf_app_range_parse), shown in the pickers whose field was not
+     * given; empty until the report ran (a refused query shows what was typed). */
+    char eff_from[16], eff_to[16], eff_as_of[32];
 } dash_query;
 
 /* ---- small helpers -------------------------------------------------------------- */
@@ -116,6 +120,7 @@ static void read_query(const sv_request *req, dash_query *q)
     q->pto = param(req, "to", q->to, sizeof q->to);
     q->pby = param(req, "by", q->by, sizeof q->by);
     q->pas_of = param(req, "as_of", q->as_of, sizeof q->as_of);
+    q->pas_of_now = param(req, "as_of_now", q->as_of_now, sizeof q->as_of_now);
     char r[16];
     const char *rv = param(req, "refresh", r, sizeof r);
     if (rv) {
@@ -161,7 +166,13 @@ static lf_status add_input(lf_buf *b, const char *label, const char *type, const
     return st == LF_OK ? lf_buf_adds(b, "></label>\n") : st;
 }
 
-/* The pickers: a GET form to / (works without JavaScript) and the status line. */
+static const char *eff(const char *v)
+{
+    return v[0] ? v : NULL;
+}
+
+/* The pickers: a GET form to / (works without JavaScript), the sign-out button and
+ * the status line. */
 static lf_status add_pickers(lf_buf *b, const dash_query *q)
 {
     static const char *const bys[] = {"day", "week", "month", "quarter", "year"};
@@ -171,9 +182,9 @@ static lf_status add_pickers(lf_buf *b, const dash_query *q)
                                   "action=\"/\" data-refresh=\"%d\" aria-label=\"Range\">\n",
                                refresh);
     if (st == LF_OK)
-        st = add_input(b, "From", "date", "from", q->pfrom);
+        st = add_input(b, "From", "date", "from", q->pfrom ? q->pfrom : eff(q->eff_from));
     if (st == LF_OK)
-        st = add_input(b, "To (exclusive)", "date", "to", q->pto);
+        st = add_input(b, "To (exclusive)", "date", "to", q->pto ? q->pto : eff(q->eff_to));
     if (st == LF_OK)
         st = lf_buf_adds(b, "<label>By<select name=\"by\">");
     for (size_t i = 0; st == LF_OK && i < sizeof bys / sizeof bys[0]; i++)
@@ -184,12 +195,17 @@ static lf_status add_pickers(lf_buf *b, const dash_query *q)
     if (st == LF_OK)
         st = add_input(b, "As of", q->pas_of && !is_local_datetime(q->pas_of) ? "text"
                                                                               : "datetime-local",
-                       "as_of", q->pas_of);
+                       "as_of", q->pas_of ? q->pas_of : eff(q->eff_as_of));
+    if (st == LF_OK && !q->pas_of && q->eff_as_of[0]) /* as-of now: submitted unchanged, */
+        st = lf_buf_addf(b, "<input type=\"hidden\" name=\"as_of_now\" value=\"%s\">\n",
+                         q->eff_as_of); /* it stays now (live_as_of); digits only */
     if (st == LF_OK && q->refresh)
         st = lf_buf_addf(b, "<input type=\"hidden\" name=\"refresh\" value=\"%d\">\n", q->refresh);
     if (st == LF_OK)
         st = lf_buf_adds(b, "<button type=\"submit\">Show</button> <a href=\"/\">Reset</a>\n"
-                            "</form>\n<p class=\"dash-status\" id=\"dash-status\" "
+                            "</form>\n<form class=\"logout\" method=\"post\" action=\"/logout\">"
+                            "<button type=\"submit\">Sign out</button></form>\n"
+                            "<p class=\"dash-status\" id=\"dash-status\" "
                             "aria-live=\"polite\"></p>\n");
     return st;
 }
@@ -473,14 +489,43 @@ static int failed(sv_response *res, const lf_error *err)
                                                        : "the store could not be read");
 }
 
+/* An as_of equal (as an instant) to the as_of_now the pickers showed is the default
+ * left unchanged: the page stays live (as-of now) after the range or bucket changed. */
+static void live_as_of(const lf_tz *tz, dash_query *q)
+{
+    lf_time a, b;
+    lf_error err;
+    if (q->pas_of && q->pas_of_now && lf_app_as_of(tz, q->pas_of, &a, &err) == LF_OK &&
+        lf_app_as_of(tz, q->pas_of_now, &b, &err) == LF_OK && a == b)
+        q->pas_of = NULL;
+}
+
+/* The range the report used into q's eff_ fields and *as_of (the queue's instant). */
+static lf_status effective_range(const lf_tz *tz, dash_query *q, lf_time *as_of, lf_error *err)
+{
+    lf_app_range r;
+    lf_status st = lf_app_range_parse(tz, q->pfrom, q->pto, q->pas_of, &r, err);
+    if (st != LF_OK)
+        return st;
+    lf_date_format(r.from_day, q->eff_from, sizeof q->eff_from);
+    lf_date_format(r.to_day, q->eff_to, sizeof q->eff_to);
+    lf_civil c;
+    lf_time_to_local(tz, r.as_of, &c);
+    snprintf(q->eff_as_of, sizeof q->eff_as_of, "%04d-%02d-%02dT%02d:%02d:%02d", c.year,
+             c.month, c.day, c.hour, c.min, c.sec);
+    *as_of = r.as_of;
+    return LF_OK;
+}
+
 /* The report page of q and the queue, or a failure response. */
-static int dashboard(sv_request *req, sv_response *res, const dash_query *q)
+static int dashboard(sv_request *req, sv_response *res, dash_query *q)
 {
     lf_error err;
     lf_error_clear(&err);
     lf_workspace *ws = sv_thread_workspace(req->srv, &err);
     if (!ws)
         return failed(res, &err);
+    live_as_of(ws->cfg.tz, q);
     lf_app_report_req rr = {.name = "all", .format = "html", .from = q->pfrom, .to = q->pto,
                             .by = q->pby, .as_of = q->pas_of};
     lf_app_report_out out;
@@ -496,7 +541,7 @@ static int dashboard(sv_request *req, sv_response *res, const dash_query *q)
         goto done;
     }
     if (st == LF_OK)
-        st = lf_app_as_of(ws->cfg.tz, q->pas_of, &now, &err);
+        st = effective_range(ws->cfg.tz, q, &now, &err);
     if (st == LF_OK)
         st = add_queue(&queue, ws, now, &err);
     if (st == LF_OK && add_pickers(&pickers, q) != LF_OK)
@@ -622,6 +667,45 @@ int sv_post_login(sv_request *req, sv_response *res)
     res->content_type = DASH_HTML;
     if (lf_buf_adds(&res->body, "<!DOCTYPE html>\n<title>Signed in</title>\n"
                                 "<p>Signed in: <a href=\"/\">the dashboard</a>.</p>\n") != LF_OK)
+        lf_buf_reset(&res->body);
+    return 303;
+}
+
+/* ---- /logout -------------------------------------------------------------------- */
+
+/* The leadflow_session value of a Cookie header into id[65]; false when absent. */
+static bool session_cookie(const char *header, char id[65])
+{
+    static const char name[] = "leadflow_session=";
+    for (const char *p = header; p && *p;) {
+        p += strspn(p, " \t;");
+        size_t n = strcspn(p, ";");
+        if (n == sizeof name - 1 + 64 && strncmp(p, name, sizeof name - 1) == 0) {
+            memcpy(id, p + sizeof name - 1, 64);
+            id[64] = '\0';
+            return true;
+        }
+        p += n;
+    }
+    return false;
+}
+
+/* Ends the session of the request's cookie (if any) and clears the cookie; 303 to
+ * /login. A cross-site post is refused like a login (a page elsewhere cannot sign
+ * the user out). */
+int sv_post_logout(sv_request *req, sv_response *res)
+{
+    if (!same_origin(req))
+        return sv_error(res, 403, "forbidden", "the sign-out form must come from this origin");
+    char id[65];
+    if (session_cookie(sv_header(req, "Cookie"), id))
+        sv_session_end(req->srv, id);
+    (void)add_header(res, "Set-Cookie: leadflow_session=; Max-Age=0; HttpOnly; SameSite=Strict; "
+                          "Path=/\r\nLocation: /login\r\nCache-Control: no-store\r\n");
+    res->status = 303;
+    res->content_type = DASH_HTML;
+    if (lf_buf_adds(&res->body, "<!DOCTYPE html>\n<title>Signed out</title>\n"
+                                "<p>Signed out: <a href=\"/login\">sign in</a>.</p>\n") != LF_OK)
         lf_buf_reset(&res->body);
     return 303;
 }

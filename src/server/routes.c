@@ -37,6 +37,7 @@ static const sv_route routes[] = {
     {"GET", "/dashboard.js", SV_SCOPE_NONE, sv_get_dashboard_js},
     {"GET", "/login", SV_SCOPE_NONE, sv_get_login},
     {"POST", "/login", SV_SCOPE_NONE, sv_post_login},
+    {"POST", "/logout", SV_SCOPE_NONE, sv_post_logout},
     /* the API (api.c): ingest, a lead, the handoff queue, reports */
     {"POST", "/v1/leads", SV_SCOPE_WRITE, sv_post_ingest},
     {"POST", "/v1/events", SV_SCOPE_WRITE, sv_post_ingest},

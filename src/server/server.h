@@ -83,6 +83,9 @@ lf_workspace *sv_thread_workspace(sv_server *srv, lf_error *err);
 bool sv_session_new(sv_server *srv, sv_scope scope, char id[65]);
 /* The scope a session cookie value grants (SV_SCOPE_NONE when unknown or expired). */
 sv_scope sv_session_scope(sv_server *srv, const char *id);
+/* Ends the session id (logout): its cookie grants nothing from now on; an unknown id
+ * is ignored. */
+void sv_session_end(sv_server *srv, const char *id);
 /* The scope a bearer token grants (constant-time comparison; SV_SCOPE_NONE if unknown). */
 sv_scope sv_token_scope(sv_server *srv, const char *token);
 
@@ -109,6 +112,7 @@ lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue, lf_
 int sv_get_dashboard(sv_request *req, sv_response *res); /* GET / */
 int sv_get_login(sv_request *req, sv_response *res);     /* GET /login */
 int sv_post_login(sv_request *req, sv_response *res);    /* POST /login */
+int sv_post_logout(sv_request *req, sv_response *res);   /* POST /logout */
 int sv_get_dashboard_js(sv_request *req, sv_response *res); /* GET /dashboard.js (public:
                                                            the page's script, no data) */
 

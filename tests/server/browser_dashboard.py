@@ -21,6 +21,7 @@ when chromium is missing.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -115,7 +116,11 @@ def change_range(dt):
     wait_for(dt, "document.documentElement.getAttribute('data-refreshed') === '1'",
              "the in-place update")
     after = state(dt)
-    check(after["search"] == "?from=2026-06-01&to=2026-07-01&by=week",
+    # the as-of field was prefilled with now and left alone: it comes with as_of_now
+    # (the same value), which keeps the page live
+    m = re.fullmatch(r"\?from=2026-06-01&to=2026-07-01&by=week&as_of=([0-9T%A-F-]+)"
+                     r"&as_of_now=([0-9T%A-F-]+)", after["search"])
+    check(bool(m) and m.group(1) == m.group(2),
           "the address follows the pickers (%s)" % after["search"])
     check(after["funnel"] != before["funnel"] and after["funnel"],
           "the funnel numbers changed with the range")
@@ -169,6 +174,12 @@ def run(chromium, out):
                   "the sales queue: %d rows, overdue first" % s["queueRows"])
             check("leadflow_session" not in s["cookie"], "the session cookie is HttpOnly")
             check(s["status"].startswith("Live"), "the script runs (%r)" % s["status"])
+            f = json.loads(dt.evaluate("""JSON.stringify((f => [f.from.value, f.to.value,
+                f.as_of.value])(document.getElementById('pickers').elements))"""))
+            check(re.fullmatch(r"\d{4}-\d\d-01", f[0]) and f[0] in s["meta"] and
+                  re.fullmatch(r"\d{4}-\d\d-01", f[1]) and f[0][5:7] == f[1][5:7] and
+                  re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?", f[2]),
+                  "the pickers show the default range: From its first day (%s)" % f)
             dt.screenshot(os.path.join(out, "desktop.png"), 1280, 900)
             change_range(dt)
             no_js(dt, base, out)

@@ -9,6 +9,7 @@ A small hand-built workspace (UTC, SLA 2 business days) whose queue at the as-of
 2026-03-10T12:00:00Z is known: L1 overdue (MQL Mon 2 March), a lead whose id is markup
 pending (MQL Mon 9 March), L2 pending (MQL Tue 10 March); L3 was accepted.
 """
+import datetime
 import os
 import re
 import sys
@@ -226,6 +227,96 @@ class Dashboard(unittest.TestCase):
         self.assertEqual(st, 400)
         self.assertNotIn("<script>", body.decode())
         self.assertIn("&lt;script&gt;", body.decode())
+
+    # ---- the pickers show the range in use -------------------------------------------
+    def pickers(self, path):
+        st, _, body = self.srv.request("GET", path, token=READ_TOKEN)
+        self.assertEqual(st, 200, path)
+        form = re.search(r'<form class="pickers".*?</form>', body.decode(), re.S).group(0)
+        vals = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+        return form, vals
+
+    def test_pickers_show_the_default_range(self):
+        before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        form, v = self.pickers("/")
+        after = datetime.datetime.now(datetime.timezone.utc)
+        # the 12 calendar months ending with the month of as-of (now, zone UTC)
+        y, m = before.year, before.month
+        fy, fm = (y, m - 11) if m > 11 else (y - 1, m + 1)
+        ty, tm = (y, m + 1) if m < 12 else (y + 1, 1)
+        if (after.year, after.month) == (y, m):
+            self.assertEqual(v["from"], "%04d-%02d-01" % (fy, fm))
+            self.assertEqual(v["to"], "%04d-%02d-01" % (ty, tm))
+        self.assertRegex(form, r'type="datetime-local" name="as_of" value="')
+        shown = datetime.datetime.strptime(v["as_of"], "%Y-%m-%dT%H:%M:%S").replace(
+            tzinfo=datetime.timezone.utc)
+        self.assertTrue(before <= shown <= after, (before, shown, after))
+        self.assertEqual(v["as_of_now"], v["as_of"])
+        self.assertIn('<a href="/">Reset</a>', form)
+
+    def test_pickers_fill_what_the_query_leaves_out(self):
+        _, v = self.pickers("/?from=2026-01-01&as_of=2026-03-10T12:00:00")
+        self.assertEqual((v["from"], v["to"], v["as_of"]),
+                         ("2026-01-01", "2026-04-01", "2026-03-10T12:00:00"))
+        self.assertNotIn("as_of_now", v)
+        _, v = self.pickers("/?by=week&as_of=2026-03-10T12:00")
+        self.assertEqual((v["from"], v["to"]), ("2025-04-01", "2026-04-01"))
+        _, v = self.pickers(QUERY)
+        self.assertEqual((v["from"], v["to"], v["as_of"]),
+                         ("2026-01-01", "2026-04-01", AS_OF))
+
+    def test_unchanged_default_as_of_stays_live(self):
+        _, v = self.pickers("/")
+        # submitted as shown (a datetime-local picker drops ":00" seconds): now again
+        minute = v["as_of"][:16]
+        for shown, hidden in ((v["as_of"], v["as_of_now"]), (minute, minute + ":00")):
+            q = urllib.parse.urlencode({"from": "2026-01-01", "to": "2026-04-01",
+                                        "as_of": shown, "as_of_now": hidden})
+            _, w = self.pickers("/?" + q)
+            self.assertIn("as_of_now", w)
+            self.assertGreaterEqual(w["as_of"], v["as_of"][:16])
+        # a changed as-of is kept
+        q = urllib.parse.urlencode({"as_of": "2026-03-10T12:00:00", "as_of_now": v["as_of"]})
+        _, w = self.pickers("/?" + q)
+        self.assertEqual((w["as_of"], w["from"], w["to"]),
+                         ("2026-03-10T12:00:00", "2025-04-01", "2026-04-01"))
+        self.assertNotIn("as_of_now", w)
+
+    # ---- logout --------------------------------------------------------------------
+    def logout(self, cookie, headers=None):
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        h.update(cookie)
+        h.update(headers or {})
+        return self.srv.request("POST", "/logout", "", headers=h)
+
+    def test_logout_ends_the_session(self):
+        cookie = self.session()
+        st, _, body = self.srv.request("GET", "/", headers=cookie)
+        self.assertEqual(st, 200)
+        self.assertIn('<form class="logout" method="post" action="/logout">', body.decode())
+        # from another site: refused, the session lives on
+        for bad in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+            st, _, _ = self.logout(cookie, bad)
+            self.assertEqual(st, 403, bad)
+        st, _, _ = self.srv.request("GET", "/", headers=cookie)
+        self.assertEqual(st, 200)
+        other = self.session()
+        st, h, _ = self.logout(cookie, {"Sec-Fetch-Site": "same-origin"})
+        self.assertEqual(st, 303)
+        self.assertEqual(h["location"], "/login")
+        attrs = [a.strip().lower() for a in h["set-cookie"].split(";")]
+        self.assertEqual(attrs[0], "leadflow_session=")
+        self.assertIn("max-age=0", attrs)
+        self.assertIn("path=/", attrs)
+        st, h, _ = self.srv.request("GET", "/", headers=cookie)
+        self.assertEqual(st, 303)
+        self.assertEqual(h["location"], "/login")
+        st, _, _ = self.srv.request("GET", "/", headers=other)  # another session: still on
+        self.assertEqual(st, 200)
+        st, h, _ = self.logout(cookie)  # again, or without any cookie: the same answer
+        self.assertEqual((st, h["location"]), (303, "/login"))
+        st, h, _ = self.logout({})
+        self.assertEqual((st, h["location"]), (303, "/login"))
 
     def test_script_is_served_same_origin(self):
         st, h, body = self.srv.request("GET", "/dashboard.js")
