@@ -4,8 +4,8 @@
 #
 #   bench/serve.sh [LEADFLOW_BINARY]      (default build/release/leadflow)
 #   BENCH_SECS=10 (seconds per run)  BENCH_LEADS=1000  BENCH_THREADS=2 (wrk threads)
-#   BENCH_SERVER_THREADS=64 (serve --threads: a request waiting for its group holds a
-#   worker thread, so the threads bound the requests one group commit can take)
+#   BENCH_SERVER_THREADS=4 (serve --threads: a request waiting for its group is a
+#   suspended connection, not a thread, so few threads serve any group size)
 #   BENCH_RUNS="s16 b16 s64 b64 r64" (which runs, in order)  BENCH_LOG=FILE (keep the
 #   server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one timing line per group)
 #
@@ -43,7 +43,7 @@ URL=http://127.0.0.1:$PORT
     echo "B$i,b$i@bench.example,2026-01-05T09:00:00,google"; i=$((i+1)); done; } >"$TMP/leads.csv"
 "$BIN" --workspace "$TMP/ws" import leads "$TMP/leads.csv" >/dev/null
 LEADFLOW_TOKENS="write:$TOKEN" "$BIN" --workspace "$TMP/ws" serve --listen 127.0.0.1:$PORT \
-    --threads "${BENCH_SERVER_THREADS:-64}" 2>"$TMP/server.log" &
+    --threads "${BENCH_SERVER_THREADS:-4}" 2>"$TMP/server.log" &
 PID=$!
 for _ in $(seq 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 
@@ -94,7 +94,8 @@ for run in ${BENCH_RUNS:-s16 b16 s64 b64 r64}; do
     b*) echo "NDJSON batches of 1000 events, $c connections:"; post "$c" 1000 "$run" ;;
     r*) echo "single events, $c connections, with GET /v1/reports/sql at 2 connections:"
         wrk -t1 -c2 -d"${SECS}s" --timeout 10s -s "$TMP/get.lua" "$URL/v1/reports/sql?format=json" | grep -E '^  GET' &
+        GET_PID=$!
         post "$c" 1 "$run"
-        wait %1 2>/dev/null || true ;;
+        wait "$GET_PID" 2>/dev/null || true ;; # not %1: in sh that can be the server
     esac
 done

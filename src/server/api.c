@@ -5,7 +5,8 @@
  * of the application layer and writes its result as JSON (or, for reports, the bytes
  * `leadflow report` prints). Ingest parses the body on the request's thread
  * (lf_app_ingest_parse) and hands it to the group-commit writer (ingest.c), answering
- * only once the items are committed durably. Reads use the calling thread's own
+ * only once the items are committed durably (the connection is suspended meanwhile:
+ * sv_defer in server.h). Reads use the calling thread's own
  * workspace (sv_thread_workspace: readers never wait for the writer).
  *
  * Instants are written in the workspace zone with their offset
@@ -117,6 +118,37 @@ static int submit_error(sv_response *res, sv_submit s)
     }
 }
 
+static void ingest_start(void *ctx, sv_server *srv)
+{
+    sv_ingest_queue(srv, ctx);
+}
+
+static void ingest_cancel(void *ctx)
+{
+    sv_ingest_cancel(ctx);
+}
+
+/* The connection was resumed: its group is written, or the request was refused or
+ * waited too long. */
+static int ingest_finish(void *ctx, sv_server *srv, sv_response *res)
+{
+    lf_app_ingest in;
+    sv_submit s = sv_ingest_collect(ctx, &in);
+    int code;
+    if (s != SV_SUBMIT_DONE)
+        code = submit_error(res, s);
+    else if (in.status != LF_OK)
+        code = in.status == LF_ESTORE && strstr(in.err.msg, "busy")
+                   ? sv_error(res, 503, "busy", "the store is busy: retry later")
+                   : store_error(res, in.status);
+    else
+        code = send_json(res, in.rejected ? 422 : 200, ingest_body(&in, srv->cfg->tz));
+    lf_app_ingest_release(&in);
+    return code;
+}
+
+/* Parses the body here, on the request's thread, and hands it to the writer: the
+ * connection waits suspended (no thread held) until the group holding it is synced. */
 int sv_post_ingest(sv_request *req, sv_response *res)
 {
     const char *name = strrchr(req->path, '/');
@@ -136,18 +168,13 @@ int sv_post_ingest(sv_request *req, sv_response *res)
         return st == LF_EINPUT ? sv_error(res, 400, "bad_request", "%s", err.msg)
                                : sv_error(res, 500, "internal", "out of memory");
     }
-    sv_submit s = sv_ingest_submit(req->srv, &in);
-    int code;
-    if (s != SV_SUBMIT_DONE)
-        code = submit_error(res, s);
-    else if (in.status != LF_OK)
-        code = in.status == LF_ESTORE && strstr(in.err.msg, "busy")
-                   ? sv_error(res, 503, "busy", "the store is busy: retry later")
-                   : store_error(res, in.status);
-    else
-        code = send_json(res, in.rejected ? 422 : 200, ingest_body(&in, req->srv->cfg->tz));
-    lf_app_ingest_release(&in);
-    return code;
+    sv_job *job = req->defer ? sv_ingest_job(&in, req->conn) : NULL;
+    if (!job) {
+        lf_app_ingest_release(&in);
+        return submit_error(res, SV_SUBMIT_FULL);
+    }
+    *req->defer = (sv_defer){job, ingest_start, ingest_finish, ingest_cancel};
+    return 0; /* answered by ingest_finish once the group is committed */
 }
 
 /* ---- a lead ------------------------------------------------------------------------ */

@@ -12,12 +12,20 @@
  * dispatches and queues the response. The completion callback logs one line and
  * counts the request in the metrics.
  *
+ * Deferred answers (sv_defer, server.h: ingest): when the handler defers, the
+ * connection is suspended (MHD_suspend_connection: it holds no worker thread) and the
+ * work started; whoever finishes it resumes the connection (sv_resume, any thread),
+ * and the access handler's next call fills and queues the response. A connection
+ * closed while deferred cancels the work in the completion callback.
+ *
  * Limits: sockets are closed after server.timeout seconds without progress (10 s by
  * default: slow clients), at most SV_CONN_LIMIT connections. The listening socket is
  * made here (so a bind error can be reported as such) and handed to libmicrohttpd.
  *
  * Stopping: sv_http_stop quiesces the daemon (no new connections), waits until no
- * request is in flight (bounded: timeout + 5 s) and stops it, which closes idle
+ * request is in flight (bounded: timeout + 5 s; suspended requests are answered when
+ * their group commits, and any still waiting then are resumed with a 503 first: no
+ * connection may be suspended when the daemon stops) and stops it, which closes idle
  * keep-alive connections. One daemon per process (the in-flight count is static).
  */
 #include <arpa/inet.h>
@@ -62,6 +70,8 @@ typedef struct sv_conn {
     int status;            /* 0 until a response is queued */
     size_t bytes;
     const char *route;     /* for the metrics */
+    sv_defer defer;        /* set while the answer is deferred (suspended) */
+    sv_response held;      /* the router's response (headers) kept for the answer */
 } sv_conn;
 
 /* ---- per-request state ------------------------------------------------------------ */
@@ -151,6 +161,9 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     access_log(c, usec);
     if (c->status)
         sv_metrics_request(c->srv, c->route, c->method, c->status, usec);
+    if (c->defer.cancel)
+        c->defer.cancel(c->defer.ctx); /* closed while deferred (or never resumed) */
+    lf_buf_release(&c->held.body);
     lf_buf_release(&c->body);
     free(c->query);
     free(c);
@@ -292,6 +305,7 @@ static enum MHD_Result dispatch(sv_conn *c, struct MHD_Connection *con, const ch
         .body = c->body.data ? c->body.data : "",
         .body_len = c->body.len,
         .conn = con,
+        .defer = &c->defer,
     };
     sv_response res = {0};
     lf_buf_init(&res.body, 0);
@@ -299,10 +313,36 @@ static enum MHD_Result dispatch(sv_conn *c, struct MHD_Connection *con, const ch
         sv_error(&res, 400, "bad_request", "the path holds a NUL byte (%%00)");
     else
         sv_dispatch(&req, &res, &c->route);
+    lf_buf_release(&c->body);
+    if (c->defer.finish) { /* answered when resumed (finish_deferred) */
+        c->held = res;
+        MHD_suspend_connection(con);
+        c->defer.start(c->defer.ctx, c->srv);
+        return MHD_YES;
+    }
     enum MHD_Result ok = send_response(c, con, &res);
     lf_buf_release(&res.body);
-    lf_buf_release(&c->body);
     return ok;
+}
+
+/* The access handler's call after sv_resume: the deferred answer. */
+static enum MHD_Result finish_deferred(sv_conn *c, struct MHD_Connection *con)
+{
+    sv_defer d = c->defer;
+    sv_response res = c->held;
+    memset(&c->defer, 0, sizeof c->defer);
+    memset(&c->held, 0, sizeof c->held);
+    int st = d.finish(d.ctx, c->srv, &res);
+    if (res.status == 0)
+        res.status = st > 0 ? st : 200;
+    enum MHD_Result ok = send_response(c, con, &res);
+    lf_buf_release(&res.body);
+    return ok;
+}
+
+void sv_resume(void *conn)
+{
+    MHD_resume_connection(conn);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
@@ -321,6 +361,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                 *p = '?';
         return check_head(c, con);
     }
+    if (c->defer.finish)
+        return finish_deferred(c, con);
     if (*upload_size) {
         if (c->too_large || c->body.len + *upload_size > c->srv->max_body ||
             lf_buf_add(&c->body, upload, *upload_size) != LF_OK) {
@@ -414,7 +456,7 @@ lf_status sv_http_start(sv_server *srv, lf_error *err)
     lf_status st = open_listener(srv, &family, err);
     if (st)
         return st;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC |
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
                      (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, listen_fd,
@@ -436,6 +478,15 @@ int sv_http_port(sv_server *srv)
     return bound_port;
 }
 
+/* Waits until no request is in flight, at most limit_ms. */
+static void wait_inflight(int64_t limit_ms)
+{
+    for (int64_t waited = 0; atomic_load(&inflight) > 0 && waited < limit_ms; waited += 10) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 void sv_http_stop(sv_server *srv)
 {
     if (!srv->daemon)
@@ -445,11 +496,10 @@ void sv_http_stop(sv_server *srv)
         close(fd);
     listen_fd = -1;
     /* in flight: first line read, response not yet sent; bounded by the timeout */
-    int64_t waited = 0, limit = ((int64_t)srv->timeout + 5) * 1000;
-    while (atomic_load(&inflight) > 0 && waited < limit) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        waited += 10;
+    wait_inflight(((int64_t)srv->timeout + 5) * 1000);
+    if (atomic_load(&inflight) > 0) {
+        sv_ingest_wake_all(srv); /* still suspended: answer 503 before the stop */
+        wait_inflight(2000);
     }
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;

@@ -10,11 +10,17 @@
  * own counts. While the writer syncs, new requests queue up and form the next group, so
  * the cost of a sync is shared by every request that arrived during the previous one.
  *
+ * A waiting request holds no thread: http.c suspends its connection (libmicrohttpd)
+ * and the writer resumes it (sv_resume) once its group is committed; the access
+ * handler's next call collects the results and answers. So a group is not bounded by
+ * the worker threads, and one sync serves every request that arrived meanwhile.
+ *
  * Bounds: at most MAX_JOBS requests or MAX_ITEMS items wait (503 beyond); a request
- * waits at most WAIT_SEC for its group (then 503: it may still be committed, and a
- * retry is safe since imports are idempotent). A request that stopped waiting leaves
- * its job to the writer, which releases it. sv_ingest_stop finishes every queued
- * request before it returns (SIGTERM loses no acknowledged item).
+ * waits at most WAIT_SEC for its group (a watchdog thread resumes it: 503, it may
+ * still be committed, and a retry is safe since imports are idempotent). A request
+ * that stopped waiting (timed out, or its connection closed) leaves its job to the
+ * writer, which releases it. sv_ingest_stop finishes every queued request before it
+ * returns (SIGTERM loses no acknowledged item).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,21 +36,26 @@
 #define MAX_ITEMS 4000000
 #define WAIT_SEC 60
 
-typedef struct sv_job {
+struct sv_job {
     lf_app_ingest in;
     size_t items;
+    struct sv_ingest *g;   /* NULL until queued (refused: never queued) */
+    void *conn;            /* resumed once, then NULL */
+    sv_submit refused;     /* why it was not queued */
+    struct timespec until; /* CLOCK_MONOTONIC: the end of the bounded wait */
     bool done, abandoned;
-    pthread_cond_t woken; /* its own: a group wakes only its requests */
     struct sv_job *next;
-} sv_job;
+};
 
 struct sv_ingest {
     pthread_mutex_t mu;
     pthread_cond_t work;  /* the writer waits for jobs */
+    pthread_cond_t tick;  /* the watchdog waits for the stop */
     sv_job *head, *tail;
+    sv_job *writing;      /* the group being written */
     size_t jobs, items;
     bool stop, running;
-    pthread_t thread;
+    pthread_t thread, watchdog;
     lf_workspace ws;      /* the writer's own: durable commits */
     sv_server *srv;
 };
@@ -78,15 +89,16 @@ static void write_group(struct sv_ingest *g, sv_job *list)
         }
     }
     pthread_mutex_lock(&g->mu);
+    g->writing = NULL;
     for (sv_job *j = list, *next; j; j = next) {
         next = j->next;
         j->done = true;
         if (j->abandoned) {
             lf_app_ingest_release(&j->in);
-            pthread_cond_destroy(&j->woken);
             free(j);
-        } else {
-            pthread_cond_signal(&j->woken);
+        } else if (j->conn) {
+            sv_resume(j->conn);
+            j->conn = NULL;
         }
     }
     pthread_mutex_unlock(&g->mu);
@@ -102,6 +114,7 @@ static void *writer_main(void *arg)
         if (!g->head)
             break; /* stopping, and every queued request is written */
         sv_job *list = g->head;
+        g->writing = list;
         g->head = g->tail = NULL;
         g->jobs = g->items = 0;
         pthread_mutex_unlock(&g->mu);
@@ -110,6 +123,50 @@ static void *writer_main(void *arg)
     }
     pthread_mutex_unlock(&g->mu);
     return NULL;
+}
+
+/* Resumes the waiting requests of list: all, or those past their wait. Lock held. */
+static void wake_list(sv_job *list, const struct timespec *now)
+{
+    for (sv_job *j = list; j; j = j->next) {
+        if (!j->conn || j->done)
+            continue;
+        if (now && (now->tv_sec < j->until.tv_sec ||
+                    (now->tv_sec == j->until.tv_sec && now->tv_nsec < j->until.tv_nsec)))
+            continue;
+        sv_resume(j->conn); /* the handler finds it not done: 503 timeout */
+        j->conn = NULL;
+    }
+}
+
+/* Once a second: resumes the requests that waited WAIT_SEC (the writer may be stuck
+ * in a write, so this is not its job). */
+static void *watchdog_main(void *arg)
+{
+    struct sv_ingest *g = arg;
+    pthread_mutex_lock(&g->mu);
+    while (!g->stop) {
+        struct timespec until, now;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&g->tick, &g->mu, &until);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        wake_list(g->writing, &now);
+        wake_list(g->head, &now);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return NULL;
+}
+
+void sv_ingest_wake_all(sv_server *srv)
+{
+    struct sv_ingest *g = srv->ingest;
+    if (!g)
+        return;
+    pthread_mutex_lock(&g->mu);
+    wake_list(g->writing, NULL);
+    wake_list(g->head, NULL);
+    pthread_mutex_unlock(&g->mu);
 }
 
 lf_status sv_ingest_start(sv_server *srv, lf_error *err)
@@ -127,10 +184,21 @@ lf_status sv_ingest_start(sv_server *srv, lf_error *err)
     }
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->work, NULL);
+    pthread_cond_init(&g->tick, NULL);
     if (pthread_create(&g->thread, NULL, writer_main, g) != 0) {
         lf_workspace_release(&g->ws);
         free(g);
         return lf_errorf(err, LF_ENOMEM, "cannot start the writer thread");
+    }
+    if (pthread_create(&g->watchdog, NULL, watchdog_main, g) != 0) {
+        pthread_mutex_lock(&g->mu);
+        g->stop = true;
+        pthread_cond_signal(&g->work);
+        pthread_mutex_unlock(&g->mu);
+        pthread_join(g->thread, NULL);
+        lf_workspace_release(&g->ws);
+        free(g);
+        return lf_errorf(err, LF_ENOMEM, "cannot start the writer's watchdog thread");
     }
     g->running = true;
     srv->ingest = g;
@@ -145,11 +213,14 @@ void sv_ingest_stop(sv_server *srv)
     pthread_mutex_lock(&g->mu);
     g->stop = true;
     pthread_cond_signal(&g->work);
+    pthread_cond_signal(&g->tick);
     pthread_mutex_unlock(&g->mu);
     pthread_join(g->thread, NULL);
+    pthread_join(g->watchdog, NULL);
     /* no request waits any more: the daemon stopped before (server.h) */
     pthread_mutex_destroy(&g->mu);
     pthread_cond_destroy(&g->work);
+    pthread_cond_destroy(&g->tick);
     lf_workspace_release(&g->ws);
     free(g);
     srv->ingest = NULL;
@@ -173,42 +244,82 @@ static sv_submit enqueue(struct sv_ingest *g, sv_job *job)
     return SV_SUBMIT_DONE;
 }
 
-sv_submit sv_ingest_submit(sv_server *srv, lf_app_ingest *in)
+sv_job *sv_ingest_job(lf_app_ingest *in, void *conn)
 {
-    struct sv_ingest *g = srv->ingest;
-    if (!g)
-        return SV_SUBMIT_STOPPED;
     sv_job *job = calloc(1, sizeof *job);
     if (!job)
-        return SV_SUBMIT_FULL;
+        return NULL;
     job->in = *in;
-    job->items = lf_app_ingest_items(in);
-    pthread_cond_init(&job->woken, NULL);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += WAIT_SEC;
-    pthread_mutex_lock(&g->mu);
-    sv_submit s = enqueue(g, job);
-    if (s != SV_SUBMIT_DONE) {
+    memset(in, 0, sizeof *in);
+    job->items = lf_app_ingest_items(&job->in);
+    job->conn = conn;
+    return job;
+}
+
+void sv_ingest_queue(sv_server *srv, sv_job *job)
+{
+    struct sv_ingest *g = srv->ingest;
+    sv_submit s = SV_SUBMIT_STOPPED;
+    clock_gettime(CLOCK_MONOTONIC, &job->until);
+    job->until.tv_sec += WAIT_SEC;
+    if (g) {
+        pthread_mutex_lock(&g->mu);
+        s = enqueue(g, job);
+        if (s == SV_SUBMIT_DONE)
+            job->g = g; /* from here on, shared with the writer under g->mu */
         pthread_mutex_unlock(&g->mu);
-        pthread_cond_destroy(&job->woken);
-        free(job);
+    }
+    if (s != SV_SUBMIT_DONE) {
+        job->refused = s;
+        void *conn = job->conn;
+        job->conn = NULL;
+        sv_resume(conn);
+    }
+}
+
+static void free_job(sv_job *job)
+{
+    lf_app_ingest_release(&job->in);
+    free(job);
+}
+
+sv_submit sv_ingest_collect(sv_job *job, lf_app_ingest *in)
+{
+    memset(in, 0, sizeof *in);
+    struct sv_ingest *g = job->g;
+    if (!g) {
+        sv_submit s = job->refused;
+        free_job(job);
         return s;
     }
-    int rc = 0;
-    while (!job->done && rc != ETIMEDOUT)
-        rc = pthread_cond_timedwait(&job->woken, &g->mu, &until);
+    pthread_mutex_lock(&g->mu);
+    job->conn = NULL;
     if (!job->done) {
-        job->abandoned = true; /* the writer releases it */
+        job->abandoned = true; /* timed out: the writer releases it */
         pthread_mutex_unlock(&g->mu);
-        memset(in, 0, sizeof *in);
         return SV_SUBMIT_TIMEOUT;
     }
     pthread_mutex_unlock(&g->mu);
     *in = job->in;
-    pthread_cond_destroy(&job->woken);
     free(job);
     return SV_SUBMIT_DONE;
+}
+
+void sv_ingest_cancel(sv_job *job)
+{
+    struct sv_ingest *g = job->g;
+    if (!g) {
+        free_job(job);
+        return;
+    }
+    pthread_mutex_lock(&g->mu);
+    job->conn = NULL;
+    bool done = job->done;
+    if (!done)
+        job->abandoned = true;
+    pthread_mutex_unlock(&g->mu);
+    if (done)
+        free_job(job);
 }
 
 lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue, lf_error *err)

@@ -28,6 +28,20 @@
 typedef enum sv_scope { SV_SCOPE_NONE = 0, SV_SCOPE_READ = 1, SV_SCOPE_WRITE = 2 } sv_scope;
 
 typedef struct sv_server sv_server;
+typedef struct sv_response sv_response;
+
+/* A handler that answers later without holding its worker thread (ingest: after the
+ * group commit) sets these and returns 0; http.c then suspends the connection, calls
+ * start, and when the connection is resumed (sv_resume, exactly once) calls finish on
+ * the connection's worker to fill the response (status and body: the extra headers
+ * the router added stay). If the connection closes before finish, cancel is called
+ * instead. finish and cancel release ctx. */
+typedef struct sv_defer {
+    void *ctx;
+    void (*start)(void *ctx, sv_server *srv);
+    int (*finish)(void *ctx, sv_server *srv, sv_response *res);
+    void (*cancel)(void *ctx);
+} sv_defer;
 
 /* One request, as the router hands it to a handler (all borrowed for the call). */
 typedef struct sv_request {
@@ -41,15 +55,16 @@ typedef struct sv_request {
     sv_scope scope;           /* what the request's token or session cookie grants */
     const char *param;        /* the {id} or {name} segment of the route, or NULL */
     void *conn;               /* libmicrohttpd's connection (header lookups: sv_header) */
+    sv_defer *defer;          /* to answer later (see sv_defer); NULL: not possible */
 } sv_request;
 
 /* The response a handler fills. body is owned by the response (released by the router). */
-typedef struct sv_response {
+struct sv_response {
     int status;               /* HTTP status; 0 = 200 */
     const char *content_type; /* static string; NULL = "application/json" */
     lf_buf body;
     char headers[512];        /* extra header lines "Name: value\r\n" (e.g. Set-Cookie) */
-} sv_response;
+};
 
 typedef int (*sv_handler)(sv_request *req, sv_response *res);
 
@@ -105,6 +120,9 @@ int sv_get_report(sv_request *req, sv_response *res);    /* GET /v1/reports/{nam
  * stop finishes every queued request before it returns) */
 lf_status sv_ingest_start(sv_server *srv, lf_error *err);
 void sv_ingest_stop(sv_server *srv);
+/* Resumes every request still waiting for its group (they answer 503 "timeout"): the
+ * last step of a drain that ran out of time (no connection may stay suspended). */
+void sv_ingest_wake_all(sv_server *srv);
 /* Handoffs pending now and of those overdue, for /metrics. */
 lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue, lf_error *err);
 
@@ -161,6 +179,8 @@ lf_status sv_http_start(sv_server *srv, lf_error *err);
 void sv_http_stop(sv_server *srv);
 /* The port the daemon listens on (after sv_http_start; useful with port 0). */
 int sv_http_port(sv_server *srv);
+/* Resumes a connection suspended for an sv_defer (thread-safe; once per suspension). */
+void sv_resume(void *conn);
 
 /* auth.c: tokens from LEADFLOW_TOKENS ("read:TOKEN,write:TOKEN"; NULL or "" = none:
  * a random write token is made and copied into generated[65], else generated[0] =
