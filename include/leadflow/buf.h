@@ -44,6 +44,21 @@ const char *lf_buf_str(const lf_buf *b);
 /* Hands the contents to the caller (free() them) and re-initialises the buffer. */
 char *lf_buf_detach(lf_buf *b);
 
+/* ---- a writer that keeps the first failure ----------------------------------------
+ * For building a whole output: every append after a failure does nothing, so the
+ * builder checks once, at the end (o.st). The one such writer (markup, the plan, the
+ * terminal headline use it). */
+typedef struct lf_out {
+    lf_buf *b;
+    lf_status st; /* LF_OK, or the first failed append's status */
+} lf_out;
+
+void lf_out_add(lf_out *o, const void *p, size_t n);
+void lf_out_adds(lf_out *o, const char *s);
+void lf_out_addc(lf_out *o, char c);
+void lf_out_addf(lf_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lf_out_vaddf(lf_out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 /* ---- growing arrays ------------------------------------------------------------------
  * The one way arrays grow in leadflow (no hand-written realloc doubling). */
 

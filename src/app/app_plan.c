@@ -171,33 +171,8 @@ static size_t max_sz(size_t a, size_t b)
     return a > b ? a : b;
 }
 
-/* The output being written: appends stop at the first failure, kept in st. */
-typedef struct plan_out {
-    lf_buf *b;
-    lf_status st;
-} plan_out;
-
-static void __attribute__((format(printf, 2, 3))) out_addf(plan_out *o, const char *fmt, ...)
-{
-    if (o->st != LF_OK)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    o->st = lf_buf_vaddf(o->b, fmt, ap);
-    va_end(ap);
-}
-
-static void out_adds(plan_out *o, const char *s)
-{
-    if (o->st == LF_OK)
-        o->st = lf_buf_adds(o->b, s);
-}
-
-static void out_addc(plan_out *o, char c)
-{
-    if (o->st == LF_OK)
-        o->st = lf_buf_addc(o->b, c);
-}
+/* The output being written (leadflow/buf.h: appends stop at the first failure). */
+typedef lf_out plan_out;
 
 /* v as the report JSON writes reals (render_json_real). */
 static void out_real(plan_out *o, double v)
@@ -212,11 +187,11 @@ static void pad(plan_out *o, const char *s, size_t width, bool right)
     size_t w = width_of(s);
     if (right)
         for (size_t i = w; i < width; i++)
-            out_addc(o, ' ');
-    out_adds(o, s);
+            lf_out_addc(o, ' ');
+    lf_out_adds(o, s);
     if (!right)
         for (size_t i = w; i < width; i++)
-            out_addc(o, ' ');
+            lf_out_addc(o, ' ');
 }
 
 /* One row of cells separated by two spaces; trailing spaces trimmed. */
@@ -225,19 +200,19 @@ static void row(plan_out *o, size_t n, const char *const *cells, const size_t *w
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
-            out_adds(o, "  ");
+            lf_out_adds(o, "  ");
         pad(o, cells[i], w[i], right[i]);
     }
     while (o->st == LF_OK && o->b->len && o->b->data[o->b->len - 1] == ' ')
         o->b->data[--o->b->len] = '\0';
-    out_addc(o, '\n');
+    lf_out_addc(o, '\n');
 }
 
 static void rule_line(plan_out *o, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        out_addc(o, '-');
-    out_addc(o, '\n');
+        lf_out_addc(o, '-');
+    lf_out_addc(o, '\n');
 }
 
 /* ---- table ------------------------------------------------------------------------- */
@@ -275,7 +250,7 @@ static void per_period_table(const lf_plan *p, size_t step_width, plan_out *o)
     lf_civil_from_days(p->months_to_day - 1, &y, &m, &d);
     snprintf(to, sizeof to, "%04d-%02d", y, m);
     lf_fmt_count(p->business_days, bd, sizeof bd);
-    out_addf(o, "\nover %d month%s (%s..%s, %s business days):\n", p->months,
+    lf_out_addf(o, "\nover %d month%s (%s..%s, %s business days):\n", p->months,
                 p->months == 1 ? "" : "s", from, to, bd);
     char pm[LF_PLAN_NSTEPS][48], pb[LF_PLAN_NSTEPS][48];
     size_t w[3] = {step_width, 9, 16}; /* "per month", "per business day" */
@@ -301,25 +276,25 @@ static void render_table(const lf_plan *p, double revenue, lf_time as_of, const 
 {
     char rev[48];
     fmt_dec(revenue, 2, true, rev, sizeof rev);
-    out_addf(o, "plan  revenue %s", rev);
+    lf_out_addf(o, "plan  revenue %s", rev);
     if (p->history[0] || p->months > 0) { /* as-of matters only for these */
         char ts[40];
         lf_time_format_utc(as_of, ts, sizeof ts);
-        out_addf(o, ", as of %s (%s)", ts, tz);
+        lf_out_addf(o, ", as of %s (%s)", ts, tz);
     }
-    out_adds(o, "\n\n");
+    lf_out_adds(o, "\n\n");
     size_t step_width;
     steps_table(p, o, &step_width);
     if (p->months > 0 && p->nsteps > 0)
         per_period_table(p, step_width, o);
-    out_adds(o, "\n");
+    lf_out_adds(o, "\n");
     if (p->stop[0])
-        out_addf(o, "the plan stops at %s: %s\n", lf_plan_step_name((lf_plan_step)p->nsteps),
+        lf_out_addf(o, "the plan stops at %s: %s\n", lf_plan_step_name((lf_plan_step)p->nsteps),
                     p->stop);
     if (p->history[0])
-        out_addf(o, "history: %s, the 12 calendar months before the month of as-of\n",
+        lf_out_addf(o, "history: %s, the 12 calendar months before the month of as-of\n",
                     p->history);
-    out_adds(o, "each step is rounded up: deals = revenue / deal size, sqls = deals / close\n"
+    lf_out_adds(o, "each step is rounded up: deals = revenue / deal size, sqls = deals / close\n"
                    "  rate, mqls = sqls / MQL-to-SQL, leads = mqls / lead-to-MQL, visitors =\n"
                    "  leads / visit rate\n");
 }
@@ -328,64 +303,64 @@ static void render_table(const lf_plan *p, double revenue, lf_time as_of, const 
 
 static void json_per(plan_out *o, const lf_plan *p, const double *v)
 {
-    out_addc(o, '{');
+    lf_out_addc(o, '{');
     for (size_t k = 0; k < p->nsteps; k++) {
-        out_addf(o, "%s\"%s\": ", k ? ", " : "", lf_plan_step_name((lf_plan_step)k));
+        lf_out_addf(o, "%s\"%s\": ", k ? ", " : "", lf_plan_step_name((lf_plan_step)k));
         out_real(o, v[k]);
     }
-    out_addc(o, '}');
+    lf_out_addc(o, '}');
 }
 
 static void json_steps(const lf_plan *p, plan_out *o)
 {
     static const char *const sources[] = {"none", "given", "history"};
-    out_adds(o, ",\n  \"steps\": [");
+    lf_out_adds(o, ",\n  \"steps\": [");
     for (size_t k = 0; k < p->nsteps; k++) {
-        out_addf(o, "%s\n    {\"step\": \"%s\", \"count\": %llu, \"rate\": ", k ? "," : "",
+        lf_out_addf(o, "%s\n    {\"step\": \"%s\", \"count\": %llu, \"rate\": ", k ? "," : "",
                     lf_plan_step_name((lf_plan_step)k), (unsigned long long)p->count[k]);
         if (k == LF_PLAN_DEALS)
-            out_adds(o, "null");
+            lf_out_adds(o, "null");
         else
             out_real(o, p->value[k]);
-        out_addf(o, ", \"source\": \"%s\"}", sources[p->source[k]]);
+        lf_out_addf(o, ", \"source\": \"%s\"}", sources[p->source[k]]);
     }
-    out_adds(o, p->nsteps ? "\n  ],\n" : "],\n");
+    lf_out_adds(o, p->nsteps ? "\n  ],\n" : "],\n");
     if (p->nsteps < LF_PLAN_NSTEPS)
-        out_addf(o, "  \"stopped_at\": \"%s\",\n  \"stop_reason\": \"%s\",\n",
+        lf_out_addf(o, "  \"stopped_at\": \"%s\",\n  \"stop_reason\": \"%s\",\n",
                     lf_plan_step_name((lf_plan_step)p->nsteps), p->stop);
     else
-        out_adds(o, "  \"stopped_at\": null,\n  \"stop_reason\": null,\n");
+        lf_out_adds(o, "  \"stopped_at\": null,\n  \"stop_reason\": null,\n");
 }
 
 static void render_json(const lf_plan *p, double revenue, lf_time as_of, plan_out *o)
 {
     char ts[40];
     lf_time_format_utc(as_of, ts, sizeof ts);
-    out_adds(o, "{\n  \"revenue\": ");
+    lf_out_adds(o, "{\n  \"revenue\": ");
     out_real(o, revenue);
-    out_adds(o, ",\n  \"deal_size\": ");
+    lf_out_adds(o, ",\n  \"deal_size\": ");
     if (p->nsteps > 0)
         out_real(o, p->value[LF_PLAN_DEALS]);
     else
-        out_adds(o, "null");
-    out_addf(o, ",\n  \"as_of\": \"%s\",\n  \"history\": ", ts);
+        lf_out_adds(o, "null");
+    lf_out_addf(o, ",\n  \"as_of\": \"%s\",\n  \"history\": ", ts);
     if (p->history[0])
-        out_addf(o, "\"%s\"", p->history);
+        lf_out_addf(o, "\"%s\"", p->history);
     else
-        out_adds(o, "null");
+        lf_out_adds(o, "null");
     json_steps(p, o);
     if (p->months > 0) {
-        out_addf(o, "  \"months\": %d,\n  \"business_days\": %d,\n  \"per_month\": ",
+        lf_out_addf(o, "  \"months\": %d,\n  \"business_days\": %d,\n  \"per_month\": ",
                     p->months, (int)p->business_days);
         json_per(o, p, p->per_month);
-        out_adds(o, ",\n  \"per_business_day\": ");
+        lf_out_adds(o, ",\n  \"per_business_day\": ");
         if (p->business_days > 0)
             json_per(o, p, p->per_bday);
         else
-            out_adds(o, "null");
-        out_adds(o, "\n}\n");
+            lf_out_adds(o, "null");
+        lf_out_adds(o, "\n}\n");
     } else {
-        out_adds(o, "  \"months\": null,\n  \"business_days\": null,\n"
+        lf_out_adds(o, "  \"months\": null,\n  \"business_days\": null,\n"
                        "  \"per_month\": null,\n  \"per_business_day\": null\n}\n");
     }
 }

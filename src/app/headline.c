@@ -24,21 +24,9 @@
 #include "render/render.h"
 #include "report_run.h"
 
-/* The headline being written: appends stop at the first failure, kept in st. */
-typedef struct headline {
-    lf_buf *out;
-    lf_status st;
-} headline;
+/* The headline being written (leadflow/buf.h: appends stop at the first failure). */
+typedef lf_out headline;
 
-static void __attribute__((format(printf, 2, 3))) put(headline *h, const char *fmt, ...)
-{
-    if (h->st != LF_OK)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    h->st = lf_buf_vaddf(h->out, fmt, ap);
-    va_end(ap);
-}
 
 /* Numbers as the terminal table shows them (render_fmt_number: thousands separators,
  * money to cents, rates as percentages); "–" for NAN. buf >= RENDER_REAL_MAX. */
@@ -84,10 +72,10 @@ static void top_rows(headline *h, const lf_table *t, int cb, int cr)
         const lf_cell *v = &t->cells[best[i] * t->ncols + (size_t)cb];
         const lf_cell *x = &t->cells[best[i] * t->ncols + (size_t)cr];
         char b1[RENDER_REAL_MAX], b2[RENDER_REAL_MAX];
-        put(h, "%s", i ? "; " : "");
+        lf_out_addf(h, "%s", i ? "; " : "");
         if (h->st == LF_OK)
-            h->st = lf_text_escape_term(h->out, name->kind == LF_CELL_TEXT ? name->text : "");
-        put(h, " %s (%s)", shown(v->num, t->cols[cb].type, b1, sizeof b1),
+            h->st = lf_text_escape_term(h->b, name->kind == LF_CELL_TEXT ? name->text : "");
+        lf_out_addf(h, " %s (%s)", shown(v->num, t->cols[cb].type, b1, sizeof b1),
             x->kind == LF_CELL_NUM ? shown(x->num, LF_COL_RATE, b2, sizeof b2) : "–");
     }
 }
@@ -133,7 +121,7 @@ static bool word(void *user, const char *p, size_t n, lf_buf *out)
     const char *by = p + 4, *sp = memchr(by, ' ', n - 4);
     if (!sp)
         return false;
-    headline sub = {.out = out, .st = LF_OK};
+    headline sub = {.b = out, .st = LF_OK};
     top_rows(&sub, w->t, col_of(w->t, by, (size_t)(sp - by)),
              col_of(w->t, sp + 1, (size_t)(p + n - sp - 1)));
     return sub.st == LF_OK;
@@ -203,17 +191,17 @@ static void figure_line(headline *h, const lf_config *cfg, const report_run *r, 
     s.format = format;
     s.user = &w;
     if (h->st == LF_OK)
-        h->st = lf_present_text(&s, l->fig->line, h->out);
+        h->st = lf_present_text(&s, l->fig->line, h->b);
 }
 
 lf_status report_headline(const lf_config *cfg, const lf_report_args *a, const report_run *r,
                           lf_buf *out)
 {
-    headline h = {.out = out, .st = LF_OK};
+    headline h = {.b = out, .st = LF_OK};
     char from[16], to[16];
     lf_date_format(a->from_day, from, sizeof from);
     lf_date_format(a->to_day, to, sizeof to);
-    put(&h, "\nheadline, %s to %s (12 months to this month)\n", from, to);
+    lf_out_addf(&h, "\nheadline, %s to %s (12 months to this month)\n", from, to);
     line_at lines[64];
     size_t n = lines_of(r, lines, sizeof lines / sizeof lines[0]);
     for (size_t i = 0; i < n; i++)

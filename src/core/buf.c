@@ -173,3 +173,37 @@ bool lf_grow_parallel(size_t *cap, size_t need, size_t n, void *const arrs[],
     *cap = nc;
     return true;
 }
+
+/* ---- a writer that keeps the first failure ------------------------------------------- */
+
+void lf_out_add(lf_out *o, const void *p, size_t n)
+{
+    if (o->st == LF_OK)
+        o->st = lf_buf_add(o->b, p, n);
+}
+
+void lf_out_adds(lf_out *o, const char *s)
+{
+    if (o->st == LF_OK)
+        o->st = lf_buf_adds(o->b, s);
+}
+
+void lf_out_addc(lf_out *o, char c)
+{
+    if (o->st == LF_OK)
+        o->st = lf_buf_addc(o->b, c);
+}
+
+void lf_out_vaddf(lf_out *o, const char *fmt, va_list ap)
+{
+    if (o->st == LF_OK)
+        o->st = lf_buf_vaddf(o->b, fmt, ap);
+}
+
+void lf_out_addf(lf_out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lf_out_vaddf(o, fmt, ap);
+    va_end(ap);
+}

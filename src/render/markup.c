@@ -17,17 +17,14 @@
 
 void mk_raw(mk_out *o, const char *s)
 {
-    if (o->st == LF_OK)
-        o->st = lf_buf_adds(o->b, s);
+    lf_out_adds(o, s);
 }
 
 void mk_rawf(mk_out *o, const char *fmt, ...)
 {
-    if (o->st != LF_OK)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    o->st = lf_buf_vaddf(o->b, fmt, ap);
+    lf_out_vaddf(o, fmt, ap);
     va_end(ap);
 }
 

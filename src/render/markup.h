@@ -28,10 +28,8 @@
 #define MK_NULL_MARK "\xe2\x80\x93" /* U+2013 EN DASH: a null value */
 #define MK_NUM_MAX 64               /* size of a buffer for any formatted number */
 
-typedef struct mk_out {
-    lf_buf *b;
-    lf_status st; /* the first failure; later writes do nothing */
-} mk_out;
+/* The markup being written: leadflow/buf.h's writer that keeps the first failure. */
+typedef lf_out mk_out;
 
 /* Appends trusted markup (leadflow's own text). */
 void mk_raw(mk_out *o, const char *s);
