@@ -38,4 +38,9 @@ char *lf_workspace_path(const lf_workspace *ws, const char *name);
 /* Closes the store and releases the configuration. */
 void lf_workspace_release(lf_workspace *ws);
 
+/* The front ends' option matching: option `name` at argv[*i] as "--name VALUE" or
+ * "--name=VALUE". 1: *value set and *i moved past it; 0: argv[*i] is not this option;
+ * -1: the value is missing (the caller says so). */
+int lf_app_opt(int argc, char **argv, int *i, const char *name, const char **value);
+
 #endif

@@ -76,3 +76,21 @@ void lf_workspace_release(lf_workspace *ws)
         lf_config_release(&ws->cfg);
     ws->cfg_loaded = false;
 }
+
+int lf_app_opt(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
+        return 0;
+    if (a[2 + n] == '=') {
+        *value = a + 3 + n;
+        (*i)++;
+        return 1;
+    }
+    if (a[2 + n] != '\0' || *i + 1 >= argc)
+        return a[2 + n] != '\0' ? 0 : -1;
+    *value = argv[*i + 1];
+    *i += 2;
+    return 1;
+}

@@ -67,24 +67,10 @@ bool cli_wants_help(const cli_command *cmd, int argc, char **argv)
 int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *name,
             const char **value)
 {
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-        return 0;
-    if (a[2 + n] == '=') {
-        *value = a + 3 + n;
-        (*i)++;
-        return 1;
-    }
-    if (a[2 + n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
+    int m = lf_app_opt(argc, argv, i, name, value);
+    if (m < 0)
         cli_usage(cmd, "option '--%s' needs a value", name);
-        return -1;
-    }
-    *value = argv[*i + 1];
-    *i += 2;
-    return 1;
+    return m;
 }
 
 char *cli_path(const char *dir, const char *name)

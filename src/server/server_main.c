@@ -119,28 +119,6 @@ static int usage_error(const char *fmt, ...)
     return 1;
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 (value set, *i past it), 0 (not
- * this option), -1 (value missing). */
-static int take(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-        return 0;
-    if (a[2 + n] == '=') {
-        *value = a + 3 + n;
-        (*i)++;
-        return 1;
-    }
-    if (a[2 + n] != '\0')
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *value = argv[*i + 1];
-    *i += 2;
-    return 1;
-}
-
 /* Global options, then `serve`, then its own: 0 to go on, else an exit code + 1
  * (1 = exit 0 after --help). */
 static int parse_serve(int argc, char **argv, serve_opts *o)
@@ -148,9 +126,9 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     int i = 1, m;
     const char *v;
     while (i < argc && strcmp(argv[i], "serve") != 0) {
-        if ((m = take(argc, argv, &i, "workspace", &v)) > 0)
+        if ((m = lf_app_opt(argc, argv, &i, "workspace", &v)) > 0)
             o->dir = v;
-        else if ((m = take(argc, argv, &i, "store", &v)) > 0)
+        else if ((m = lf_app_opt(argc, argv, &i, "store", &v)) > 0)
             o->store_url = v;
         else
             return 1 + usage_error("unknown option '%s'", argv[i]);
@@ -160,11 +138,11 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
             printf("usage: leadflow %s\n\n%s\n", SERVE_USAGE, SERVE_HELP);
             return 1;
         }
-        if ((m = take(argc, argv, &i, "listen", &v)) != 0) {
+        if ((m = lf_app_opt(argc, argv, &i, "listen", &v)) != 0) {
             if (m < 0)
                 return 1 + usage_error("option '%s' needs a value", argv[i]);
             o->listen = v;
-        } else if ((m = take(argc, argv, &i, "threads", &v)) != 0) {
+        } else if ((m = lf_app_opt(argc, argv, &i, "threads", &v)) != 0) {
             char *end = NULL;
             long n = m > 0 ? strtol(v, &end, 10) : 0;
             if (m < 0 || !*v || *end || n < 1 || n > 256)
