@@ -3,8 +3,9 @@
  * presentation as data", as GoAccess declares its panels).
  *
  * A report's presentation (lf_present) is its title, the question it answers, its
- * charts (lf_chart_spec: shape, rows, series columns, reference lines, unit, texts)
- * and its key figures (lf_figure_spec: which cell, label, format, benchmark). The
+ * charts (lf_chart_spec: shape, rows, series columns, reference lines, unit, texts),
+ * its key figures (lf_figure_spec: which cell, label, format, benchmark), and its
+ * columns with their one-line definitions (lf_col_spec) and options. The
  * report registry (src/report/registry.c) declares one per report and attaches it to
  * every table the report returns (lf_table.present); renderers read it from there and
  * never include a report header. One chart driver (src/render/charts.c) draws every
@@ -170,7 +171,27 @@ typedef struct lf_present {
     size_t ncharts;
     const lf_figure_spec *figures;
     size_t nfigures;
+    /* The columns of the report's table in order with their definitions (table.h),
+     * ended by {NULL}: the report builds its table from this same array. */
+    const lf_col_spec *cols;
+    /* What the common options do for this report, one plain line ("--by does not
+     * apply: one row per stage."); shown by `report NAME --help` and docs/reports.md. */
+    const char *options;
 } lf_present;
+
+/* The words the column definitions (lf_present.cols) use, as one paragraph for help
+ * texts and docs/reports.md (plain text, no newline). */
+#define LF_COL_TERMS                                                                           \
+    "The range runs from --from (inclusive) to --to (exclusive), local dates; a period is one " \
+    "row of it by --by, and total covers the whole range. A handoff is one entry into mql: an MQL handed to sales, opened at its mql_at. "   \
+    "Flow counts an event in the period that contains its timestamp. Cohort by created_at "    \
+    "(leads) or by mql_at (handoffs) groups by the period of that start and follows the "      \
+    "outcome up to as-of (--as-of, default now); nothing after as-of exists. Calendar time is " \
+    "plain elapsed time; business time counts only working hours on workdays that are not "    \
+    "holidays, in the workspace zone. Rates are fractions (percentages on the terminal and in " \
+    "HTML). Empty is null in JSON, an empty CSV cell and a dash on the terminal and in HTML: "  \
+    "a ratio with a zero denominator, or a figure that does not apply or whose input was "      \
+    "never imported (a note then says what to import)."
 
 /* The settings charts and figures read beside the tables (reference lines, texts),
  * taken from the configuration in one place. */

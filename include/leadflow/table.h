@@ -50,7 +50,25 @@ struct lf_cell {
 typedef struct lf_column {
     char *name;        /* owned; e.g. "acceptance_rate" */
     lf_col_type type;
+    const char *def;   /* its definition (lf_col_spec.def; static text, not owned), or NULL */
 } lf_column;
+
+/* A column as a report declares it, with its definition: one line for an analyst
+ * that says the formula in words, its clock (calendar or business) for durations and
+ * whether it counts a flow or follows a cohort ("Cohort by mql_at: of those handoffs,
+ * accepted by sales by as-of."). Plain ASCII, no newline, at most LF_COL_DEF_MAX
+ * bytes (tests/unit/test_present.c holds every report to it). The reports declare
+ * their columns as static arrays of these, ended by {NULL}; the same array builds the
+ * table (lf_table_add_col_spec) and is listed by the report's presentation
+ * (lf_present.cols), so `report NAME --help`, the HTML headers and docs/reports.md
+ * show the text of the column the report computes. */
+typedef struct lf_col_spec {
+    const char *name;
+    lf_col_type type;
+    const char *def;
+} lf_col_spec;
+
+#define LF_COL_DEF_MAX 200
 
 typedef struct lf_table {
     char *report;      /* "funnel", "sql", ... */
@@ -78,6 +96,9 @@ lf_table *lf_table_new(const char *report, int32_t from_day, int32_t to_day, con
 void lf_table_free(lf_table *t);
 /* Appends a column; returns its index or -1 on allocation failure. */
 int lf_table_add_col(lf_table *t, const char *name, lf_col_type type);
+/* Appends the column c declares, its definition included (borrowed: c->def must
+ * outlive the table; the reports' are static). Returns its index or -1. */
+int lf_table_add_col_spec(lf_table *t, const lf_col_spec *c);
 /* Appends a row of null cells; returns its index or -1. */
 long lf_table_add_row(lf_table *t);
 /* Creates the total row (null cells). Returns LF_OK or LF_ENOMEM. */

@@ -11,7 +11,8 @@
  *  - total is NULL or ncols cells, and has_total says which;
  *  - every text, object, key and name is owned by the table and freed exactly
  *    once by lf_table_free; a cell's kind says which of num/text/obj is live, the
- *    others are 0/NULL;
+ *    others are 0/NULL; only a column's definition (def) is borrowed: the report's
+ *    static text;
  *  - a numeric cell never holds NaN or an infinity (they become null), so every
  *    renderer can print every number.
  * Columns may be added after rows exist (the cell matrix is re-laid out and the
@@ -131,11 +132,20 @@ int lf_table_add_col(lf_table *t, const char *name, lf_col_type type)
     t->cells = cells;
     t->cols[t->ncols].name = nm;
     t->cols[t->ncols].type = type;
+    t->cols[t->ncols].def = NULL;
     t->ncols = nc;
     return (int)(nc - 1);
 fail:
     free(nm);
     return -1;
+}
+
+int lf_table_add_col_spec(lf_table *t, const lf_col_spec *c)
+{
+    int i = c ? lf_table_add_col(t, c->name, c->type) : -1;
+    if (i >= 0)
+        t->cols[i].def = c->def;
+    return i;
 }
 
 long lf_table_add_row(lf_table *t)

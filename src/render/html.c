@@ -17,6 +17,9 @@
  *     anything else;
  *   - the output depends only on the tables and the context (no clock, no
  *     locale), so the same data gives the same bytes and golden tests can hold it.
+ * A column header's title is "name: definition" (lf_column.def, the report's own
+ * one-line definition), so every header explains itself on hover, in the report
+ * page and in the dashboard that embeds it.
  * Section ids are "report-NAME", chart figures "fig-NAME-K": the browser test and
  * in-page links rely on them.
  */
@@ -149,6 +152,10 @@ static void table(mk_out *o, const lf_table *t, const char *id)
         mk_raw(o, c > 0 && numeric(t->cols[c].type) ? "<th scope=\"col\" class=\"n\" title=\""
                                                     : "<th scope=\"col\" title=\"");
         mk_text(o, t->cols[c].name);
+        if (t->cols[c].def) { /* the header explains itself: "name: definition" */
+            mk_raw(o, ": ");
+            mk_text(o, t->cols[c].def);
+        }
         mk_raw(o, "\">");
         mk_text(o, h);
         mk_raw(o, "</th>");

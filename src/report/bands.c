@@ -23,9 +23,19 @@
 
 enum { S_BAND, S_HANDOFFS, S_ACCEPTED, S_ACC_RATE, S_CUSTOMERS, S_WIN_RATE, S_N };
 
-static const rep_col band_cols[S_N] = {
-    {"band", LF_COL_TEXT},          {"handoffs", LF_COL_COUNT}, {"accepted", LF_COL_COUNT},
-    {"acceptance_rate", LF_COL_RATE}, {"customers", LF_COL_COUNT}, {"win_rate", LF_COL_RATE},
+const lf_col_spec rep_cols_scoring[S_N + 1] = {
+    {"band", LF_COL_TEXT,
+     "Band of the lead's total score (fit + engagement) when the handoff opened, "
+     "scoring.band_width wide: 30-39 holds the scores from 30 to 39."},
+    {"handoffs", LF_COL_COUNT,
+     "Cohort by mql_at: handoffs opened in the range whose score at mql_at falls in the band, "
+     "followed up to as-of."},
+    {"accepted", LF_COL_COUNT, "Cohort by mql_at: of those handoffs, accepted by sales by as-of."},
+    {"acceptance_rate", LF_COL_RATE, REP_DEF_ACCEPTANCE},
+    {"customers", LF_COL_COUNT,
+     "Cohort by mql_at: accepted handoffs whose lead is a customer by as-of."},
+    {"win_rate", LF_COL_RATE, "customers / handoffs (cohort by mql_at)."},
+    {NULL, 0, NULL},
 };
 
 typedef struct band_acc {
@@ -108,7 +118,7 @@ lf_status lf_report_scoring(const lf_report_args *a, lf_table **out, lf_error *e
         items[n++] = it;
     }
     if (s == LF_OK)
-        s = rep_table(&c, "scoring", false, band_cols, S_N, &t, err);
+        s = rep_table(&c, "scoring", false, rep_cols_scoring, S_N, &t, err);
     if (s == LF_OK) {
         qsort(items, n, sizeof *items, by_band);
         band_acc tot = {0, 0, 0, 0};

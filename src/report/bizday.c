@@ -33,10 +33,25 @@
 
 enum { B_PERIOD, B_LEADS, B_BDAYS, B_LPB, B_CHANGE, B_MQLS, B_MPB, B_PACING, B_N };
 
-static const rep_col bizday_cols[B_N] = {
-    {"period", LF_COL_TEXT},  {"leads", LF_COL_COUNT},          {"business_days", LF_COL_COUNT},
-    {"leads_per_bday", LF_COL_NUMBER}, {"change", LF_COL_RATE}, {"mqls", LF_COL_COUNT},
-    {"mqls_per_bday", LF_COL_NUMBER},  {"pacing", LF_COL_OBJECT},
+const lf_col_spec rep_cols_bizday[B_N + 1] = {
+    {"period", LF_COL_TEXT,
+     "Calendar month, whatever --by says; the first and last cut to the range; total covers "
+     "the whole range."},
+    {"leads", LF_COL_COUNT, "Flow: leads created in the month."},
+    {"business_days", LF_COL_COUNT,
+     "Business days of the month inside the range: workdays of the business calendar that are "
+     "not holidays."},
+    {"leads_per_bday", LF_COL_NUMBER, "leads / business_days."},
+    {"change", LF_COL_RATE,
+     "leads_per_bday / the previous month's leads_per_bday - 1; the first row reads the month "
+     "before the range; empty in the total."},
+    {"mqls", LF_COL_COUNT, "Flow: MQLs (handoffs opened, mql_at) in the month."},
+    {"mqls_per_bday", LF_COL_NUMBER, "mqls / business_days."},
+    {"pacing", LF_COL_OBJECT,
+     "Month of as-of only: goal; mtd = MQLs so far; bdays_elapsed (as-of date included); "
+     "bdays_left; projected = mtd / bdays_elapsed x business days; required_per_bday = "
+     "(goal - mtd) / bdays_left."},
+    {NULL, 0, NULL},
 };
 
 typedef struct biz_row {
@@ -223,7 +238,7 @@ lf_status lf_report_bizday(const lf_report_args *a, lf_table **out, lf_error *er
             p.mtd++;
     }
     if (s == LF_OK)
-        s = rep_table(&c, "bizday", true, bizday_cols, B_N, &t, err);
+        s = rep_table(&c, "bizday", true, rep_cols_bizday, B_N, &t, err);
     if (s == LF_OK) {
         int32_t prev_bd = lf_calendar_business_days(&c.cfg->calendar, pstart, first);
         biz_row tot = {0, 0, 0};

@@ -255,13 +255,47 @@ enum {
 };
 
 /* The columns of channel; persona and segment have the first D_REVENUE, the first
- * renamed after the dimension. */
-static const rep_col dim_cols[D_N] = {
-    {"channel", LF_COL_TEXT},       {"leads", LF_COL_COUNT},     {"mqls", LF_COL_COUNT},
-    {"accepted", LF_COL_COUNT},     {"rejected", LF_COL_COUNT},  {"acceptance_rate", LF_COL_RATE},
-    {"sqls", LF_COL_COUNT},         {"customers", LF_COL_COUNT}, {"lead_to_customer", LF_COL_RATE},
-    {"revenue", LF_COL_MONEY},      {"cost", LF_COL_MONEY},      {"cost_per_lead", LF_COL_MONEY},
-    {"cost_per_sql", LF_COL_MONEY}, {"roi", LF_COL_RATE},
+ * named after the dimension. */
+#define DIM_COLS                                                                               \
+    {"leads", LF_COL_COUNT, "Flow: leads created in the range."},                              \
+    {"mqls", LF_COL_COUNT, "Flow: MQLs, i.e. handoffs to sales opened (mql_at) in the range."}, \
+    {"accepted", LF_COL_COUNT, "Cohort by mql_at: of those handoffs, accepted by sales by "    \
+                               "as-of."},                                                      \
+    {"rejected", LF_COL_COUNT, "Cohort by mql_at: of those handoffs, rejected by sales (or "   \
+                               "the lead disqualified) by as-of."},                            \
+    {"acceptance_rate", LF_COL_RATE, REP_DEF_ACCEPTANCE},                                      \
+    {"sqls", LF_COL_COUNT, "Flow: entries into sql in the range by any route (accepted "       \
+                           "handoffs and skips, such as sales-sourced leads)."},               \
+    {"customers", LF_COL_COUNT, "Flow: leads won (entered customer) in the range."},           \
+    {"lead_to_customer", LF_COL_RATE, "Cohort by created_at: leads created in the range that " \
+                                      "are customers by as-of / leads (benchmark: 2-5%)."}
+const lf_col_spec rep_cols_persona[D_REVENUE + 1] = {
+    {"persona", LF_COL_TEXT,
+     "The lead's persona: the persona column of its leads file, else the first persona rule it "
+     "meets; none when neither gives one."},
+    DIM_COLS,
+    {NULL, 0, NULL},
+};
+const lf_col_spec rep_cols_segment[D_REVENUE + 1] = {
+    {"segment", LF_COL_TEXT,
+     "The lead's value of the attribute given with --attribute (a lead attribute such as "
+     "industry); none for leads without it."},
+    DIM_COLS,
+    {NULL, 0, NULL},
+};
+const lf_col_spec rep_cols_channel[D_N + 1] = {
+    {"channel", LF_COL_TEXT,
+     "The lead's channel: from the first sources rule its source meets, else the source itself, "
+     "lower case; unattributed = spend on all or on a channel no lead created by as-of has."},
+    DIM_COLS,
+    {"revenue", LF_COL_MONEY, "Flow: won amounts of the leads won in the range."},
+    {"cost", LF_COL_MONEY,
+     "Spend in the range on the row's channel, spread evenly over each spend row's days (days "
+     "from as-of on hold none)."},
+    {"cost_per_lead", LF_COL_MONEY, "cost / leads."},
+    {"cost_per_sql", LF_COL_MONEY, "cost / sqls."},
+    {"roi", LF_COL_RATE, "(revenue - cost) / cost: return on the row's spend."},
+    {NULL, 0, NULL},
 };
 
 static void dim_set_row(lf_table *t, long row, const dim_acc *a, bool channel)
@@ -397,6 +431,8 @@ static lf_status dim_fill(dim_ctx *x, lf_table *t)
 }
 
 static const char *const dim_name[] = {"persona", "channel", "segment"};
+static const lf_col_spec *const dim_cols[] = {rep_cols_persona, rep_cols_channel,
+                                              rep_cols_segment};
 
 static lf_status dim_report(const lf_report_args *args, dim_kind kind, lf_table **out,
                             lf_error *err)
@@ -414,9 +450,6 @@ static lf_status dim_report(const lf_report_args *args, dim_kind kind, lf_table 
         return s;
     const lf_dataset *ds = x.c.ds;
     lf_table *t = NULL;
-    rep_col cols[D_N];
-    memcpy(cols, dim_cols, sizeof cols);
-    cols[D_NAME].name = dim_name[kind];
     x.set.nslots = ds->nnames ? ds->nnames : 1;
     x.set.slot = calloc(x.set.nslots, sizeof *x.set.slot);
     if (channel)
@@ -432,7 +465,8 @@ static lf_status dim_report(const lf_report_args *args, dim_kind kind, lf_table 
     if (s == LF_OK && channel)
         s = dim_costs(&x);
     if (s == LF_OK) {
-        s = rep_table(&x.c, dim_name[kind], false, cols, channel ? D_N : D_REVENUE, &t, err);
+        s = rep_table(&x.c, dim_name[kind], false, dim_cols[kind], channel ? D_N : D_REVENUE, &t,
+                      err);
         if (s == LF_OK)
             s = dim_fill(&x, t);
     }
@@ -476,16 +510,24 @@ enum {
     K_N
 };
 
-static const rep_col customers_cols[K_N] = {
-    {"period", LF_COL_TEXT},
-    {"customers", LF_COL_COUNT},
-    {"marketing_sourced", LF_COL_COUNT},
-    {"marketing_sourced_rate", LF_COL_RATE},
-    {"revenue", LF_COL_MONEY},
-    {"marketing_revenue", LF_COL_MONEY},
-    {"lead_to_customer", LF_COL_RATE},
-    {"visitors", LF_COL_NUMBER}, /* spread over days: may have a fraction */
-    {"visitor_to_lead", LF_COL_RATE},
+const lf_col_spec rep_cols_customers[K_N + 1] = {
+    {"period", LF_COL_TEXT, REP_DEF_PERIOD},
+    {"customers", LF_COL_COUNT, "Flow: leads won (entered customer) in the period."},
+    {"marketing_sourced", LF_COL_COUNT,
+     "Flow: of the customers won in the period, the ones whose origin is marketing."},
+    {"marketing_sourced_rate", LF_COL_RATE,
+     "marketing_sourced / customers (benchmark: 20-40% with field sales, 40-80% with inside "
+     "sales and lead-focused marketing)."},
+    {"revenue", LF_COL_MONEY, "Flow: won amounts of the customers won in the period."},
+    {"marketing_revenue", LF_COL_MONEY,
+     "Flow: won amounts of the marketing-sourced customers won in the period."},
+    {"lead_to_customer", LF_COL_RATE, REP_DEF_L2C},
+    /* spread over days: may have a fraction */
+    {"visitors", LF_COL_NUMBER,
+     "Visitors of every channel on the period's days; a traffic row is spread evenly over its "
+     "days, and days from as-of on hold none."},
+    {"visitor_to_lead", LF_COL_RATE, "Leads created in the period / visitors."},
+    {NULL, 0, NULL},
 };
 
 typedef struct cust_row {
@@ -586,7 +628,7 @@ lf_status lf_report_customers(const lf_report_args *a, lf_table **out, lf_error 
             s = lf_errorf(err, LF_ENOMEM, "out of memory");
     }
     if (s == LF_OK) {
-        s = rep_table(&c, "customers", true, customers_cols, K_N, &t, err);
+        s = rep_table(&c, "customers", true, rep_cols_customers, K_N, &t, err);
     }
     if (s == LF_OK) {
         cust_row tot;

@@ -50,18 +50,25 @@ enum {
     C_N
 };
 
-static const rep_col cost_cols[C_N] = {
-    {"period", LF_COL_TEXT},
-    {"cost", LF_COL_MONEY},
-    {"leads", LF_COL_COUNT},
-    {"mqls", LF_COL_COUNT},
-    {"sqls", LF_COL_COUNT},
-    {"cost_per_lead", LF_COL_MONEY},
-    {"cost_per_mql", LF_COL_MONEY},
-    {"cost_per_sql", LF_COL_MONEY},
-    {"lag_days", LF_COL_COUNT},
-    {"lagged_cost", LF_COL_MONEY},
-    {"lagged_cost_per_sql", LF_COL_MONEY},
+const lf_col_spec rep_cols_cost[C_N + 1] = {
+    {"period", LF_COL_TEXT, REP_DEF_PERIOD},
+    {"cost", LF_COL_MONEY,
+     "Spend on the period's days, every channel and unattributed spend included; a spend row is "
+     "spread evenly over its days, and days from as-of on hold none."},
+    {"leads", LF_COL_COUNT, REP_DEF_LEADS_FLOW},
+    {"mqls", LF_COL_COUNT, REP_DEF_MQLS_FLOW},
+    {"sqls", LF_COL_COUNT, REP_DEF_SQLS_FLOW},
+    {"cost_per_lead", LF_COL_MONEY, "cost / leads."},
+    {"cost_per_mql", LF_COL_MONEY, "cost / mqls."},
+    {"cost_per_sql", LF_COL_MONEY, "cost / sqls: the period's spend per SQL of the same period."},
+    {"lag_days", LF_COL_COUNT,
+     "Days from spend to result: cost.lag_days, or with auto the mean calendar days from "
+     "created_at to sql entry over the sql entries in the range, rounded half up (0 if none)."},
+    {"lagged_cost", LF_COL_MONEY,
+     "Spend on the period's days shifted lag_days earlier: the spend that could have produced "
+     "the period's SQLs."},
+    {"lagged_cost_per_sql", LF_COL_MONEY, "lagged_cost / sqls."},
+    {NULL, 0, NULL},
 };
 
 typedef struct cost_row {
@@ -186,7 +193,7 @@ lf_status lf_report_cost(const lf_report_args *a, lf_table **out, lf_error *err)
             if (b >= 0)
                 r[b].sqls++;
         }
-        s = rep_table(&c, "cost", true, cost_cols, C_N, &t, err);
+        s = rep_table(&c, "cost", true, rep_cols_cost, C_N, &t, err);
     }
     if (s == LF_OK) {
         cost_row tot = {0, 0, 0, 0, 0};

@@ -26,15 +26,29 @@
 
 enum { C_STAGE, C_BALANCE, C_IN, C_OUT, C_REACHED, C_CONV_PREV, C_CONV_LEAD, C_MEDIAN, C_N };
 
-static const rep_col funnel_cols[C_N] = {
-    {"stage", LF_COL_TEXT},
-    {"balance", LF_COL_COUNT},
-    {"in_flow", LF_COL_COUNT},
-    {"out_flow", LF_COL_COUNT},
-    {"reached", LF_COL_COUNT},
-    {"conversion_from_previous", LF_COL_RATE},
-    {"conversion_from_lead", LF_COL_RATE},
-    {"median_hours_in_stage", LF_COL_HOURS},
+const lf_col_spec rep_cols_funnel[C_N + 1] = {
+    {"stage", LF_COL_TEXT,
+     "Lifecycle stage: the path lead, mql, sql, opportunity, customer first, then off the path "
+     "recycled, disqualified, lost."},
+    {"balance", LF_COL_COUNT,
+     "Leads in the stage just before the end of the range (or at as-of if earlier): a "
+     "snapshot, neither flow nor cohort."},
+    {"in_flow", LF_COL_COUNT,
+     "Flow: entries into the stage in the range (a lead's creation is its entry into lead)."},
+    {"out_flow", LF_COL_COUNT, "Flow: exits from the stage in the range."},
+    {"reached", LF_COL_COUNT,
+     "Cohort by created_at: leads created in the range that entered this stage or a later path "
+     "stage by as-of (off-path rows: that entered this stage)."},
+    {"conversion_from_previous", LF_COL_RATE,
+     "reached / reached of the previous path stage (cohort by created_at); empty for lead and "
+     "the off-path stages."},
+    {"conversion_from_lead", LF_COL_RATE,
+     "reached / leads created in the range (cohort by created_at); empty for the off-path "
+     "stages."},
+    {"median_hours_in_stage", LF_COL_HOURS,
+     "Median calendar hours from entering the stage to leaving it, over the exits in the range "
+     "(flow)."},
+    {NULL, 0, NULL},
 };
 
 typedef struct funnel_counts {
@@ -137,7 +151,7 @@ lf_status lf_report_funnel(const lf_report_args *a, lf_table **out, lf_error *er
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     lf_table *t = NULL;
     if (s == LF_OK)
-        s = rep_table(&c, "funnel", false, funnel_cols, C_N, &t, err);
+        s = rep_table(&c, "funnel", false, rep_cols_funnel, C_N, &t, err);
     if (s == LF_OK && fill(&k, &hours, t) != LF_OK)
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     rep_samples_release(&hours);

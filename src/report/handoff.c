@@ -29,9 +29,17 @@
 
 enum { M_PERIOD, M_LEADS, M_MQLS, M_GOAL, M_ATTAIN, M_BY_CHANNEL, M_N };
 
-static const rep_col mql_cols[M_N] = {
-    {"period", LF_COL_TEXT}, {"leads", LF_COL_COUNT},          {"mqls", LF_COL_COUNT},
-    {"goal", LF_COL_NUMBER}, {"goal_attainment", LF_COL_RATE}, {"mqls_by_channel", LF_COL_OBJECT},
+const lf_col_spec rep_cols_mql[M_N + 1] = {
+    {"period", LF_COL_TEXT, REP_DEF_PERIOD},
+    {"leads", LF_COL_COUNT, REP_DEF_LEADS_FLOW},
+    {"mqls", LF_COL_COUNT, REP_DEF_MQLS_FLOW},
+    {"goal", LF_COL_NUMBER,
+     "The monthly MQL goal prorated to the period by business days: each month's goal x its "
+     "business days in the period / its business days; empty without a goal."},
+    {"goal_attainment", LF_COL_RATE, "mqls / goal."},
+    {"mqls_by_channel", LF_COL_OBJECT,
+     "Flow: the period's MQLs by the lead's channel, channels by name."},
+    {NULL, 0, NULL},
 };
 
 /* The prorated goal of local days [d0, d1); false if no overlapping month has one. */
@@ -125,7 +133,7 @@ lf_status lf_report_mql(const lf_report_args *a, lf_table **out, lf_error *err)
     if (s != LF_OK)
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     if (s == LF_OK)
-        s = rep_table(&c, "mql", true, mql_cols, M_N, &t, err);
+        s = rep_table(&c, "mql", true, rep_cols_mql, M_N, &t, err);
     if (s == LF_OK)
         s = mql_fill(&c, r, &chan, t, err);
     if (s == LF_OK && (a->cfg->goal_default >= 0 || a->cfg->ngoals) &&
@@ -153,10 +161,24 @@ enum {
     S_N
 };
 
-static const rep_col sql_cols[S_N] = {
-    {"period", LF_COL_TEXT},     {"handoffs", LF_COL_COUNT}, {"accepted", LF_COL_COUNT},
-    {"rejected", LF_COL_COUNT},  {"pending", LF_COL_COUNT},  {"acceptance_rate", LF_COL_RATE},
-    {"mql_to_sql", LF_COL_RATE}, {"sqls", LF_COL_COUNT},     {"rejected_by_reason", LF_COL_OBJECT},
+const lf_col_spec rep_cols_sql[S_N + 1] = {
+    {"period", LF_COL_TEXT, REP_DEF_PERIOD},
+    {"handoffs", LF_COL_COUNT, REP_DEF_HANDOFFS},
+    {"accepted", LF_COL_COUNT, "Cohort by mql_at: of those handoffs, accepted by sales by as-of."},
+    {"rejected", LF_COL_COUNT,
+     "Cohort by mql_at: of those handoffs, rejected by sales (or the lead disqualified) by "
+     "as-of."},
+    {"pending", LF_COL_COUNT,
+     "Cohort by mql_at: of those handoffs, neither accepted nor rejected by as-of."},
+    {"acceptance_rate", LF_COL_RATE, REP_DEF_ACCEPTANCE},
+    {"mql_to_sql", LF_COL_RATE,
+     "accepted / handoffs: the share of all handoffs accepted, pending ones included (cohort by "
+     "mql_at)."},
+    {"sqls", LF_COL_COUNT, REP_DEF_SQLS_FLOW},
+    {"rejected_by_reason", LF_COL_OBJECT,
+     "Cohort by mql_at: the rejected handoffs by reason (unspecified when none was given), most "
+     "frequent first."},
+    {NULL, 0, NULL},
 };
 
 typedef struct sql_row {
@@ -216,7 +238,7 @@ lf_status lf_report_sql(const lf_report_args *a, lf_table **out, lf_error *err)
     if (s != LF_OK)
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     if (s == LF_OK)
-        s = rep_table(&c, "sql", true, sql_cols, S_N, &t, err);
+        s = rep_table(&c, "sql", true, rep_cols_sql, S_N, &t, err);
     if (s == LF_OK) {
         sql_row tot = {0, 0, 0, 0};
         for (size_t b = 0; b < c.per.n; b++) {

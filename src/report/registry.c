@@ -37,6 +37,7 @@
 
 #include "leadflow/present.h"
 #include "leadflow/report.h"
+#include "report/report_util.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define DASH "\xe2\x80\x93" /* EN DASH */
@@ -576,6 +577,9 @@ static const lf_figure_spec channel_figures[] = {{
 
 #define CHARTS(a) .charts = a, .ncharts = N(a)
 #define FIGURES(a) .figures = a, .nfigures = N(a)
+/* the options line of lf_present: reports by period, and the others */
+#define BY_PERIOD "--by day|week|month|quarter|year: the period of a row (default month)."
+#define BY_NONE(rows) "--by does not apply: one row per " rows "."
 
 static const lf_present p_funnel = {
     "Funnel",
@@ -583,50 +587,65 @@ static const lf_present p_funnel = {
     "got.",
     .noun = "stage",
     CHARTS(funnel_charts),
-    FIGURES(funnel_figures)};
+    FIGURES(funnel_figures),
+    .cols = rep_cols_funnel,
+    .options = BY_NONE("stage")};
 static const lf_present p_mql = {"MQLs against goal",
                                  "How many MQLs did we produce, against our goal?",
                                  .noun = "period",
                                  .size = "t:leads",
                                  CHARTS(mql_charts),
-                                 FIGURES(mql_figures)};
+                                 FIGURES(mql_figures),
+                                 .cols = rep_cols_mql,
+                                 .options = BY_PERIOD};
 static const lf_present p_sql = {
     "Sales acceptance", "How many MQLs did sales accept, and why did they reject the rest?",
-    .noun = "period", CHARTS(sql_charts), FIGURES(sql_figures)};
+    .noun = "period", CHARTS(sql_charts), FIGURES(sql_figures), .cols = rep_cols_sql,
+    .options = BY_PERIOD};
 static const lf_present p_velocity = {
     "SLA and response time",
     "Does sales decide on MQLs within the SLA? How long do leads take from stage to stage?",
-    .noun = "period", CHARTS(velocity_charts), FIGURES(velocity_figures)};
+    .noun = "period", CHARTS(velocity_charts), FIGURES(velocity_figures),
+    .cols = rep_cols_velocity, .options = BY_PERIOD};
 static const lf_present p_speed = {"Speed to lead",
                                    "How soon after an MQL does sales first contact the lead?",
-                                   .noun = "period", CHARTS(speed_charts), FIGURES(speed_figures)};
+                                   .noun = "period", CHARTS(speed_charts), FIGURES(speed_figures),
+                                   .cols = rep_cols_speed, .options = BY_PERIOD};
 static const lf_present p_cost = {
     "Cost per SQL",
     "What does an SQL cost, with the lag between spend and result taken into account?",
-    .noun = "period", CHARTS(cost_charts), FIGURES(cost_figures)};
+    .noun = "period", CHARTS(cost_charts), FIGURES(cost_figures), .cols = rep_cols_cost,
+    .options = BY_PERIOD};
 static const lf_present p_bizday = {
     "Leads per business day",
     "Leads and MQLs per business day, month over month, and the pace of this month.",
-    .noun = "month", CHARTS(bizday_charts), FIGURES(bizday_figures)};
+    .noun = "month", CHARTS(bizday_charts), FIGURES(bizday_figures), .cols = rep_cols_bizday,
+    .options = BY_NONE("calendar month")};
 static const lf_present p_persona = {"Personas",
                                      "Which personas become MQLs, SQLs and customers?",
                                      .noun = "persona", .charts = dim_charts, .ncharts = 2,
-                                     FIGURES(persona_figures)};
+                                     FIGURES(persona_figures), .cols = rep_cols_persona,
+                                     .options = BY_NONE("persona")};
 static const lf_present p_channel = {
     "Channels", "Which channels convert, and what do they earn against what they cost?",
-    .noun = "channel", CHARTS(dim_charts), FIGURES(channel_figures)};
-static const lf_present p_segment = {"Segments",
-                                     "Which values of the attribute become MQLs, SQLs and "
-                                     "customers?",
-                                     .noun = "segment", .charts = dim_charts, .ncharts = 2};
+    .noun = "channel", CHARTS(dim_charts), FIGURES(channel_figures), .cols = rep_cols_channel,
+    .options = BY_NONE("channel")};
+static const lf_present p_segment = {
+    "Segments", "Which values of the attribute become MQLs, SQLs and customers?",
+    .noun = "segment", .charts = dim_charts, .ncharts = 2, .cols = rep_cols_segment,
+    .options = "--attribute NAME (required): the lead attribute whose values are the rows. "
+               BY_NONE("value") " Not part of report all."};
 static const lf_present p_customers = {
     "Customers and marketing's share",
     "How many customers did we win, and what share came from marketing?",
-    .noun = "period", CHARTS(customers_charts), FIGURES(customers_figures)};
+    .noun = "period", CHARTS(customers_charts), FIGURES(customers_figures),
+    .cols = rep_cols_customers, .options = BY_PERIOD};
 static const lf_present p_scoring = {"Score bands",
                                      "Is the MQL definition right? Acceptance and wins by the "
                                      "score a lead had when it qualified.",
-                                     .noun = "band", CHARTS(scoring_charts)};
+                                     .noun = "band", CHARTS(scoring_charts),
+                                     .cols = rep_cols_scoring,
+                                     .options = BY_NONE("score band (scoring.band_width)")};
 
 /* ---- the registry ------------------------------------------------------------------------- */
 

@@ -49,7 +49,7 @@ const char *rep_name(const lf_dataset *ds, uint32_t id)
 
 /* ---- tables ---------------------------------------------------------------------- */
 
-lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const rep_col *cols,
+lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const lf_col_spec *cols,
                     size_t ncols, lf_table **out, lf_error *err)
 {
     *out = NULL;
@@ -58,7 +58,7 @@ lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const re
     if (!t)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     for (size_t i = 0; i < ncols; i++)
-        if (lf_table_add_col(t, cols[i].name, cols[i].type) < 0)
+        if (lf_table_add_col_spec(t, &cols[i]) < 0)
             goto nomem;
     if (periods) {
         for (size_t b = 0; b < c->per.n; b++) {

@@ -61,16 +61,43 @@ const char *rep_name(const lf_dataset *ds, uint32_t id);
 
 /* ---- tables ---------------------------------------------------------------------- */
 
-typedef struct rep_col {
-    const char *name;
-    lf_col_type type;
-} rep_col;
-
-/* A new table for `report` with the given columns (cols[0] is the dimension, TEXT).
- * With `periods`: one row per bucket labelled with the period (row i = bucket i) and
- * a total row labelled "total". Without: no rows, no total, `by` NULL. */
-lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const rep_col *cols,
+/* A new table for `report` with the given columns (cols[0] is the dimension, TEXT),
+ * their definitions included. With `periods`: one row per bucket labelled with the
+ * period (row i = bucket i) and a total row labelled "total". Without: no rows, no
+ * total, `by` NULL. */
+lf_status rep_table(const rep_ctx *c, const char *report, bool periods, const lf_col_spec *cols,
                     size_t ncols, lf_table **out, lf_error *err);
+
+/* The columns of every report with their definitions (table.h: lf_col_spec), each
+ * ended by {NULL}: defined beside the code that computes them (funnel.c, handoff.c,
+ * velocity.c, cost.c, bizday.c, contribution.c, bands.c), built into the tables by
+ * rep_table and listed by the presentations (registry.c: lf_present.cols). */
+extern const lf_col_spec rep_cols_funnel[], rep_cols_mql[], rep_cols_sql[], rep_cols_velocity[],
+    rep_cols_speed[], rep_cols_cost[], rep_cols_bizday[], rep_cols_persona[], rep_cols_channel[],
+    rep_cols_segment[], rep_cols_customers[], rep_cols_scoring[];
+
+/* Definitions several reports share word for word (the same column name means the
+ * same formula in every report). */
+#define REP_DEF_PERIOD                                                                         \
+    "The row's period (--by: day, week from its Monday, month, quarter, year; the first "     \
+    "and last cut to the range); total covers the whole range."
+#define REP_DEF_LEADS_FLOW "Flow: leads created in the period."
+#define REP_DEF_MQLS_FLOW                                                                      \
+    "Flow: MQLs, i.e. handoffs to sales opened (mql_at) in the period; a lead that "          \
+    "re-qualifies counts again."
+#define REP_DEF_SQLS_FLOW                                                                      \
+    "Flow: entries into sql in the period by any route (accepted handoffs and skips, such as " \
+    "sales-sourced leads)."
+#define REP_DEF_HANDOFFS                                                                       \
+    "Cohort by mql_at: handoffs (MQLs handed to sales) opened in the period, followed up to "   \
+    "as-of."
+#define REP_DEF_ACCEPTANCE                                                                     \
+    "accepted / (accepted + rejected): the share of the handoffs sales decided on that it "    \
+    "accepted (cohort by mql_at)."
+#define REP_DEF_L2C                                                                            \
+    "Cohort by created_at: leads created in the period that are customers by as-of / leads " \
+    "created in the period (benchmark: 2-5%)."
+
 /* The end of a report function: with s == LF_OK hands t to the caller (*out = t),
  * else frees t (NULL is fine) and leaves *out as it was. Returns s. */
 lf_status rep_finish(lf_status s, lf_table *t, lf_table **out);

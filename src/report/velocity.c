@@ -49,21 +49,46 @@ enum {
     V_N
 };
 
-static const rep_col velocity_cols[V_N] = {
-    {"period", LF_COL_TEXT},
-    {"handoffs", LF_COL_COUNT},
-    {"decided", LF_COL_COUNT},
-    {"response_mean_h", LF_COL_HOURS},
-    {"response_median_h", LF_COL_HOURS},
-    {"response_p90_h", LF_COL_HOURS},
-    {"within_sla", LF_COL_COUNT},
-    {"within_sla_rate", LF_COL_RATE},
-    {"overdue_pending", LF_COL_COUNT},
-    {"breaches", LF_COL_COUNT},
-    {"lead_to_mql_days", LF_COL_DAYS},
-    {"mql_to_sql_days", LF_COL_DAYS},
-    {"sql_to_opportunity_days", LF_COL_DAYS},
-    {"opportunity_to_customer_days", LF_COL_DAYS},
+/* the clock of the response times */
+#define SLA_CLOCK "on the SLA clock (business hours for a bh or bd SLA, else calendar hours)"
+
+const lf_col_spec rep_cols_velocity[V_N + 1] = {
+    {"period", LF_COL_TEXT, REP_DEF_PERIOD},
+    {"handoffs", LF_COL_COUNT, REP_DEF_HANDOFFS},
+    {"decided", LF_COL_COUNT, "Cohort by mql_at: of those handoffs, accepted or rejected by as-of."},
+    {"response_mean_h", LF_COL_HOURS,
+     "Mean response time of the decided handoffs (cohort by mql_at): hours from mql_at to the "
+     "decision, " SLA_CLOCK "."},
+    {"response_median_h", LF_COL_HOURS,
+     "Median response time of the decided handoffs (cohort by mql_at): hours from mql_at to "
+     "the decision, " SLA_CLOCK "."},
+    {"response_p90_h", LF_COL_HOURS,
+     "90th percentile of the response time of the decided handoffs (cohort by mql_at), "
+     SLA_CLOCK "; linear interpolation between ranks."},
+    {"within_sla", LF_COL_COUNT,
+     "Cohort by mql_at: handoffs decided at or before their SLA deadline; empty without an "
+     "SLA."},
+    {"within_sla_rate", LF_COL_RATE,
+     "within_sla / decided (cohort by mql_at); empty without an SLA."},
+    {"overdue_pending", LF_COL_COUNT,
+     "Cohort by mql_at: handoffs still pending at as-of whose SLA deadline is before as-of; "
+     "empty without an SLA."},
+    {"breaches", LF_COL_COUNT,
+     "Handoffs decided late (decided - within_sla) + overdue_pending (cohort by mql_at); empty "
+     "without an SLA."},
+    {"lead_to_mql_days", LF_COL_DAYS,
+     "Median calendar days from created_at to the lead's first mql_at, over the first MQLs in "
+     "the period (flow by that mql_at)."},
+    {"mql_to_sql_days", LF_COL_DAYS,
+     "Median calendar days spent in mql, over the moves from mql to sql in the period (flow by "
+     "the move)."},
+    {"sql_to_opportunity_days", LF_COL_DAYS,
+     "Median calendar days spent in sql, over the moves from sql to opportunity in the period "
+     "(flow by the move; a skipped sql counts 0 days)."},
+    {"opportunity_to_customer_days", LF_COL_DAYS,
+     "Median calendar days spent in opportunity, over the moves from opportunity to customer "
+     "in the period (flow by the move; a skipped opportunity counts 0 days)."},
+    {NULL, 0, NULL},
 };
 
 /* Sample sets: response hours, then the four stage-to-stage day columns. */
@@ -207,7 +232,7 @@ lf_status lf_report_velocity(const lf_report_args *a, lf_table **out, lf_error *
     if (s != LF_OK)
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     if (s == LF_OK)
-        s = rep_table(&v.c, "velocity", true, velocity_cols, V_N, &t, err);
+        s = rep_table(&v.c, "velocity", true, rep_cols_velocity, V_N, &t, err);
     if (s == LF_OK) {
         vel_row tot = {0, 0, 0, 0};
         for (size_t b = 0; b < v.c.per.n; b++) {
@@ -232,10 +257,21 @@ lf_status lf_report_velocity(const lf_report_args *a, lf_table **out, lf_error *
 
 enum { P_PERIOD, P_HANDOFFS, P_CONTACTED, P_MEDIAN, P_WITHIN, P_RATE, P_N };
 
-static const rep_col speed_cols[P_N] = {
-    {"period", LF_COL_TEXT},         {"handoffs", LF_COL_COUNT},
-    {"contacted", LF_COL_COUNT},     {"contact_median_h", LF_COL_HOURS},
-    {"within_target", LF_COL_COUNT}, {"within_target_rate", LF_COL_RATE},
+const lf_col_spec rep_cols_speed[P_N + 1] = {
+    {"period", LF_COL_TEXT, REP_DEF_PERIOD},
+    {"handoffs", LF_COL_COUNT, REP_DEF_HANDOFFS},
+    {"contacted", LF_COL_COUNT,
+     "Cohort by mql_at: of those handoffs, the ones with a first sales contact by as-of."},
+    {"contact_median_h", LF_COL_HOURS,
+     "Median calendar hours from mql_at to the first contact, over the contacted handoffs "
+     "(cohort by mql_at)."},
+    {"within_target", LF_COL_COUNT,
+     "Cohort by mql_at: handoffs first contacted by as-of at most speed_to_lead.target "
+     "(calendar time, default 1h) after mql_at."},
+    {"within_target_rate", LF_COL_RATE,
+     "within_target / handoffs, uncontacted handoffs included (cohort by mql_at); benchmark: "
+     "contact within 1 hour, which only 37% of companies manage."},
+    {NULL, 0, NULL},
 };
 
 typedef struct speed_row {
@@ -303,7 +339,7 @@ lf_status lf_report_speed(const lf_report_args *a, lf_table **out, lf_error *err
     if (s != LF_OK)
         s = lf_errorf(err, LF_ENOMEM, "out of memory");
     if (s == LF_OK)
-        s = rep_table(&c, "speed", true, speed_cols, P_N, &t, err);
+        s = rep_table(&c, "speed", true, rep_cols_speed, P_N, &t, err);
     if (s == LF_OK) {
         speed_row tot = {0, 0, 0};
         for (size_t b = 0; b < c.per.n; b++) {

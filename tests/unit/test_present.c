@@ -5,8 +5,10 @@
  * The main check: every column a report's presentation names (chart series, rows,
  * reference lines, texts, key figures) exists in the table that report returns, run
  * on the shared dataset fixture, so renaming a column cannot silently drop a chart
- * series or a headline figure. Then the evaluation rules of refs, conditions and
- * texts.
+ * series or a headline figure. Every column of every report is declared with a
+ * one-line definition (the text of `report NAME --help`, the HTML headers and
+ * docs/reports.md), and the table has exactly the declared columns. Then the
+ * evaluation rules of refs, conditions and texts.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -108,6 +110,84 @@ Test(present, every_column_a_spec_names_exists_in_its_table)
     cr_expect_gt(total, 100, "the walk sees the specs' columns (%zu)", total);
     for (size_t i = 0; i < n; i++)
         lf_table_free(tables[i]);
+}
+
+/* ---- every column is declared with its definition ------------------------------------------ */
+
+/* Every registered report: the reports of `all`, then the ones with an argument. */
+static size_t all_defs(const lf_report_def **out, size_t cap)
+{
+    size_t n, m, k = 0;
+    const lf_report_def *a = lf_report_list(&n), *b = lf_report_list_more(&m);
+    for (size_t i = 0; i < n && k < cap; i++)
+        out[k++] = &a[i];
+    for (size_t i = 0; i < m && k < cap; i++)
+        out[k++] = &b[i];
+    return k;
+}
+
+/* A one-line plain text: printable ASCII ending with a full stop; in a table cell
+ * (docs/reports.md puts a definition in a Markdown table) no '|' and no '`'. */
+static void expect_one_line(const char *report, const char *what, const char *s, bool cell)
+{
+    cr_assert_not_null(s, "%s: %s has a text", report, what);
+    size_t n = strlen(s);
+    cr_expect(n > 0 && n <= LF_COL_DEF_MAX, "%s: %s is 1 to %d bytes long (%zu)", report, what,
+              LF_COL_DEF_MAX, n);
+    for (size_t i = 0; i < n; i++)
+        cr_expect(s[i] >= 0x20 && s[i] < 0x7f && !(cell && (s[i] == '|' || s[i] == '`')),
+                  "%s: %s: byte %zu (0x%02x) is not printable ASCII%s", report, what, i,
+                  (unsigned char)s[i], cell ? " or is | or `" : "");
+    cr_expect(n > 0 && s[n - 1] == '.', "%s: %s ends with a full stop", report, what);
+}
+
+Test(present, every_column_of_every_report_has_a_definition)
+{
+    const lf_report_def *defs[32];
+    size_t n = all_defs(defs, 32), ncols = 0;
+    cr_assert_geq(n, 12, "every report, segment included (%zu)", n);
+    for (size_t i = 0; i < n; i++) {
+        const lf_present *p = defs[i]->present;
+        const char *r = defs[i]->name;
+        cr_assert(p && p->cols && p->cols[0].name, "%s declares its columns", r);
+        expect_one_line(r, "the options line", p->options, false);
+        for (const lf_col_spec *c = p->cols; c->name; c++, ncols++) {
+            expect_one_line(r, c->name, c->def, true);
+            for (const lf_col_spec *d = p->cols; d < c; d++)
+                cr_expect_str_neq(d->name, c->name, "%s: column %s declared twice", r, c->name);
+        }
+        cr_expect_eq(p->cols[0].type, LF_COL_TEXT, "%s: the first column is the dimension", r);
+    }
+    cr_expect_gt(ncols, 90, "the walk sees every column (%zu)", ncols);
+}
+
+/* The table a report returns has exactly the columns its presentation lists, with the
+ * same types and definitions: the help, the docs and the HTML headers describe the
+ * columns the report computes. */
+Test(present, every_table_has_the_declared_columns_and_definitions)
+{
+    ds.segment = calloc(ds.nleads, sizeof *ds.segment); /* segment: by each lead's channel */
+    cr_assert_not_null(ds.segment);
+    for (size_t i = 0; i < ds.nleads; i++)
+        ds.segment[i] = ds.leads[i].channel;
+    ds.segment_attr = strdup("channel");
+    const lf_report_def *defs[32];
+    size_t n = all_defs(defs, 32);
+    for (size_t i = 0; i < n; i++) {
+        const lf_col_spec *c = defs[i]->present->cols;
+        lf_table *t = run(defs[i]->fn, D(2026, 1, 1), D(2026, 4, 1), LF_BY_MONTH,
+                          B(2026, 3, 15, 12, 0));
+        size_t k = 0;
+        for (; c[k].name && k < t->ncols; k++) {
+            cr_expect_str_eq(t->cols[k].name, c[k].name, "%s: column %zu", defs[i]->name, k);
+            cr_expect_eq(t->cols[k].type, c[k].type, "%s: type of %s", defs[i]->name, c[k].name);
+            cr_expect_eq(t->cols[k].def, c[k].def, "%s: definition of %s", defs[i]->name,
+                         c[k].name);
+        }
+        cr_expect(!c[k].name && k == t->ncols, "%s: %zu columns in the table, as declared",
+                  defs[i]->name, t->ncols);
+        lf_table_free(t);
+    }
 }
 
 typedef struct absent {
