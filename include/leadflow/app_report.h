@@ -17,6 +17,7 @@
 #include "leadflow/app.h"
 #include "leadflow/buf.h"
 #include "leadflow/error.h"
+#include "leadflow/present.h"
 
 /* A report request as text, as a front end receives it (SPEC §5). Borrowed. */
 typedef struct lf_app_report_req {
@@ -57,6 +58,11 @@ const char *lf_app_report_name(size_t i);
 /* The i-th report that `all` leaves out because it needs an argument of its own
  * (segment: --attribute); NULL past the last. */
 const char *lf_app_report_name_more(size_t i);
+
+/* What report `name` is, for help texts and documentation: its presentation (title,
+ * question, options line and its columns with their definitions, leadflow/present.h);
+ * static data, never freed. NULL for "all" and for an unknown name. */
+const lf_present *lf_app_report_present(const char *name);
 
 /* Runs req over the workspace (configuration loaded and store opened as needed) into
  * out (initialised by the caller): the name, the format, --by, the configuration,

@@ -52,6 +52,12 @@ const char *lf_app_report_name_more(size_t i)
     return i < n ? defs[i].name : NULL;
 }
 
+const lf_present *lf_app_report_present(const char *name)
+{
+    const lf_report_def *d = lf_report_find(name);
+    return d ? d->present : NULL;
+}
+
 /* LF_EUSAGE for an argument of the request, marked so the front end shows usage. */
 static lf_status __attribute__((format(printf, 3, 4)))
 bad_request(lf_app_report_out *out, lf_error *err, const char *fmt, ...)

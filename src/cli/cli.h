@@ -73,6 +73,9 @@ int cmd_rejects(cli_ctx *ctx, int argc, char **argv);
 int cmd_ignored(cli_ctx *ctx, int argc, char **argv);
 int cmd_lead(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
+/* After the usage of `report ... --help`: the named report's title, question,
+ * options and columns with their definitions (a hint without a name). */
+void cmd_report_help(int argc, char **argv);
 int cmd_plan(cli_ctx *ctx, int argc, char **argv);
 int cmd_rescore(cli_ctx *ctx, int argc, char **argv);
 int cmd_whatif(cli_ctx *ctx, int argc, char **argv);

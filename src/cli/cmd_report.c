@@ -76,6 +76,84 @@ static int unknown_report(const char *name)
     return 1;
 }
 
+/* ---- report NAME --help: the report's columns and their definitions ------------------ */
+
+#define HELP_WIDTH 80
+
+/* Writes text word-wrapped to HELP_WIDTH columns; the cursor is at column `col` (text
+ * starts there), later lines are indented by `indent` spaces. Ends the line. */
+static void put_wrapped(const char *text, size_t col, size_t indent)
+{
+    bool first = true;
+    for (const char *p = text; *p;) {
+        if (*p == ' ') {
+            p++;
+            continue;
+        }
+        size_t n = strcspn(p, " ");
+        if (!first && col + 1 + n > HELP_WIDTH) {
+            printf("\n%*s", (int)indent, "");
+            col = indent;
+        } else if (!first) {
+            putchar(' ');
+            col++;
+        }
+        printf("%.*s", (int)n, p);
+        col += n;
+        p += n;
+        first = false;
+    }
+    putchar('\n');
+}
+
+/* The report named on a `report ... --help` line (the first argument that is neither
+ * an option nor an option's value), or NULL. */
+static const char *help_name(int argc, char **argv)
+{
+    static const char *const valued[] = {"--from",   "--to",        "--by", "--as-of",
+                                         "--format", "--output",    "-o",   "--attribute"};
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-' || !argv[i][1])
+            return argv[i];
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
+            if (strcmp(argv[i], valued[k]) == 0) {
+                i++;
+                break;
+            }
+    }
+    return NULL;
+}
+
+void cmd_report_help(int argc, char **argv)
+{
+    const char *name = help_name(argc, argv);
+    const lf_present *p = lf_app_report_present(name);
+    if (!p || !p->cols) {
+        if (name && !lf_app_report_known(name)) {
+            fputs("\nunknown report '", stdout);
+            cli_put_text(stdout, name);
+            fputs("'", stdout);
+        }
+        puts("\n'leadflow report NAME --help' lists the columns of report NAME with their\n"
+             "definitions.");
+        return;
+    }
+    printf("\n%s: %s\n", name, p->title);
+    put_wrapped(p->question, 0, 0);
+    if (p->options)
+        put_wrapped(p->options, 0, 0);
+    size_t w = 0;
+    for (const lf_col_spec *c = p->cols; c->name; c++)
+        w = strlen(c->name) > w ? strlen(c->name) : w;
+    puts("\ncolumns:");
+    for (const lf_col_spec *c = p->cols; c->name; c++) {
+        printf("  %-*s  ", (int)w, c->name);
+        put_wrapped(c->def ? c->def : "", w + 4, w + 4);
+    }
+    fputs("\nterms:\n  ", stdout);
+    put_wrapped(LF_COL_TERMS, 2, 2);
+}
+
 int cli_write_output(const char *path, const lf_buf *b)
 {
     lf_error err;

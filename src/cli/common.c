@@ -58,6 +58,8 @@ bool cli_wants_help(const cli_command *cmd, int argc, char **argv)
             break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: leadflow %s\n\n%s\n", cmd->usage, cmd->help);
+            if (cmd->fn == cmd_report) /* and the named report's column definitions */
+                cmd_report_help(argc, argv);
             return true;
         }
     }
