@@ -26,7 +26,7 @@ enum { S_BAND, S_HANDOFFS, S_ACCEPTED, S_ACC_RATE, S_CUSTOMERS, S_WIN_RATE, S_N 
 const lf_col_spec rep_cols_scoring[S_N + 1] = {
     {"band", LF_COL_TEXT,
      "Band of the lead's total score (fit + engagement) when the handoff opened, "
-     "scoring.band_width wide: 30-39 holds the scores from 30 to 39."},
+     "scoring.band_width wide: 30-39 holds 30 <= score < 40."},
     {"handoffs", LF_COL_COUNT,
      "Cohort by mql_at: handoffs opened in the range whose score at mql_at falls in the band, "
      "followed up to as-of."},

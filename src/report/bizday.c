@@ -48,9 +48,9 @@ const lf_col_spec rep_cols_bizday[B_N + 1] = {
     {"mqls", LF_COL_COUNT, "Flow: MQLs (handoffs opened, mql_at) in the month."},
     {"mqls_per_bday", LF_COL_NUMBER, "mqls / business_days."},
     {"pacing", LF_COL_OBJECT,
-     "Month of as-of only: goal; mtd = MQLs so far; bdays_elapsed (as-of date included); "
-     "bdays_left; projected = mtd / bdays_elapsed x business days; required_per_bday = "
-     "(goal - mtd) / bdays_left."},
+     "As-of month only: goal, mtd (MQLs so far), bdays_elapsed (with the as-of date), "
+     "bdays_left, projected = mtd / bdays_elapsed x the month's business days, "
+     "required_per_bday = (goal - mtd) / bdays_left."},
     {NULL, 0, NULL},
 };
 

@@ -271,8 +271,8 @@ enum {
                                       "are customers by as-of / leads (benchmark: 2-5%)."}
 const lf_col_spec rep_cols_persona[D_REVENUE + 1] = {
     {"persona", LF_COL_TEXT,
-     "The lead's persona: the persona column of its leads file, else the first persona rule it "
-     "meets; none when neither gives one."},
+     "The lead's persona: as imported, else the first persona rule it meets; none when neither "
+     "gives one."},
     DIM_COLS,
     {NULL, 0, NULL},
 };
@@ -285,13 +285,13 @@ const lf_col_spec rep_cols_segment[D_REVENUE + 1] = {
 };
 const lf_col_spec rep_cols_channel[D_N + 1] = {
     {"channel", LF_COL_TEXT,
-     "The lead's channel: from the first sources rule its source meets, else the source itself, "
+     "The lead's channel: the first sources rule matching its source, else the source itself, "
      "lower case; unattributed = spend on all or on a channel no lead created by as-of has."},
     DIM_COLS,
     {"revenue", LF_COL_MONEY, "Flow: won amounts of the leads won in the range."},
     {"cost", LF_COL_MONEY,
-     "Spend in the range on the row's channel, spread evenly over each spend row's days (days "
-     "from as-of on hold none)."},
+     "Spend in the range on the row's channel; a spend row is spread evenly over its days, and "
+     "a day counts once it began before as-of."},
     {"cost_per_lead", LF_COL_MONEY, "cost / leads."},
     {"cost_per_sql", LF_COL_MONEY, "cost / sqls."},
     {"roi", LF_COL_RATE, "(revenue - cost) / cost: return on the row's spend."},
@@ -514,7 +514,8 @@ const lf_col_spec rep_cols_customers[K_N + 1] = {
     {"period", LF_COL_TEXT, REP_DEF_PERIOD},
     {"customers", LF_COL_COUNT, "Flow: leads won (entered customer) in the period."},
     {"marketing_sourced", LF_COL_COUNT,
-     "Flow: of the customers won in the period, the ones whose origin is marketing."},
+     "Flow: of the customers won in the period, those whose origin is marketing (as imported, "
+     "else the sources rule's, else marketing)."},
     {"marketing_sourced_rate", LF_COL_RATE,
      "marketing_sourced / customers (benchmark: 20-40% with field sales, 40-80% with inside "
      "sales and lead-focused marketing)."},
@@ -525,7 +526,7 @@ const lf_col_spec rep_cols_customers[K_N + 1] = {
     /* spread over days: may have a fraction */
     {"visitors", LF_COL_NUMBER,
      "Visitors of every channel on the period's days; a traffic row is spread evenly over its "
-     "days, and days from as-of on hold none."},
+     "days, and a day counts once it began before as-of."},
     {"visitor_to_lead", LF_COL_RATE, "Leads created in the period / visitors."},
     {NULL, 0, NULL},
 };

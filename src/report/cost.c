@@ -54,7 +54,7 @@ const lf_col_spec rep_cols_cost[C_N + 1] = {
     {"period", LF_COL_TEXT, REP_DEF_PERIOD},
     {"cost", LF_COL_MONEY,
      "Spend on the period's days, every channel and unattributed spend included; a spend row is "
-     "spread evenly over its days, and days from as-of on hold none."},
+     "spread evenly over its days, and a day counts once it began before as-of."},
     {"leads", LF_COL_COUNT, REP_DEF_LEADS_FLOW},
     {"mqls", LF_COL_COUNT, REP_DEF_MQLS_FLOW},
     {"sqls", LF_COL_COUNT, REP_DEF_SQLS_FLOW},
