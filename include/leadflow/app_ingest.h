@@ -9,8 +9,9 @@
  * lacking it is rejected on its own). A group of parsed requests is then written by one
  * writer in ONE write transaction through the importer (lf_import with in_txn; the
  * rejects table records the file `api` and the item's 0-based index as the line),
- * committed once, and the pending leads replayed (lf_app_ingest_group). Each request
- * gets its own counts, rejects and the handoffs its events opened.
+ * with the replay of the leads they touched, committed once (lf_app_ingest_group), and
+ * made durable by a sync (lf_app_ingest_sync). Each request gets its own counts,
+ * rejects and the handoffs its events opened.
  *
  * Ownership: an lf_app_ingest owns everything in it (lf_app_ingest_release).
  */
@@ -67,16 +68,20 @@ lf_status lf_app_ingest_parse(lf_app_ingest *in, int kind, const char *body, siz
 size_t lf_app_ingest_items(const lf_app_ingest *in);
 void lf_app_ingest_release(lf_app_ingest *in);
 
-/* Opens ws (lf_workspace_open) as the writer of lf_app_ingest_group: its commits are
- * durable (lf_store_set_durable: synced, they survive power loss). */
+/* Opens ws (lf_workspace_open) as the writer of lf_app_ingest_group. Its commits
+ * survive a crash of the process; they survive power loss once lf_app_ingest_sync
+ * returned on another workspace of the same store (opened with lf_workspace_open),
+ * so the writer goes on with the next group while the previous one is synced. */
 lf_status lf_app_ingest_open_writer(lf_workspace *ws, lf_error *err);
+/* Makes every group committed so far durable (lf_store_sync_log). */
+lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err);
 
 /* Imports reqs[0..n) in order in one write transaction of ws's store (opened if
- * needed), commits it once, replays the pending leads, and fills each request's
+ * needed), replays the pending leads in it, commits it once, and fills each request's
  * results. LF_OK: every request is committed (its status LF_OK); otherwise nothing of
  * the group is (the transaction rolled back), every request's status and err say why,
- * and so does the return. A failure of the replay after the commit does not undo the
- * commit (the leads stay pending, readers replay them in memory): LF_OK. */
+ * and so does the return. When the replay fails, the rows are committed without it
+ * (the leads stay pending, readers replay them in memory): LF_OK. */
 lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size_t n,
                               lf_error *err);
 

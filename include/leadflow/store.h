@@ -90,6 +90,11 @@ lf_status lf_store_rollback(lf_store *st, lf_error *err);
  * WAL synced at every commit); without, the default, it survives a crash of the
  * process. */
 lf_status lf_store_set_durable(lf_store *st, bool durable, lf_error *err);
+/* Makes every transaction committed so far, by any connection to the store, durable
+ * (as if committed with durable set). Group commit with the sync off the writer's
+ * path: a writer commits without durability, and a second connection, in another
+ * thread, syncs and only then are the commits acknowledged (the server). */
+lf_status lf_store_sync_log(lf_store *st, lf_error *err);
 /* A read transaction: every read until lf_store_read_end sees one committed state. */
 lf_status lf_store_read_begin(lf_store *st, lf_error *err);
 void lf_store_read_end(lf_store *st);
@@ -120,6 +125,10 @@ lf_status lf_store_lead_count(lf_store *st, int64_t *n, lf_error *err);
  * until the next store call. */
 lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool *found,
                             lf_error *err);
+
+/* Only the rowid of the lead with that id (the event importer's lookup). */
+lf_status lf_store_lead_rowid(lf_store *st, const char *id, int64_t *rowid, bool *found,
+                              lf_error *err);
 
 /* Appends an event; *seq is its import-order number, or 0 when the identity was
  * already in the log (a duplicate: nothing is written). */

@@ -416,6 +416,9 @@ static lf_status import_one(lf_workspace *ws, lf_app_ingest *in, int64_t *first_
 {
     ing_req *q = in->priv;
     q->pos = 0;
+    for (size_t i = 0; i < in->nrejects; i++) /* a group written again after a failure */
+        free(in->rejects[i].reason);
+    in->nrejects = 0;
     lf_record_source src = {source_next, q};
     lf_import_opts opts = {.kind = (lf_import_kind)in->kind, .name = "api", .source = &src,
                            .on_reject = on_reject, .ctx = in, .in_txn = true};
@@ -644,8 +647,36 @@ static bool timing_on(void)
 
 lf_status lf_app_ingest_open_writer(lf_workspace *ws, lf_error *err)
 {
+    return lf_workspace_open(ws, err);
+}
+
+lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err)
+{
     lf_status r = lf_workspace_open(ws, err);
-    return r == LF_OK ? lf_store_set_durable(ws->store, true, err) : r;
+    return r == LF_OK ? lf_store_sync_log(ws->store, err) : r;
+}
+
+/* One write transaction for the whole group: every request's rows, then (with replay)
+ * the replay of the pending leads, which clears their marks; one durable commit.
+ * *replay_failed tells a failed replay from a failed import or commit. */
+static lf_status write_group(lf_workspace *ws, lf_app_ingest *const *reqs, size_t n,
+                             int64_t *first, bool replay, int64_t *replayed,
+                             bool *replay_failed, int64_t t[2], lf_error *err)
+{
+    *replay_failed = false;
+    lf_status r = lf_store_begin(ws->store, err);
+    for (size_t i = 0; r == LF_OK && i < n; i++)
+        r = import_one(ws, reqs[i], &first[i], err);
+    t[0] = mono_usec();
+    if (r == LF_OK && replay) {
+        r = lf_replay_pending_in_txn(ws->store, &ws->cfg, replayed, err);
+        *replay_failed = r != LF_OK;
+    }
+    t[1] = mono_usec();
+    if (r == LF_OK)
+        return lf_store_commit(ws->store, err);
+    lf_store_rollback(ws->store, NULL);
+    return r;
 }
 
 static void group_failed(lf_app_ingest *const *reqs, size_t n, lf_status r, const lf_error *err)
@@ -659,40 +690,25 @@ static void group_failed(lf_app_ingest *const *reqs, size_t n, lf_status r, cons
 lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size_t n,
                               lf_error *err)
 {
-    int64_t t[6] = {mono_usec()};
+    int64_t t[6] = {mono_usec()}, replayed = 0;
     lf_status r = lf_workspace_open(ws, err);
     int64_t *first = calloc(n ? n : 1, sizeof *first);
     if (r == LF_OK && !first)
         r = oom(err);
-    if (r == LF_OK) /* the replay of the previous group ran with synchronous=NORMAL */
-        r = lf_store_set_durable(ws->store, true, err);
+    bool replay_failed = false;
     if (r == LF_OK)
-        r = lf_store_begin(ws->store, err);
-    if (r != LF_OK) {
-        free(first);
-        group_failed(reqs, n, r, err);
-        return r;
+        r = write_group(ws, reqs, n, first, true, &replayed, &replay_failed, t + 1, err);
+    if (replay_failed) { /* the rows without their replay: the pending marks stay, and
+                          * readers (or the next group) replay them */
+        replayed = 0;
+        r = write_group(ws, reqs, n, first, false, &replayed, &replay_failed, t + 1, err);
     }
-    for (size_t i = 0; r == LF_OK && i < n; i++)
-        r = import_one(ws, reqs[i], &first[i], err);
-    t[1] = mono_usec();
-    if (r == LF_OK)
-        r = lf_store_commit(ws->store, err);
-    else
-        lf_store_rollback(ws->store, NULL);
-    t[2] = mono_usec();
-    if (r != LF_OK) {
-        free(first);
-        group_failed(reqs, n, r, err);
-        return r;
-    }
-    lf_error rerr;
-    int64_t replayed = 0;
-    /* The replay's commit need not be synced: the rows and pending marks it derives
-     * from are (WAL: a later synced commit syncs it too; lost, the marks remain). */
-    if (lf_store_set_durable(ws->store, false, &rerr) == LF_OK)
-        lf_replay_pending(ws->store, &ws->cfg, &replayed, &rerr); /* else readers replay */
     t[3] = mono_usec();
+    if (r != LF_OK) {
+        free(first);
+        group_failed(reqs, n, r, err);
+        return r;
+    }
     count_ignored(ws->store, reqs, first, n);
     t[4] = mono_usec();
     find_opened(ws, reqs, first, n);
@@ -705,10 +721,10 @@ lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size
         for (size_t i = 0; i < n; i++)
             items += lf_app_ingest_items(reqs[i]);
         fprintf(stderr,
-                "ingest-timing reqs=%zu items=%zu import=%lld commit=%lld replay=%lld(%lld leads) "
+                "ingest-timing reqs=%zu items=%zu import=%lld replay=%lld(%lld leads) commit=%lld "
                 "ignored=%lld opened=%lld us\n",
                 n, items, (long long)(t[1] - t[0]), (long long)(t[2] - t[1]),
-                (long long)(t[3] - t[2]), (long long)replayed, (long long)(t[4] - t[3]),
+                (long long)replayed, (long long)(t[3] - t[2]), (long long)(t[4] - t[3]),
                 (long long)(t[5] - t[4]));
     }
     return LF_OK;

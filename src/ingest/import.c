@@ -470,12 +470,10 @@ static bool lead_lookup(importer *im, const char *id, size_t n, int64_t *lead)
 {
     if (!im->opts->in_txn || strlen(id) != n)
         return false;
-    lf_lead_row row;
     bool found = false;
-    if (lf_store_lead_get(im->st, id, &row, &found, NULL) != LF_OK || !found)
+    if (lf_store_lead_rowid(im->st, id, lead, &found, NULL) != LF_OK || !found)
         return false;
-    *lead = row.rowid;
-    return lf_idmap_put(&im->leads, id, n, row.rowid) == LF_OK;
+    return lf_idmap_put(&im->leads, id, n, *lead) == LF_OK;
 }
 
 /* Appends "<len>:<bytes>|" so that no field content can fake a separator; after a

@@ -132,6 +132,7 @@ typedef struct replayer {
     size_t nwant, wpos;
     int64_t done;
     bool write;            /* write derived state (else: in memory only, for readers) */
+    bool in_txn;           /* inside the caller's write transaction: no begin/commit */
     /* rescore only */
     bool rescore;
     old_times old;
@@ -238,7 +239,7 @@ static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
 static lf_status replay_chunk(replayer *rp, const int64_t *leads, size_t n, int64_t lo,
                               int64_t hi, lf_error *err)
 {
-    lf_status r = lf_store_begin(rp->st, err);
+    lf_status r = rp->in_txn ? LF_OK : lf_store_begin(rp->st, err);
     if (r != LF_OK)
         return r;
     rp->want = leads;
@@ -248,6 +249,8 @@ static lf_status replay_chunk(replayer *rp, const int64_t *leads, size_t n, int6
         r = lf_store_scan_events(rp->st, leads, n, replay_one, rp, err);
     else
         r = lf_store_scan_range(rp->st, lo, hi, replay_one, rp, err);
+    if (rp->in_txn)
+        return r; /* the caller commits or rolls back */
     if (r == LF_OK)
         return lf_store_commit(rp->st, err);
     lf_store_rollback(rp->st, NULL);
@@ -285,12 +288,13 @@ static void replayer_release(replayer *rp, lf_scoring_model *model)
     free(rp->newt);
 }
 
-lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
-                         lf_error *err)
+static lf_status replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads,
+                              size_t n, bool in_txn, lf_error *err)
 {
     replayer rp;
     lf_scoring_model *model;
     lf_status r = replayer_init(&rp, st, cfg, &model, err);
+    rp.in_txn = in_txn;
     for (size_t i = 0; r == LF_OK && i < n; i += CHUNK) {
         size_t k = n - i < CHUNK ? n - i : CHUNK;
         r = replay_chunk(&rp, leads + i, k, leads[i], leads[i + k - 1], err);
@@ -299,17 +303,35 @@ lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *lea
     return r;
 }
 
-lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed, lf_error *err)
+lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
+                         lf_error *err)
+{
+    return replay_leads(st, cfg, leads, n, false, err);
+}
+
+static lf_status replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed,
+                                bool in_txn, lf_error *err)
 {
     int64_t *leads;
     size_t n;
     lf_status r = lf_store_pending_list(st, &leads, &n, err);
     if (r == LF_OK && n)
-        r = lf_replay_leads(st, cfg, leads, n, err);
+        r = replay_leads(st, cfg, leads, n, in_txn, err);
     free(leads);
     if (replayed)
         *replayed = r == LF_OK ? (int64_t)n : 0;
     return r;
+}
+
+lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed, lf_error *err)
+{
+    return replay_pending(st, cfg, replayed, false, err);
+}
+
+lf_status lf_replay_pending_in_txn(lf_store *st, const lf_config *cfg, int64_t *replayed,
+                                   lf_error *err)
+{
+    return replay_pending(st, cfg, replayed, true, err);
 }
 
 lf_status lf_rescore(lf_store *st, const lf_config *cfg, lf_rescore_stats *stats, lf_error *err)

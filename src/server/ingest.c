@@ -3,12 +3,14 @@
  * are committed durably, and durability must not cost throughput).
  *
  * Place in the flow: request threads (api.c) parse their bodies and queue them here;
- * ONE writer thread owns the writer workspace (its own store connection, synchronous=
- * FULL: every commit is synced, so it survives power loss), takes every request queued
- * at that moment, writes them all in one transaction (lf_app_ingest_group: one commit,
- * one sync for the group), replays the pending leads, then wakes each request with its
- * own counts. While the writer syncs, new requests queue up and form the next group, so
- * the cost of a sync is shared by every request that arrived during the previous one.
+ * ONE writer thread owns the writer workspace (its own store connection), takes every
+ * request queued at that moment and writes them all, with the replay of the leads they
+ * touched, in one transaction (lf_app_ingest_group: one commit for the group), then
+ * hands the group to the SYNCER thread and goes on with the next group. The syncer
+ * (its own connection) makes every group committed so far durable with one sync
+ * (lf_app_ingest_sync: the log synced, so it survives power loss) and only then wakes
+ * each request with its own counts. So a group is written while the previous one is
+ * synced, and one sync serves every group committed while the previous sync ran.
  *
  * A waiting request holds no thread: http.c suspends its connection (libmicrohttpd)
  * and the writer resumes it (sv_resume) once its group is committed; the access
@@ -50,13 +52,17 @@ struct sv_job {
 struct sv_ingest {
     pthread_mutex_t mu;
     pthread_cond_t work;  /* the writer waits for jobs */
+    pthread_cond_t sync;  /* the syncer waits for committed groups */
     pthread_cond_t tick;  /* the watchdog waits for the stop */
-    sv_job *head, *tail;
+    sv_job *head, *tail;  /* queued requests */
     sv_job *writing;      /* the group being written */
+    sv_job *commit_head, *commit_tail; /* committed groups waiting for the syncer */
+    sv_job *syncing;      /* the groups being synced */
     size_t jobs, items;
-    bool stop, running;
-    pthread_t thread, watchdog;
-    lf_workspace ws;      /* the writer's own: durable commits */
+    bool stop, sync_stop, running;
+    pthread_t thread, syncer, watchdog;
+    lf_workspace ws;      /* the writer's own */
+    lf_workspace sync_ws; /* the syncer's own */
     sv_server *srv;
 };
 
@@ -66,30 +72,10 @@ static const char *kind_name(int kind)
     return kind >= 0 && kind < 4 ? names[kind] : "unknown";
 }
 
-/* Writes one group and wakes its requests. */
-static void write_group(struct sv_ingest *g, sv_job *list)
+/* Marks the jobs of list done and resumes their connections (or releases the jobs of
+ * requests that stopped waiting). Lock held. */
+static void finish_list(sv_job *list)
 {
-    size_t n = 0;
-    for (sv_job *j = list; j; j = j->next)
-        n++;
-    lf_app_ingest **reqs = calloc(n ? n : 1, sizeof *reqs);
-    lf_error err;
-    if (reqs) {
-        size_t i = 0;
-        for (sv_job *j = list; j; j = j->next)
-            reqs[i++] = &j->in;
-        if (lf_app_ingest_group(&g->ws, reqs, n, &err) == LF_OK)
-            for (i = 0; i < n; i++)
-                sv_metrics_ingested(g->srv, kind_name(reqs[i]->kind), reqs[i]->imported);
-        free(reqs);
-    } else {
-        for (sv_job *j = list; j; j = j->next) {
-            j->in.status = LF_ENOMEM;
-            lf_errorf(&j->in.err, LF_ENOMEM, "out of memory");
-        }
-    }
-    pthread_mutex_lock(&g->mu);
-    g->writing = NULL;
     for (sv_job *j = list, *next; j; j = next) {
         next = j->next;
         j->done = true;
@@ -101,7 +87,83 @@ static void write_group(struct sv_ingest *g, sv_job *list)
             j->conn = NULL;
         }
     }
+}
+
+/* Writes one group and hands it to the syncer. */
+static void write_group(struct sv_ingest *g, sv_job *list)
+{
+    size_t n = 0;
+    sv_job *last = list;
+    for (sv_job *j = list; j; j = j->next) {
+        n++;
+        last = j;
+    }
+    lf_app_ingest **reqs = calloc(n ? n : 1, sizeof *reqs);
+    lf_error err;
+    if (reqs) {
+        size_t i = 0;
+        for (sv_job *j = list; j; j = j->next)
+            reqs[i++] = &j->in;
+        lf_app_ingest_group(&g->ws, reqs, n, &err);
+        free(reqs);
+    } else {
+        for (sv_job *j = list; j; j = j->next) {
+            j->in.status = LF_ENOMEM;
+            lf_errorf(&j->in.err, LF_ENOMEM, "out of memory");
+        }
+    }
+    pthread_mutex_lock(&g->mu);
+    g->writing = NULL;
+    if (g->commit_tail)
+        g->commit_tail->next = list;
+    else
+        g->commit_head = list;
+    g->commit_tail = last;
+    pthread_cond_signal(&g->sync);
     pthread_mutex_unlock(&g->mu);
+}
+
+/* One sync for every group committed so far, then their requests are answered; a
+ * failed sync fails the requests (their items may or may not survive power loss: a
+ * retry is safe, imports are idempotent). */
+static void sync_groups(struct sv_ingest *g, sv_job *list)
+{
+    lf_error err;
+    lf_status r = lf_app_ingest_sync(&g->sync_ws, &err);
+    for (sv_job *j = list; j; j = j->next) {
+        if (j->in.status != LF_OK)
+            continue;
+        if (r != LF_OK) {
+            j->in.status = r;
+            j->in.err = err;
+        } else {
+            sv_metrics_ingested(g->srv, kind_name(j->in.kind), j->in.imported);
+        }
+    }
+    pthread_mutex_lock(&g->mu);
+    g->syncing = NULL;
+    finish_list(list);
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void *syncer_main(void *arg)
+{
+    struct sv_ingest *g = arg;
+    pthread_mutex_lock(&g->mu);
+    for (;;) {
+        while (!g->commit_head && !g->sync_stop)
+            pthread_cond_wait(&g->sync, &g->mu);
+        if (!g->commit_head)
+            break; /* stopping, and every committed group is synced */
+        sv_job *list = g->commit_head;
+        g->syncing = list;
+        g->commit_head = g->commit_tail = NULL;
+        pthread_mutex_unlock(&g->mu);
+        sync_groups(g, list);
+        pthread_mutex_lock(&g->mu);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return NULL;
 }
 
 static void *writer_main(void *arg)
@@ -145,13 +207,15 @@ static void *watchdog_main(void *arg)
 {
     struct sv_ingest *g = arg;
     pthread_mutex_lock(&g->mu);
-    while (!g->stop) {
+    while (!g->sync_stop) {
         struct timespec until, now;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += 1;
         pthread_cond_timedwait(&g->tick, &g->mu, &until);
         clock_gettime(CLOCK_MONOTONIC, &now);
         wake_list(g->writing, &now);
+        wake_list(g->commit_head, &now);
+        wake_list(g->syncing, &now);
         wake_list(g->head, &now);
     }
     pthread_mutex_unlock(&g->mu);
@@ -165,8 +229,42 @@ void sv_ingest_wake_all(sv_server *srv)
         return;
     pthread_mutex_lock(&g->mu);
     wake_list(g->writing, NULL);
+    wake_list(g->commit_head, NULL);
+    wake_list(g->syncing, NULL);
     wake_list(g->head, NULL);
     pthread_mutex_unlock(&g->mu);
+}
+
+/* Stops the threads that were started, in order: the writer finishes every queued
+ * request, then the syncer every committed group, then the watchdog. */
+static void stop_threads(struct sv_ingest *g, bool writer, bool syncer, bool watchdog)
+{
+    pthread_mutex_lock(&g->mu);
+    g->stop = true;
+    pthread_cond_signal(&g->work);
+    pthread_mutex_unlock(&g->mu);
+    if (writer)
+        pthread_join(g->thread, NULL);
+    pthread_mutex_lock(&g->mu);
+    g->sync_stop = true;
+    pthread_cond_signal(&g->sync);
+    pthread_cond_signal(&g->tick);
+    pthread_mutex_unlock(&g->mu);
+    if (syncer)
+        pthread_join(g->syncer, NULL);
+    if (watchdog)
+        pthread_join(g->watchdog, NULL);
+}
+
+static void ingest_free(struct sv_ingest *g)
+{
+    pthread_mutex_destroy(&g->mu);
+    pthread_cond_destroy(&g->work);
+    pthread_cond_destroy(&g->sync);
+    pthread_cond_destroy(&g->tick);
+    lf_workspace_release(&g->ws);
+    lf_workspace_release(&g->sync_ws);
+    free(g);
 }
 
 lf_status sv_ingest_start(sv_server *srv, lf_error *err)
@@ -175,30 +273,26 @@ lf_status sv_ingest_start(sv_server *srv, lf_error *err)
     if (!g)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     g->srv = srv;
-    lf_workspace_init(&g->ws, srv->dir, srv->store_url);
-    lf_status r = lf_app_ingest_open_writer(&g->ws, err);
-    if (r != LF_OK) {
-        lf_workspace_release(&g->ws);
-        free(g);
-        return r;
-    }
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->work, NULL);
+    pthread_cond_init(&g->sync, NULL);
     pthread_cond_init(&g->tick, NULL);
-    if (pthread_create(&g->thread, NULL, writer_main, g) != 0) {
-        lf_workspace_release(&g->ws);
-        free(g);
-        return lf_errorf(err, LF_ENOMEM, "cannot start the writer thread");
+    lf_workspace_init(&g->ws, srv->dir, srv->store_url);
+    lf_workspace_init(&g->sync_ws, srv->dir, srv->store_url);
+    lf_status r = lf_app_ingest_open_writer(&g->ws, err);
+    if (r == LF_OK)
+        r = lf_workspace_open(&g->sync_ws, err);
+    if (r != LF_OK) {
+        ingest_free(g);
+        return r;
     }
-    if (pthread_create(&g->watchdog, NULL, watchdog_main, g) != 0) {
-        pthread_mutex_lock(&g->mu);
-        g->stop = true;
-        pthread_cond_signal(&g->work);
-        pthread_mutex_unlock(&g->mu);
-        pthread_join(g->thread, NULL);
-        lf_workspace_release(&g->ws);
-        free(g);
-        return lf_errorf(err, LF_ENOMEM, "cannot start the writer's watchdog thread");
+    bool writer = pthread_create(&g->thread, NULL, writer_main, g) == 0;
+    bool syncer = writer && pthread_create(&g->syncer, NULL, syncer_main, g) == 0;
+    bool watchdog = syncer && pthread_create(&g->watchdog, NULL, watchdog_main, g) == 0;
+    if (!watchdog) {
+        stop_threads(g, writer, syncer, false);
+        ingest_free(g);
+        return lf_errorf(err, LF_ENOMEM, "cannot start the writer's threads");
     }
     g->running = true;
     srv->ingest = g;
@@ -210,19 +304,9 @@ void sv_ingest_stop(sv_server *srv)
     struct sv_ingest *g = srv->ingest;
     if (!g)
         return;
-    pthread_mutex_lock(&g->mu);
-    g->stop = true;
-    pthread_cond_signal(&g->work);
-    pthread_cond_signal(&g->tick);
-    pthread_mutex_unlock(&g->mu);
-    pthread_join(g->thread, NULL);
-    pthread_join(g->watchdog, NULL);
+    stop_threads(g, true, true, true);
     /* no request waits any more: the daemon stopped before (server.h) */
-    pthread_mutex_destroy(&g->mu);
-    pthread_cond_destroy(&g->work);
-    pthread_cond_destroy(&g->tick);
-    lf_workspace_release(&g->ws);
-    free(g);
+    ingest_free(g);
     srv->ingest = NULL;
 }
 

@@ -64,6 +64,11 @@ lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err)
     return st->ops->generation(st, generation, err);
 }
 
+lf_status lf_store_sync_log(lf_store *st, lf_error *err)
+{
+    return st->ops->sync_log(st, err);
+}
+
 lf_status lf_store_set_durable(lf_store *st, bool durable, lf_error *err)
 {
     return st->ops->set_durable(st, durable, err);
@@ -94,6 +99,12 @@ lf_status lf_store_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool
                             lf_error *err)
 {
     return st->ops->lead_get(st, id, row, found, err);
+}
+
+lf_status lf_store_lead_rowid(lf_store *st, const char *id, int64_t *rowid, bool *found,
+                              lf_error *err)
+{
+    return st->ops->lead_rowid(st, id, rowid, found, err);
 }
 
 lf_status lf_store_lead_classify(lf_store *st, int64_t lead, const char *channel,

@@ -23,6 +23,7 @@ typedef struct lf_store_ops {
     void (*read_end)(lf_store *st);
     lf_status (*generation)(lf_store *st, int64_t *generation, lf_error *err);
     lf_status (*set_durable)(lf_store *st, bool durable, lf_error *err);
+    lf_status (*sync_log)(lf_store *st, lf_error *err);
     /* the event log */
     lf_status (*file_id)(lf_store *st, const char *name, int64_t *id, lf_error *err);
     lf_status (*lead_upsert)(lf_store *st, lf_lead_row *row, lf_upsert *result, lf_error *err);
@@ -30,6 +31,8 @@ typedef struct lf_store_ops {
     lf_status (*lead_count)(lf_store *st, int64_t *n, lf_error *err);
     lf_status (*lead_get)(lf_store *st, const char *id, lf_lead_row *row, bool *found,
                           lf_error *err);
+    lf_status (*lead_rowid)(lf_store *st, const char *id, int64_t *rowid, bool *found,
+                            lf_error *err);
     lf_status (*lead_classify)(lf_store *st, int64_t lead, const char *channel,
                                const char *origin, const char *persona, lf_error *err);
     lf_status (*event_append)(lf_store *st, const lf_event_row *ev, int64_t *seq,

@@ -98,12 +98,13 @@ enum {
     Q_COST_SET, Q_TRAFFIC_SET, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
-    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q__COUNT
+    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_HAS_IGNORED, Q_LEAD_ROWID, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
     [Q_LEAD_GET] = "SELECT rowid, id, email, created_at, source, channel, origin, persona,"
                    " attrs, origin_given, persona_given FROM leads WHERE id = ?1",
+    [Q_LEAD_ROWID] = "SELECT rowid FROM leads WHERE id = ?1", /* the id index covers it */
     [Q_LEAD_INSERT] = "INSERT INTO leads(id, email, created_at, source, channel, origin,"
                       " persona, attrs, origin_given, persona_given)"
                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -127,18 +128,46 @@ static const char *const query_sql[Q__COUNT] = {
                       " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
     [Q_EVENTS_RANGE] = "SELECT lead, seq, ts, kind, type, detail, reason, amount FROM events"
                        " WHERE lead BETWEEN ?1 AND ?2 ORDER BY lead, ts, seq",
-    [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1",
-    [Q_DEL_HANDOFFS] = "DELETE FROM handoffs WHERE lead = ?1",
+    /* derived state is rewritten in place: a row that did not change is not written
+     * (no page touched), rows beyond the new count are deleted */
+    [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1 AND n >= ?2",
+    [Q_DEL_HANDOFFS] = "DELETE FROM handoffs WHERE lead = ?1 AND n >= ?2",
+    [Q_HAS_IGNORED] = "SELECT 1 FROM ignored WHERE lead = ?1 LIMIT 1",
     [Q_DEL_IGNORED] = "DELETE FROM ignored WHERE lead = ?1",
     [Q_DEL_PENDING] = "DELETE FROM pending WHERE lead = ?1",
     [Q_INS_TRANS] = "INSERT INTO transitions(lead, n, ts, from_stage, to_stage, cause,"
-                    " event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    " event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                    " ON CONFLICT(lead, n) DO UPDATE SET ts = excluded.ts,"
+                    " from_stage = excluded.from_stage, to_stage = excluded.to_stage,"
+                    " cause = excluded.cause, event_seq = excluded.event_seq"
+                    " WHERE ts IS NOT excluded.ts OR from_stage IS NOT excluded.from_stage"
+                    " OR to_stage IS NOT excluded.to_stage OR cause IS NOT excluded.cause"
+                    " OR event_seq IS NOT excluded.event_seq",
     [Q_INS_HANDOFF] = "INSERT INTO handoffs(lead, n, mql_at, decided_at, first_contact_at,"
                       " outcome, cause, open_seq, close_seq, contact_seq, score)"
-                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                      " ON CONFLICT(lead, n) DO UPDATE SET mql_at = excluded.mql_at,"
+                      " decided_at = excluded.decided_at,"
+                      " first_contact_at = excluded.first_contact_at,"
+                      " outcome = excluded.outcome, cause = excluded.cause,"
+                      " open_seq = excluded.open_seq, close_seq = excluded.close_seq,"
+                      " contact_seq = excluded.contact_seq, score = excluded.score"
+                      " WHERE mql_at IS NOT excluded.mql_at"
+                      " OR decided_at IS NOT excluded.decided_at"
+                      " OR first_contact_at IS NOT excluded.first_contact_at"
+                      " OR outcome IS NOT excluded.outcome OR cause IS NOT excluded.cause"
+                      " OR open_seq IS NOT excluded.open_seq"
+                      " OR close_seq IS NOT excluded.close_seq"
+                      " OR contact_seq IS NOT excluded.contact_seq"
+                      " OR score IS NOT excluded.score",
     [Q_INS_IGNORED] = "INSERT OR REPLACE INTO ignored(seq, lead, reason) VALUES(?1, ?2, ?3)",
-    [Q_UPSERT_STATE] = "INSERT OR REPLACE INTO lead_state(lead, stage, stage_since, won_at,"
-                       " revenue) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_UPSERT_STATE] = "INSERT INTO lead_state(lead, stage, stage_since, won_at, revenue)"
+                       " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(lead) DO UPDATE SET"
+                       " stage = excluded.stage, stage_since = excluded.stage_since,"
+                       " won_at = excluded.won_at, revenue = excluded.revenue"
+                       " WHERE stage IS NOT excluded.stage"
+                       " OR stage_since IS NOT excluded.stage_since"
+                       " OR won_at IS NOT excluded.won_at OR revenue IS NOT excluded.revenue",
     [Q_IGNORED_COUNTS] = "SELECT reason, count(*) AS n FROM ignored WHERE seq >= ?1"
                          " GROUP BY reason ORDER BY n DESC, reason",
     [Q_IGNORED_SCAN] = "SELECT g.seq, f.name, e.line, l.id, e.type, g.reason, e.ts"
@@ -194,6 +223,7 @@ typedef struct sq_store {
     size_t ev_cap;
     lf_buf strings;
     size_t *offs; /* per event: detail/reason/type offsets into strings (3 each) */
+    int wal_fd;   /* sq_sync_log: the WAL file, opened on first use (else -1) */
 } sq_store;
 
 static lf_status db_error(sq_store *st, lf_error *err, const char *what)
@@ -335,12 +365,13 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     st->base.ops = &sq_ops;
     st->path = strdup(url);
     st->lock_timeout = lock_timeout_setting();
+    st->wal_fd = -1;
     lf_buf_init(&st->strings, 0);
     if (!st->path) {
         sq_close(&st->base);
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     }
-    if (sqlite3_open_v2(url, &st->db, SQLITE_OPEN_READWRITE, NULL) !=
+    if (sqlite3_open_v2(url, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         s = st->db ? db_error(st, err, "cannot open")
                    : lf_errorf(err, LF_ENOMEM, "out of memory");
@@ -393,6 +424,8 @@ static void sq_close(lf_store *base)
         sqlite3_finalize(st->q[i]);
     if (st->db)
         sqlite3_close(st->db);
+    if (st->wal_fd >= 0)
+        close(st->wal_fd);
     free(st->path);
     free(st->ev);
     free(st->seqs);
@@ -580,6 +613,22 @@ static lf_status sq_lead_count(lf_store *base, int64_t *n, lf_error *err)
         *n = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? LF_OK : db_error(st, err, "cannot count leads");
+}
+
+static lf_status sq_lead_rowid(lf_store *base, const char *id, int64_t *rowid, bool *found,
+                              lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *g = st->q[Q_LEAD_ROWID];
+    bind_text(g, 1, id);
+    int rc = sqlite3_step(g);
+    *found = rc == SQLITE_ROW;
+    if (*found)
+        *rowid = sqlite3_column_int64(g, 0);
+    sqlite3_reset(g);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read lead");
+    return LF_OK;
 }
 
 static lf_status sq_lead_get(lf_store *base, const char *id, lf_lead_row *row, bool *found,
@@ -854,19 +903,50 @@ static void bind_seq(sqlite3_stmt *s, int i, const int64_t *seqs, int32_t idx)
         sqlite3_bind_int64(s, i, seq_of(seqs, idx));
 }
 
+/* Before a lead's derived state is written again: its transitions and handoffs beyond
+ * the new counts go (the others are updated in place, unchanged rows not written),
+ * its ignored events go when it has any (they are written again), its pending mark
+ * goes. A statement that matches nothing writes nothing. */
+static lf_status derived_trim(sq_store *st, int64_t lead, const lf_lead_state *ls,
+                              lf_error *err)
+{
+    sqlite3_stmt *q = st->q[Q_HAS_IGNORED];
+    sqlite3_bind_int64(q, 1, lead);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read ignored events");
+    const struct {
+        int q;
+        size_t keep; /* bound as ?2 when the statement has one */
+        bool run;
+    } steps[] = {{Q_DEL_TRANS, ls->ntrans, true},
+                 {Q_DEL_HANDOFFS, ls->nhandoffs, true},
+                 {Q_DEL_IGNORED, 0, rc == SQLITE_ROW},
+                 {Q_DEL_PENDING, 0, true}};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (!steps[i].run)
+            continue;
+        sqlite3_stmt *s = st->q[steps[i].q];
+        sqlite3_bind_int64(s, 1, lead);
+        if (sqlite3_bind_parameter_count(s) >= 2)
+            sqlite3_bind_int64(s, 2, (int64_t)steps[i].keep);
+        lf_status r = step_done(st, s, err, "cannot replace derived state");
+        if (r != LF_OK)
+            return r;
+    }
+    return LF_OK;
+}
+
 static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, const lf_lead_state *ls,
                                  lf_error *err)
 {
     sq_store *st = (sq_store *)base;
-    static const int dels[] = {Q_DEL_TRANS, Q_DEL_HANDOFFS, Q_DEL_IGNORED, Q_DEL_PENDING};
     int64_t lead = le->lead;
     const int64_t *seqs = le->seqs;
-    for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
-        sqlite3_bind_int64(st->q[dels[i]], 1, lead);
-        lf_status r = step_done(st, st->q[dels[i]], err, "cannot replace derived state");
-        if (r != LF_OK)
-            return r;
-    }
+    lf_status r = derived_trim(st, lead, ls, err);
+    if (r != LF_OK)
+        return r;
     sqlite3_stmt *t = st->q[Q_INS_TRANS];
     for (size_t i = 0; i < ls->ntrans; i++) {
         const lf_transition *tr = &ls->trans[i];
@@ -880,7 +960,7 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
         sqlite3_bind_int(t, 5, tr->to);
         sqlite3_bind_int(t, 6, tr->cause);
         bind_seq(t, 7, seqs, tr->event);
-        lf_status r = step_done(st, t, err, "cannot write transition");
+        r = step_done(st, t, err, "cannot write transition");
         if (r != LF_OK)
             return r;
     }
@@ -898,7 +978,7 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
         bind_seq(h, 9, seqs, ho->close_event);
         bind_seq(h, 10, seqs, ho->contact_event);
         sqlite3_bind_double(h, 11, ho->score);
-        lf_status r = step_done(st, h, err, "cannot write handoff");
+        r = step_done(st, h, err, "cannot write handoff");
         if (r != LF_OK)
             return r;
     }
@@ -910,7 +990,7 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
         sqlite3_bind_int64(g, 1, seq_of(seqs, ls->ignored[i]));
         sqlite3_bind_int64(g, 2, lead);
         bind_text(g, 3, why);
-        lf_status r = step_done(st, g, err, "cannot write ignored event");
+        r = step_done(st, g, err, "cannot write ignored event");
         if (r != LF_OK)
             return r;
     }
@@ -1216,6 +1296,65 @@ static lf_status sq_set_durable(lf_store *base, bool durable, lf_error *err)
     return LF_OK;
 }
 
+/* Syncs the directory holding path (a file created in it survives power loss). */
+static bool dir_sync(char *path)
+{
+    char *slash = strrchr(path, '/');
+    if (slash)
+        *slash = '\0';
+    int dir = open(!slash ? "." : slash == path ? "/" : path, O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+    bool ok = dir >= 0 && fsync(dir) == 0;
+    if (dir >= 0)
+        close(dir);
+    return ok;
+}
+
+/* st->wal_fd = the WAL file (path "-wal") opened for syncing: once, with its directory
+ * synced then, and again if the path names another file now. *none: there is no WAL
+ * file (every commit is in the synced database file: the last connection closed after
+ * a checkpoint). false on error. */
+static bool wal_open(sq_store *st, bool *none)
+{
+    struct stat at, now;
+    size_t n = strlen(st->path);
+    char *wal = malloc(n + 5);
+    if (!wal)
+        return false;
+    memcpy(wal, st->path, n);
+    memcpy(wal + n, "-wal", 5);
+    *none = stat(wal, &now) != 0;
+    if (st->wal_fd >= 0 && (*none || fstat(st->wal_fd, &at) != 0 || at.st_ino != now.st_ino ||
+                            at.st_dev != now.st_dev)) {
+        close(st->wal_fd);
+        st->wal_fd = -1;
+    }
+    bool ok = true;
+    if (st->wal_fd < 0 && !*none) {
+        st->wal_fd = open(wal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        ok = st->wal_fd >= 0 && dir_sync(wal);
+        if (!ok && st->wal_fd >= 0) {
+            close(st->wal_fd);
+            st->wal_fd = -1;
+        }
+    }
+    free(wal);
+    return ok;
+}
+
+/* WAL mode with synchronous=NORMAL syncs the WAL before each checkpoint and its header
+ * when it is reused, never at a commit: a commit's frames are durable once the WAL
+ * file's data is synced, whoever syncs it. */
+static lf_status sq_sync_log(lf_store *base, lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    bool none = false;
+    errno = 0;
+    if (!wal_open(st, &none) || (!none && fdatasync(st->wal_fd) != 0))
+        return lf_errorf(err, LF_ESTORE, "store '%s': cannot sync the log: %s", st->path,
+                         strerror(errno ? errno : EIO));
+    return LF_OK;
+}
+
 static const char *sq_location(const lf_store *base)
 {
     const sq_store *st = (const sq_store *)base;
@@ -1232,6 +1371,7 @@ static const lf_store_ops sq_ops = {
     .read_end = sq_read_end,
     .generation = sq_generation,
     .set_durable = sq_set_durable,
+    .sync_log = sq_sync_log,
     .file_id = sq_file_id,
     .pending_mark = sq_pending_mark,
     .pending_list = sq_pending_list,
@@ -1239,6 +1379,7 @@ static const lf_store_ops sq_ops = {
     .lead_ids = sq_lead_ids,
     .lead_count = sq_lead_count,
     .lead_get = sq_lead_get,
+    .lead_rowid = sq_lead_rowid,
     .lead_classify = sq_lead_classify,
     .event_append = sq_event_append,
     .scan_events = sq_scan_events,

@@ -140,6 +140,12 @@ Test(store, lead_upsert_reports_new_same_updated)
         cr_expect_str_eq(got.attrs_json, "{\"k\":\"v\"}");
         cr_assert_eq(lf_store_lead_get(st, "nope", &got, &found, NULL), LF_OK);
         cr_expect_not(found);
+        int64_t only = -1;
+        cr_assert_eq(lf_store_lead_rowid(st, "L1", &only, &found, NULL), LF_OK);
+        cr_expect(found);
+        cr_expect_eq(only, rowid);
+        cr_assert_eq(lf_store_lead_rowid(st, "nope", &only, &found, NULL), LF_OK);
+        cr_expect_not(found);
         lf_store_close(st);
     }
 }
@@ -287,6 +293,102 @@ Test(store, pending_marks_are_cleared_by_the_derived_write_of_the_lead)
         cr_assert_eq(lf_store_scan_state(st, note_state, &s2, NULL), LF_OK);
         cr_expect(s2.stale[0]);
         cr_expect_eq(s2.ntrans[0], 0, "a stale lead comes without its old state");
+        lf_store_close(st);
+    }
+}
+
+/* Rewrites a lead's derived state with the engine's result edited by `edit`. */
+typedef struct edited {
+    lf_store *st;
+    int mode; /* 0: as replayed; 1: second transition moved, no handoff; 2: one transition */
+    lf_time first_ts, second_ts, mql_at;
+    size_t ntrans, nhandoffs;
+} edited;
+
+static lf_status write_edited(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    edited *e = ctx;
+    lf_lead_state ls;
+    lf_lead_state_init(&ls);
+    lf_status r = lf_lifecycle_replay(&le->input, NULL, &ls, err);
+    cr_assert_eq(ls.ntrans, 2);
+    if (e->mode == 1) {
+        ls.trans[1].ts += 500;
+        ls.nhandoffs = 0;
+    } else if (e->mode == 2) {
+        ls.ntrans = 1;
+    }
+    if (r == LF_OK)
+        r = lf_store_derived_write(e->st, le, &ls, err);
+    lf_lead_state_release(&ls);
+    return r;
+}
+
+static lf_status note_edited(void *ctx, const lf_state_row *r, lf_error *err)
+{
+    (void)err;
+    edited *e = ctx;
+    e->ntrans = r->ntrans;
+    e->nhandoffs = r->nhandoffs;
+    e->first_ts = r->ntrans > 0 ? r->trans[0].ts : -1;
+    e->second_ts = r->ntrans > 1 ? r->trans[1].ts : -1;
+    e->mql_at = r->nhandoffs > 0 ? r->handoffs[0].mql_at : -1;
+    return LF_OK;
+}
+
+/* The derived write replaces a lead's state whatever it was before: rows changed in
+ * place, rows beyond the new counts gone, unchanged rows kept. */
+Test(store, derived_write_replaces_changed_and_shorter_state)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t l1 = add_lead(st, "L1", "a@example.com");
+        add_event(st, l1, "i:m", 2000, LF_EV_MQL);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        int64_t one[] = {l1};
+        const struct {
+            int mode;
+            size_t ntrans, nhandoffs;
+            lf_time second_ts, mql_at;
+        } steps[] = {{0, 2, 1, 2000, 2000}, {0, 2, 1, 2000, 2000}, {1, 2, 0, 2500, -1},
+                     {0, 2, 1, 2000, 2000}, {2, 1, 1, -1, 2000}, {0, 2, 1, 2000, 2000}};
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            edited e = {.st = st, .mode = steps[i].mode};
+            cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+            cr_assert_eq(lf_store_scan_events(st, one, 1, write_edited, &e, NULL), LF_OK);
+            cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+            cr_assert_eq(lf_store_scan_state(st, note_edited, &e, NULL), LF_OK);
+            cr_expect_eq(e.ntrans, steps[i].ntrans, "step %zu", i);
+            cr_expect_eq(e.nhandoffs, steps[i].nhandoffs, "step %zu", i);
+            cr_expect_eq(e.first_ts, 1000, "step %zu: the creation", i);
+            cr_expect_eq(e.second_ts, steps[i].second_ts, "step %zu", i);
+            cr_expect_eq(e.mql_at, steps[i].mql_at, "step %zu", i);
+        }
+        lf_store_close(st);
+    }
+}
+
+/* sync_log after commits, with and without a log file yet. */
+Test(store, sync_log_after_commits)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        lf_error err;
+        cr_expect_eq(lf_store_sync_log(st, &err), LF_OK, "%s", err.msg);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        add_lead(st, "L1", NULL);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect_eq(lf_store_sync_log(st, &err), LF_OK, "%s", err.msg);
+        lf_store *other = NULL;
+        cr_assert_eq(lf_store_open(&other, url, &err), LF_OK);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        add_lead(st, "L2", NULL);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect_eq(lf_store_sync_log(other, &err), LF_OK, "another connection: %s", err.msg);
+        lf_store_close(other);
         lf_store_close(st);
     }
 }
