@@ -6,6 +6,9 @@
 #                         the whole suite with ctest on both builds
 #   ./run.sh build        just the normal build (build/release/leadflow)
 #   ./run.sh bench [N]    the benchmark harness (bench/run.sh), N leads
+#   ./run.sh docs         regenerate docs/reports.md from the reports' definitions
+#   ./run.sh package      a Debian package (build/release/leadflow_VERSION_ARCH.deb):
+#                         binary, man page, completion, docs, systemd unit
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -15,6 +18,12 @@ BUILD_PKGS=(gcc make cmake ninja-build pkg-config libsqlite3-dev sqlite3 libyaml
 # tests of the HTML report: validity (tidy), a headless browser (chromium, python3 for
 # its DevTools client, a font for the screenshots)
 TEST_PKGS=(libcriterion-dev tidy chromium python3 fonts-dejavu-core clang libclang-rt-14-dev)
+# tests of the docs and the packaging: the man page (groff, man), bash completion, the
+# .deb built with cpack (dpkg-dev: dpkg-shlibdeps) and unpacked with dpkg -x
+TEST_PKGS+=(groff-base man-db bash-completion dpkg-dev)
+# the Debian package: cpack's DEB generator reads the libraries' dependencies with
+# dpkg-shlibdeps
+PACKAGE_PKGS=(dpkg-dev)
 
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
 
@@ -89,8 +98,19 @@ case "$cmd" in
     mv "$ROOT/docs/reports.md.tmp" "$ROOT/docs/reports.md"
     echo "run.sh: wrote docs/reports.md"
     ;;
+  package)
+    ensure_packages "${BUILD_PKGS[@]}" "${PACKAGE_PKGS[@]}"
+    build release -DCMAKE_BUILD_TYPE=Release -DLF_TEST_HOOKS=OFF
+    log="$ROOT/build/release/cpack.log"
+    (cd "$ROOT/build/release" && cpack -G DEB -B "$ROOT/build/release" >"$log" 2>&1) \
+      || { cat "$log" >&2; die "cpack -G DEB failed"; }
+    version=$("$ROOT/build/release/leadflow" --version | sed -n 's/^leadflow //p')
+    deb="$ROOT/build/release/leadflow_${version}_$(dpkg --print-architecture).deb"
+    [ -f "$deb" ] || die "cpack wrote no $deb"
+    echo "$deb"
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 1
     ;;
 esac
