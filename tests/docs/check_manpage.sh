@@ -2,7 +2,7 @@
 # The man page docs/leadflow.1:
 #   check_manpage.sh LEADFLOW_BINARY SOURCE_DIR
 # 1. it renders without a single warning: groff -man -ww (and man -l --warnings, and
-#    mandoc -Tlint when installed); its source is ASCII;
+#    mandoc -Tlint when installed); lexgrog reads its NAME line; its source is ASCII;
 # 2. every command the program dispatches (the table of src/cli/main.c, `serve` of
 #    src/main.c, and the list of `leadflow --help`) has an entry in the man page's
 #    COMMANDS and in the bash completion;
@@ -40,6 +40,11 @@ if command -v man >/dev/null; then
   [ -s "$work/man.err" ] && { err "man --warnings -l:"; cat "$work/man.err"; }
   [ -s "$work/man.txt" ] || err "man -l rendered nothing"
   [ -s "$work/page.txt" ] || cp "$work/man.txt" "$work/page.txt"
+fi
+# whatis / apropos read the NAME line through lexgrog (man-db)
+if command -v lexgrog >/dev/null; then
+  lexgrog "$page" >"$work/lexgrog.out" 2>&1 ||
+    { err "lexgrog cannot read the NAME section:"; cat "$work/lexgrog.out"; }
 fi
 if command -v mandoc >/dev/null; then
   mandoc -Tlint -Wwarning "$page" >"$work/mandoc.err" 2>&1 || true
