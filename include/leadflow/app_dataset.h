@@ -27,6 +27,21 @@ lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err);
 lf_status lf_app_load_segment(lf_workspace *ws, const char *attribute, lf_dataset *ds,
                               lf_error *err);
 
+/* A dataset shared by the threads of one process (the server): built once per store
+ * generation, whoever asks first, while the others asking for that generation wait
+ * for it; kept in memory (the snapshot file is read when it is current, never written:
+ * a server whose store changes all the time would rewrite it at every request). A
+ * request sees at least the generation the store had when it asked, so a report read
+ * after an acknowledged write includes that write. */
+typedef struct lf_app_dataset_cache lf_app_dataset_cache;
+lf_app_dataset_cache *lf_app_dataset_cache_new(void); /* NULL: out of memory */
+void lf_app_dataset_cache_free(lf_app_dataset_cache *c);
+/* *ds = the dataset of ws's store, current when the call began (ws is the calling
+ * thread's own). Read-only; hold it until lf_app_dataset_cache_put(c, *ds). */
+lf_status lf_app_dataset_cache_get(lf_app_dataset_cache *c, lf_workspace *ws,
+                                   const lf_dataset **ds, lf_error *err);
+void lf_app_dataset_cache_put(lf_app_dataset_cache *c, const lf_dataset *ds);
+
 /* The snapshot file of ws's store at `location` (lf_store_location), newly allocated
  * (NULL when out of memory): "<location>.snapshot" beside a store that is a file, and
  * "<workspace>/leadflow-<hash>.snapshot" for a store named by a URL ("scheme://..."),

@@ -29,6 +29,8 @@ typedef struct lf_app_report_req {
     const char *as_of;     /* an instant in the workspace zone; NULL = now */
     const char *attribute; /* segment: the lead attribute whose values are the rows
                               (required there, refused with any other report) */
+    struct lf_app_dataset_cache *cache; /* NULL, or the dataset shared by the process's
+                              threads (leadflow/app_dataset.h; not for segment) */
 } lf_app_report_req;
 
 #define LF_APP_NOTES_MAX 8

@@ -15,6 +15,7 @@
  * The snapshot is a cache: when it cannot be written (a read-only workspace) reports
  * still work, only slower; a failed load falls back to the store silently.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +55,10 @@ char *lf_app_snapshot_path(const lf_workspace *ws, const char *loc)
     return lf_workspace_path(ws, name);
 }
 
-/* lf_app_load_dataset, also giving the generation the dataset holds. */
-static lf_status load_at(lf_workspace *ws, lf_dataset *ds, int64_t *gen, lf_error *err)
+/* lf_app_load_dataset, also giving the generation the dataset holds; the snapshot is
+ * rewritten after a build when `write`. */
+static lf_status load_at(lf_workspace *ws, lf_dataset *ds, int64_t *gen, bool write,
+                         lf_error *err)
 {
     lf_status s = lf_workspace_open(ws, err);
     if (s != LF_OK)
@@ -80,7 +83,8 @@ static lf_status load_at(lf_workspace *ws, lf_dataset *ds, int64_t *gen, lf_erro
         lf_dataset_release(ds); /* what was loaded before the failure; ds zeroed */
         return s;
     }
-    lf_snapshot_write(path, ds, *gen, NULL); /* a cache: see above */
+    if (write)
+        lf_snapshot_write(path, ds, *gen, NULL); /* a cache: see above */
     free(path);
     return LF_OK;
 }
@@ -88,7 +92,7 @@ static lf_status load_at(lf_workspace *ws, lf_dataset *ds, int64_t *gen, lf_erro
 lf_status lf_app_load_dataset(lf_workspace *ws, lf_dataset *ds, lf_error *err)
 {
     int64_t gen;
-    return load_at(ws, ds, &gen, err);
+    return load_at(ws, ds, &gen, true, err);
 }
 
 /* ---- the segment of each lead (the `segment` report) ---------------------------------
@@ -147,7 +151,7 @@ lf_status lf_app_load_segment(lf_workspace *ws, const char *attribute, lf_datase
     bool same = false;
     for (int tries = 0; s == LF_OK && !same && tries < 5; tries++) {
         int64_t gen;
-        if ((s = load_at(ws, ds, &gen, err)) != LF_OK)
+        if ((s = load_at(ws, ds, &gen, true, err)) != LF_OK)
             break;
         ds->segment = calloc(ds->nleads ? ds->nleads : 1, sizeof *ds->segment);
         if (!ds->segment)
@@ -166,4 +170,106 @@ lf_status lf_app_load_segment(lf_workspace *ws, const char *attribute, lf_datase
     }
     ds->segment_attr = attr;
     return LF_OK;
+}
+
+/* ---- the dataset shared by threads ---------------------------------------------------- */
+
+typedef struct shared_ds {
+    lf_dataset ds; /* first: a put gives back &ds */
+    int64_t gen;
+    int refs;      /* holders, plus one while it is the cache's current dataset */
+} shared_ds;
+
+struct lf_app_dataset_cache {
+    pthread_mutex_t mu;
+    pthread_cond_t built;
+    shared_ds *cur;
+    bool building;
+};
+
+lf_app_dataset_cache *lf_app_dataset_cache_new(void)
+{
+    lf_app_dataset_cache *c = calloc(1, sizeof *c);
+    if (c) {
+        pthread_mutex_init(&c->mu, NULL);
+        pthread_cond_init(&c->built, NULL);
+    }
+    return c;
+}
+
+static void shared_unref(shared_ds *d) /* lock held */
+{
+    if (d && --d->refs == 0) {
+        lf_dataset_release(&d->ds);
+        free(d);
+    }
+}
+
+void lf_app_dataset_cache_free(lf_app_dataset_cache *c)
+{
+    if (!c)
+        return;
+    shared_unref(c->cur); /* every holder has put it back */
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->built);
+    free(c);
+}
+
+/* Builds the dataset of generation >= want (the caller set c->building). */
+static lf_status cache_build(lf_app_dataset_cache *c, lf_workspace *ws, shared_ds **out,
+                             lf_error *err)
+{
+    shared_ds *d = calloc(1, sizeof *d);
+    lf_status s = d ? load_at(ws, &d->ds, &d->gen, false, err)
+                    : lf_errorf(err, LF_ENOMEM, "out of memory");
+    pthread_mutex_lock(&c->mu);
+    c->building = false;
+    pthread_cond_broadcast(&c->built);
+    if (s != LF_OK) {
+        free(d);
+        return s; /* lock held */
+    }
+    d->refs = 2; /* the cache's and the caller's */
+    shared_unref(c->cur);
+    c->cur = d;
+    *out = d;
+    return LF_OK; /* lock held */
+}
+
+lf_status lf_app_dataset_cache_get(lf_app_dataset_cache *c, lf_workspace *ws,
+                                   const lf_dataset **ds, lf_error *err)
+{
+    int64_t want;
+    lf_status s = lf_workspace_open(ws, err);
+    if (s == LF_OK)
+        s = lf_store_generation(ws->store, &want, err);
+    if (s != LF_OK)
+        return s;
+    pthread_mutex_lock(&c->mu);
+    shared_ds *d = NULL;
+    for (int round = 0; !d && s == LF_OK; round++) {
+        if (c->cur && c->cur->gen >= want) {
+            d = c->cur;
+            d->refs++;
+        } else if (c->building && round < 1000) {
+            pthread_cond_wait(&c->built, &c->mu); /* another thread builds: one build */
+        } else {
+            c->building = true; /* bounded: a waiter that saw 1000 builds builds its own */
+            pthread_mutex_unlock(&c->mu);
+            s = cache_build(c, ws, &d, err);
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (d)
+        *ds = &d->ds;
+    return s;
+}
+
+void lf_app_dataset_cache_put(lf_app_dataset_cache *c, const lf_dataset *ds)
+{
+    if (!ds)
+        return;
+    pthread_mutex_lock(&c->mu);
+    shared_unref((shared_ds *)(void *)ds); /* ds is the first member */
+    pthread_mutex_unlock(&c->mu);
 }

@@ -137,11 +137,15 @@ lf_status lf_app_report(lf_workspace *ws, const lf_app_report_req *req, lf_app_r
     if (s != LF_OK)
         return s;
     lf_dataset ds;
-    s = req->attribute ? lf_app_load_segment(ws, req->attribute, &ds, err)
-                       : lf_app_load_dataset(ws, &ds, err);
+    const lf_dataset *shared = NULL;
+    if (req->cache && !req->attribute)
+        s = lf_app_dataset_cache_get(req->cache, ws, &shared, err);
+    else
+        s = req->attribute ? lf_app_load_segment(ws, req->attribute, &ds, err)
+                           : lf_app_load_dataset(ws, &ds, err);
     if (s != LF_OK)
         return s;
-    a.ds = &ds;
+    a.ds = shared ? shared : &ds;
     bool all = strcmp(req->name, "all") == 0;
     report_run cur = {0};
     s = report_run_reports(&a, req->name, &cur, err);
@@ -158,6 +162,9 @@ lf_status lf_app_report(lf_workspace *ws, const lf_app_report_req *req, lf_app_r
     if (s == LF_OK && !all)
         by_note(req, &cur, out);
     report_run_release(&cur);
-    lf_dataset_release(&ds);
+    if (shared)
+        lf_app_dataset_cache_put(req->cache, shared);
+    else
+        lf_dataset_release(&ds);
     return s;
 }

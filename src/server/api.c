@@ -334,7 +334,8 @@ int sv_get_report(sv_request *req, sv_response *res)
                             .to = sv_query(req, "to", to, sizeof to),
                             .by = sv_query(req, "by", by, sizeof by),
                             .as_of = sv_query(req, "as_of", as_of, sizeof as_of),
-                            .attribute = sv_query(req, "attribute", attr, sizeof attr)};
+                            .attribute = sv_query(req, "attribute", attr, sizeof attr),
+                            .cache = req->srv->reports};
     if (!rq.format)
         rq.format = "json";
     lf_error err = {0};

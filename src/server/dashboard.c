@@ -527,7 +527,7 @@ static int dashboard(sv_request *req, sv_response *res, dash_query *q)
         return failed(res, &err);
     live_as_of(ws->cfg.tz, q);
     lf_app_report_req rr = {.name = "all", .format = "html", .from = q->pfrom, .to = q->pto,
-                            .by = q->pby, .as_of = q->pas_of};
+                            .by = q->pby, .as_of = q->pas_of, .cache = req->srv->reports};
     lf_app_report_out out;
     lf_app_report_out_init(&out);
     lf_buf pickers, queue;

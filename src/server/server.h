@@ -159,6 +159,8 @@ struct sv_server {
     sv_thread_ws *thread_ws;
     struct sv_ingest *ingest; /* ingest.c's writer, between sv_ingest_start and _stop */
     void *dashboard;          /* dashboard.c's state, if it needs any (released by it) */
+    struct lf_app_dataset_cache *reports; /* the dataset the reports of every thread
+                                 share, built once per store generation */
     struct MHD_Daemon *daemon;
 };
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leadflow/app_dataset.h"
 #include "main.h"
 #include "server.h"
 
@@ -189,7 +190,7 @@ static int start(sv_server *srv, const serve_opts *o)
     if ((st = sv_auth_init(srv, getenv("LEADFLOW_TOKENS"), generated, &err)) ||
         (st = sv_metrics_init(srv, &err)))
         return fail(st, err.msg);
-    if (!thread_ws_init(srv))
+    if (!thread_ws_init(srv) || !(srv->reports = lf_app_dataset_cache_new()))
         return fail(LF_ENOMEM, "out of memory");
     if ((st = sv_ingest_start(srv, &err)))
         return fail(st, err.msg);
@@ -213,6 +214,8 @@ static void release(sv_server *srv)
     if (ingest_started)
         sv_ingest_stop(srv); /* after the daemon: every acknowledged item is committed */
     thread_ws_release(srv);
+    lf_app_dataset_cache_free(srv->reports); /* no request runs any more */
+    srv->reports = NULL;
     sv_metrics_release(srv);
     sv_auth_release(srv);
     lf_workspace_release(&srv->ws);

@@ -6,6 +6,7 @@ from the request itself.
 import csv
 import json
 import os
+import threading
 import unittest
 
 import harness
@@ -221,12 +222,54 @@ class Read(unittest.TestCase):
                 cli = s.run(args)
                 self.assertEqual(cli.returncode, 0, cli.stderr)
                 self.assertEqual(body, cli.stdout, name)
+            self.reports_follow_writes(s)
             st, _, doc = s.json("GET", "/v1/reports/nope", token=READ_TOKEN)
             self.assertEqual(st, 404)
             st, _, doc = s.json("GET", "/v1/reports/funnel?by=fortnight", token=READ_TOKEN)
             self.assertEqual(st, 400)
             cli = s.run(["report", "funnel", "--by", "fortnight"])
             self.assertIn(doc["error"]["message"], cli.stderr.decode())
+
+    def reports_follow_writes(self, s):
+        """The server's reports share one dataset per store generation: a report read
+        after an acknowledged write includes it, also while other threads read and
+        write (the bodies are then compared with the CLI's at rest)."""
+        path = "/v1/reports/funnel?format=csv&as_of=2026-06-30"
+        before = s.request("GET", path, token=READ_TOKEN)[2]
+        lead = {"id": "LNEW", "email": "new@example.com", "created_at": "2026-02-10T09:00:00",
+                "source": "google"}
+        st, _, _ = s.request("POST", "/v1/leads", json.dumps(lead), headers=JSON,
+                             token=WRITE_TOKEN)
+        self.assertEqual(st, 200)
+        after = s.request("GET", path, token=READ_TOKEN)[2]
+        self.assertNotEqual(before, after, "the new lead is in the next report")
+        errors = []
+
+        def reader():
+            for _ in range(15):
+                st, _, body = s.request("GET", path, token=READ_TOKEN)
+                if st != 200 or not body.startswith(b"stage,balance,"):
+                    errors.append((st, body[:80]))
+
+        def writer(k):
+            for i in range(15):
+                ev = {"id": "w%d-%d" % (k, i), "lead_id": "LNEW", "type": "page_view",
+                      "ts": "2026-02-%02dT10:00:00" % (11 + i)}
+                st, _, body = s.request("POST", "/v1/events", json.dumps(ev), headers=JSON,
+                                        token=WRITE_TOKEN)
+                if st != 200:
+                    errors.append((st, body[:80]))
+
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        threads += [threading.Thread(target=writer, args=(k,)) for k in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertEqual(errors, [])
+        final = s.request("GET", path, token=READ_TOKEN)[2]
+        cli = s.run(["report", "funnel", "--format", "csv", "--as-of", "2026-06-30"])
+        self.assertEqual(final, cli.stdout)
 
 
 if __name__ == "__main__":
