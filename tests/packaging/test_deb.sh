@@ -10,7 +10,9 @@
 # 3. the systemd unit has its hardening and passes `systemd-analyze verify` (with
 #    ExecStart pointed at the unpacked binary; skipped with a message when
 #    systemd-analyze is not installed);
-# 4. `cmake --install` (DESTDIR, --prefix /usr) installs the same files.
+# 4. `cmake --install` (DESTDIR, --prefix /usr) installs the same files;
+# 5. the maintainer scripts do what they say, run as root in a mount namespace whose
+#    /etc and /var/lib are throwaway overlays (skipped with a message otherwise).
 # Skipped (77) only without cpack or dpkg-deb (./run.sh test installs dpkg-dev).
 set -u
 build=$(cd "$1" && pwd) && src=$(cd "$2" && pwd) || exit 2
@@ -123,6 +125,59 @@ if DESTDIR=$work/inst "$cmake" --install "$build" --prefix /usr >"$work/install.
 else
   cat "$work/install.log"
   err "cmake --install failed"
+fi
+
+# ---- 5. the maintainer scripts, run in a sandbox ---------------------------------------
+# postinst configure (twice: install, then upgrade), prerm remove, postrm purge, as root
+# in a private mount namespace whose /etc and /var/lib are overlays on temp dirs: the
+# user, the directories and the token file they make never reach the real system.
+maint() {
+  local d=$work/sandbox
+  mkdir -p "$d/etc.u" "$d/etc.w" "$d/var.u" "$d/var.w"
+  unshare -m --propagation private sh -c '
+    set -e
+    d=$1
+    shift
+    mount -t overlay overlay -o lowerdir=/etc,upperdir=$d/etc.u,workdir=$d/etc.w /etc
+    mount -t overlay overlay -o lowerdir=/var/lib,upperdir=$d/var.u,workdir=$d/var.w /var/lib
+    "$@"' sh "$d" "$@"
+}
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v adduser >/dev/null &&
+    maint true 2>/dev/null; then
+  c=$work/control
+  getent passwd leadflow >/dev/null && had_user=1 || had_user=0
+  maint sh -c '
+    set -e
+    '"$c"'/postinst configure
+    getent passwd leadflow | cut -d: -f1,6
+    stat -c "%U %a" /var/lib/leadflow /etc/leadflow/leadflow.env
+    sed -n "s/^LEADFLOW_TOKENS=//p" /etc/leadflow/leadflow.env
+    sum1=$(md5sum </etc/leadflow/leadflow.env)
+    '"$c"'/postinst configure 0.1.0
+    [ "$(md5sum </etc/leadflow/leadflow.env)" = "$sum1" ] && echo "env kept on upgrade"
+    '"$c"'/prerm remove
+    '"$c"'/postrm remove
+    [ -f /etc/leadflow/leadflow.env ] && echo "env kept on remove"
+    '"$c"'/postrm purge
+    [ ! -e /etc/leadflow/leadflow.env ] && echo "env gone on purge"
+    [ -d /var/lib/leadflow ] && echo "workspace kept on purge"
+  ' >"$work/maint.out" 2>"$work/maint.err" || err "maintainer scripts failed"
+  out=$(cat "$work/maint.out")
+  tokens=$(grep "^write:" "$work/maint.out")
+  grep -qx 'leadflow:/var/lib/leadflow' <<<"$out" || err "postinst: no user leadflow with home /var/lib/leadflow"
+  grep -qx 'leadflow 700' <<<"$out" || err "postinst: /var/lib/leadflow is not leadflow's, mode 700"
+  grep -qx 'root 600' <<<"$out" || err "postinst: leadflow.env is not root's, mode 600"
+  [[ $tokens =~ ^write:[0-9a-f]{64},read:[0-9a-f]{64}$ ]] || err "postinst: tokens '$tokens'"
+  for m in "env kept on upgrade" "env kept on remove" "env gone on purge" "workspace kept on purge"; do
+    grep -qx "$m" <<<"$out" || err "maintainer scripts: not '$m'"
+  done
+  [ -s "$work/maint.err" ] && { err "maintainer scripts wrote on stderr:"; cat "$work/maint.err"; }
+  if [ "$had_user" = 0 ] && getent passwd leadflow >/dev/null; then
+    err "the sandbox leaked: a user leadflow exists on this machine"
+  fi
+  [ "$fail" = 0 ] && echo "maintainer scripts (sandboxed): ok"
+else
+  echo "skip: the maintainer scripts were not run (needs root, unshare, overlay mounts and adduser)"
 fi
 
 [ "$fail" = 0 ] && echo "Debian package: ok ($(wc -l <"$work/deb.files") files)"
