@@ -8,7 +8,8 @@
  * SV_HEADERS_MAX bytes or SV_HEADERS_COUNT lines; libmicrohttpd itself answers 431,
  * not as JSON, past its per-connection memory SV_CONN_MEMORY) and the declared
  * length (413 before reading the body); later calls collect the body up to
- * server.max_body (a chunked body past it closes the connection); the last call
+ * server.max_body (a chunked body past it is read and dropped, then 413; past four
+ * times the limit the connection is closed); the last call
  * dispatches and queues the response. The completion callback logs one line and
  * counts the request in the metrics.
  *
@@ -65,7 +66,8 @@ typedef struct sv_conn {
     char path[SV_LOG_PATH]; /* raw path for the log: visible ASCII, else %XX */
     char *query;           /* raw query string (owned), "" when none */
     lf_buf body;
-    bool too_large;
+    bool too_large;        /* the body went past server.max_body: dropped, then 413 */
+    size_t dropped;        /* bytes of such a body read */
     bool nul_path;         /* the raw path holds %00 (libmicrohttpd would cut it there) */
     int status;            /* 0 until a response is queued */
     size_t bytes;
@@ -271,6 +273,40 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+/* A body without Content-Length (chunked) that grows past server.max_body: the rest
+ * is read and dropped, then answered 413, up to DISCARD_FACTOR times the limit in all;
+ * past that the connection is closed (a client that never stops costs a bounded read). */
+#define DISCARD_FACTOR 4
+
+static enum MHD_Result take_body(sv_conn *c, const char *upload, size_t *upload_size)
+{
+    size_t n = *upload_size, max = c->srv->max_body;
+    *upload_size = 0;
+    if (!c->too_large && c->body.len + n <= max) {
+        if (lf_buf_add(&c->body, upload, n) != LF_OK)
+            return MHD_NO; /* out of memory: close */
+        return MHD_YES;
+    }
+    if (!c->too_large) {
+        c->too_large = true;
+        c->dropped = c->body.len;
+        lf_buf_release(&c->body);
+    }
+    c->dropped += n;
+    if (c->dropped / DISCARD_FACTOR > max) {
+        c->status = 413; /* for the log: closed without an answer */
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result too_large(sv_conn *c, struct MHD_Connection *con)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "the body is over the limit of %zu bytes", c->srv->max_body);
+    return send_error(c, con, 413, "too_large", msg);
+}
+
 /* The first call (headers read): 431, 413 or nothing (MHD_YES without a response). */
 static enum MHD_Result check_head(sv_conn *c, struct MHD_Connection *con)
 {
@@ -283,12 +319,8 @@ static enum MHD_Result check_head(sv_conn *c, struct MHD_Connection *con)
         char *end = NULL;
         errno = 0;
         unsigned long long n = strtoull(cl, &end, 10);
-        if (errno || end == cl || n > c->srv->max_body) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the body is over the limit of %zu bytes",
-                     c->srv->max_body);
-            return send_error(c, con, 413, "too_large", msg);
-        }
+        if (errno || end == cl || n > c->srv->max_body)
+            return too_large(c, con);
     }
     return MHD_YES;
 }
@@ -363,16 +395,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     }
     if (c->defer.finish)
         return finish_deferred(c, con);
-    if (*upload_size) {
-        if (c->too_large || c->body.len + *upload_size > c->srv->max_body ||
-            lf_buf_add(&c->body, upload, *upload_size) != LF_OK) {
-            c->too_large = true; /* chunked past the limit: close the connection */
-            c->status = 413;
-            return MHD_NO;
-        }
-        *upload_size = 0;
-        return MHD_YES;
-    }
+    if (*upload_size)
+        return take_body(c, upload, upload_size);
+    if (c->too_large)
+        return too_large(c, con);
     return dispatch(c, con, url);
 }
 

@@ -157,21 +157,41 @@ class Basics(unittest.TestCase):
         # and the server still answers
         self.assertEqual(self.s.request("GET", "/healthz")[0], 200)
 
-    def test_too_large_chunked_closes(self):
+    def chunked(self, mib, port=None):
+        """Posts mib MiB chunked; the server's answer (b"" when it closed without one)."""
         head = (b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         chunk = b"%x\r\n%s\r\n" % (1 << 20, b"y" * (1 << 20))
-        closed = False
-        with socket.create_connection(("127.0.0.1", self.s.port), timeout=10) as c:
-            c.sendall(head)
+        data = b""
+        with socket.create_connection(("127.0.0.1", port or self.s.port), timeout=10) as c:
             try:
-                for _ in range(20):
+                c.sendall(head)
+                for _ in range(mib):
                     c.sendall(chunk)
                 c.sendall(b"0\r\n\r\n")
-                closed = c.recv(100) == b""
+                while not data.rstrip().endswith(b"}"):
+                    got = c.recv(65536)
+                    if not got:
+                        break
+                    data += got
             except OSError:
-                closed = True
-        self.assertTrue(closed)
+                pass
+        return data
+
+    def test_too_large_chunked(self):
+        # 20 MiB against the default 16 MiB: read, dropped, answered 413 as JSON
+        data = self.chunked(20)
+        self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:200])
+        self.assertIn(b'"too_large"', data)
         self.assertEqual(self.s.request("GET", "/healthz")[0], 200)
+
+    def test_too_large_chunked_without_end_closes(self):
+        # past four times the limit the server stops reading: closed, no answer
+        with Server(config_yaml="server:\n  max_body: 1MiB\n") as s:
+            data = self.chunked(6, s.port)
+            self.assertEqual(data, b"")
+            self.assertEqual(s.request("GET", "/healthz")[0], 200)
+            data = self.chunked(2, s.port)  # within four times: 413
+            self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:200])
 
     def test_headers_too_large(self):
         st, h, doc = self.s.json("GET", "/healthz", headers={"X-Big": "a" * 20000})
