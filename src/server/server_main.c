@@ -26,13 +26,14 @@
 
 #define SERVE_USAGE "serve [--listen ADDR:PORT] [--threads N]"
 #define SERVE_HELP                                                                           \
-    "Serves the HTTP API and the dashboard over this workspace (SPEC §8), by default on\n"   \
+    "Serves the HTTP API and the dashboard over this workspace, by default on\n"          \
     "127.0.0.1:8080 (--listen [::1]:8080 for IPv6) with 2 worker threads. Tokens come\n"    \
     "from LEADFLOW_TOKENS (read:TOKEN,write:TOKEN, each 16+ characters); without it a\n"   \
     "write token is generated and printed once on stderr. GET /healthz needs none.\n"      \
     "Settings in leadflow.yaml: server.listen, server.threads, server.max_body (16MiB),\n" \
     "server.timeout (seconds, 10), server.cors_origins. One access-log line per request\n" \
-    "on stderr. SIGTERM or SIGINT finishes the requests in flight and exits 0."
+    "on stderr. SIGTERM or SIGINT finishes the requests in flight and exits 0.\n"         \
+    "The routes, payloads and errors: docs/manual/http-api.md."
 
 static bool ingest_started;
 
@@ -134,11 +135,12 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
         else
             return 1 + usage_error("unknown option '%s'", argv[i]);
     }
-    for (i++; i < argc;) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+        if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
             printf("usage: leadflow %s\n\n%s\n", SERVE_USAGE, SERVE_HELP);
-            return 1;
+            return 1; /* --help wins over anything else on the line, as elsewhere */
         }
+    for (i++; i < argc;) {
         if ((m = lf_app_opt(argc, argv, &i, "listen", &v)) != 0) {
             if (m < 0)
                 return 1 + usage_error("option '%s' needs a value", argv[i]);
