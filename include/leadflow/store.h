@@ -212,8 +212,11 @@ typedef lf_status (*lf_stored_event_fn)(void *ctx, const lf_stored_event *e);
 lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
                                lf_error *err);
 
-/* The store's generation: a counter bumped by every committed write transaction, so
- * caches of the dataset know when they are stale. */
+/* The store's generation: a number every committed write transaction increases, so
+ * caches of the dataset know when they are stale. It grows by a random step (1 to
+ * 2^20), not by one: a store restored from an older backup climbs again along other
+ * values, so a cache written before the restore is not taken for current when the
+ * count of commits since the backup happens to be the same. */
 lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err);
 /* The location the store was opened with (a SQLite file path). */
 const char *lf_store_location(const lf_store *st);

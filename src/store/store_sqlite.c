@@ -193,7 +193,7 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_DS_COSTS] = "SELECT date, channel, amount FROM costs ORDER BY date, channel",
     [Q_DS_TRAFFIC] = "SELECT date, channel, visitors FROM traffic ORDER BY date, channel",
     [Q_GEN_GET] = "SELECT generation FROM meta",
-    [Q_GEN_BUMP] = "UPDATE meta SET generation = generation + 1",
+    [Q_GEN_BUMP] = "UPDATE meta SET generation = generation + 1 + (random() & 1048575)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_BEGIN_READ] = "BEGIN",
     [Q_COMMIT] = "COMMIT",
