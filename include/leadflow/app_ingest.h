@@ -75,6 +75,9 @@ void lf_app_ingest_release(lf_app_ingest *in);
 lf_status lf_app_ingest_open_writer(lf_workspace *ws, lf_error *err);
 /* Makes every group committed so far durable (lf_store_sync_log). */
 lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err);
+/* The writer leaves the log's upkeep to this, called on a third workspace of the store
+ * from time to time (lf_store_checkpoint): commits never wait for it. */
+lf_status lf_app_ingest_checkpoint(lf_workspace *ws, lf_error *err);
 
 /* Imports reqs[0..n) in order in one write transaction of ws's store (opened if
  * needed), replays the pending leads in it, commits it once, and fills each request's

@@ -95,6 +95,14 @@ lf_status lf_store_set_durable(lf_store *st, bool durable, lf_error *err);
  * path: a writer commits without durability, and a second connection, in another
  * thread, syncs and only then are the commits acknowledged (the server). */
 lf_status lf_store_sync_log(lf_store *st, lf_error *err);
+/* The log's upkeep (SQLite: moving the WAL's pages into the database file so that the
+ * WAL can start over). By default a committing connection does it when the log has
+ * grown, inside its commit; with auto off this connection never does, and
+ * lf_store_checkpoint on another connection, in another thread, does it without
+ * blocking writers or readers (the server's writer keeps checkpoints off its path).
+ * A backend without such upkeep does nothing. */
+lf_status lf_store_set_auto_checkpoint(lf_store *st, bool on, lf_error *err);
+lf_status lf_store_checkpoint(lf_store *st, lf_error *err);
 /* A read transaction: every read until lf_store_read_end sees one committed state. */
 lf_status lf_store_read_begin(lf_store *st, lf_error *err);
 void lf_store_read_end(lf_store *st);

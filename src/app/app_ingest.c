@@ -647,7 +647,14 @@ static bool timing_on(void)
 
 lf_status lf_app_ingest_open_writer(lf_workspace *ws, lf_error *err)
 {
-    return lf_workspace_open(ws, err);
+    lf_status r = lf_workspace_open(ws, err);
+    return r == LF_OK ? lf_store_set_auto_checkpoint(ws->store, false, err) : r;
+}
+
+lf_status lf_app_ingest_checkpoint(lf_workspace *ws, lf_error *err)
+{
+    lf_status r = lf_workspace_open(ws, err);
+    return r == LF_OK ? lf_store_checkpoint(ws->store, err) : r;
 }
 
 lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err)

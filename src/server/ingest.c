@@ -26,6 +26,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -54,17 +56,28 @@ struct sv_ingest {
     pthread_cond_t work;  /* the writer waits for jobs */
     pthread_cond_t sync;  /* the syncer waits for committed groups */
     pthread_cond_t tick;  /* the watchdog waits for the stop */
+    pthread_cond_t ckpt;  /* the checkpointer waits for synced groups */
     sv_job *head, *tail;  /* queued requests */
     sv_job *writing;      /* the group being written */
     sv_job *commit_head, *commit_tail; /* committed groups waiting for the syncer */
     sv_job *syncing;      /* the groups being synced */
     size_t jobs, items;
+    uint64_t synced;      /* groups synced so far */
+    bool timing;          /* LEADFLOW_INGEST_TIMING: a line a sync and a checkpoint */
     bool stop, sync_stop, running;
-    pthread_t thread, syncer, watchdog;
+    pthread_t thread, syncer, watchdog, checkpointer;
     lf_workspace ws;      /* the writer's own */
     lf_workspace sync_ws; /* the syncer's own */
+    lf_workspace ckpt_ws; /* the checkpointer's own */
     sv_server *srv;
 };
+
+static int64_t mono_usec(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
 
 static const char *kind_name(int kind)
 {
@@ -129,7 +142,10 @@ static void write_group(struct sv_ingest *g, sv_job *list)
 static void sync_groups(struct sv_ingest *g, sv_job *list)
 {
     lf_error err;
+    int64_t t0 = g->timing ? mono_usec() : 0;
     lf_status r = lf_app_ingest_sync(&g->sync_ws, &err);
+    if (g->timing)
+        fprintf(stderr, "ingest-timing sync=%lld us\n", (long long)(mono_usec() - t0));
     for (sv_job *j = list; j; j = j->next) {
         if (j->in.status != LF_OK)
             continue;
@@ -142,8 +158,39 @@ static void sync_groups(struct sv_ingest *g, sv_job *list)
     }
     pthread_mutex_lock(&g->mu);
     g->syncing = NULL;
+    g->synced++;
+    pthread_cond_signal(&g->ckpt);
     finish_list(list);
     pthread_mutex_unlock(&g->mu);
+}
+
+/* The log's upkeep, off the writer's and the syncer's path: at most every
+ * CKPT_EVERY_MS while groups are synced, a checkpoint that waits for nobody. */
+#define CKPT_EVERY_MS 250
+
+static void *checkpointer_main(void *arg)
+{
+    struct sv_ingest *g = arg;
+    uint64_t done = 0;
+    pthread_mutex_lock(&g->mu);
+    while (!g->sync_stop) {
+        if (g->synced == done) {
+            pthread_cond_wait(&g->ckpt, &g->mu);
+            continue;
+        }
+        done = g->synced;
+        pthread_mutex_unlock(&g->mu);
+        lf_error err;
+        int64_t t0 = g->timing ? mono_usec() : 0;
+        lf_app_ingest_checkpoint(&g->ckpt_ws, &err); /* a failure: the next one tries */
+        if (g->timing)
+            fprintf(stderr, "ingest-timing checkpoint=%lld us\n", (long long)(mono_usec() - t0));
+        struct timespec pause = {0, CKPT_EVERY_MS * 1000000L};
+        nanosleep(&pause, NULL);
+        pthread_mutex_lock(&g->mu);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return NULL;
 }
 
 static void *syncer_main(void *arg)
@@ -237,7 +284,8 @@ void sv_ingest_wake_all(sv_server *srv)
 
 /* Stops the threads that were started, in order: the writer finishes every queued
  * request, then the syncer every committed group, then the watchdog. */
-static void stop_threads(struct sv_ingest *g, bool writer, bool syncer, bool watchdog)
+static void stop_threads(struct sv_ingest *g, bool writer, bool syncer, bool watchdog,
+                         bool checkpointer)
 {
     pthread_mutex_lock(&g->mu);
     g->stop = true;
@@ -249,11 +297,14 @@ static void stop_threads(struct sv_ingest *g, bool writer, bool syncer, bool wat
     g->sync_stop = true;
     pthread_cond_signal(&g->sync);
     pthread_cond_signal(&g->tick);
+    pthread_cond_signal(&g->ckpt);
     pthread_mutex_unlock(&g->mu);
     if (syncer)
         pthread_join(g->syncer, NULL);
     if (watchdog)
         pthread_join(g->watchdog, NULL);
+    if (checkpointer)
+        pthread_join(g->checkpointer, NULL);
 }
 
 static void ingest_free(struct sv_ingest *g)
@@ -262,8 +313,10 @@ static void ingest_free(struct sv_ingest *g)
     pthread_cond_destroy(&g->work);
     pthread_cond_destroy(&g->sync);
     pthread_cond_destroy(&g->tick);
+    pthread_cond_destroy(&g->ckpt);
     lf_workspace_release(&g->ws);
     lf_workspace_release(&g->sync_ws);
+    lf_workspace_release(&g->ckpt_ws);
     free(g);
 }
 
@@ -273,15 +326,21 @@ lf_status sv_ingest_start(sv_server *srv, lf_error *err)
     if (!g)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     g->srv = srv;
+    const char *timing = getenv("LEADFLOW_INGEST_TIMING");
+    g->timing = timing && *timing && strcmp(timing, "0") != 0;
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->work, NULL);
     pthread_cond_init(&g->sync, NULL);
     pthread_cond_init(&g->tick, NULL);
+    pthread_cond_init(&g->ckpt, NULL);
     lf_workspace_init(&g->ws, srv->dir, srv->store_url);
     lf_workspace_init(&g->sync_ws, srv->dir, srv->store_url);
+    lf_workspace_init(&g->ckpt_ws, srv->dir, srv->store_url);
     lf_status r = lf_app_ingest_open_writer(&g->ws, err);
     if (r == LF_OK)
         r = lf_workspace_open(&g->sync_ws, err);
+    if (r == LF_OK)
+        r = lf_workspace_open(&g->ckpt_ws, err);
     if (r != LF_OK) {
         ingest_free(g);
         return r;
@@ -289,8 +348,9 @@ lf_status sv_ingest_start(sv_server *srv, lf_error *err)
     bool writer = pthread_create(&g->thread, NULL, writer_main, g) == 0;
     bool syncer = writer && pthread_create(&g->syncer, NULL, syncer_main, g) == 0;
     bool watchdog = syncer && pthread_create(&g->watchdog, NULL, watchdog_main, g) == 0;
-    if (!watchdog) {
-        stop_threads(g, writer, syncer, false);
+    bool ckpt = watchdog && pthread_create(&g->checkpointer, NULL, checkpointer_main, g) == 0;
+    if (!ckpt) {
+        stop_threads(g, writer, syncer, watchdog, false);
         ingest_free(g);
         return lf_errorf(err, LF_ENOMEM, "cannot start the writer's threads");
     }
@@ -304,7 +364,7 @@ void sv_ingest_stop(sv_server *srv)
     struct sv_ingest *g = srv->ingest;
     if (!g)
         return;
-    stop_threads(g, true, true, true);
+    stop_threads(g, true, true, true, true);
     /* no request waits any more: the daemon stopped before (server.h) */
     ingest_free(g);
     srv->ingest = NULL;

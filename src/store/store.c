@@ -64,6 +64,16 @@ lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err)
     return st->ops->generation(st, generation, err);
 }
 
+lf_status lf_store_set_auto_checkpoint(lf_store *st, bool on, lf_error *err)
+{
+    return st->ops->set_auto_checkpoint(st, on, err);
+}
+
+lf_status lf_store_checkpoint(lf_store *st, lf_error *err)
+{
+    return st->ops->checkpoint(st, err);
+}
+
 lf_status lf_store_sync_log(lf_store *st, lf_error *err)
 {
     return st->ops->sync_log(st, err);

@@ -1355,6 +1355,25 @@ static lf_status sq_sync_log(lf_store *base, lf_error *err)
     return LF_OK;
 }
 
+static lf_status sq_set_auto_checkpoint(lf_store *base, bool on, lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    const char *sql = on ? "PRAGMA wal_autocheckpoint=1000;" : "PRAGMA wal_autocheckpoint=0;";
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(st, err, "cannot set the checkpoint policy");
+    return LF_OK;
+}
+
+/* PASSIVE: copies what no reader still needs, waits for nobody. */
+static lf_status sq_checkpoint(lf_store *base, lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+        return db_error(st, err, "cannot checkpoint");
+    return LF_OK;
+}
+
 static const char *sq_location(const lf_store *base)
 {
     const sq_store *st = (const sq_store *)base;
@@ -1372,6 +1391,8 @@ static const lf_store_ops sq_ops = {
     .generation = sq_generation,
     .set_durable = sq_set_durable,
     .sync_log = sq_sync_log,
+    .set_auto_checkpoint = sq_set_auto_checkpoint,
+    .checkpoint = sq_checkpoint,
     .file_id = sq_file_id,
     .pending_mark = sq_pending_mark,
     .pending_list = sq_pending_list,
