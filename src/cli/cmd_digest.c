@@ -1,0 +1,10 @@
+/* placeholder */
+#include "cli.h"
+
+int cmd_digest(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)ctx;
+    (void)argc;
+    (void)argv;
+    return cli_usage(cli_find("digest"), "not built yet");
+}
