@@ -476,6 +476,9 @@ static void sq_close(lf_store *base)
 static lf_status sq_begin(lf_store *base, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
+    /* a lead_get left on its row holds a read snapshot: a write lock taken on top of a
+     * snapshot another writer has moved past fails at once (SQLITE_BUSY_SNAPSHOT) */
+    sqlite3_reset(st->q[Q_LEAD_GET]);
     return step_done(st, st->q[Q_BEGIN], err, "cannot begin transaction");
 }
 
