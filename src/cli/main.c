@@ -100,11 +100,12 @@ static const cli_command commands[] = {
      "recipient, --to with a date the end of the report's range."},
     {"export", cmd_export,
      "export handoffs --format csv|hubspot|salesforce [--since TS] [--status pending|all]\n"
-     "       [-o FILE]",
+     "       [--as-of TS] [-o FILE]",
      "Writes the MQLs (handoffs) for a CRM import: email, lead id, mql_at, deadline,\n"
      "score, grade, persona, channel, status; hubspot and salesforce in the column\n"
      "layout of their importers (docs/alerts.md). --since keeps the handoffs opened at\n"
-     "or after TS; --status pending (default) or all."},
+     "or after TS; --status pending (default: undecided at --as-of, default now) or\n"
+     "all. Oldest deadline first. -o FILE is created readable by its owner only."},
 };
 
 const cli_command *cli_find(const char *name)
