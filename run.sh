@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 
 BUILD_PKGS=(gcc make cmake ninja-build pkg-config libsqlite3-dev sqlite3 libyaml-dev
-            libjansson-dev libmicrohttpd-dev tzdata)
+            libjansson-dev libmicrohttpd-dev tzdata libcurl4-openssl-dev libssl-dev)
 # tests of the HTML report: validity (tidy), a headless browser (chromium, python3 for
 # its DevTools client, a font for the screenshots)
 TEST_PKGS=(libcriterion-dev tidy chromium python3 fonts-dejavu-core clang libclang-rt-14-dev)

@@ -152,6 +152,40 @@ typedef struct lf_server_config {
                                closed, 1..3600; 0 = the default */
 } lf_server_config;
 
+/* Alert types a webhook may subscribe to (bits of lf_webhook.events). */
+enum {
+    LF_ALERT_HANDOFF_OPENED = 1 << 0,  /* "handoff.opened" */
+    LF_ALERT_HANDOFF_OVERDUE = 1 << 1, /* "handoff.overdue" */
+    LF_ALERT_HANDOFF_DECIDED = 1 << 2, /* "handoff.decided" */
+    LF_ALERT_PACING_BEHIND = 1 << 3,   /* "pacing.behind" */
+    LF_ALERT_COUNT = 4
+};
+/* The name of one alert bit ("handoff.opened"); NULL for anything else. */
+const char *lf_alert_name(unsigned bit);
+/* The bit of an alert name (exact, lower case); 0 when unknown. */
+unsigned lf_alert_parse(const char *name);
+
+/* One entry of `webhooks:` (docs/alerts.md). */
+typedef struct lf_webhook {
+    char *url;              /* url: http:// or https://, required */
+    char *secret_env;       /* secret_env: the environment variable holding the signing
+                               secret (the secret itself is never in the file), required */
+    unsigned events;        /* events: LF_ALERT_* bits, required and not empty */
+    int64_t max_age_usec;   /* max_age: a change older than this when stored or falling
+                               due fires nothing (calendar duration; default 24h) */
+    int line;               /* the entry's line in leadflow.yaml */
+} lf_webhook;
+
+/* Whether s is a plain address local@domain (no spaces, brackets, quotes, commas or
+ * control bytes: it goes into a From/To header and the SMTP envelope as is). */
+bool lf_mail_address_ok(const char *s);
+
+/* The `mail:` section (`leadflow digest`). */
+typedef struct lf_mail_config {
+    char *smtp_url;         /* smtp_url: smtp://HOST[:PORT] or smtps://...; NULL = none */
+    char *from;             /* from: the sender address; NULL = none */
+} lf_mail_config;
+
 typedef struct lf_config {
     char *path;             /* file it came from (the source named in messages), or
                                NULL for defaults */
@@ -178,6 +212,10 @@ typedef struct lf_config {
                                add to / override the preset's built-in defaults */
     size_t nsf_statuses;
     lf_server_config server; /* server: (defaults: 16 MiB, no CORS, listen, threads) */
+    lf_webhook *webhooks;   /* webhooks: in file order */
+    size_t nwebhooks;
+    unsigned webhook_events; /* the union of every webhook's events */
+    lf_mail_config mail;    /* mail: */
     long built_items;       /* lf_config_set's budget, shared by its calls: items */
     long built_re_parts;    /* created and regex parts compiled (bounds alias bombs) */
 } lf_config;

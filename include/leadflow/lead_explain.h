@@ -155,6 +155,13 @@ typedef struct lf_lead_explain {
  * LF_ESTORE / LF_ENOMEM / LF_ECONFIG as the workspace and store report them. */
 lf_status lf_lead_explain_run(lf_workspace *ws, const char *id, lf_time as_of,
                               lf_lead_explain *out, lf_error *err);
+/* The explanation as the JSON object of `GET /v1/leads/{id}` (id, email, created_at,
+ * channel, origin, persona, stage, stage_since, transitions, handoffs, score), instants
+ * in zone tz; a new reference (NULL when out of memory). */
+struct json_t *lf_lead_explain_json(const lf_tz *tz, const lf_lead_explain *x);
+/* Handoff i of x as one element of that object's `handoffs`; a new reference. */
+struct json_t *lf_lead_explain_handoff_json(const lf_tz *tz, const lf_lead_explain *x, size_t i);
+
 /* Frees everything *x owns and zeroes it. */
 void lf_lead_explain_release(lf_lead_explain *x);
 

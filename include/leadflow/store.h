@@ -286,4 +286,68 @@ typedef lf_status (*lf_attr_value_fn)(void *ctx, int64_t lead, const char *value
 lf_status lf_store_scan_lead_attr(lf_store *st, const char *name, lf_attr_value_fn fn, void *ctx,
                                   lf_error *err);
 
+/* ---- the outbox of alerts (webhook deliveries) ---------------------------------------
+ * A delivery is written in the write transaction of the change that caused it, so a
+ * change is never stored without its deliveries, nor a delivery without its change.
+ * Deliveries are keyed by lead first (lead 0 holds the workspace's own alerts, such as
+ * pacing.behind) and numbered per lead in the order they were added; (lead, type,
+ * subject, endpoint) is unique, so a repeated or concurrent add is a no-op. */
+
+typedef enum lf_outbox_status {
+    LF_OUTBOX_PENDING = 0,   /* waiting for its first or next attempt */
+    LF_OUTBOX_SENT = 1,      /* a 2xx answer */
+    LF_OUTBOX_FAILED = 2     /* given up on (lf_store_outbox_requeue sends it again) */
+} lf_outbox_status;
+
+typedef struct lf_outbox_row {
+    int64_t lead;            /* lead rowid; 0 = a workspace alert */
+    int64_t n;               /* number within the lead (set by lf_store_outbox_add) */
+    const char *type;        /* "handoff.opened", ... */
+    const char *endpoint;    /* the webhook URL */
+    int64_t subject;         /* what the alert is about, unique with type and endpoint:
+                                a handoff's mql_at; a local day for pacing.behind */
+    lf_time created_at;      /* when the change happened or fell due */
+    lf_time next_at;         /* the next attempt is due at */
+    lf_time first_at;        /* the first attempt, LF_TIME_NONE before it */
+    int status;              /* lf_outbox_status */
+    int attempts;
+    const char *body;        /* the request body, NULL until the first attempt */
+    const char *last_error;  /* why the last attempt failed, NULL = none */
+    const char *lead_id;     /* scans only: the lead's id (NULL for lead 0) */
+} lf_outbox_row;
+typedef lf_status (*lf_outbox_fn)(void *ctx, const lf_outbox_row *row, lf_error *err);
+
+/* Adds a pending delivery (in the caller's write transaction) with lead, type,
+ * endpoint, subject, created_at and next_at from *row; sets row->n. *added = false (and
+ * nothing is written) when (lead, type, subject, endpoint) is already in the outbox. */
+lf_status lf_store_outbox_add(lf_store *st, lf_outbox_row *row, bool *added, lf_error *err);
+/* The pending deliveries due at now (next_at <= now) that are the oldest pending one of
+ * their (lead, endpoint) -- a lead's deliveries to one endpoint go out in order -- in
+ * (next_at, lead, n) order, at most limit of them. */
+lf_status lf_store_outbox_due(lf_store *st, lf_time now, size_t limit, lf_outbox_fn fn,
+                              void *ctx, lf_error *err);
+/* Every delivery whose status bit (1 << status) is in `statuses`, in (lead, n) order. */
+lf_status lf_store_outbox_scan(lf_store *st, unsigned statuses, lf_outbox_fn fn, void *ctx,
+                               lf_error *err);
+/* Claims a pending delivery for an attempt (in a write transaction): only if its next_at
+ * is still `expect` (nobody else claimed it meanwhile) it moves next_at to `lease` (when
+ * it is due again should the attempt never report), counts the attempt, sets first_at
+ * to now if unset and body if unset. *claimed says whether it did. */
+lf_status lf_store_outbox_claim(lf_store *st, int64_t lead, int64_t n, lf_time expect,
+                                lf_time lease, lf_time now, const char *body, bool *claimed,
+                                lf_error *err);
+/* Records an attempt's outcome: the new status, the next attempt (pending) and the
+ * error (NULL = none). */
+lf_status lf_store_outbox_result(lf_store *st, int64_t lead, int64_t n, int status,
+                                 lf_time next_at, const char *error, lf_error *err);
+/* Every failed delivery pending again, due at now, with a new 24-hour window
+ * (attempts 0, first_at unset); *count = how many. */
+lf_status lf_store_outbox_requeue(lf_store *st, lf_time now, int64_t *count, lf_error *err);
+
+/* The stored handoffs of one lead in mql_at order (its derived state as written last;
+ * `reason` is NULL). For alerts: what a replay changed. */
+typedef lf_status (*lf_handoff_row_fn)(void *ctx, const lf_state_handoff *h, lf_error *err);
+lf_status lf_store_lead_handoffs(lf_store *st, int64_t lead, lf_handoff_row_fn fn, void *ctx,
+                                 lf_error *err);
+
 #endif

@@ -86,6 +86,12 @@ lf_status lf_date_parse(const char *s, size_t n, int32_t *days, lf_error *err);
 /* Parses exactly "YYYY-MM" (validated) into year and month. */
 lf_status lf_month_parse(const char *s, size_t n, int *year, int *month, lf_error *err);
 
+/* The current instant (the real-time clock). Builds with -DLF_TEST_HOOKS=ON read
+ * LEADFLOW_TEST_NOW first (a timestamp with an offset, "2026-04-01T14:30:00Z"), so the
+ * tests can put every part of one process at a chosen instant instead of waiting in
+ * real time; other builds have no such override. */
+lf_time lf_time_now(void);
+
 /* Writes t as "2026-01-05T10:00:00Z" (with ".ffffff" trimmed of trailing zeros when
  * the instant has a fraction). Returns the length written (buffer >= 32 bytes). */
 size_t lf_time_format_utc(lf_time t, char *buf, size_t size);

@@ -81,5 +81,8 @@ int cmd_rescore(cli_ctx *ctx, int argc, char **argv);
 int cmd_whatif(cli_ctx *ctx, int argc, char **argv);
 int cmd_generate(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+int cmd_deliver(cli_ctx *ctx, int argc, char **argv);
+int cmd_digest(cli_ctx *ctx, int argc, char **argv);
+int cmd_export(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -85,6 +85,27 @@ static const cli_command commands[] = {
     {"demo", cmd_demo, "demo [DIR] [--leads N] [--seed S]",
      "Generates a synthetic workspace in DIR (default ./demo-workspace), imports it\n"
      "and prints a summary."},
+    {"deliver", cmd_deliver, "deliver [--list | --retry-failed]",
+     "Sends the alerts of the webhooks in leadflow.yaml once (for cron): adds every\n"
+     "alert due now (handoff.overdue, pacing.behind) to the outbox, then posts every\n"
+     "delivery that is due, signed (docs/alerts.md). A failed attempt is retried with\n"
+     "backoff for 24 hours, then failed. --list shows the pending and failed\n"
+     "deliveries; --retry-failed makes the failed ones pending again.\n"
+     "LEADFLOW_DELIVER_TIMEOUT: seconds a request may take (default 10)."},
+    {"digest", cmd_digest,
+     "digest --to ADDR [--report all|NAME] [--from DATE] [--to DATE] [--by PERIOD]",
+     "Emails the HTML report (default: all) with the terminal headline as its text\n"
+     "part, from mail.from through mail.smtp_url (leadflow.yaml). The login comes from\n"
+     "LEADFLOW_SMTP_USER and LEADFLOW_SMTP_PASSWORD. --to with an address is the\n"
+     "recipient, --to with a date the end of the report's range."},
+    {"export", cmd_export,
+     "export handoffs --format csv|hubspot|salesforce [--since TS] [--status pending|all]\n"
+     "       [--as-of TS] [-o FILE]",
+     "Writes the MQLs (handoffs) for a CRM import: email, lead id, mql_at, deadline,\n"
+     "score, grade, persona, channel, status; hubspot and salesforce in the column\n"
+     "layout of their importers (docs/alerts.md). --since keeps the handoffs opened at\n"
+     "or after TS; --status pending (default: undecided at --as-of, default now) or\n"
+     "all. Oldest deadline first. -o FILE is created readable by its owner only."},
 };
 
 const cli_command *cli_find(const char *name)

@@ -1762,6 +1762,198 @@ static const key_entry server_keys[] = {
     KEY("timeout", key_server_timeout),
 };
 
+/* ---- webhooks and mail (alerts and delivery) ---------------------------------------- */
+
+static const char *const alert_names[LF_ALERT_COUNT] = {"handoff.opened", "handoff.overdue",
+                                                        "handoff.decided", "pacing.behind"};
+
+const char *lf_alert_name(unsigned bit)
+{
+    for (unsigned i = 0; i < LF_ALERT_COUNT; i++)
+        if (bit == 1u << i)
+            return alert_names[i];
+    return NULL;
+}
+
+unsigned lf_alert_parse(const char *name)
+{
+    for (unsigned i = 0; i < LF_ALERT_COUNT; i++)
+        if (strcmp(name, alert_names[i]) == 0)
+            return 1u << i;
+    return 0;
+}
+
+static void webhooks_clear(lf_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nwebhooks; i++) {
+        free(cfg->webhooks[i].url);
+        free(cfg->webhooks[i].secret_env);
+    }
+    free(cfg->webhooks);
+    cfg->webhooks = NULL;
+    cfg->nwebhooks = 0;
+    cfg->webhook_events = 0;
+}
+
+/* A URL of one of the schemes, without spaces or control bytes, at most 2000 bytes. */
+static bool url_ok(const char *s, const char *const *schemes, size_t nschemes)
+{
+    size_t len = strlen(s);
+    if (len > 2000)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+            return false;
+    for (size_t i = 0; i < nschemes; i++) {
+        size_t n = strlen(schemes[i]);
+        if (strncmp(s, schemes[i], n) == 0 && s[n] && s[n] != '/')
+            return true;
+    }
+    return false;
+}
+
+static lf_status key_hook_url(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    static const char *const schemes[] = {"http://", "https://"};
+    lf_webhook *w = obj;
+    lf_status st = want_string(c, v, &w->url);
+    if (st == LF_OK && !url_ok(w->url, schemes, 2))
+        return fail(c, v, "expected an http:// or https:// URL, got '%s'", w->url);
+    return st;
+}
+
+static lf_status key_hook_secret_env(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_webhook *w = obj;
+    lf_status st = want_string(c, v, &w->secret_env);
+    if (st)
+        return st;
+    size_t n = strspn(w->secret_env, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789_");
+    if (!w->secret_env[0] || w->secret_env[n] || n > 128 ||
+        (w->secret_env[0] >= '0' && w->secret_env[0] <= '9'))
+        return fail(c, v, "expected the name of an environment variable (LEADFLOW_HOOK_SECRET), "
+                    "got '%s'", w->secret_env);
+    return LF_OK;
+}
+
+static lf_status key_hook_events(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_webhook *w = obj;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    if (n == 0)
+        return fail(c, v, "expected at least one of handoff.opened, handoff.overdue, "
+                    "handoff.decided, pacing.behind");
+    w->events = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lf_cfg_value *item = list_item(v, i);
+        const char *s = NULL;
+        size_t old = path_index(c, i);
+        if ((st = want_scalar(c, item, "an event name", &s)))
+            return st;
+        unsigned bit = lf_alert_parse(s);
+        if (!bit)
+            return fail(c, item, "unknown event '%s' (expected handoff.opened, "
+                        "handoff.overdue, handoff.decided or pacing.behind)", s);
+        w->events |= bit;
+        path_pop(c, old);
+    }
+    return LF_OK;
+}
+
+static lf_status key_hook_max_age(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_duration d;
+    lf_status st = want_duration(c, v, true, &d);
+    if (st == LF_OK)
+        ((lf_webhook *)obj)->max_age_usec = d.usec;
+    return st;
+}
+
+static const key_entry webhook_keys[] = {
+    KEY_REQUIRED("url", key_hook_url),
+    KEY_REQUIRED("secret_env", key_hook_secret_env),
+    KEY_REQUIRED("events", key_hook_events),
+    KEY("max_age", key_hook_max_age),
+};
+
+static void webhook_init(void *elem, const lf_cfg_value *item)
+{
+    lf_webhook *w = elem;
+    w->max_age_usec = 24 * LF_USEC_PER_HOUR;
+    w->line = line_of(item);
+}
+
+static lf_status key_webhooks(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_config *cfg = obj;
+    size_t n = 0;
+    lf_status st = want_list(c, v, &n);
+    if (st)
+        return st;
+    webhooks_clear(cfg);
+    if (n && !(cfg->webhooks = calloc(n, sizeof *cfg->webhooks)))
+        return nomem(c);
+    st = walk_items(c, v, cfg->webhooks, sizeof *cfg->webhooks, &cfg->nwebhooks, webhook_keys,
+                    NKEYS(webhook_keys), webhook_init);
+    for (size_t i = 0; i < cfg->nwebhooks; i++)
+        cfg->webhook_events |= cfg->webhooks[i].events;
+    return st;
+}
+
+static void mail_clear(lf_config *cfg)
+{
+    free(cfg->mail.smtp_url);
+    free(cfg->mail.from);
+    memset(&cfg->mail, 0, sizeof cfg->mail);
+}
+
+static lf_status key_mail_smtp_url(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    static const char *const schemes[] = {"smtp://", "smtps://"};
+    lf_config *cfg = obj;
+    free(cfg->mail.smtp_url);
+    cfg->mail.smtp_url = NULL;
+    lf_status st = want_string(c, v, &cfg->mail.smtp_url);
+    if (st == LF_OK && !url_ok(cfg->mail.smtp_url, schemes, 2))
+        return fail(c, v, "expected an smtp:// or smtps:// URL, got '%s'", cfg->mail.smtp_url);
+    return st;
+}
+
+/* An address local@domain: no spaces, angle brackets, quotes or control bytes (it goes
+ * into the message's From header and the SMTP envelope). */
+bool lf_mail_address_ok(const char *s)
+{
+    const char *at = strchr(s, '@');
+    size_t len = strlen(s);
+    if (!at || at == s || !at[1] || strchr(at + 1, '@') || len > 254)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] <= ' ' || strchr("<>\"(),;:\\[]", s[i]) || s[i] == 0x7f)
+            return false;
+    return true;
+}
+
+static lf_status key_mail_from(ctx *c, const lf_cfg_value *v, void *obj)
+{
+    lf_config *cfg = obj;
+    free(cfg->mail.from);
+    cfg->mail.from = NULL;
+    lf_status st = want_string(c, v, &cfg->mail.from);
+    if (st == LF_OK && !lf_mail_address_ok(cfg->mail.from))
+        return fail(c, v, "expected an address such as leadflow@example.com, got '%s'",
+                    cfg->mail.from);
+    return st;
+}
+
+static const key_entry mail_keys[] = {
+    KEY("smtp_url", key_mail_smtp_url),
+    KEY("from", key_mail_from),
+};
+
 static void *enter_calendar(void *obj)
 {
     return &((lf_config *)obj)->calendar;
@@ -1788,6 +1980,8 @@ static const key_entry top_keys[] = {
     KEY_MAP("cost", cost_keys, NULL),
     KEY_MAP("presets", presets_keys, NULL),
     KEY_MAP("server", server_keys, NULL),
+    KEY("webhooks", key_webhooks),
+    KEY_MAP("mail", mail_keys, NULL),
 };
 
 /* ---- entry points ----------------------------------------------------------------- */
@@ -1834,6 +2028,8 @@ void lf_config_release(lf_config *cfg)
     goals_clear(cfg);
     sf_statuses_clear(cfg);
     server_clear(cfg);
+    webhooks_clear(cfg);
+    mail_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "leadflow/time.h"
@@ -889,4 +890,19 @@ size_t lf_date_format(int32_t days, char *buf, size_t size)
     int y, m, d;
     lf_civil_from_days(days, &y, &m, &d);
     return written(snprintf(buf, size, "%04d-%02d-%02d", y, m, d), size);
+}
+
+/* ---- now ---------------------------------------------------------------------------- */
+
+lf_time lf_time_now(void)
+{
+#ifdef LF_TEST_HOOKS
+    const char *t = getenv("LEADFLOW_TEST_NOW");
+    lf_time fixed;
+    if (t && *t && lf_time_parse(t, strlen(t), lf_tz_utc(), &fixed, NULL, NULL) == LF_OK)
+        return fixed;
+#endif
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "leadflow/alerts.h"
 #include "leadflow/buf.h"
 #include "leadflow/leadinfo.h"
 #include "leadflow/lifecycle.h"
@@ -139,6 +140,7 @@ typedef struct replayer {
     lf_rescore_stats *stats;
     lf_time *newt;
     size_t newt_cap;
+    lf_alerts *alerts;     /* webhook alerts of what a written replay changed, or NULL */
 } replayer;
 
 /* Rescore: compares the lead's handoff times before and after. */
@@ -227,8 +229,12 @@ static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
             return LF_OK;
     }
     lf_status r = replay_lead(rp, le, err);
+    if (r == LF_OK && rp->alerts) /* the outbox in the same transaction (alerts.h) */
+        r = lf_alerts_before(rp->alerts, rp->st, le->lead, err);
     if (r == LF_OK)
         r = lf_store_derived_write(rp->st, le, &rp->ls, err);
+    if (r == LF_OK && rp->alerts)
+        r = lf_alerts_after(rp->alerts, rp->st, le->lead, &rp->ls, err);
     if (r == LF_OK)
         lf_test_kill_point("replay", ++rp->done);
     return r;
@@ -267,6 +273,8 @@ static lf_status replayer_init(replayer *rp, lf_store *st, const lf_config *cfg,
     lf_lead_state_init(&rp->ls);
     *model = NULL;
     lf_status r = lf_scoring_model_new(cfg, model, err);
+    if (r == LF_OK && st)
+        r = lf_alerts_new(cfg, lf_time_now(), &rp->alerts, err);
     if (r != LF_OK)
         return r;
     if (*model) {
@@ -286,6 +294,7 @@ static void replayer_release(replayer *rp, lf_scoring_model *model)
     free(rp->old.lead);
     free(rp->old.at);
     free(rp->newt);
+    lf_alerts_free(rp->alerts);
 }
 
 static lf_status replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads,

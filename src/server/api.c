@@ -38,11 +38,6 @@ static json_t *jtime(const lf_tz *tz, lf_time t)
     return json_string(buf);
 }
 
-static json_t *jstr_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 /* Writes j (consumed) as the body with status; 500 when it cannot be encoded. */
 static int send_json(sv_response *res, int status, json_t *j)
 {
@@ -179,55 +174,6 @@ int sv_post_ingest(sv_request *req, sv_response *res)
 
 /* ---- a lead ------------------------------------------------------------------------ */
 
-static json_t *lead_transitions(const lf_tz *tz, const lf_lead_explain *x)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < x->ntrans; i++) {
-        const lf_lx_transition *t = &x->trans[i];
-        json_t *from = t->from == LF_STAGE_NONE ? json_null()
-                                                 : json_string(lf_stage_name((lf_stage)t->from));
-        json_array_append_new(a, json_pack("{s:o,s:o,s:s}", "ts", jtime(tz, t->ts), "from", from,
-                                           "to", lf_stage_name((lf_stage)t->to)));
-    }
-    return a;
-}
-
-static json_t *lead_handoffs(const lf_tz *tz, const lf_lead_explain *x)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < x->nhandoffs; i++) {
-        const lf_lx_handoff *h = &x->handoffs[i];
-        const char *oc = h->outcome < 3 ? outcome_names[h->outcome] : "pending";
-        json_array_append_new(
-            a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:b}", "mql_at", jtime(tz, h->mql_at), "deadline",
-                         jtime(tz, x->has_sla ? h->deadline : LF_TIME_NONE), "outcome", oc,
-                         "decided_at", jtime(tz, h->decided_at), "first_contact_at",
-                         jtime(tz, h->first_contact_at), "overdue", x->has_sla && h->overdue));
-    }
-    return a;
-}
-
-static json_t *lead_score(const lf_lead_explain *x)
-{
-    if (!x->has_scoring)
-        return json_null();
-    const lf_lx_scoring *s = &x->scoring;
-    char grade[2] = {s->grade, '\0'};
-    return json_pack("{s:f,s:f,s:f,s:o}", "fit", s->fit, "engagement", s->engagement, "total",
-                     s->total, "grade", s->grade ? json_string(grade) : json_null());
-}
-
-static json_t *lead_json(const lf_tz *tz, const lf_lead_explain *x)
-{
-    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o}", "id", x->id ? x->id : "",
-                     "email", jstr_or_null(x->email), "created_at", jtime(tz, x->created_at),
-                     "channel", jstr_or_null(x->channel), "origin", jstr_or_null(x->origin),
-                     "persona", jstr_or_null(x->persona), "stage",
-                     lf_stage_name((lf_stage)x->stage), "stage_since",
-                     jtime(tz, x->stage_since), "transitions", lead_transitions(tz, x),
-                     "handoffs", lead_handoffs(tz, x), "score", lead_score(x));
-}
-
 int sv_get_lead(sv_request *req, sv_response *res)
 {
     lf_error err = {0};
@@ -246,7 +192,7 @@ int sv_get_lead(sv_request *req, sv_response *res)
         return sv_error(res, 404, "not_found", "unknown lead");
     if (st != LF_OK)
         return store_error(res, st);
-    int code = send_json(res, 200, lead_json(ws->cfg.tz, &x));
+    int code = send_json(res, 200, lf_lead_explain_json(ws->cfg.tz, &x));
     lf_lead_explain_release(&x);
     return code;
 }

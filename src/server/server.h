@@ -126,6 +126,14 @@ void sv_ingest_wake_all(sv_server *srv);
 /* Handoffs pending now and of those overdue, for /metrics. */
 lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue, lf_error *err);
 
+/* deliver.c: the alerts loop (leadflow/app_deliver.h) on a thread of its own with its
+ * own store connection: every LEADFLOW_DELIVER_INTERVAL seconds (default 5) it adds
+ * the alerts due and sends the outbox. Started after the ingest writer when the
+ * configuration has webhooks (else it does nothing); stop wakes it, lets the delivery
+ * in progress finish (its request is bounded by LEADFLOW_DELIVER_TIMEOUT) and joins. */
+lf_status sv_deliver_start(sv_server *srv, lf_error *err);
+void sv_deliver_stop(sv_server *srv);
+
 /* dashboard.c (SPEC §8 "Dashboard") */
 int sv_get_dashboard(sv_request *req, sv_response *res); /* GET / */
 int sv_get_login(sv_request *req, sv_response *res);     /* GET /login */
@@ -140,6 +148,7 @@ typedef struct sv_auth sv_auth;             /* auth.c */
 typedef struct sv_metrics sv_metrics;       /* metrics.c */
 typedef struct sv_thread_ws sv_thread_ws;   /* server_main.c: per-thread workspaces */
 struct sv_ingest;                           /* ingest.c */
+struct sv_deliver;                          /* deliver.c */
 struct MHD_Daemon;
 
 /* One server: made by sv_main (server_main.c) before the daemon starts, read-only
@@ -158,6 +167,7 @@ struct sv_server {
     sv_metrics *metrics;
     sv_thread_ws *thread_ws;
     struct sv_ingest *ingest; /* ingest.c's writer, between sv_ingest_start and _stop */
+    struct sv_deliver *deliver; /* deliver.c's loop, between sv_deliver_start and _stop */
     void *dashboard;          /* dashboard.c's state, if it needs any (released by it) */
     struct lf_app_dataset_cache *reports; /* the dataset the reports of every thread
                                  share, built once per store generation */

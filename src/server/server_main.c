@@ -5,7 +5,8 @@
  *
  * Start: the workspace is opened (configuration and store, exit 3 / 4 as in the CLI),
  * tokens read (LEADFLOW_TOKENS, or one generated write token printed once on
- * stderr), the ingest writer started (ingest.c), then the daemon (http.c). SIGTERM
+ * stderr), the ingest writer started (ingest.c), the alerts loop (deliver.c, when
+ * there are webhooks), then the daemon (http.c). SIGTERM
  * and SIGINT are blocked in every thread and taken by sigwait in the main thread:
  * stop accepting, finish the requests in flight, stop the ingest writer (every
  * acknowledged item is committed by then), exit 0.
@@ -32,7 +33,9 @@
     "write token is generated and printed once on stderr. GET /healthz needs none.\n"      \
     "Settings in leadflow.yaml: server.listen, server.threads, server.max_body (16MiB),\n" \
     "server.timeout (seconds, 10), server.cors_origins. One access-log line per request\n" \
-    "on stderr. SIGTERM or SIGINT finishes the requests in flight and exits 0.\n"         \
+    "on stderr. Webhooks of leadflow.yaml are delivered continuously (as 'leadflow\n"    \
+    "deliver' does once; LEADFLOW_DELIVER_INTERVAL seconds between passes, default 5).\n" \
+    "SIGTERM or SIGINT finishes the requests in flight and exits 0.\n"                   \
     "The routes, payloads and errors: docs/manual/http-api.md."
 
 static bool ingest_started;
@@ -197,6 +200,8 @@ static int start(sv_server *srv, const serve_opts *o)
     if ((st = sv_ingest_start(srv, &err)))
         return fail(st, err.msg);
     ingest_started = true;
+    if ((st = sv_deliver_start(srv, &err)))
+        return fail(st, err.msg);
     if ((st = sv_http_start(srv, &err)))
         return fail(st, err.msg);
     if (generated[0])
@@ -213,6 +218,7 @@ static int start(sv_server *srv, const serve_opts *o)
 static void release(sv_server *srv)
 {
     sv_http_stop(srv);
+    sv_deliver_stop(srv); /* its delivery in flight finishes, the rest stays due */
     if (ingest_started)
         sv_ingest_stop(srv); /* after the daemon: every acknowledged item is committed */
     thread_ws_release(srv);

@@ -212,3 +212,46 @@ lf_status lf_store_scan_lead_attr(lf_store *st, const char *name, lf_attr_value_
 {
     return st->ops->scan_lead_attr(st, name, fn, ctx, err);
 }
+
+/* ---- the outbox ---------------------------------------------------------------------- */
+
+lf_status lf_store_outbox_add(lf_store *st, lf_outbox_row *row, bool *added, lf_error *err)
+{
+    return st->outbox->add(st, row, added, err);
+}
+
+lf_status lf_store_outbox_due(lf_store *st, lf_time now, size_t limit, lf_outbox_fn fn,
+                              void *ctx, lf_error *err)
+{
+    return st->outbox->due(st, now, limit, fn, ctx, err);
+}
+
+lf_status lf_store_outbox_scan(lf_store *st, unsigned statuses, lf_outbox_fn fn, void *ctx,
+                               lf_error *err)
+{
+    return st->outbox->scan(st, statuses, fn, ctx, err);
+}
+
+lf_status lf_store_outbox_claim(lf_store *st, int64_t lead, int64_t n, lf_time expect,
+                                lf_time lease, lf_time now, const char *body, bool *claimed,
+                                lf_error *err)
+{
+    return st->outbox->claim(st, lead, n, expect, lease, now, body, claimed, err);
+}
+
+lf_status lf_store_outbox_result(lf_store *st, int64_t lead, int64_t n, int status,
+                                 lf_time next_at, const char *error, lf_error *err)
+{
+    return st->outbox->result(st, lead, n, status, next_at, error, err);
+}
+
+lf_status lf_store_outbox_requeue(lf_store *st, lf_time now, int64_t *count, lf_error *err)
+{
+    return st->outbox->requeue(st, now, count, err);
+}
+
+lf_status lf_store_lead_handoffs(lf_store *st, int64_t lead, lf_handoff_row_fn fn, void *ctx,
+                                 lf_error *err)
+{
+    return st->outbox->lead_handoffs(st, lead, fn, ctx, err);
+}

@@ -68,8 +68,26 @@ typedef struct lf_store_ops {
                                 lf_error *err);
 } lf_store_ops;
 
+/* The outbox of alerts and what alerts read (store.h "the outbox"), a table of its own
+ * so a backend's outbox can live in its own file. */
+typedef struct lf_store_outbox_ops {
+    lf_status (*add)(lf_store *st, lf_outbox_row *row, bool *added, lf_error *err);
+    lf_status (*due)(lf_store *st, lf_time now, size_t limit, lf_outbox_fn fn, void *ctx,
+                     lf_error *err);
+    lf_status (*scan)(lf_store *st, unsigned statuses, lf_outbox_fn fn, void *ctx,
+                      lf_error *err);
+    lf_status (*claim)(lf_store *st, int64_t lead, int64_t n, lf_time expect, lf_time lease,
+                       lf_time now, const char *body, bool *claimed, lf_error *err);
+    lf_status (*result)(lf_store *st, int64_t lead, int64_t n, int status, lf_time next_at,
+                        const char *error, lf_error *err);
+    lf_status (*requeue)(lf_store *st, lf_time now, int64_t *count, lf_error *err);
+    lf_status (*lead_handoffs)(lf_store *st, int64_t lead, lf_handoff_row_fn fn, void *ctx,
+                               lf_error *err);
+} lf_store_outbox_ops;
+
 struct lf_store {
     const lf_store_ops *ops;
+    const lf_store_outbox_ops *outbox;
 };
 
 /* Backends. */

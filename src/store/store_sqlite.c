@@ -10,6 +10,7 @@
  *   transitions, handoffs, ignored   derived, replaced per lead by the lifecycle
  *   costs, traffic                   (date, channel) -> amount, replaced per pair
  *   rejects                          rows that failed validation, once each
+ *   outbox(lead, n, ...)             alerts to deliver (store_sqlite_outbox.c)
  * Invariants: every statement is prepared once at open and reused (no SQL is built
  * from input); the database runs in WAL mode with synchronous=NORMAL; callers group
  * writes into transactions with lf_store_begin/commit.
@@ -26,11 +27,12 @@
 #include "leadflow/buf.h"
 #include "leadflow/store.h"
 #include "store_impl.h"
+#include "store_sqlite.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define LOCK_TIMEOUT_DEFAULT 30 /* seconds a writer waits for another (LEADFLOW_LOCK_TIMEOUT) */
 
-/* The schema of a new store (version 3). */
+/* The schema of a new store (version 4: version 3 and the outbox of migrate_3_4_sql). */
 static const char schema_sql[] =
     "CREATE TABLE schema_version(version INTEGER NOT NULL);"
     "CREATE TABLE meta(generation INTEGER NOT NULL);"
@@ -73,6 +75,18 @@ static const char schema_sql[] =
     "  line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL,"
     "  UNIQUE(kind, file, line, raw));"
     "INSERT INTO schema_version(version) VALUES(3);";
+
+/* Version 3 -> 4: the outbox of alerts (store_sqlite_outbox.c), keyed by lead first
+ * like every table of a lead (lead 0 holds the workspace's own alerts). */
+static const char migrate_3_4_sql[] =
+    "CREATE TABLE outbox("
+    "  lead INTEGER NOT NULL, n INTEGER NOT NULL, type TEXT NOT NULL,"
+    "  endpoint TEXT NOT NULL, subject INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+    "  next_at INTEGER NOT NULL, first_at INTEGER, status INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL, body TEXT, last_error TEXT,"
+    "  PRIMARY KEY(lead, n), UNIQUE(lead, type, subject, endpoint)) WITHOUT ROWID;"
+    "CREATE INDEX outbox_due ON outbox(status, next_at);"
+    "UPDATE schema_version SET version = 4;";
 
 /* Version 2 -> 3: input files and lines of events, reasons of ignored events, the
  * pending set. Every lead becomes pending, so the next writer (or, until then, every
@@ -217,6 +231,7 @@ typedef struct sq_store {
     char *path;
     int lock_timeout;  /* seconds */
     sqlite3_stmt *q[Q__COUNT];
+    struct sq_outbox *outbox; /* the outbox's statements (store_sqlite_outbox.c) */
     /* scratch for scans: events of one lead and the strings they point into */
     lf_event *ev;
     int64_t *seqs;
@@ -332,14 +347,19 @@ static lf_status schema_write(sq_store *st, lf_error *err)
     if (rc != SQLITE_OK)
         return lock_error(st, rc, err, "cannot create schema");
     int version = schema_version(st);
-    const char *sql = version == -1 ? schema_sql : version == 2 ? migrate_2_3_sql : NULL;
-    if (sql && sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        lf_errorf(err, LF_ESTORE, "store '%s': cannot %s schema: %s", st->path,
-                  version == -1 ? "create" : "upgrade", msg ? msg : sqlite3_errmsg(st->db));
-        sqlite3_free(msg);
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        return LF_ESTORE;
-    }
+    /* the steps from the version found to SCHEMA_VERSION, in one transaction */
+    const char *steps[2] = {version == -1 ? schema_sql : version == 2 ? migrate_2_3_sql : NULL,
+                            NULL};
+    if (version == -1 || version == 2 || version == 3)
+        steps[steps[0] ? 1 : 0] = migrate_3_4_sql;
+    for (int i = 0; i < 2 && steps[i]; i++)
+        if (sqlite3_exec(st->db, steps[i], NULL, NULL, &msg) != SQLITE_OK) {
+            lf_errorf(err, LF_ESTORE, "store '%s': cannot %s schema: %s", st->path,
+                      version == -1 ? "create" : "upgrade", msg ? msg : sqlite3_errmsg(st->db));
+            sqlite3_free(msg);
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return LF_ESTORE;
+        }
     rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         lf_status s = lock_error(st, rc, err, "cannot commit schema");
@@ -347,6 +367,23 @@ static lf_status schema_write(sq_store *st, lf_error *err)
         return s;
     }
     return LF_OK;
+}
+
+/* ---- for store_sqlite_outbox.c (store_sqlite.h) ---- */
+
+sqlite3 *lf_sq_db(lf_store *base)
+{
+    return ((sq_store *)base)->db;
+}
+
+struct sq_outbox **lf_sq_outbox_slot(lf_store *base)
+{
+    return &((sq_store *)base)->outbox;
+}
+
+lf_status lf_sq_error(lf_store *base, int rc, lf_error *err, const char *what)
+{
+    return lock_error((sq_store *)base, rc, err, what);
 }
 
 static void sq_close(lf_store *base);
@@ -363,6 +400,7 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     if (!st)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     st->base.ops = &sq_ops;
+    st->base.outbox = &lf_sq_outbox_ops;
     st->path = strdup(url);
     st->lock_timeout = lock_timeout_setting();
     st->wal_fd = -1;
@@ -395,7 +433,7 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     int version = schema_version(st);
     if (version == -2) {
         s = db_error(st, err, "cannot read schema version (not a leadflow store?)");
-    } else if (version == -1 || version == 2) {
+    } else if (version == -1 || version == 2 || version == 3) {
         s = schema_write(st, err);
     } else if (version != SCHEMA_VERSION) {
         s = lf_errorf(err, LF_ESTORE,
@@ -422,6 +460,7 @@ static void sq_close(lf_store *base)
         return;
     for (int i = 0; i < Q__COUNT; i++)
         sqlite3_finalize(st->q[i]);
+    lf_sq_outbox_close(&st->base);
     if (st->db)
         sqlite3_close(st->db);
     if (st->wal_fd >= 0)
@@ -437,6 +476,9 @@ static void sq_close(lf_store *base)
 static lf_status sq_begin(lf_store *base, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
+    /* a lead_get left on its row holds a read snapshot: a write lock taken on top of a
+     * snapshot another writer has moved past fails at once (SQLITE_BUSY_SNAPSHOT) */
+    sqlite3_reset(st->q[Q_LEAD_GET]);
     return step_done(st, st->q[Q_BEGIN], err, "cannot begin transaction");
 }
 

@@ -311,6 +311,9 @@ Test(config_example, loads_and_covers_every_section)
     cr_expect_eq(cfg.scoring.band_width, 10);
     cr_expect_eq(cfg.goal_default, 400);
     cr_expect(cfg.lag_auto);
+    cr_expect_eq(cfg.nwebhooks, 1);
+    cr_expect_eq(cfg.webhook_events, 15u);
+    cr_expect_str_eq(cfg.mail.from, "leadflow@example.com");
     lf_config_release(&cfg);
 }
 
@@ -961,4 +964,66 @@ Test(config_errors, regexes_share_a_budget_that_aliases_cannot_multiply)
     cr_expect_str_eq(err.msg, "leadflow.yaml:2: key 'personas[199].when.t.matches': too many or "
                               "too large regexes (more than 1000000 parts in all)");
     lf_buf_release(&text);
+}
+
+/* ---- webhooks and mail (alerts and delivery) ---------------------------------------- */
+
+Test(config_alerts, webhooks_and_mail)
+{
+    lf_config cfg;
+    load_text_ok(&cfg, "webhooks:\n"
+                       "  - url: https://h.example.com/a\n"
+                       "    secret_env: HOOK_A\n"
+                       "    events: [handoff.opened, handoff.overdue]\n"
+                       "  - {url: 'http://127.0.0.1:9/b', secret_env: B_2, events: [pacing.behind],"
+                       " max_age: 90m}\n"
+                       "mail: {smtp_url: 'smtps://mail.example.com:465', from: a@b.example}\n");
+    cr_assert_eq(cfg.nwebhooks, 2);
+    cr_expect_str_eq(cfg.webhooks[0].url, "https://h.example.com/a");
+    cr_expect_str_eq(cfg.webhooks[0].secret_env, "HOOK_A");
+    cr_expect_eq(cfg.webhooks[0].events, LF_ALERT_HANDOFF_OPENED | LF_ALERT_HANDOFF_OVERDUE);
+    cr_expect_eq(cfg.webhooks[0].max_age_usec, 24 * LF_USEC_PER_HOUR, "default 24h");
+    cr_expect_eq(cfg.webhooks[0].line, 2);
+    cr_expect_eq(cfg.webhooks[1].max_age_usec, 90 * 60 * LF_USEC_PER_SEC);
+    cr_expect_eq(cfg.webhook_events,
+                 LF_ALERT_HANDOFF_OPENED | LF_ALERT_HANDOFF_OVERDUE | LF_ALERT_PACING_BEHIND);
+    cr_expect_str_eq(cfg.mail.smtp_url, "smtps://mail.example.com:465");
+    cr_expect_str_eq(cfg.mail.from, "a@b.example");
+    cr_expect_str_eq(lf_alert_name(LF_ALERT_HANDOFF_DECIDED), "handoff.decided");
+    cr_expect_eq(lf_alert_parse("pacing.behind"), LF_ALERT_PACING_BEHIND);
+    cr_expect_eq(lf_alert_parse("Pacing.Behind"), 0u);
+    lf_config_release(&cfg);
+}
+
+Test(config_alerts, errors_name_line_and_key)
+{
+    expect_error("webhooks:\n  - url: ftp://x/y\n    secret_env: S\n    events: [handoff.opened]\n",
+                 "leadflow.yaml:2: key 'webhooks[0].url': expected an http:// or https:// URL, "
+                 "got 'ftp://x/y'");
+    expect_error("webhooks:\n  - url: http://x/\n    secret_env: S\n"
+                 "    events: [handoff.opened, lead.won]\n",
+                 "leadflow.yaml:4: key 'webhooks[0].events[1]': unknown event 'lead.won' "
+                 "(expected handoff.opened, handoff.overdue, handoff.decided or pacing.behind)");
+    expect_error("webhooks:\n  - url: http://x/\n    events: [handoff.opened]\n",
+                 "leadflow.yaml:2: key 'webhooks[0]': missing key 'secret_env'");
+    expect_error("webhooks:\n  - {url: 'http://x/', secret_env: 'MY SECRET', events: "
+                 "[handoff.opened]}\n",
+                 "leadflow.yaml:2: key 'webhooks[0].secret_env': expected the name of an "
+                 "environment variable (LEADFLOW_HOOK_SECRET), got 'MY SECRET'");
+    expect_error("webhooks:\n  - {url: 'http://x/', secret_env: S, events: []}\n",
+                 "leadflow.yaml:2: key 'webhooks[0].events': expected at least one of "
+                 "handoff.opened, handoff.overdue, handoff.decided, pacing.behind");
+    expect_error("webhooks:\n  - {url: 'http://x/', secret_env: S, events: [handoff.opened], "
+                 "max_age: 2bd}\n",
+                 "leadflow.yaml:2: key 'webhooks[0].max_age': must be a calendar duration "
+                 "(m, h or d), got '2bd'");
+    expect_error("webhooks:\n  - {url: 'http://x/', secret_env: S, events: [handoff.opened], "
+                 "secret: hunter2}\n",
+                 "leadflow.yaml:2: unknown key 'webhooks[0].secret'");
+    expect_error("mail:\n  smtp_url: http://mail/\n",
+                 "leadflow.yaml:2: key 'mail.smtp_url': expected an smtp:// or smtps:// URL, "
+                 "got 'http://mail/'");
+    expect_error("mail:\n  from: 'Ann <ann@x.com>'\n",
+                 "leadflow.yaml:2: key 'mail.from': expected an address such as "
+                 "leadflow@example.com, got 'Ann <ann@x.com>'");
 }

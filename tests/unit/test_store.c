@@ -623,3 +623,147 @@ Test(store, readers_do_not_wait_and_a_writer_gives_up_busy)
         lf_store_close(w);
     }
 }
+
+/* ---- the outbox ---------------------------------------------------------------------- */
+
+typedef struct seen_rows {
+    int64_t lead[16], n[16];
+    int status[16], attempts[16];
+    char body[16][32];
+    size_t count;
+} seen_rows;
+
+static lf_status note_row(void *ctx, const lf_outbox_row *o, lf_error *err)
+{
+    (void)err;
+    seen_rows *s = ctx;
+    if (s->count < 16) {
+        s->lead[s->count] = o->lead;
+        s->n[s->count] = o->n;
+        s->status[s->count] = o->status;
+        s->attempts[s->count] = o->attempts;
+        snprintf(s->body[s->count], sizeof s->body[0], "%s", o->body ? o->body : "-");
+        s->count++;
+    }
+    return LF_OK;
+}
+
+static bool outbox_add(lf_store *st, int64_t lead, const char *type, const char *url,
+                       int64_t subject, lf_time next_at, int64_t *n)
+{
+    lf_outbox_row row = {.lead = lead, .type = type, .endpoint = url, .subject = subject,
+                         .created_at = subject, .next_at = next_at};
+    bool added = false;
+    cr_assert_eq(lf_store_outbox_add(st, &row, &added, NULL), LF_OK);
+    if (n)
+        *n = row.n;
+    return added;
+}
+
+Test(store, outbox_is_unique_numbered_per_lead_and_due_in_order)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t a = add_lead(st, "A", "a@x"), c = add_lead(st, "C", "c@x"), n = 0;
+        cr_expect(outbox_add(st, a, "handoff.opened", "http://h/1", 100, 500, &n));
+        cr_expect_eq(n, 1);
+        cr_expect(outbox_add(st, a, "handoff.decided", "http://h/1", 100, 500, &n));
+        cr_expect_eq(n, 2);
+        /* the same (lead, type, subject, endpoint) again adds nothing */
+        cr_expect_not(outbox_add(st, a, "handoff.opened", "http://h/1", 100, 400, NULL));
+        cr_expect(outbox_add(st, a, "handoff.opened", "http://h/2", 100, 500, NULL));
+        cr_expect(outbox_add(st, c, "handoff.opened", "http://h/1", 100, 300, &n));
+        cr_expect_eq(n, 1, "numbers are per lead");
+        cr_expect(outbox_add(st, 0, "pacing.behind", "http://h/1", 20000, 900, NULL));
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        /* due at 600: per (lead, endpoint) only the oldest pending; by next_at, lead, n */
+        seen_rows s = {0};
+        cr_assert_eq(lf_store_outbox_due(st, 600, 10, note_row, &s, NULL), LF_OK);
+        cr_assert_eq(s.count, 3);
+        cr_expect(s.lead[0] == c && s.n[0] == 1);
+        cr_expect(s.lead[1] == a && s.n[1] == 1);
+        cr_expect(s.lead[2] == a && s.n[2] == 3, "the other endpoint is not held back");
+        memset(&s, 0, sizeof s);
+        cr_assert_eq(lf_store_outbox_due(st, 600, 1, note_row, &s, NULL), LF_OK);
+        cr_expect_eq(s.count, 1, "limit");
+        /* a claim is compare-and-set on next_at */
+        bool claimed = false;
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_outbox_claim(st, a, 1, 500, 5000, 600, "{}", &claimed, NULL),
+                     LF_OK);
+        cr_expect(claimed);
+        cr_assert_eq(lf_store_outbox_claim(st, a, 1, 500, 5000, 600, "{x}", &claimed, NULL),
+                     LF_OK);
+        cr_expect_not(claimed, "claimed twice");
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        memset(&s, 0, sizeof s);
+        cr_assert_eq(lf_store_outbox_due(st, 600, 10, note_row, &s, NULL), LF_OK);
+        cr_expect_eq(s.count, 2, "a claimed delivery is not due, nor the lead's next one");
+        /* sent: the lead's next delivery to that endpoint is due */
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_outbox_result(st, a, 1, LF_OUTBOX_SENT, 600, NULL, NULL), LF_OK);
+        cr_assert_eq(lf_store_outbox_result(st, c, 1, LF_OUTBOX_FAILED, 600, "HTTP 500", NULL),
+                     LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        memset(&s, 0, sizeof s);
+        cr_assert_eq(lf_store_outbox_due(st, 600, 10, note_row, &s, NULL), LF_OK);
+        cr_assert_eq(s.count, 2);
+        cr_expect(s.lead[0] == a && s.n[0] == 2);
+        /* scans by status; the body and attempts of the claim were kept */
+        memset(&s, 0, sizeof s);
+        cr_assert_eq(lf_store_outbox_scan(st, 1u << LF_OUTBOX_SENT, note_row, &s, NULL), LF_OK);
+        cr_assert_eq(s.count, 1);
+        cr_expect_str_eq(s.body[0], "{}");
+        cr_expect_eq(s.attempts[0], 1);
+        memset(&s, 0, sizeof s);
+        cr_assert_eq(lf_store_outbox_scan(st, 7, note_row, &s, NULL), LF_OK);
+        cr_expect_eq(s.count, 5);
+        /* requeue: failed -> pending, due at now */
+        int64_t count = 0;
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_outbox_requeue(st, 700, &count, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect_eq(count, 1);
+        memset(&s, 0, sizeof s);
+        cr_assert_eq(lf_store_outbox_scan(st, 1u << LF_OUTBOX_FAILED, note_row, &s, NULL),
+                     LF_OK);
+        cr_expect_eq(s.count, 0);
+        lf_store_close(st);
+        unlink(url);
+    }
+}
+
+static lf_status note_handoff(void *ctx, const lf_state_handoff *h, lf_error *err)
+{
+    (void)err;
+    lf_time *t = ctx;
+    t[t[0] + 1] = h->mql_at;
+    t[0]++;
+    return LF_OK;
+}
+
+Test(store, lead_handoffs_are_the_stored_ones_in_order)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t a = add_lead(st, "A", "a@x");
+        add_event(st, a, "i:1", 2000, LF_EV_MQL);
+        add_event(st, a, "i:2", 3000, LF_EV_REJECTED);
+        add_event(st, a, "i:3", 4000, LF_EV_MQL);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        int64_t leads[] = {a};
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_scan_events(st, leads, 1, write_state, st, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        lf_time t[8] = {0};
+        cr_assert_eq(lf_store_lead_handoffs(st, a, note_handoff, t, NULL), LF_OK);
+        cr_expect_eq(t[0], 2);
+        cr_expect(t[1] == 2000 && t[2] == 4000);
+        lf_store_close(st);
+        unlink(url);
+    }
+}

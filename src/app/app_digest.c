@@ -1,0 +1,244 @@
+/*
+ * app_digest.c — the report by email (leadflow/app_digest.h).
+ *
+ * Place in the flow: reports (the named one as HTML through lf_app_report, and `all`
+ * once more for the terminal headline, as `leadflow demo` prints it) -> a MIME
+ * message -> libcurl's SMTP client. Base64 comes from OpenSSL (EVP_EncodeBlock) and
+ * is cut into lines of 76 characters (RFC 2045). The Date and Message-ID headers use
+ * the clock (lf_time_now) and random bytes; the boundary is random too, so it can
+ * never occur in the base64 text (which has no '=' inside, no '_').
+ */
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/app_dataset.h"
+#include "leadflow/app_digest.h"
+#include "leadflow/app_range.h"
+#include "leadflow/app_report.h"
+#include "leadflow/dataset.h"
+#include "report_run.h"
+#include "webhook.h"
+
+#define LINE 76 /* base64 characters per line (RFC 2045) */
+
+static lf_status oom(lf_error *err)
+{
+    return lf_errorf(err, LF_ENOMEM, "out of memory");
+}
+
+/* Appends data as base64 in lines of LINE characters, each ending in CRLF. */
+static lf_status add_base64(lf_buf *out, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    unsigned char line[LINE + 1];
+    lf_status st = LF_OK;
+    for (size_t i = 0; st == LF_OK && i < n; i += LINE / 4 * 3) {
+        size_t k = n - i < LINE / 4 * 3 ? n - i : LINE / 4 * 3;
+        int len = EVP_EncodeBlock(line, p + i, (int)k);
+        st = lf_buf_add(out, line, (size_t)len);
+        if (st == LF_OK)
+            st = lf_buf_adds(out, "\r\n");
+    }
+    return st;
+}
+
+static void random_hex(char *buf, size_t bytes)
+{
+    unsigned char r[32];
+    if (bytes > sizeof r)
+        bytes = sizeof r;
+    if (RAND_bytes(r, (int)bytes) != 1)
+        memset(r, 0x5a, bytes); /* uniqueness only: the clock is in the id too */
+    for (size_t i = 0; i < bytes; i++)
+        snprintf(buf + 2 * i, 3, "%02x", r[i]);
+}
+
+/* "Fri, 04 Dec 2026 20:00:00 +0000" (RFC 5322), in UTC. */
+static void rfc5322_date(lf_time t, char *buf, size_t n)
+{
+    static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    lf_civil c;
+    lf_time_to_local(lf_tz_utc(), t, &c);
+    snprintf(buf, n, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[c.wday % 7], c.day,
+             months[(c.month - 1) % 12], c.year, c.hour, c.min, c.sec);
+}
+
+/* The headers of the message and of its multipart body up to the first part. */
+static lf_status add_headers(lf_buf *m, const lf_workspace *ws, const lf_app_digest_req *req,
+                             const char *subject, const char *boundary)
+{
+    char date[48], id[40];
+    lf_time now = lf_time_now();
+    rfc5322_date(now, date, sizeof date);
+    random_hex(id, 16);
+    const char *at = strchr(ws->cfg.mail.from, '@');
+    return lf_buf_addf(m,
+                       "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\n"
+                       "Message-ID: <%lld.%s%s>\r\nMIME-Version: 1.0\r\n"
+                       "Content-Type: multipart/alternative; boundary=\"%s\"\r\n"
+                       "\r\nThis is a MIME message: the report is in its HTML part.\r\n",
+                       ws->cfg.mail.from, req->to, subject, date, (long long)(now / 1000000), id,
+                       at ? at : "@leadflow", boundary);
+}
+
+static lf_status add_part(lf_buf *m, const char *boundary, const char *type, const lf_buf *body)
+{
+    lf_status st = lf_buf_addf(m,
+                               "\r\n--%s\r\nContent-Type: %s; charset=utf-8\r\n"
+                               "Content-Transfer-Encoding: base64\r\n\r\n",
+                               boundary, type);
+    return st == LF_OK ? add_base64(m, body->data ? body->data : "", body->len) : st;
+}
+
+/* The terminal headline of `all` over the request's range (as `leadflow demo`). */
+static lf_status headline(lf_workspace *ws, const lf_report_args *a0, lf_buf *out,
+                          lf_error *err)
+{
+    lf_dataset ds;
+    lf_status s = lf_app_load_dataset(ws, &ds, err);
+    if (s != LF_OK)
+        return s;
+    lf_report_args a = *a0;
+    a.ds = &ds;
+    report_run run = {0};
+    s = report_run_reports(&a, "all", &run, err);
+    if (s == LF_OK && report_headline(&ws->cfg, &a, &run, out) != LF_OK)
+        s = oom(err);
+    report_run_release(&run);
+    lf_dataset_release(&ds);
+    return s;
+}
+
+/* The request checked: the address, the report, the range and --by, into *a. */
+static lf_status check(lf_workspace *ws, const lf_app_digest_req *req, lf_report_args *a,
+                       lf_error *err)
+{
+    if (!req->to || !lf_mail_address_ok(req->to))
+        return lf_errorf(err, LF_EUSAGE, "--to needs an address such as ann@example.com, not "
+                         "'%s'", req->to ? req->to : "");
+    if (req->report && !lf_app_report_known(req->report))
+        return lf_errorf(err, LF_EUSAGE, "unknown report '%s'", req->report);
+    lf_status s = lf_workspace_open(ws, err);
+    if (s != LF_OK)
+        return s;
+    if (!ws->cfg.mail.from)
+        return lf_errorf(err, LF_ECONFIG, "mail.from is not set in leadflow.yaml (the digest's "
+                         "sender)");
+    lf_app_range rg;
+    s = lf_app_range_parse(ws->cfg.tz, req->from, req->until, NULL, &rg, err);
+    *a = (lf_report_args){.cfg = &ws->cfg, .by = LF_BY_MONTH, .as_of = rg.as_of,
+                          .from_day = rg.from_day, .to_day = rg.to_day};
+    if (s == LF_OK && req->by && !lf_by_parse(req->by, &a->by))
+        return lf_errorf(err, LF_EUSAGE, "--by needs day, week, month, quarter or year, not "
+                         "'%s'", req->by);
+    return s;
+}
+
+lf_status lf_app_digest_message(lf_workspace *ws, const lf_app_digest_req *req, lf_buf *out,
+                                lf_error *err)
+{
+    lf_report_args a;
+    lf_status s = check(ws, req, &a, err);
+    if (s != LF_OK)
+        return s;
+    const char *name = req->report ? req->report : "all";
+    lf_app_report_req rq = {.name = name, .format = "html", .from = req->from,
+                            .to = req->until, .by = req->by};
+    lf_app_report_out page;
+    lf_app_report_out_init(&page);
+    lf_buf text;
+    lf_buf_init(&text, 0);
+    s = lf_app_report(ws, &rq, &page, err);
+    if (s == LF_OK)
+        s = headline(ws, &a, &text, err);
+    char boundary[48] = "=_leadflow_", from[16], to[16], subject[160];
+    random_hex(boundary + strlen(boundary), 12);
+    lf_date_format(a.from_day, from, sizeof from);
+    lf_date_format(a.to_day - 1, to, sizeof to);
+    snprintf(subject, sizeof subject, "leadflow %s report, %s to %s", name, from, to);
+    if (s == LF_OK &&
+        (add_headers(out, ws, req, subject, boundary) != LF_OK ||
+         add_part(out, boundary, "text/plain", &text) != LF_OK ||
+         add_part(out, boundary, "text/html", &page.bytes) != LF_OK ||
+         lf_buf_addf(out, "\r\n--%s--\r\n", boundary) != LF_OK))
+        s = oom(err);
+    lf_buf_release(&text);
+    lf_app_report_out_release(&page);
+    return s;
+}
+
+/* ---- SMTP ------------------------------------------------------------------------ */
+
+typedef struct reader {
+    const lf_buf *m;
+    size_t pos;
+} reader;
+
+static size_t read_message(char *buf, size_t size, size_t n, void *ctx)
+{
+    reader *r = ctx;
+    size_t left = r->m->len - r->pos, k = size * n < left ? size * n : left;
+    memcpy(buf, r->m->data + r->pos, k);
+    r->pos += k;
+    return k;
+}
+
+static lf_status smtp_send(const lf_config *cfg, const char *to, const lf_buf *m, lf_error *err)
+{
+    char from[300], rcpt[300];
+    snprintf(from, sizeof from, "<%s>", cfg->mail.from);
+    snprintf(rcpt, sizeof rcpt, "<%s>", to);
+    CURL *c = lf_curl_init() ? curl_easy_init() : NULL;
+    struct curl_slist *rcpts = c ? curl_slist_append(NULL, rcpt) : NULL;
+    if (!rcpts) {
+        if (c)
+            curl_easy_cleanup(c);
+        return oom(err);
+    }
+    reader r = {m, 0};
+    const char *user = getenv("LEADFLOW_SMTP_USER"), *pass = getenv("LEADFLOW_SMTP_PASSWORD");
+    curl_easy_setopt(c, CURLOPT_URL, cfg->mail.smtp_url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
+    curl_easy_setopt(c, CURLOPT_READDATA, &r);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+    if (user && *user) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, user);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, pass ? pass : "");
+    }
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(rcpts);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK) /* curl's message names no credential */
+        return lf_errorf(err, LF_ESTORE, "cannot send the digest through the mail server: %s",
+                         curl_easy_strerror(rc));
+    return LF_OK;
+}
+
+lf_status lf_app_digest_send(lf_workspace *ws, const lf_app_digest_req *req, lf_error *err)
+{
+    lf_status s = lf_workspace_load_config(ws, err);
+    if (s == LF_OK && !ws->cfg.mail.smtp_url)
+        return lf_errorf(err, LF_ECONFIG, "mail.smtp_url is not set in leadflow.yaml (the mail "
+                         "server of the digest)");
+    lf_buf m;
+    lf_buf_init(&m, 0);
+    if (s == LF_OK)
+        s = lf_app_digest_message(ws, req, &m, err);
+    if (s == LF_OK)
+        s = smtp_send(&ws->cfg, req->to, &m, err);
+    lf_buf_release(&m);
+    return s;
+}
