@@ -92,6 +92,7 @@ post() { # CONNECTIONS BATCH RUN
 }
 echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits"
 for run in ${BENCH_RUNS:-s16 b16 s64 b64 r64}; do
+    sleep 2 # the previous run's last requests (cut off by wrk) are written meanwhile
     c=${run#?}
     case $run in
     s*) echo "single events, $c connections:"; post "$c" 1 "$run" ;;

@@ -177,6 +177,12 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 
 const char *sv_header(const sv_request *req, const char *name)
 {
+    if (!req->conn) { /* run off the event loop: the copied headers */
+        for (size_t i = 0; i < req->nhdrs; i++)
+            if (strcasecmp(req->hdrs[i].name, name) == 0)
+                return req->hdrs[i].value;
+        return NULL;
+    }
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
@@ -525,6 +531,7 @@ void sv_http_stop(sv_server *srv)
     wait_inflight(((int64_t)srv->timeout + 5) * 1000);
     if (atomic_load(&inflight) > 0) {
         sv_ingest_wake_all(srv); /* still suspended: answer 503 before the stop */
+        sv_work_wake_all(srv);
         wait_inflight(2000);
     }
     MHD_stop_daemon(srv->daemon);

@@ -25,27 +25,27 @@
 
 #include "server.h"
 
-/* The route table. SV2 (api.c) and SV3 (dashboard.c) add their routes' lines here
- * when their handlers exist (the prototypes are in server.h); a {..} segment is only
- * allowed at the end of a pattern. */
+/* The route table (the prototypes are in server.h); a {..} segment is only allowed at
+ * the end of a pattern. Routes marked true read the store or the dataset: they run on
+ * work.c's threads, off the event loop. */
 static const sv_route routes[] = {
-    {"GET", "/healthz", SV_SCOPE_NONE, sv_get_healthz},
-    {"GET", "/metrics", SV_SCOPE_READ, sv_get_metrics},
+    {"GET", "/healthz", SV_SCOPE_NONE, sv_get_healthz, false},
+    {"GET", "/metrics", SV_SCOPE_READ, sv_get_metrics, true},
     /* the dashboard (dashboard.c): public routes that check req->scope themselves (a
      * browser without a session is sent to /login; the script holds no data) */
-    {"GET", "/", SV_SCOPE_NONE, sv_get_dashboard},
-    {"GET", "/dashboard.js", SV_SCOPE_NONE, sv_get_dashboard_js},
-    {"GET", "/login", SV_SCOPE_NONE, sv_get_login},
-    {"POST", "/login", SV_SCOPE_NONE, sv_post_login},
-    {"POST", "/logout", SV_SCOPE_NONE, sv_post_logout},
+    {"GET", "/", SV_SCOPE_NONE, sv_get_dashboard, true},
+    {"GET", "/dashboard.js", SV_SCOPE_NONE, sv_get_dashboard_js, false},
+    {"GET", "/login", SV_SCOPE_NONE, sv_get_login, false},
+    {"POST", "/login", SV_SCOPE_NONE, sv_post_login, false},
+    {"POST", "/logout", SV_SCOPE_NONE, sv_post_logout, false},
     /* the API (api.c): ingest, a lead, the handoff queue, reports */
-    {"POST", "/v1/leads", SV_SCOPE_WRITE, sv_post_ingest},
-    {"POST", "/v1/events", SV_SCOPE_WRITE, sv_post_ingest},
-    {"POST", "/v1/costs", SV_SCOPE_WRITE, sv_post_ingest},
-    {"POST", "/v1/traffic", SV_SCOPE_WRITE, sv_post_ingest},
-    {"GET", "/v1/leads/{id}", SV_SCOPE_READ, sv_get_lead},
-    {"GET", "/v1/handoffs", SV_SCOPE_READ, sv_get_handoffs},
-    {"GET", "/v1/reports/{name}", SV_SCOPE_READ, sv_get_report},
+    {"POST", "/v1/leads", SV_SCOPE_WRITE, sv_post_ingest, false},
+    {"POST", "/v1/events", SV_SCOPE_WRITE, sv_post_ingest, false},
+    {"POST", "/v1/costs", SV_SCOPE_WRITE, sv_post_ingest, false},
+    {"POST", "/v1/traffic", SV_SCOPE_WRITE, sv_post_ingest, false},
+    {"GET", "/v1/leads/{id}", SV_SCOPE_READ, sv_get_lead, true},
+    {"GET", "/v1/handoffs", SV_SCOPE_READ, sv_get_handoffs, true},
+    {"GET", "/v1/reports/{name}", SV_SCOPE_READ, sv_get_report, true},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -315,7 +315,7 @@ int sv_dispatch(sv_request *req, sv_response *res, const char **route)
         } else if (r->scope > req->scope) {
             sv_error(res, 403, "forbidden", "this route needs a write token");
         } else {
-            int st = r->fn(req, res);
+            int st = r->slow ? sv_work_defer(req, res, r->fn) : r->fn(req, res);
             if (res->status == 0)
                 res->status = st > 0 ? st : 200;
         }

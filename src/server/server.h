@@ -43,6 +43,11 @@ typedef struct sv_defer {
     void (*cancel)(void *ctx);
 } sv_defer;
 
+/* A request header, copied (a request run off the event loop: work.c). */
+typedef struct sv_header_pair {
+    const char *name, *value;
+} sv_header_pair;
+
 /* One request, as the router hands it to a handler (all borrowed for the call). */
 typedef struct sv_request {
     sv_server *srv;
@@ -56,6 +61,8 @@ typedef struct sv_request {
     const char *param;        /* the {id} or {name} segment of the route, or NULL */
     void *conn;               /* libmicrohttpd's connection (header lookups: sv_header) */
     sv_defer *defer;          /* to answer later (see sv_defer); NULL: not possible */
+    const sv_header_pair *hdrs; /* with conn NULL: the request's headers, copied */
+    size_t nhdrs;
 } sv_request;
 
 /* The response a handler fills. body is owned by the response (released by the router). */
@@ -75,6 +82,7 @@ typedef struct sv_route {
     const char *pattern;
     sv_scope scope;
     sv_handler fn;
+    bool slow;                /* runs off the event loop (work.c): reads the dataset */
 } sv_route;
 
 /* A request header by name (case-insensitive), or NULL. */
@@ -132,6 +140,14 @@ lf_status sv_handoff_counts(sv_server *srv, int64_t *open, int64_t *overdue, lf_
  * configuration has webhooks (else it does nothing); stop wakes it, lets the delivery
  * in progress finish (its request is bounded by LEADFLOW_DELIVER_TIMEOUT) and joins. */
 lf_status sv_deliver_start(sv_server *srv, lf_error *err);
+/* work.c: slow routes (reports, the dashboard, a lead, the queue) run on threads of
+ * their own, so that they never stall the other connections of an event-loop worker.
+ * sv_work_defer defers req to them (or runs fn inline when it cannot). stop runs what is
+ * queued first; wake_all answers the queued requests 503 at once (bounded stop). */
+lf_status sv_work_start(sv_server *srv, lf_error *err);
+void sv_work_stop(sv_server *srv);
+void sv_work_wake_all(sv_server *srv);
+int sv_work_defer(sv_request *req, sv_response *res, sv_handler fn);
 void sv_deliver_stop(sv_server *srv);
 
 /* dashboard.c (SPEC §8 "Dashboard") */
@@ -149,6 +165,7 @@ typedef struct sv_metrics sv_metrics;       /* metrics.c */
 typedef struct sv_thread_ws sv_thread_ws;   /* server_main.c: per-thread workspaces */
 struct sv_ingest;                           /* ingest.c */
 struct sv_deliver;                          /* deliver.c */
+struct sv_work;                             /* work.c */
 struct MHD_Daemon;
 
 /* One server: made by sv_main (server_main.c) before the daemon starts, read-only
@@ -168,6 +185,7 @@ struct sv_server {
     sv_thread_ws *thread_ws;
     struct sv_ingest *ingest; /* ingest.c's writer, between sv_ingest_start and _stop */
     struct sv_deliver *deliver; /* deliver.c's loop, between sv_deliver_start and _stop */
+    struct sv_work *work;     /* work.c's threads for slow routes */
     void *dashboard;          /* dashboard.c's state, if it needs any (released by it) */
     struct lf_app_dataset_cache *reports; /* the dataset the reports of every thread
                                  share, built once per store generation */

@@ -200,7 +200,7 @@ static int start(sv_server *srv, const serve_opts *o)
     if ((st = sv_ingest_start(srv, &err)))
         return fail(st, err.msg);
     ingest_started = true;
-    if ((st = sv_deliver_start(srv, &err)))
+    if ((st = sv_deliver_start(srv, &err)) || (st = sv_work_start(srv, &err)))
         return fail(st, err.msg);
     if ((st = sv_http_start(srv, &err)))
         return fail(st, err.msg);
@@ -218,6 +218,7 @@ static int start(sv_server *srv, const serve_opts *o)
 static void release(sv_server *srv)
 {
     sv_http_stop(srv);
+    sv_work_stop(srv); /* nothing is queued any more: the daemon answered everything */
     sv_deliver_stop(srv); /* its delivery in flight finishes, the rest stays due */
     if (ingest_started)
         sv_ingest_stop(srv); /* after the daemon: every acknowledged item is committed */
