@@ -159,6 +159,8 @@ lf_status lf_lead_explain_run(lf_workspace *ws, const char *id, lf_time as_of,
  * channel, origin, persona, stage, stage_since, transitions, handoffs, score), instants
  * in zone tz; a new reference (NULL when out of memory). */
 struct json_t *lf_lead_explain_json(const lf_tz *tz, const lf_lead_explain *x);
+/* An instant as the API writes it: local time with offset in tz; null for LF_TIME_NONE. */
+struct json_t *lf_json_local_time(const lf_tz *tz, lf_time t);
 /* Handoff i of x as one element of that object's `handoffs`; a new reference. */
 struct json_t *lf_lead_explain_handoff_json(const lf_tz *tz, const lf_lead_explain *x, size_t i);
 

@@ -55,6 +55,8 @@ typedef enum lf_event_kind {
 
 /* "lead", "mql", ... ; "?" for out-of-range values. */
 const char *lf_stage_name(lf_stage s);
+/* "pending", "accepted", "rejected" (anything else: "pending"). */
+const char *lf_outcome_name(int outcome);
 /* Parses a stage name (case-insensitive); returns LF_STAGE_NONE if unknown. */
 lf_stage lf_stage_parse(const char *s);
 /* Whether a stage is terminal (customer, disqualified, lost). */

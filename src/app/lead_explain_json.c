@@ -9,9 +9,7 @@
 
 #include "leadflow/lead_explain.h"
 
-static const char *const outcome_names[] = {"pending", "accepted", "rejected"};
-
-static json_t *jtime(const lf_tz *tz, lf_time t)
+json_t *lf_json_local_time(const lf_tz *tz, lf_time t)
 {
     if (t == LF_TIME_NONE)
         return json_null();
@@ -32,7 +30,7 @@ static json_t *lead_transitions(const lf_tz *tz, const lf_lead_explain *x)
         const lf_lx_transition *t = &x->trans[i];
         json_t *from = t->from == LF_STAGE_NONE ? json_null()
                                                  : json_string(lf_stage_name((lf_stage)t->from));
-        json_array_append_new(a, json_pack("{s:o,s:o,s:s}", "ts", jtime(tz, t->ts), "from", from,
+        json_array_append_new(a, json_pack("{s:o,s:o,s:s}", "ts", lf_json_local_time(tz, t->ts), "from", from,
                                            "to", lf_stage_name((lf_stage)t->to)));
     }
     return a;
@@ -41,11 +39,11 @@ static json_t *lead_transitions(const lf_tz *tz, const lf_lead_explain *x)
 json_t *lf_lead_explain_handoff_json(const lf_tz *tz, const lf_lead_explain *x, size_t i)
 {
     const lf_lx_handoff *h = &x->handoffs[i];
-    const char *oc = h->outcome < 3 ? outcome_names[h->outcome] : "pending";
-    return json_pack("{s:o,s:o,s:s,s:o,s:o,s:b}", "mql_at", jtime(tz, h->mql_at), "deadline",
-                         jtime(tz, x->has_sla ? h->deadline : LF_TIME_NONE), "outcome", oc,
-                         "decided_at", jtime(tz, h->decided_at), "first_contact_at",
-                         jtime(tz, h->first_contact_at), "overdue", x->has_sla && h->overdue);
+    const char *oc = lf_outcome_name(h->outcome);
+    return json_pack("{s:o,s:o,s:s,s:o,s:o,s:b}", "mql_at", lf_json_local_time(tz, h->mql_at), "deadline",
+                         lf_json_local_time(tz, x->has_sla ? h->deadline : LF_TIME_NONE), "outcome", oc,
+                         "decided_at", lf_json_local_time(tz, h->decided_at), "first_contact_at",
+                         lf_json_local_time(tz, h->first_contact_at), "overdue", x->has_sla && h->overdue);
 }
 
 static json_t *lead_handoffs(const lf_tz *tz, const lf_lead_explain *x)
@@ -69,10 +67,10 @@ static json_t *lead_score(const lf_lead_explain *x)
 json_t *lf_lead_explain_json(const lf_tz *tz, const lf_lead_explain *x)
 {
     return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o}", "id", x->id ? x->id : "",
-                     "email", jstr_or_null(x->email), "created_at", jtime(tz, x->created_at),
+                     "email", jstr_or_null(x->email), "created_at", lf_json_local_time(tz, x->created_at),
                      "channel", jstr_or_null(x->channel), "origin", jstr_or_null(x->origin),
                      "persona", jstr_or_null(x->persona), "stage",
                      lf_stage_name((lf_stage)x->stage), "stage_since",
-                     jtime(tz, x->stage_since), "transitions", lead_transitions(tz, x),
+                     lf_json_local_time(tz, x->stage_since), "transitions", lead_transitions(tz, x),
                      "handoffs", lead_handoffs(tz, x), "score", lead_score(x));
 }

@@ -63,8 +63,8 @@ static void print_handoff(const lf_tz *tz, const lf_lead_explain *x, size_t i)
 {
     const lf_lx_handoff *h = &x->handoffs[i];
     char a[48], b[48];
-    static const char *const outcome[] = {"pending", "accepted", "rejected"};
-    printf("  #%zu mql_at %s  %s", i + 1, when(tz, h->mql_at, a, sizeof a), outcome[h->outcome]);
+    printf("  #%zu mql_at %s  %s", i + 1, when(tz, h->mql_at, a, sizeof a),
+           lf_outcome_name(h->outcome));
     if (h->decided_at != LF_TIME_NONE)
         printf(" %s", when(tz, h->decided_at, b, sizeof b));
     if (h->outcome == LF_OUTCOME_REJECTED && h->close_event >= 0 &&

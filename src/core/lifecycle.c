@@ -95,6 +95,12 @@ static const char *const lc_kind_names[LF_EV_COUNT] = {
     [LF_EV_LOST] = "lost",
 };
 
+const char *lf_outcome_name(int outcome)
+{
+    static const char *const names[] = {"pending", "accepted", "rejected"};
+    return outcome >= 0 && outcome < 3 ? names[outcome] : "pending";
+}
+
 const char *lf_stage_name(lf_stage s)
 {
     return ((unsigned)s < LF_STAGE_COUNT) ? lc_stage_names[s] : "?";

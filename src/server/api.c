@@ -27,17 +27,6 @@
 #include "leadflow/lifecycle.h"
 #include "server.h"
 
-static const char *const outcome_names[] = {"pending", "accepted", "rejected"};
-
-static json_t *jtime(const lf_tz *tz, lf_time t)
-{
-    if (t == LF_TIME_NONE)
-        return json_null();
-    char buf[48];
-    lf_time_format_local(tz, t, buf, sizeof buf);
-    return json_string(buf);
-}
-
 /* Writes j (consumed) as the body with status; 500 when it cannot be encoded. */
 static int send_json(sv_response *res, int status, json_t *j)
 {
@@ -89,8 +78,8 @@ static json_t *ingest_body(const lf_app_ingest *in, const lf_tz *tz)
     for (size_t i = 0; i < in->nhandoffs; i++) {
         const lf_app_ingest_handoff *h = &in->handoffs[i];
         json_array_append_new(opened, json_pack("{s:s,s:o,s:o}", "lead_id", h->lead_id,
-                                                "mql_at", jtime(tz, h->mql_at), "deadline",
-                                                jtime(tz, h->deadline)));
+                                                "mql_at", lf_json_local_time(tz, h->mql_at), "deadline",
+                                                lf_json_local_time(tz, h->deadline)));
     }
     return json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "read", (json_int_t)in->read,
                      "imported", (json_int_t)in->imported, "duplicates",
@@ -204,9 +193,9 @@ static json_t *handoff_json(const lf_tz *tz, const lf_app_handoff *h)
     json_t *left = h->deadline == LF_TIME_NONE ? json_null()
                                                : json_integer(h->left_usec / 1000000);
     return json_pack("{s:s,s:o,s:o,s:s,s:o,s:b,s:o}", "lead_id", h->lead_id, "mql_at",
-                     jtime(tz, h->mql_at), "deadline", jtime(tz, h->deadline), "outcome",
-                     h->outcome < 3 ? outcome_names[h->outcome] : "pending", "decided_at",
-                     jtime(tz, h->decided_at), "overdue", h->overdue, "left_seconds", left);
+                     lf_json_local_time(tz, h->mql_at), "deadline", lf_json_local_time(tz, h->deadline), "outcome",
+                     lf_outcome_name(h->outcome), "decided_at",
+                     lf_json_local_time(tz, h->decided_at), "overdue", h->overdue, "left_seconds", left);
 }
 
 /* limit=N: digits only, 1..1000 (0 when absent); -1 when bad. */
