@@ -251,7 +251,10 @@ static lf_status replay_chunk(replayer *rp, const int64_t *leads, size_t n, int6
     rp->want = leads;
     rp->nwant = n;
     rp->wpos = 0;
-    if (leads && (hi - lo) / 4 > (int64_t)n) /* sparse: one query per lead */
+    /* One query per lead unless the wanted leads are two thirds of their rowid range or
+     * more: the range scan reads every event of every lead in the range, wanted or not
+     * (the server's groups want scattered leads of a growing store). */
+    if (leads && (hi - lo + 1) / 3 * 2 > (int64_t)n)
         r = lf_store_scan_events(rp->st, leads, n, replay_one, rp, err);
     else
         r = lf_store_scan_range(rp->st, lo, hi, replay_one, rp, err);
