@@ -285,6 +285,8 @@ static lf_status step_done(sq_store *st, sqlite3_stmt *s, lf_error *err, const c
 }
 
 /* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400, else the default. */
+/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400; unset or empty = the default; anything
+ * else is refused (a typo must not silently mean 30 s). -1 when refused. */
 static int lock_timeout_setting(void)
 {
     const char *v = getenv("LEADFLOW_LOCK_TIMEOUT");
@@ -293,8 +295,8 @@ static int lock_timeout_setting(void)
     char *end;
     errno = 0;
     long n = strtol(v, &end, 10);
-    if (errno || *end || n < 0 || n > 86400)
-        return LOCK_TIMEOUT_DEFAULT;
+    if (errno || *end || end == v || n < 0 || n > 86400)
+        return -1;
     return (int)n;
 }
 
@@ -393,6 +395,10 @@ static const lf_store_ops sq_ops;
 lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
+    int timeout = lock_timeout_setting();
+    if (timeout < 0)
+        return lf_errorf(err, LF_ECONFIG,
+                         "LEADFLOW_LOCK_TIMEOUT: expected whole seconds from 0 to 86400");
     lf_status s = create_private(url, err);
     if (s != LF_OK)
         return s;
@@ -402,7 +408,7 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     st->base.ops = &sq_ops;
     st->base.outbox = &lf_sq_outbox_ops;
     st->path = strdup(url);
-    st->lock_timeout = lock_timeout_setting();
+    st->lock_timeout = timeout;
     st->wal_fd = -1;
     lf_buf_init(&st->strings, 0);
     if (!st->path) {
