@@ -37,6 +37,8 @@ typedef struct gen_args {
 } gen_args;
 
 /* Parses --leads, --seed, --out, --end and at most one positional (DIR). */
+/* generate's options, or (positional_dir) demo's: DIR instead of --out, and no --end
+ * (the demo's data runs up to today), as their usages say. */
 static int parse_gen(const cli_command *cmd, int argc, char **argv, gen_args *g,
                      bool positional_dir)
 {
@@ -55,11 +57,11 @@ static int parse_gen(const cli_command *cmd, int argc, char **argv, gen_args *g,
             if (!parse_u64(v, &g->seed))
                 return cli_usage(cmd, "--seed needs a whole number, not '%s'", v);
             g->has_seed = true;
-        } else if ((m = cli_opt(cmd, argc, argv, &i, "out", &v)) != 0) {
+        } else if (!positional_dir && (m = cli_opt(cmd, argc, argv, &i, "out", &v)) != 0) {
             if (m < 0)
                 return 1;
             g->out = v;
-        } else if ((m = cli_opt(cmd, argc, argv, &i, "end", &v)) != 0) {
+        } else if (!positional_dir && (m = cli_opt(cmd, argc, argv, &i, "end", &v)) != 0) {
             if (m < 0)
                 return 1;
             g->end = v;
