@@ -29,6 +29,7 @@
 #include "leadflow/app_range.h"
 #include "leadflow/app_report.h"
 #include "leadflow/time.h"
+#include "leadflow/text.h"
 #include "server.h"
 
 extern const unsigned char lf_asset_report_report_css[];
@@ -210,13 +211,15 @@ static lf_status add_pickers(lf_buf *b, const dash_query *q)
     return st;
 }
 
-/* "12 h 05 min" of a duration in microseconds (absolute value). */
+/* "12 h 05 min", "1,234 h 05 min" of a duration in microseconds (absolute value). Hours,
+ * not days: on a business-hours SLA clock a day of the clock is not 24 hours. */
 static void fmt_left(int64_t usec, char *buf, size_t size)
 {
     uint64_t u = usec < 0 ? (uint64_t)0 - (uint64_t)usec : (uint64_t)usec;
     uint64_t min = u / (uint64_t)(60 * LF_USEC_PER_SEC);
-    snprintf(buf, size, "%llu h %02llu min", (unsigned long long)(min / 60),
-             (unsigned long long)(min % 60));
+    char hours[32];
+    lf_fmt_count((long long)(min / 60), hours, sizeof hours);
+    snprintf(buf, size, "%s h %02llu min", hours, (unsigned long long)(min % 60));
 }
 
 static void fmt_local(const lf_tz *tz, lf_time t, char *buf, size_t size)

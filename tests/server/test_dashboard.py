@@ -206,6 +206,13 @@ class Dashboard(unittest.TestCase):
         self.assertIn('id="queue-overdue">1<', q)
         # the queue comes first in <main>
         self.assertLess(page.index('id="queue"'), page.index('id="headline"'))
+        # a year later L1 is overdue by thousands of SLA-clock hours: grouped digits
+        late = QUERY.replace(urllib.parse.quote(AS_OF), urllib.parse.quote("2027-06-01T12:00:00Z"))
+        st, _, body = self.srv.request("GET", late, token=READ_TOKEN)
+        left = re.findall(r'<tr class="overdue"><th scope="row">L1</th>.*?'
+                          r'<td class="n left">(.*?)</td>', body.decode(), re.S)
+        self.assertEqual(len(left), 1, body[:300])
+        self.assertRegex(left[0], r"^overdue by \d{1,3}(,\d{3})+ h \d\d min$")
 
     def test_other_range_other_numbers(self):
         h = self.session()
