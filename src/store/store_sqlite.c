@@ -1370,7 +1370,13 @@ static bool wal_open(sq_store *st, bool *none)
         return false;
     memcpy(wal, st->path, n);
     memcpy(wal + n, "-wal", 5);
-    *none = stat(wal, &now) != 0;
+    errno = 0;
+    bool missing = stat(wal, &now) != 0;
+    *none = missing && errno == ENOENT;
+    if (missing && !*none) { /* cannot tell: never taken for "nothing to sync" */
+        free(wal);
+        return false;
+    }
     if (st->wal_fd >= 0 && (*none || fstat(st->wal_fd, &at) != 0 || at.st_ino != now.st_ino ||
                             at.st_dev != now.st_dev)) {
         close(st->wal_fd);
