@@ -31,6 +31,7 @@
 #include "leadflow/import.h"
 #include "leadflow/replay.h"
 #include "leadflow/store.h"
+#include "leadflow/testhook.h"
 #include "leadflow/text.h"
 
 #define MAX_COLS 4096
@@ -659,6 +660,8 @@ lf_status lf_app_ingest_checkpoint(lf_workspace *ws, lf_error *err)
 
 lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err)
 {
+    static int64_t syncs; /* one syncer thread a process */
+    lf_test_kill_point("sync", ++syncs);
     lf_status r = lf_workspace_open(ws, err);
     return r == LF_OK ? lf_store_sync_log(ws->store, err) : r;
 }

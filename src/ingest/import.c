@@ -34,7 +34,7 @@
 #include "leadflow/replay.h"
 #include "leadflow/lifecycle.h"
 #include "leadflow/text.h"
-#include "testhook.h"
+#include "leadflow/testhook.h"
 
 #define BATCH 20000                 /* rows per write transaction */
 #define BATCH_BYTES (64u << 20)     /* or staged bytes, whichever comes first */

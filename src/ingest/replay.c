@@ -25,7 +25,7 @@
 #include "leadflow/lifecycle.h"
 #include "leadflow/replay.h"
 #include "leadflow/scoring.h"
-#include "testhook.h"
+#include "leadflow/testhook.h"
 
 /* Leads replayed per write transaction. */
 #define CHUNK 20000

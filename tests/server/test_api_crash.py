@@ -64,6 +64,37 @@ class Crash(unittest.TestCase):
             r = s.run(["report", "funnel", "--format", "csv", "--as-of", "2026-02-01"])
             self.assertEqual(r.returncode, 0, r.stderr)
 
+    @unittest.skipUnless(os.environ.get("LEADFLOW_BUILT_WITH_HOOKS") == "ON",
+                         "needs -DLF_TEST_HOOKS=ON (the kill point before a sync)")
+    def test_no_answer_before_the_sync(self):
+        """The server kills itself just before its 5th sync (LEADFLOW_TEST_KILL=sync:5).
+        One client posting one lead at a time makes one group, so one sync, a request:
+        posts 1-4 are answered 200; post 5 is committed but not synced, and must get no
+        answer at all (an answer before the sync would arrive before the kill)."""
+        with Server(env={"LEADFLOW_TEST_KILL": "sync:5"}) as s:
+            answers = []
+            for n in range(1, 8):
+                try:
+                    c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+                    c.request("POST", "/v1/leads",
+                              json.dumps({"id": "S%d" % n, "created_at": "2026-01-05"}),
+                              {"Content-Type": "application/json",
+                               "Authorization": "Bearer " + WRITE_TOKEN})
+                    r = c.getresponse()
+                    r.read()
+                    c.close()
+                    answers.append(r.status)
+                except (OSError, http.client.HTTPException):
+                    answers.append(None)
+                    break
+            s.proc.wait(10)
+            self.assertEqual(s.proc.returncode, -signal.SIGKILL)
+            self.assertEqual(answers, [200, 200, 200, 200, None])
+            db = sqlite3.connect(os.path.join(s.ws, "leadflow.db"))
+            have = {r[0] for r in db.execute("SELECT id FROM leads")}
+            db.close()
+            self.assertTrue({"S1", "S2", "S3", "S4"} <= have, have)
+
 
 if __name__ == "__main__":
     main()

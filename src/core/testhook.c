@@ -1,7 +1,7 @@
 /*
  * testhook.c — the kill points of testhook.h (only with LF_TEST_HOOKS).
  */
-#include "testhook.h"
+#include "leadflow/testhook.h"
 
 #ifdef LF_TEST_HOOKS
 #include <signal.h>
