@@ -13,6 +13,8 @@
 #ifndef LEADFLOW_APP_DIGEST_H
 #define LEADFLOW_APP_DIGEST_H
 
+#include <stdbool.h>
+
 #include "leadflow/app.h"
 #include "leadflow/buf.h"
 #include "leadflow/error.h"
@@ -32,5 +34,9 @@ lf_status lf_app_digest_message(lf_workspace *ws, const lf_app_digest_req *req, 
 /* Builds the message and sends it through mail.smtp_url (LF_ECONFIG when unset); a
  * refused or failed delivery is LF_ESTORE ("cannot send the digest: ..."). */
 lf_status lf_app_digest_send(lf_workspace *ws, const lf_app_digest_req *req, lf_error *err);
+/* Whether the digest to smtp_url must use TLS (STARTTLS required on smtp://): with
+ * credentials, unless the mail server is this machine (localhost, 127.0.0.0/8, ::1);
+ * without, TLS is used when the server offers it. */
+bool lf_app_smtp_requires_tls(const char *smtp_url, bool credentials);
 
 #endif

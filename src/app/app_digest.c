@@ -8,12 +8,15 @@
  * the clock (lf_time_now) and random bytes; the boundary is random too, so it can
  * never occur in the base64 text (which has no '=' inside, no '_').
  */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "leadflow/app_dataset.h"
 #include "leadflow/app_digest.h"
@@ -189,6 +192,33 @@ static size_t read_message(char *buf, size_t size, size_t n, void *ctx)
     return k;
 }
 
+/* Whether a URL's host names this machine: localhost, 127.0.0.0/8, ::1. */
+static bool loopback_name(const char *host)
+{
+    struct in_addr v4;
+    return strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+           strcmp(host, "::1") == 0 ||
+           (inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127);
+}
+
+/* Whether url's host is this machine; false when the URL cannot be read. */
+static bool loopback_host(const char *url)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    bool yes = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+               curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host &&
+               loopback_name(host);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return yes;
+}
+
+bool lf_app_smtp_requires_tls(const char *smtp_url, bool credentials)
+{
+    return credentials && !loopback_host(smtp_url);
+}
+
 static lf_status smtp_send(const lf_config *cfg, const char *to, const lf_buf *m, lf_error *err)
 {
     char from[300], rcpt[300];
@@ -206,7 +236,12 @@ static lf_status smtp_send(const lf_config *cfg, const char *to, const lf_buf *m
     curl_easy_setopt(c, CURLOPT_URL, cfg->mail.smtp_url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    /* STARTTLS when offered; with credentials it is required, but on this machine: a
+     * password never crosses a network in clear text */
+    bool creds = user && *user;
+    long tls = lf_app_smtp_requires_tls(cfg->mail.smtp_url, creds) ? CURLUSESSL_ALL
+                                                                    : CURLUSESSL_TRY;
+    curl_easy_setopt(c, CURLOPT_USE_SSL, tls);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
@@ -214,7 +249,7 @@ static lf_status smtp_send(const lf_config *cfg, const char *to, const lf_buf *m
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-    if (user && *user) {
+    if (creds) {
         curl_easy_setopt(c, CURLOPT_USERNAME, user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, pass ? pass : "");
     }

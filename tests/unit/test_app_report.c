@@ -12,6 +12,7 @@
 
 #include "ds_fixture.h"
 #include "leadflow/app_dataset.h"
+#include "leadflow/app_digest.h"
 #include "leadflow/app_report.h"
 #include "leadflow/snapshot.h"
 #include "leadflow/text.h"
@@ -164,4 +165,20 @@ Test(term_text, escapes_what_could_drive_a_terminal)
     cr_assert_eq(lf_text_escape_term(&b, NULL), LF_OK);
     cr_expect_eq(b.len, 0);
     lf_buf_release(&b);
+}
+
+/* The digest's mail server: a password never crosses a network in clear text. */
+Test(digest, tls_required_with_credentials_off_this_machine)
+{
+    cr_expect(lf_app_smtp_requires_tls("smtp://mail.example.com:587", true));
+    cr_expect(lf_app_smtp_requires_tls("smtp://10.0.0.5", true));
+    cr_expect(lf_app_smtp_requires_tls("smtp://localhost.example.com", true));
+    cr_expect(lf_app_smtp_requires_tls("not a url", true), "unreadable: required");
+    cr_expect(lf_app_smtp_requires_tls("smtp://127.evil.example", true), "a name, not 127/8");
+    cr_expect_not(lf_app_smtp_requires_tls("smtp://mail.example.com:587", false));
+    cr_expect_not(lf_app_smtp_requires_tls("smtp://localhost:2525", true));
+    cr_expect_not(lf_app_smtp_requires_tls("smtp://LOCALHOST", true));
+    cr_expect_not(lf_app_smtp_requires_tls("smtp://127.0.0.1:2525", true));
+    cr_expect_not(lf_app_smtp_requires_tls("smtp://127.1.2.3", true));
+    cr_expect_not(lf_app_smtp_requires_tls("smtp://[::1]:2525", true));
 }
