@@ -6,7 +6,8 @@
 #   BENCH_SECS=10 (seconds per run)  BENCH_LEADS=100000  BENCH_THREADS=2 (wrk threads)
 #   BENCH_SERVER_THREADS=4 (serve --threads: a request waiting for its group is a
 #   suspended connection, not a thread, so few threads serve any group size)
-#   BENCH_RUNS="s16 b16 s64 b64 r64" (which runs, in order)  BENCH_LOG=FILE (keep the
+#   BENCH_RUNS="h16 s16 b16 s64 b64 r64" (which runs, in order; h16 is the reference:
+#   GET /healthz, the HTTP ceiling of the machine in the same run)  BENCH_LOG=FILE (keep the
 #   server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one timing line per group)
 #
 # Runs wrk (Debian package `wrk`, installed here when missing and root) with Lua scripts
@@ -91,10 +92,13 @@ post() { # CONNECTIONS BATCH RUN
     LF_BATCH=$2 LF_RUN=$3 wrk -t"$WT" -c"$1" -d"${SECS}s" --timeout 10s -s "$TMP/post.lua" "$URL" | grep -E '^  (requests|GET)'
 }
 echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits"
-for run in ${BENCH_RUNS:-s16 b16 s64 b64 r64}; do
+for run in ${BENCH_RUNS:-h16 s16 b16 s64 b64 r64}; do
     sleep 2 # the previous run's last requests (cut off by wrk) are written meanwhile
     c=${run#?}
     case $run in
+    h*) echo "reference: GET /healthz (no store, no token), $c connections:"
+        wrk -t"$WT" -c"$c" -d"${SECS}s" --timeout 10s "$URL/healthz" |
+            awk '/Requests\/sec/ {printf "  requests/s %9.0f\n", $2}' ;;
     s*) echo "single events, $c connections:"; post "$c" 1 "$run" ;;
     b*) echo "NDJSON batches of 1000 events, $c connections:"; post "$c" 1000 "$run" ;;
     r*) echo "single events, $c connections, with GET /v1/reports/sql at 2 connections:"
