@@ -14,13 +14,16 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 
 BUILD_PKGS=(gcc make cmake ninja-build pkg-config libsqlite3-dev sqlite3 libyaml-dev
-            libjansson-dev libmicrohttpd-dev tzdata libcurl4-openssl-dev libssl-dev)
+            libjansson-dev libmicrohttpd-dev tzdata libcurl4-openssl-dev libssl-dev
+            libpq-dev)
 # tests of the HTML report: validity (tidy), a headless browser (chromium, python3 for
 # its DevTools client, a font for the screenshots)
 TEST_PKGS=(libcriterion-dev tidy chromium python3 fonts-dejavu-core clang libclang-rt-14-dev)
 # tests of the docs and the packaging: the man page (groff, man), bash completion, the
 # .deb built with cpack (dpkg-dev: dpkg-shlibdeps) and unpacked with dpkg -x
 TEST_PKGS+=(groff-base man-db bash-completion dpkg-dev)
+# the PostgreSQL store's tests run against a throwaway server (tests/pg/pg_server.sh)
+TEST_PKGS+=(postgresql-15)
 # the Debian package: cpack's DEB generator reads the libraries' dependencies with
 # dpkg-shlibdeps
 PACKAGE_PKGS=(dpkg-dev)

@@ -3,7 +3,9 @@
  * rejects) and the derived lead state the lifecycle engine writes.
  *
  * The embedded implementation is SQLite (src/store/store_sqlite.c): WAL mode,
- * prepared statements only, a schema_version table. SQL lives only in store modules.
+ * prepared statements only, a schema_version table. The shared one is PostgreSQL
+ * (src/store/store_pg.c): writers of different leads run at once, writers of one lead
+ * take turns on its row lock. SQL lives only in store modules.
  *
  * Durability (SPEC §1): a write transaction that appends rows also marks the leads
  * whose derived state they make stale as *pending* (lf_store_pending_mark), and the
@@ -70,9 +72,10 @@ typedef enum lf_upsert {
     LF_UPSERT_UPDATED
 } lf_upsert;
 
-/* Opens (creating if needed, mode 0600) the store at url: a SQLite file path. An
- * existing store is only read, unless its schema is older (then it is upgraded once,
- * marking every lead pending). A "postgresql://" URL is refused with LF_ESTORE for now. */
+/* Opens (creating if needed, mode 0600) the store at url: a SQLite file path, or a
+ * "postgresql://" / "postgres://" URL of a PostgreSQL database (its schema created in
+ * it if missing). An existing store is only read, unless its schema is older (then it
+ * is upgraded once, marking every lead pending). */
 lf_status lf_store_open(lf_store **out, const char *url, lf_error *err);
 /* Whether a store URL names a local file (a SQLite path) rather than a server: the
  * one rule deciding which backend a URL opens (a cache may sit beside a file store). */
@@ -226,7 +229,8 @@ lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn
  * values, so a cache written before the restore is not taken for current when the
  * count of commits since the backup happens to be the same. */
 lf_status lf_store_generation(lf_store *st, int64_t *generation, lf_error *err);
-/* The location the store was opened with (a SQLite file path). */
+/* The location the store was opened with (a SQLite file path, or the PostgreSQL URL
+ * without its password). */
 const char *lf_store_location(const lf_store *st);
 
 /* ---- rows for the report dataset (assembled above the store: leadflow/dataset_build.h)

@@ -3,8 +3,8 @@
  * URL, and every other function dispatches through the backend's method table
  * (store_impl.h). No SQL and no backend detail lives here.
  *
- * URLs: "postgresql://..." or "postgres://..." name a PostgreSQL server (not built
- * yet: refused with LF_ESTORE); anything else is a SQLite file path.
+ * URLs: "postgresql://..." or "postgres://..." name a PostgreSQL server (store_pg.c);
+ * anything else is a SQLite file path (store_sqlite.c).
  */
 #include <string.h>
 
@@ -19,7 +19,7 @@ lf_status lf_store_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
     if (!lf_store_url_is_file(url))
-        return lf_errorf(err, LF_ESTORE, "store '%s': PostgreSQL is not supported yet", url);
+        return lf_store_pg_open(out, url, err);
     return lf_store_sqlite_open(out, url, err);
 }
 

@@ -92,5 +92,7 @@ struct lf_store {
 
 /* Backends. */
 lf_status lf_store_sqlite_open(lf_store **out, const char *path, lf_error *err);
+/* A "postgresql://" or "postgres://" URL (libpq's connection URI). */
+lf_status lf_store_pg_open(lf_store **out, const char *url, lf_error *err);
 
 #endif

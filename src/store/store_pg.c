@@ -1,0 +1,427 @@
+/*
+ * store_pg.c — the shared store (PostgreSQL 15 or later), implementing leadflow/store.h
+ * for a team: several processes and machines on one database.
+ *
+ * Place in the flow: ingest -> [event log] -> lifecycle -> [derived state] -> reports,
+ * as store_sqlite.c; the contracts are store.h's, held by tests/unit/test_store.c.
+ * Files: this one (the connection, statements, transactions), store_pg_schema.c,
+ * store_pg_log.c (the event log), store_pg_scan.c (scans, derived state),
+ * store_pg_outbox.c. Tables (schema version 1, store_pg_schema.c):
+ *   lead_keys(id PK, lead_id)        a lead's id -> its number (the unique lead id)
+ *   event_keys(key PK, lead_id)      sha256 of an event's identity (the idempotent log)
+ *   leads, events, transitions, handoffs, ignored, lead_state, pending, outbox
+ *                                    a lead's tables: keyed by lead_id first, no foreign
+ *                                    key across leads (Citus distributes them by lead_id)
+ *   schema_version, meta, files, costs, traffic, rejects    small reference tables
+ * Concurrency. Write transactions run at READ COMMITTED with lock_timeout =
+ * LEADFLOW_LOCK_TIMEOUT: writers of different leads never wait for each other. A writer
+ * locks a lead's row (SELECT ... FOR UPDATE) before it marks the lead pending and
+ * before it reads the lead's events to replay it, and holds the lock to its commit; so
+ * the replay that commits last has read every event committed before it, and no update
+ * is lost (two writers of one lead take turns). Handoff alerts are unique per (lead,
+ * type, subject, endpoint) and numbered under the same lock: never opened twice. Read
+ * transactions are REPEATABLE READ READ ONLY: one snapshot, never waiting. The
+ * generation is one row of meta, bumped by a random step just before each commit.
+ * Durability: a COMMIT returns once its WAL record is flushed (synchronous_commit=on, the
+ * server's default), so set_durable, sync_log and checkpoint have nothing to do.
+ * Memory: scans read a bounded chunk of leads at a time (keyset pagination by lead_id),
+ * never a whole table.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/buf.h"
+#include "leadflow/store.h"
+#include "store_pg.h"
+
+#define LOCK_TIMEOUT_DEFAULT 30 /* seconds (LEADFLOW_LOCK_TIMEOUT) */
+
+/* ---- parameters and columns (store_pg.h) ---------------------------------------- */
+
+void lf_pg_text(pg_params *p, const char *s)
+{
+    if (p->n < PG_MAX_PARAMS)
+        p->v[p->n++] = s;
+}
+
+void lf_pg_int(pg_params *p, int64_t x)
+{
+    if (p->n >= PG_MAX_PARAMS)
+        return;
+    snprintf(p->num[p->n], sizeof p->num[0], "%lld", (long long)x);
+    p->v[p->n] = p->num[p->n];
+    p->n++;
+}
+
+void lf_pg_time(pg_params *p, lf_time t)
+{
+    if (t == LF_TIME_NONE)
+        lf_pg_text(p, NULL);
+    else
+        lf_pg_int(p, t);
+}
+
+void lf_pg_double(pg_params *p, double x)
+{
+    if (p->n >= PG_MAX_PARAMS)
+        return;
+    snprintf(p->num[p->n], sizeof p->num[0], "%.17g", x);
+    p->v[p->n] = p->num[p->n];
+    p->n++;
+}
+
+const char *lf_pg_str(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+int64_t lf_pg_int64(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+lf_time lf_pg_timecol(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? LF_TIME_NONE : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+double lf_pg_dbl(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+/* ---- the connection -------------------------------------------------------------- */
+
+static bool is_prepared(pg_store *st, const char *name)
+{
+    for (size_t i = 0; i < st->nprepared; i++)
+        if (strcmp(st->prepared[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The error of a failed result: busy for a lock wait past lock_timeout (55P03) or a
+ * deadlock the server broke (40P01), else the server's message. */
+lf_status lf_pg_result_error(pg_store *st, const PGresult *r, lf_error *err, const char *what)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && (strcmp(state, "55P03") == 0 || strcmp(state, "40P01") == 0))
+        return lf_errorf(err, LF_ESTORE,
+                         "store '%s' is busy: another process is writing to the same leads "
+                         "(waited %d s; LEADFLOW_LOCK_TIMEOUT sets the wait in seconds)",
+                         st->location, st->lock_timeout);
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(st->conn);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    return lf_errorf(err, LF_ESTORE, "store '%s': %s: %.*s", st->location, what, (int)n, msg);
+}
+
+PGresult *lf_pg_exec(lf_store *base, const char *name, const char *sql, const pg_params *p,
+                     lf_error *err, const char *what)
+{
+    pg_store *st = (pg_store *)base;
+    if (!is_prepared(st, name)) {
+        if (st->nprepared == PG_MAX_PREPARED) {
+            lf_errorf(err, LF_ESTORE, "store '%s': too many statements", st->location);
+            return NULL;
+        }
+        PGresult *pr = PQprepare(st->conn, name, sql, 0, NULL);
+        bool ok = pr && PQresultStatus(pr) == PGRES_COMMAND_OK;
+        if (!ok)
+            lf_pg_result_error(st, pr, err, "cannot prepare statement");
+        PQclear(pr);
+        if (!ok)
+            return NULL;
+        st->prepared[st->nprepared++] = name;
+    }
+    PGresult *r = PQexecPrepared(st->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
+    ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+        lf_pg_result_error(st, r, err, what);
+        PQclear(r);
+        return NULL;
+    }
+    PQclear(st->held); /* a lead_get's row: valid until the next store call */
+    st->held = NULL;
+    return r;
+}
+
+/* Runs a statement for its effect; *changed = rows it changed (may be NULL). */
+lf_status lf_pg_run(pg_store *st, const char *name, const char *sql, const pg_params *p,
+                    int64_t *changed, lf_error *err, const char *what)
+{
+    PGresult *r = lf_pg_exec(&st->base, name, sql, p, err, what);
+    if (!r)
+        return LF_ESTORE;
+    if (changed)
+        *changed = strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return LF_OK;
+}
+
+/* A statement of fixed text outside the prepared set (transaction control). */
+lf_status lf_pg_simple(pg_store *st, const char *sql, lf_error *err, const char *what)
+{
+    PGresult *r = PQexec(st->conn, sql);
+    ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    lf_status out = LF_OK;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        out = lf_pg_result_error(st, r, err, what);
+    PQclear(r);
+    return out;
+}
+
+/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400, else the default. */
+static int lock_timeout_setting(void)
+{
+    const char *v = getenv("LEADFLOW_LOCK_TIMEOUT");
+    if (!v || !*v)
+        return LOCK_TIMEOUT_DEFAULT;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || n < 0 || n > 86400)
+        return LOCK_TIMEOUT_DEFAULT;
+    return (int)n;
+}
+
+/* The URL as shown in messages and used to name the snapshot cache: without a password
+ * (of the user part) and without the query (which may carry one). */
+static char *redacted(const char *url)
+{
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    const char *rest = strstr(url, "://");
+    rest = rest ? rest + 3 : url;
+    size_t end = strcspn(rest, "?");
+    const char *at = memchr(rest, '@', end);
+    const char *colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+    lf_status s = lf_buf_add(&b, url, (size_t)(rest - url));
+    if (colon && s == LF_OK)
+        s = lf_buf_add(&b, rest, (size_t)(colon - rest));
+    if (s == LF_OK) {
+        const char *from = colon ? at : rest;
+        s = lf_buf_add(&b, from, (size_t)(rest + end - from));
+    }
+    if (s != LF_OK || lf_buf_addc(&b, '\0') != LF_OK) {
+        lf_buf_release(&b);
+        return NULL;
+    }
+    return lf_buf_detach(&b);
+}
+
+static void pg_close(lf_store *base);
+
+/* Connects and sets the session: the lock timeout (0 s waits 1 ms: PostgreSQL's 0
+ * would wait forever), UTC, no notices on stderr. */
+static lf_status pg_connect(pg_store *st, const char *url, lf_error *err)
+{
+    st->conn = PQconnectdb(url);
+    if (!st->conn)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    if (PQstatus(st->conn) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(st->conn);
+        size_t n = strlen(msg);
+        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            n--;
+        return lf_errorf(err, LF_ESTORE, "store '%s': cannot connect: %.*s", st->location,
+                         (int)n, msg);
+    }
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SET lock_timeout = %d; SET TIME ZONE 'UTC'; SET client_min_messages = warning;"
+             " SET synchronous_commit = on",
+             st->lock_timeout > 0 ? st->lock_timeout * 1000 : 1);
+    return lf_pg_simple(st, sql, err, "cannot set up the session");
+}
+
+lf_status lf_store_pg_open(lf_store **out, const char *url, lf_error *err)
+{
+    *out = NULL;
+    pg_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    st->base.ops = &lf_pg_ops;
+    st->base.outbox = &lf_pg_outbox_ops;
+    st->lock_timeout = lock_timeout_setting();
+    st->location = redacted(url);
+    if (!st->location) {
+        free(st);
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    }
+    lf_status s = pg_connect(st, url, err);
+    if (s == LF_OK)
+        s = lf_pg_schema(st, err);
+    if (s != LF_OK) {
+        pg_close(&st->base);
+        return s;
+    }
+    *out = &st->base;
+    return LF_OK;
+}
+
+static void pg_close(lf_store *base)
+{
+    pg_store *st = (pg_store *)base;
+    if (!st)
+        return;
+    PQclear(st->held);
+    if (st->conn)
+        PQfinish(st->conn);
+    free(st->location);
+    free(st->ev);
+    free(st->seqs);
+    free(st->trans);
+    free(st->hand);
+    lf_buf_release(&st->arr);
+    free(st);
+}
+
+static const char *pg_location(const lf_store *base)
+{
+    return ((const pg_store *)base)->location;
+}
+
+/* ---- transactions ---------------------------------------------------------------- */
+
+static lf_status pg_begin(lf_store *base, lf_error *err)
+{
+    pg_store *st = (pg_store *)base;
+    lf_status s = lf_pg_simple(st, "BEGIN ISOLATION LEVEL READ COMMITTED", err,
+                               "cannot begin transaction");
+    if (s == LF_OK)
+        st->txn = PG_TXN_WRITE;
+    return s;
+}
+
+static lf_status pg_rollback(lf_store *base, lf_error *err)
+{
+    pg_store *st = (pg_store *)base;
+    if (PQtransactionStatus(st->conn) == PQTRANS_IDLE) {
+        st->txn = PG_TXN_NONE;
+        return LF_OK;
+    }
+    st->txn = PG_TXN_NONE;
+    return lf_pg_simple(st, "ROLLBACK", err, "cannot roll back");
+}
+
+static const char q_gen_bump[] =
+    "UPDATE meta SET generation = generation + 1 + floor(random() * 1048576)::bigint";
+
+static lf_status pg_commit(lf_store *base, lf_error *err)
+{
+    pg_store *st = (pg_store *)base;
+    lf_status s = lf_pg_run(st, "gen_bump", q_gen_bump, NULL, NULL, err, "cannot bump generation");
+    if (s == LF_OK) {
+        PGresult *r = PQexec(st->conn, "COMMIT");
+        ExecStatusType rs = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (rs != PGRES_COMMAND_OK)
+            s = lf_pg_result_error(st, r, err, "cannot commit");
+        else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) /* an aborted transaction */
+            s = lf_errorf(err, LF_ESTORE, "store '%s': cannot commit: the transaction failed",
+                          st->location);
+        PQclear(r);
+    }
+    if (s != LF_OK)
+        pg_rollback(base, NULL); /* nothing of the transaction stays */
+    st->txn = PG_TXN_NONE;
+    return s;
+}
+
+static lf_status pg_read_begin(lf_store *base, lf_error *err)
+{
+    pg_store *st = (pg_store *)base;
+    lf_status s = lf_pg_simple(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                               "cannot begin read transaction");
+    if (s == LF_OK)
+        st->txn = PG_TXN_READ;
+    return s;
+}
+
+static void pg_read_end(lf_store *base)
+{
+    pg_store *st = (pg_store *)base;
+    if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
+        lf_pg_simple(st, "COMMIT", NULL, "cannot end read transaction");
+    st->txn = PG_TXN_NONE;
+}
+
+static lf_status pg_generation(lf_store *base, int64_t *generation, lf_error *err)
+{
+    PGresult *r = lf_pg_exec(base, "gen_get", "SELECT generation FROM meta", NULL, err,
+                             "cannot read generation");
+    if (!r)
+        return LF_ESTORE;
+    bool ok = PQntuples(r) == 1;
+    *generation = ok ? lf_pg_int64(r, 0, 0) : 0;
+    PQclear(r);
+    return ok ? LF_OK : lf_errorf(err, LF_ESTORE, "store '%s': no generation",
+                                  ((pg_store *)base)->location);
+}
+
+/* A COMMIT is durable when it returns (synchronous_commit=on, set per session), and the
+ * server does its own checkpoints: nothing to do for these. */
+static lf_status pg_set_durable(lf_store *base, bool durable, lf_error *err)
+{
+    (void)base, (void)durable, (void)err;
+    return LF_OK;
+}
+
+static lf_status pg_sync_log(lf_store *base, lf_error *err)
+{
+    (void)base, (void)err;
+    return LF_OK;
+}
+
+static lf_status pg_set_auto_checkpoint(lf_store *base, bool on, lf_error *err)
+{
+    (void)base, (void)on, (void)err;
+    return LF_OK;
+}
+
+static lf_status pg_checkpoint(lf_store *base, lf_error *err)
+{
+    (void)base, (void)err;
+    return LF_OK;
+}
+
+const lf_store_ops lf_pg_ops = {
+    .close = pg_close,
+    .location = pg_location,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
+    .generation = pg_generation,
+    .set_durable = pg_set_durable,
+    .sync_log = pg_sync_log,
+    .set_auto_checkpoint = pg_set_auto_checkpoint,
+    .checkpoint = pg_checkpoint,
+    .file_id = lf_pg_file_id,
+    .pending_mark = lf_pg_pending_mark,
+    .pending_list = lf_pg_pending_list,
+    .lead_upsert = lf_pg_lead_upsert,
+    .lead_ids = lf_pg_lead_ids,
+    .lead_count = lf_pg_lead_count,
+    .lead_get = lf_pg_lead_get,
+    .lead_rowid = lf_pg_lead_rowid,
+    .lead_classify = lf_pg_lead_classify,
+    .event_append = lf_pg_event_append,
+    .scan_events = lf_pg_scan_events,
+    .scan_range = lf_pg_scan_range,
+    .lead_events = lf_pg_lead_events,
+    .handoff_times = lf_pg_handoff_times,
+    .derived_write = lf_pg_derived_write,
+    .ignored_counts = lf_pg_ignored_counts,
+    .ignored_scan = lf_pg_ignored_scan,
+    .reject_add = lf_pg_reject_add,
+    .rejects_scan = lf_pg_rejects_scan,
+    .series_set = lf_pg_series_set,
+    .scan_state = lf_pg_scan_state,
+    .scan_series = lf_pg_scan_series,
+    .scan_lead_attr = lf_pg_scan_lead_attr,
+};
