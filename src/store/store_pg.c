@@ -102,6 +102,16 @@ static bool is_prepared(pg_store *st, const char *name)
     return false;
 }
 
+/* The length of msg's first line, without trailing blanks (libpq's connection errors
+ * go on with hints on further lines). */
+static int first_line(const char *msg)
+{
+    size_t n = strcspn(msg, "\n");
+    while (n && msg[n - 1] == ' ')
+        n--;
+    return (int)n;
+}
+
 /* The error of a failed result: busy for a lock wait past lock_timeout (55P03) or a
  * deadlock the server broke (40P01), else the server's message. */
 lf_status lf_pg_result_error(pg_store *st, const PGresult *r, lf_error *err, const char *what)
@@ -112,11 +122,11 @@ lf_status lf_pg_result_error(pg_store *st, const PGresult *r, lf_error *err, con
                          "store '%s' is busy: another process is writing to the same leads "
                          "(waited %d s; LEADFLOW_LOCK_TIMEOUT sets the wait in seconds)",
                          st->location, st->lock_timeout);
-    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(st->conn);
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
-    return lf_errorf(err, LF_ESTORE, "store '%s': %s: %.*s", st->location, what, (int)n, msg);
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg)
+        msg = PQerrorMessage(st->conn);
+    return lf_errorf(err, LF_ESTORE, "store '%s': %s: %.*s", st->location, what,
+                     first_line(msg), msg);
 }
 
 PGresult *lf_pg_exec(lf_store *base, const char *name, const char *sql, const pg_params *p,
@@ -224,11 +234,8 @@ static lf_status pg_connect(pg_store *st, const char *url, lf_error *err)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     if (PQstatus(st->conn) != CONNECTION_OK) {
         const char *msg = PQerrorMessage(st->conn);
-        size_t n = strlen(msg);
-        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-            n--;
         return lf_errorf(err, LF_ESTORE, "store '%s': cannot connect: %.*s", st->location,
-                         (int)n, msg);
+                         first_line(msg), msg);
     }
     char sql[160];
     snprintf(sql, sizeof sql,
