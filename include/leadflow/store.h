@@ -223,6 +223,19 @@ typedef lf_status (*lf_stored_event_fn)(void *ctx, const lf_stored_event *e);
 lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
                                lf_error *err);
 
+/* The event log as appended, for copying a store (`leadflow copy`): the events with
+ * after_seq < seq, in seq order, at most limit of them, each with everything it was
+ * appended with. row.lead is the lead's rowid in this store, row.file is 0 and `file`
+ * the input's name (NULL when unknown). */
+typedef struct lf_log_event {
+    int64_t seq;
+    lf_event_row row;
+    const char *file;
+} lf_log_event;
+typedef lf_status (*lf_log_event_fn)(void *ctx, const lf_log_event *e, lf_error *err);
+lf_status lf_store_log_scan(lf_store *st, int64_t after_seq, size_t limit, lf_log_event_fn fn,
+                            void *ctx, lf_error *err);
+
 /* The store's generation: a number every committed write transaction increases, so
  * caches of the dataset know when they are stale. It grows by a random step (1 to
  * 2^20), not by one: a store restored from an older backup climbs again along other
@@ -347,6 +360,11 @@ lf_status lf_store_outbox_result(lf_store *st, int64_t lead, int64_t n, int stat
 /* Every failed delivery pending again, due at now, with a new 24-hour window
  * (attempts 0, first_at unset); *count = how many. */
 lf_status lf_store_outbox_requeue(lf_store *st, lf_time now, int64_t *count, lf_error *err);
+
+/* Writes a delivery as it is in another store (`leadflow copy`: every field of *row
+ * but lead_id, n included), in a write transaction; nothing when its (lead, n) or
+ * (lead, type, subject, endpoint) is there already. */
+lf_status lf_store_outbox_put(lf_store *st, const lf_outbox_row *row, lf_error *err);
 
 /* The stored handoffs of one lead in mql_at order (its derived state as written last;
  * `reason` is NULL). For alerts: what a replay changed. */

@@ -84,5 +84,6 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 int cmd_deliver(cli_ctx *ctx, int argc, char **argv);
 int cmd_digest(cli_ctx *ctx, int argc, char **argv);
 int cmd_export(cli_ctx *ctx, int argc, char **argv);
+int cmd_copy(cli_ctx *ctx, int argc, char **argv);
 
 #endif

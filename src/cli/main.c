@@ -106,6 +106,11 @@ static const cli_command commands[] = {
      "layout of their importers (docs/alerts.md). --since keeps the handoffs opened at\n"
      "or after TS; --status pending (default: undecided at --as-of, default now) or\n"
      "all. Oldest deadline first. -o FILE is created readable by its owner only."},
+    {"copy", cmd_copy, "copy --from STORE --to STORE",
+     "Copies a store into a new, empty one: a SQLite path or a postgresql:// URL\n"
+     "(docs/postgresql.md), e.g. when a team moves to a PostgreSQL server. Leads,\n"
+     "events, spend, traffic, rejected rows and the outbox are copied; the derived\n"
+     "state is replayed under this workspace's leadflow.yaml, so reports are the same."},
 };
 
 const cli_command *cli_find(const char *name)

@@ -164,6 +164,12 @@ lf_status lf_store_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn
     return st->ops->lead_events(st, lead, fn, ctx, err);
 }
 
+lf_status lf_store_log_scan(lf_store *st, int64_t after_seq, size_t limit, lf_log_event_fn fn,
+                            void *ctx, lf_error *err)
+{
+    return st->ops->log_scan(st, after_seq, limit, fn, ctx, err);
+}
+
 lf_status lf_store_pending_mark(lf_store *st, const int64_t *leads, size_t n, lf_error *err)
 {
     return st->ops->pending_mark(st, leads, n, err);
@@ -248,6 +254,11 @@ lf_status lf_store_outbox_result(lf_store *st, int64_t lead, int64_t n, int stat
 lf_status lf_store_outbox_requeue(lf_store *st, lf_time now, int64_t *count, lf_error *err)
 {
     return st->outbox->requeue(st, now, count, err);
+}
+
+lf_status lf_store_outbox_put(lf_store *st, const lf_outbox_row *row, lf_error *err)
+{
+    return st->outbox->put(st, row, err);
 }
 
 lf_status lf_store_lead_handoffs(lf_store *st, int64_t lead, lf_handoff_row_fn fn, void *ctx,

@@ -51,6 +51,8 @@ typedef struct lf_store_ops {
                             void *ctx, lf_error *err);
     lf_status (*lead_events)(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
                              lf_error *err);
+    lf_status (*log_scan)(lf_store *st, int64_t after_seq, size_t limit, lf_log_event_fn fn,
+                          void *ctx, lf_error *err);
     /* derived state */
     lf_status (*pending_mark)(lf_store *st, const int64_t *leads, size_t n, lf_error *err);
     lf_status (*pending_list)(lf_store *st, int64_t **leads, size_t *n, lf_error *err);
@@ -81,6 +83,7 @@ typedef struct lf_store_outbox_ops {
     lf_status (*result)(lf_store *st, int64_t lead, int64_t n, int status, lf_time next_at,
                         const char *error, lf_error *err);
     lf_status (*requeue)(lf_store *st, lf_time now, int64_t *count, lf_error *err);
+    lf_status (*put)(lf_store *st, const lf_outbox_row *row, lf_error *err);
     lf_status (*lead_handoffs)(lf_store *st, int64_t lead, lf_handoff_row_fn fn, void *ctx,
                                lf_error *err);
 } lf_store_outbox_ops;

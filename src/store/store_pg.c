@@ -421,6 +421,7 @@ const lf_store_ops lf_pg_ops = {
     .scan_events = lf_pg_scan_events,
     .scan_range = lf_pg_scan_range,
     .lead_events = lf_pg_lead_events,
+    .log_scan = lf_pg_log_scan,
     .handoff_times = lf_pg_handoff_times,
     .derived_write = lf_pg_derived_write,
     .ignored_counts = lf_pg_ignored_counts,

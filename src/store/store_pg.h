@@ -110,6 +110,8 @@ lf_status lf_pg_scan_range(lf_store *st, int64_t lo, int64_t hi, lf_lead_events_
                            void *ctx, lf_error *err);
 lf_status lf_pg_lead_events(lf_store *st, int64_t lead, lf_stored_event_fn fn, void *ctx,
                             lf_error *err);
+lf_status lf_pg_log_scan(lf_store *st, int64_t after_seq, size_t limit, lf_log_event_fn fn,
+                         void *ctx, lf_error *err);
 lf_status lf_pg_handoff_times(lf_store *st, lf_handoff_time_fn fn, void *ctx, lf_error *err);
 lf_status lf_pg_derived_write(lf_store *st, const lf_lead_events *le, const lf_lead_state *ls,
                               lf_error *err);

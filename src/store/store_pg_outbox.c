@@ -145,6 +145,29 @@ static lf_status ob_requeue(lf_store *st, lf_time now, int64_t *count, lf_error 
     return s;
 }
 
+static const char q_put[] =
+    "INSERT INTO outbox(lead_id, n, type, endpoint, subject, created_at, next_at, first_at,"
+    " status, attempts, body, last_error) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+    " $12) ON CONFLICT DO NOTHING";
+
+static lf_status ob_put(lf_store *st, const lf_outbox_row *row, lf_error *err)
+{
+    pg_params p = {0};
+    lf_pg_int(&p, row->lead);
+    lf_pg_int(&p, row->n);
+    lf_pg_text(&p, row->type);
+    lf_pg_text(&p, row->endpoint);
+    lf_pg_int(&p, row->subject);
+    lf_pg_int(&p, row->created_at);
+    lf_pg_int(&p, row->next_at);
+    lf_pg_time(&p, row->first_at);
+    lf_pg_int(&p, row->status);
+    lf_pg_int(&p, row->attempts);
+    lf_pg_text(&p, row->body);
+    lf_pg_text(&p, row->last_error);
+    return lf_pg_run((pg_store *)st, "ob_put", q_put, &p, NULL, err, "cannot write a delivery");
+}
+
 static lf_status ob_lead_handoffs(lf_store *st, int64_t lead, lf_handoff_row_fn fn, void *ctx,
                                   lf_error *err)
 {
@@ -173,5 +196,6 @@ const lf_store_outbox_ops lf_pg_outbox_ops = {
     .claim = ob_claim,
     .result = ob_result,
     .requeue = ob_requeue,
+    .put = ob_put,
     .lead_handoffs = ob_lead_handoffs,
 };

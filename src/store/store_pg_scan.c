@@ -159,6 +159,38 @@ lf_status lf_pg_lead_events(lf_store *base, int64_t lead, lf_stored_event_fn fn,
     return s;
 }
 
+static const char q_log_scan[] =
+    "SELECT e.seq, e.lead_id, e.ident, e.ext_id, e.ts, e.kind, e.type, e.detail, e.reason,"
+    " e.amount, f.name, e.line FROM events e LEFT JOIN files f ON f.id = e.file"
+    " WHERE e.seq > $1 ORDER BY e.seq LIMIT $2";
+
+lf_status lf_pg_log_scan(lf_store *base, int64_t after_seq, size_t limit, lf_log_event_fn fn,
+                         void *ctx, lf_error *err)
+{
+    pg_params p = {0};
+    lf_pg_int(&p, after_seq);
+    lf_pg_int(&p, limit > INT32_MAX ? INT32_MAX : (int64_t)limit);
+    PGresult *r = lf_pg_exec(base, "log_scan", q_log_scan, &p, err, "cannot read events");
+    if (!r)
+        return LF_ESTORE;
+    lf_status s = LF_OK;
+    for (int i = 0; s == LF_OK && i < PQntuples(r); i++) {
+        lf_log_event e = {
+            .seq = lf_pg_int64(r, i, 0),
+            .row = {.lead = lf_pg_int64(r, i, 1), .ident = lf_pg_str(r, i, 2),
+                    .ext_id = lf_pg_str(r, i, 3), .ts = lf_pg_int64(r, i, 4),
+                    .kind = (uint8_t)lf_pg_int64(r, i, 5), .type = lf_pg_str(r, i, 6),
+                    .detail = lf_pg_str(r, i, 7), .reason = lf_pg_str(r, i, 8),
+                    .has_amount = !PQgetisnull(r, i, 9), .amount = lf_pg_dbl(r, i, 9),
+                    .line = (long)lf_pg_int64(r, i, 11)},
+            .file = lf_pg_str(r, i, 10),
+        };
+        s = fn(ctx, &e, err);
+    }
+    PQclear(r);
+    return s;
+}
+
 static const char q_handoff_times[] =
     "SELECT lead_id, n, mql_at FROM handoffs WHERE (lead_id, n) > ($1, $2)"
     " ORDER BY lead_id, n LIMIT 5000";

@@ -41,6 +41,7 @@ static const char schema_v1[] =
     "  detail text, reason text, amount double precision, file bigint, line bigint,"
     "  PRIMARY KEY(lead_id, seq));"
     "CREATE INDEX events_lead_ts ON events(lead_id, ts, seq);"
+    "CREATE INDEX events_seq ON events(seq);" /* the log in import order (copy) */
     "CREATE TABLE transitions("
     "  lead_id bigint NOT NULL, n integer NOT NULL, ts bigint NOT NULL,"
     "  from_stage integer, to_stage integer NOT NULL, cause integer NOT NULL,"

@@ -112,7 +112,7 @@ enum {
     Q_COST_SET, Q_TRAFFIC_SET, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
-    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_HAS_IGNORED, Q_LEAD_ROWID, Q__COUNT
+    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_HAS_IGNORED, Q_LEAD_ROWID, Q_LOG_SCAN, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -216,6 +216,9 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_PENDING_LIST] = "SELECT lead FROM pending ORDER BY lead",
     [Q_FILE_ADD] = "INSERT OR IGNORE INTO files(name) VALUES(?1)",
     [Q_FILE_GET] = "SELECT id FROM files WHERE name = ?1",
+    [Q_LOG_SCAN] = "SELECT e.seq, e.lead, e.ident, e.ext_id, e.ts, e.kind, e.type, e.detail,"
+                   " e.reason, e.amount, f.name, e.line FROM events e"
+                   " LEFT JOIN files f ON f.id = e.file WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2",
     /* one lead column by name, else the attribute of that exact key (json_each, so a
      * key holding '"' or '.' needs no JSON-path quoting); the name is always bound */
     [Q_LEAD_ATTR] = "SELECT rowid, CASE ?1 WHEN 'id' THEN id WHEN 'email' THEN email"
@@ -1168,6 +1171,38 @@ static lf_status sq_lead_events(lf_store *base, int64_t lead, lf_stored_event_fn
     return r;
 }
 
+static lf_status sq_log_scan(lf_store *base, int64_t after_seq, size_t limit,
+                             lf_log_event_fn fn, void *ctx, lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = st->q[Q_LOG_SCAN];
+    sqlite3_bind_int64(s, 1, after_seq);
+    sqlite3_bind_int64(s, 2, limit > INT32_MAX ? INT32_MAX : (int64_t)limit);
+    int rc;
+    lf_status r = LF_OK;
+    while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        lf_log_event e = {
+            .seq = sqlite3_column_int64(s, 0),
+            .row = {.lead = sqlite3_column_int64(s, 1),
+                    .ident = (const char *)sqlite3_column_text(s, 2),
+                    .ext_id = (const char *)sqlite3_column_text(s, 3),
+                    .ts = sqlite3_column_int64(s, 4), .kind = (uint8_t)sqlite3_column_int(s, 5),
+                    .type = (const char *)sqlite3_column_text(s, 6),
+                    .detail = (const char *)sqlite3_column_text(s, 7),
+                    .reason = (const char *)sqlite3_column_text(s, 8),
+                    .has_amount = sqlite3_column_type(s, 9) != SQLITE_NULL,
+                    .amount = sqlite3_column_double(s, 9),
+                    .line = (long)sqlite3_column_int64(s, 11)},
+            .file = (const char *)sqlite3_column_text(s, 10),
+        };
+        r = fn(ctx, &e, err);
+    }
+    sqlite3_reset(s);
+    if (r == LF_OK && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read events");
+    return r;
+}
+
 /* --- rows for the report dataset ------------------------------------------------ */
 
 static lf_time col_time(sqlite3_stmt *s, int i)
@@ -1460,6 +1495,7 @@ static const lf_store_ops sq_ops = {
     .scan_events = sq_scan_events,
     .scan_range = sq_scan_range,
     .lead_events = sq_lead_events,
+    .log_scan = sq_log_scan,
     .handoff_times = sq_handoff_times,
     .derived_write = sq_derived_write,
     .ignored_counts = sq_ignored_counts,

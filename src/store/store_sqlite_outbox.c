@@ -16,7 +16,8 @@
 #include "store_sqlite.h"
 
 enum {
-    O_NEXT_N, O_ADD, O_DUE, O_SCAN, O_CLAIM, O_RESULT, O_REQUEUE, O_LEAD_HANDOFFS, O__COUNT
+    O_NEXT_N, O_ADD, O_DUE, O_SCAN, O_CLAIM, O_RESULT, O_REQUEUE, O_LEAD_HANDOFFS, O_PUT,
+    O__COUNT
 };
 
 static const char *const outbox_sql[O__COUNT] = {
@@ -42,6 +43,9 @@ static const char *const outbox_sql[O__COUNT] = {
                  " WHERE lead = ?1 AND n = ?2",
     [O_REQUEUE] = "UPDATE outbox SET status = 0, next_at = ?1, attempts = 0, first_at = NULL"
                   " WHERE status = 2",
+    [O_PUT] = "INSERT OR IGNORE INTO outbox(lead, n, type, endpoint, subject, created_at,"
+              " next_at, first_at, status, attempts, body, last_error)"
+              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [O_LEAD_HANDOFFS] = "SELECT mql_at, decided_at, first_contact_at, outcome, score"
                         " FROM handoffs WHERE lead = ?1 ORDER BY n",
 };
@@ -231,6 +235,30 @@ static lf_status ob_requeue(lf_store *st, lf_time now, int64_t *count, lf_error 
     return r;
 }
 
+static lf_status ob_put(lf_store *st, const lf_outbox_row *row, lf_error *err)
+{
+    sqlite3_stmt *s;
+    lf_status r0 = stmt(st, O_PUT, &s, err);
+    if (r0 != LF_OK)
+        return r0;
+    sqlite3_bind_int64(s, 1, row->lead);
+    sqlite3_bind_int64(s, 2, row->n);
+    bind_opt_text(s, 3, row->type);
+    bind_opt_text(s, 4, row->endpoint);
+    sqlite3_bind_int64(s, 5, row->subject);
+    sqlite3_bind_int64(s, 6, row->created_at);
+    sqlite3_bind_int64(s, 7, row->next_at);
+    if (row->first_at == LF_TIME_NONE)
+        sqlite3_bind_null(s, 8);
+    else
+        sqlite3_bind_int64(s, 8, row->first_at);
+    sqlite3_bind_int(s, 9, row->status);
+    sqlite3_bind_int(s, 10, row->attempts);
+    bind_opt_text(s, 11, row->body);
+    bind_opt_text(s, 12, row->last_error);
+    return run(st, s, NULL, err, "cannot write a delivery");
+}
+
 static lf_status ob_lead_handoffs(lf_store *st, int64_t lead, lf_handoff_row_fn fn, void *ctx,
                                   lf_error *err)
 {
@@ -262,5 +290,6 @@ const lf_store_outbox_ops lf_sq_outbox_ops = {
     .claim = ob_claim,
     .result = ob_result,
     .requeue = ob_requeue,
+    .put = ob_put,
     .lead_handoffs = ob_lead_handoffs,
 };

@@ -1,0 +1,278 @@
+/*
+ * app_copy.c — `leadflow copy` (leadflow/app_copy.h): one store into a new one, through
+ * the store interface only, so it works between any two backends.
+ *
+ * The source is read in one read transaction (one consistent state, writers of the
+ * source not blocked); the destination is written in transactions of BATCH leads or
+ * events, each marking the leads whose events it wrote pending, and the pending leads
+ * are replayed at the end as after an import. Memory: one map from source to
+ * destination rowid (8 bytes a lead) and the store's scan chunks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadflow/app_copy.h"
+#include "leadflow/replay.h"
+#include "leadflow/store.h"
+
+#define BATCH 5000
+
+typedef struct copier {
+    lf_store *src, *dst;
+    int64_t *map;        /* source rowid -> destination rowid */
+    int64_t nmap;
+    int64_t *touched;    /* destination leads of the open batch's events */
+    size_t ntouched;
+    int64_t inbatch;     /* rows in the open destination transaction */
+    char *file;          /* the last input name seen and its destination id */
+    int64_t file_id;
+    int64_t last_seq;
+    lf_app_copy *c;
+} copier;
+
+static lf_status oom(lf_error *err)
+{
+    return lf_errorf(err, LF_ENOMEM, "out of memory");
+}
+
+/* Opens the destination's batch transaction if none is open. */
+static lf_status batch_open(copier *k, lf_error *err)
+{
+    return k->inbatch++ == 0 ? lf_store_begin(k->dst, err) : LF_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Commits the open batch, with pending marks for the leads of its events. */
+static lf_status batch_close(copier *k, lf_error *err)
+{
+    if (k->inbatch == 0)
+        return LF_OK;
+    k->inbatch = 0;
+    lf_status s = LF_OK;
+    if (k->ntouched) {
+        qsort(k->touched, k->ntouched, sizeof *k->touched, cmp_i64);
+        size_t n = 1;
+        for (size_t i = 1; i < k->ntouched; i++)
+            if (k->touched[i] != k->touched[n - 1])
+                k->touched[n++] = k->touched[i];
+        s = lf_store_pending_mark(k->dst, k->touched, n, err);
+        k->ntouched = 0;
+    }
+    if (s == LF_OK)
+        return lf_store_commit(k->dst, err);
+    lf_store_rollback(k->dst, NULL);
+    return s;
+}
+
+static lf_status copy_lead(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    copier *k = ctx;
+    lf_status s = batch_open(k, err);
+    if (s != LF_OK)
+        return s;
+    lf_lead_row row = *le->row;
+    lf_upsert res;
+    if ((s = lf_store_lead_upsert(k->dst, &row, &res, err)) != LF_OK)
+        return s;
+    if (le->lead >= 1 && le->lead <= k->nmap)
+        k->map[le->lead] = row.rowid;
+    k->c->leads++;
+    return k->inbatch >= BATCH ? batch_close(k, err) : LF_OK;
+}
+
+/* The destination id of input name `name` (NULL: none). */
+static lf_status file_of(copier *k, const char *name, int64_t *id, lf_error *err)
+{
+    *id = 0;
+    if (!name)
+        return LF_OK;
+    if (!k->file || strcmp(k->file, name) != 0) {
+        free(k->file);
+        if (!(k->file = strdup(name)))
+            return oom(err);
+        lf_status s = lf_store_file_id(k->dst, name, &k->file_id, err);
+        if (s != LF_OK) {
+            free(k->file); /* not known to the destination until it commits */
+            k->file = NULL;
+            return s;
+        }
+    }
+    *id = k->file_id;
+    return LF_OK;
+}
+
+static lf_status copy_event(void *ctx, const lf_log_event *e, lf_error *err)
+{
+    copier *k = ctx;
+    k->last_seq = e->seq;
+    if (e->row.lead < 1 || e->row.lead > k->nmap || !k->map[e->row.lead])
+        return lf_errorf(err, LF_ESTORE, "event %lld: its lead %lld is not in the store",
+                         (long long)e->seq, (long long)e->row.lead);
+    lf_status s = batch_open(k, err);
+    lf_event_row row = e->row;
+    row.lead = k->map[e->row.lead];
+    if (s == LF_OK)
+        s = file_of(k, e->file, &row.file, err);
+    int64_t seq = 0;
+    if (s == LF_OK)
+        s = lf_store_event_append(k->dst, &row, &seq, err);
+    if (s != LF_OK)
+        return s;
+    k->c->events += seq != 0;
+    k->touched[k->ntouched++] = row.lead; /* at most BATCH: the batch closes at BATCH */
+    return k->inbatch >= BATCH ? batch_close(k, err) : LF_OK;
+}
+
+static lf_status copy_events(copier *k, lf_error *err)
+{
+    if (!(k->touched = malloc(BATCH * sizeof *k->touched)))
+        return oom(err);
+    for (;;) { /* pages of the log, until one comes back short */
+        int64_t before = k->last_seq;
+        lf_status s = lf_store_log_scan(k->src, k->last_seq, BATCH, copy_event, k, err);
+        if (s == LF_OK)
+            s = batch_close(k, err);
+        if (s != LF_OK)
+            return s;
+        if (k->last_seq == before)
+            return LF_OK;
+    }
+}
+
+typedef struct series_copy {
+    copier *k;
+    lf_series series;
+} series_copy;
+
+static lf_status copy_amount(void *ctx, const char *date, const char *channel, double amount,
+                             lf_error *err)
+{
+    series_copy *sc = ctx;
+    bool changed;
+    sc->k->c->series++;
+    return lf_store_series_set(sc->k->dst, sc->series, date, channel, amount, &changed, err);
+}
+
+typedef struct reject_copy {
+    copier *k;
+    lf_error *err;
+    lf_status s;
+} reject_copy;
+
+static lf_status copy_reject(void *ctx, const lf_reject *r)
+{
+    reject_copy *rc = ctx;
+    rc->k->c->rejects++;
+    rc->s = lf_store_reject_add(rc->k->dst, r->kind, r->file, r->line, r->reason, r->raw,
+                                r->raw ? strlen(r->raw) : 0, rc->err);
+    return rc->s;
+}
+
+static lf_status copy_delivery(void *ctx, const lf_outbox_row *o, lf_error *err)
+{
+    copier *k = ctx;
+    lf_outbox_row row = *o;
+    if (o->lead != 0) {
+        if (o->lead < 1 || o->lead > k->nmap || !k->map[o->lead])
+            return lf_errorf(err, LF_ESTORE, "delivery %lld/%lld: its lead is not in the store",
+                             (long long)o->lead, (long long)o->n);
+        row.lead = k->map[o->lead];
+    }
+    k->c->deliveries++;
+    return lf_store_outbox_put(k->dst, &row, err);
+}
+
+/* Spend, traffic, rejected rows and the outbox: one transaction (they are small). */
+static lf_status copy_rest(copier *k, lf_error *err)
+{
+    lf_status s = lf_store_begin(k->dst, err);
+    series_copy costs = {k, LF_SERIES_COSTS}, traffic = {k, LF_SERIES_TRAFFIC};
+    reject_copy rc = {k, err, LF_OK};
+    if (s == LF_OK)
+        s = lf_store_scan_series(k->src, LF_SERIES_COSTS, copy_amount, &costs, err);
+    if (s == LF_OK)
+        s = lf_store_scan_series(k->src, LF_SERIES_TRAFFIC, copy_amount, &traffic, err);
+    if (s == LF_OK)
+        s = lf_store_rejects_scan(k->src, copy_reject, &rc, err);
+    if (s == LF_OK)
+        s = lf_store_outbox_scan(k->src, (1u << LF_OUTBOX_PENDING) | (1u << LF_OUTBOX_SENT) |
+                                             (1u << LF_OUTBOX_FAILED),
+                                 copy_delivery, k, err);
+    if (s == LF_OK)
+        return lf_store_commit(k->dst, err);
+    lf_store_rollback(k->dst, NULL);
+    return s;
+}
+
+/* The copy itself, inside the source's read transaction. */
+static lf_status copy_all(copier *k, lf_error *err)
+{
+    lf_status s = lf_store_lead_count(k->src, &k->nmap, err);
+    if (s != LF_OK)
+        return s;
+    if (!(k->map = calloc((size_t)k->nmap + 1, sizeof *k->map)))
+        return oom(err);
+    if (k->nmap > 0)
+        s = lf_store_scan_range(k->src, 1, k->nmap, copy_lead, k, err);
+    if (s == LF_OK)
+        s = batch_close(k, err);
+    else
+        lf_store_rollback(k->dst, NULL);
+    if (s == LF_OK)
+        s = copy_events(k, err);
+    if (s != LF_OK) {
+        lf_store_rollback(k->dst, NULL);
+        return s;
+    }
+    return copy_rest(k, err);
+}
+
+/* Opens both stores; the destination must be another store and hold no lead. */
+static lf_status open_both(copier *k, const char *from, const char *to, lf_error *err)
+{
+    if (strcmp(from, to) == 0)
+        return lf_errorf(err, LF_ESTORE, "copy: --from and --to name the same store");
+    lf_status s = lf_store_open(&k->src, from, err);
+    if (s == LF_OK)
+        s = lf_store_open(&k->dst, to, err);
+    int64_t n = 0;
+    if (s == LF_OK)
+        s = lf_store_lead_count(k->dst, &n, err);
+    if (s == LF_OK && n > 0)
+        s = lf_errorf(err, LF_ESTORE,
+                      "store '%s' is not empty: copy writes only into a new store",
+                      lf_store_location(k->dst));
+    return s;
+}
+
+lf_status lf_app_copy_run(lf_workspace *ws, const char *from, const char *to, lf_app_copy *c,
+                          lf_error *err)
+{
+    memset(c, 0, sizeof *c);
+    lf_status s = lf_workspace_load_config(ws, err);
+    if (s != LF_OK)
+        return s;
+    copier k = {.c = c};
+    s = open_both(&k, from, to, err);
+    if (s == LF_OK && (s = lf_store_read_begin(k.src, err)) == LF_OK) {
+        s = copy_all(&k, err);
+        lf_store_read_end(k.src);
+    }
+    if (s == LF_OK) {
+        /* the alerts of the source were copied with its outbox: none again */
+        lf_config cfg = ws->cfg;
+        cfg.webhook_events = 0;
+        s = lf_replay_pending(k.dst, &cfg, &c->replayed, err);
+    }
+    lf_store_close(k.src);
+    lf_store_close(k.dst);
+    free(k.map);
+    free(k.touched);
+    free(k.file);
+    return s;
+}
