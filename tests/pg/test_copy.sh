@@ -18,11 +18,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-newdb() { # a new database; prints its URL
+newdb() { # a new database named lfcopy_PID_$1, dropped at the end; sets $pg to its URL
   local name="lfcopy_$$_$1"
-  psql -q "$LEADFLOW_TEST_PG_URL" -c "CREATE DATABASE $name" >/dev/null
   dbs+=("$name")
-  echo "${LEADFLOW_TEST_PG_URL%/*}/$name"
+  psql -q "$LEADFLOW_TEST_PG_URL" -c "CREATE DATABASE $name" >/dev/null
+  pg="${LEADFLOW_TEST_PG_URL%/*}/$name"
 }
 export LC_ALL=C TZ=UTC
 views() { # the bytes compared: every report, ignored events, rejected rows
@@ -32,7 +32,7 @@ views() { # the bytes compared: every report, ignored events, rejected rows
 }
 check() { # NAME DIR: import in DIR, copy there and back, compare
   local name=$1 dir=$2 pg
-  pg=$(newdb "$name")
+  newdb "$name"
   cd "$dir"
   views leadflow.db >sqlite.txt
   "$bin" copy --from leadflow.db --to "$pg"
