@@ -22,6 +22,10 @@ LEADFLOW_TOKENS (tokens=None leaves it unset), waits for GET /healthz and, on ex
 from the with block (also when a test fails), stops it (SIGTERM, then SIGKILL after
 a bounded wait) and removes the workspace. The server's stderr (access log) is a file:
 s.stderr_text().
+
+With LF_SERVER_PG=1 and LEADFLOW_TEST_PG_URL (tests/pg/fixture.sh), every Server keeps
+its store in a new database of that PostgreSQL server (LEADFLOW_STORE, for the server
+and for run()), dropped by close(): ctest runs the server tests so a second time.
 """
 import http.client
 import json
@@ -83,6 +87,29 @@ class Server:
         self.ws = None
         self.port = None
         self.returncode = None
+        self.pg_db = None
+
+    # ---- PostgreSQL -----------------------------------------------------------------
+    _pg_count = 0
+
+    @staticmethod
+    def _psql(sql):
+        subprocess.run(["psql", "-q", os.environ["LEADFLOW_TEST_PG_URL"], "-c", sql],
+                       check=True, capture_output=True, timeout=60)
+
+    def _pg_create(self):
+        if os.environ.get("LF_SERVER_PG") != "1":
+            return
+        Server._pg_count += 1
+        self.pg_db = "lfserve_%d_%d" % (os.getpid(), Server._pg_count)
+        self._psql("CREATE DATABASE " + self.pg_db)
+        base = os.environ["LEADFLOW_TEST_PG_URL"].rsplit("/", 1)[0]
+        self.extra_env.setdefault("LEADFLOW_STORE", base + "/" + self.pg_db)
+
+    def _pg_drop(self):
+        if self.pg_db:
+            self._psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_db)
+            self.pg_db = None
 
     # ---- lifecycle ------------------------------------------------------------------
     def env(self):
@@ -104,6 +131,7 @@ class Server:
     def start(self):
         self.tmp = tempfile.mkdtemp(prefix="lfserve.")
         self.ws = os.path.join(self.tmp, "ws")
+        self._pg_create()
         r = subprocess.run([binary(), "init", self.ws], capture_output=True, timeout=60,
                            env=self.env())
         if r.returncode != 0:
@@ -169,6 +197,7 @@ class Server:
         try:
             self.stop()
         finally:
+            self._pg_drop()
             if self.tmp and os.environ.get("LF_KEEP_TMP") != "1":
                 shutil.rmtree(self.tmp, ignore_errors=True)
 
