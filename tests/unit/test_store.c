@@ -829,3 +829,87 @@ Test(store, lead_handoffs_are_the_stored_ones_in_order)
         unlink(url);
     }
 }
+
+/* ---- copying a store ------------------------------------------------------------------ */
+
+typedef struct seen_log {
+    int64_t seq[8], lead[8];
+    char ident[8][16], file[8][16];
+    long line[8];
+    size_t n;
+} seen_log;
+
+static lf_status note_log(void *ctx, const lf_log_event *e, lf_error *err)
+{
+    (void)err;
+    seen_log *s = ctx;
+    cr_assert_lt(s->n, 8);
+    s->seq[s->n] = e->seq;
+    s->lead[s->n] = e->row.lead;
+    snprintf(s->ident[s->n], sizeof s->ident[0], "%s", e->row.ident);
+    snprintf(s->file[s->n], sizeof s->file[0], "%s", e->file ? e->file : "-");
+    s->line[s->n] = e->row.line;
+    s->n++;
+    return LF_OK;
+}
+
+Test(store, log_scan_pages_the_log_in_import_order)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t l1 = add_lead(st, "L1", NULL), l2 = add_lead(st, "L2", NULL), file = 0;
+        cr_assert_eq(lf_store_file_id(st, "ev.csv", &file, NULL), LF_OK);
+        lf_event_row ev = {.lead = l2, .file = file, .line = 7, .ident = "i:a", .ts = 500,
+                           .kind = LF_EV_MQL, .type = "mql"};
+        int64_t s1 = 0;
+        cr_assert_eq(lf_store_event_append(st, &ev, &s1, NULL), LF_OK);
+        int64_t s2 = add_event(st, l1, "c:x", 100, LF_EV_ACTIVITY);
+        int64_t s3 = add_event(st, l2, "i:b", 50, LF_EV_WON);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        seen_log s = {0};
+        cr_assert_eq(lf_store_log_scan(st, 0, 2, note_log, &s, NULL), LF_OK);
+        cr_assert_eq(s.n, 2, "the limit");
+        cr_expect(s.seq[0] == s1 && s.lead[0] == l2 && s.line[0] == 7);
+        cr_expect_str_eq(s.ident[0], "i:a");
+        cr_expect_str_eq(s.file[0], "ev.csv");
+        cr_expect(s.seq[1] == s2 && s.lead[1] == l1);
+        cr_expect_str_eq(s.file[1], "-", "no input name");
+        cr_assert_eq(lf_store_log_scan(st, s.seq[1], 2, note_log, &s, NULL), LF_OK);
+        cr_assert_eq(s.n, 3, "the next page starts after the last seq");
+        cr_expect_eq(s.seq[2], s3);
+        lf_store_close(st);
+    }
+}
+
+Test(store, outbox_put_writes_a_delivery_as_given_once)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t a = add_lead(st, "A", "a@x");
+        lf_outbox_row row = {.lead = a, .n = 4, .type = "handoff.opened", .endpoint = "http://h",
+                             .subject = 100, .created_at = 100, .next_at = 900,
+                             .first_at = 200, .status = LF_OUTBOX_SENT, .attempts = 3,
+                             .body = "{\"b\":1}", .last_error = NULL};
+        cr_assert_eq(lf_store_outbox_put(st, &row, NULL), LF_OK);
+        row.attempts = 9;
+        cr_assert_eq(lf_store_outbox_put(st, &row, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        seen_rows s = {0};
+        cr_assert_eq(lf_store_outbox_scan(st, 7, note_row, &s, NULL), LF_OK);
+        cr_assert_eq(s.count, 1, "%s: put twice, written once", backends[b].name);
+        cr_expect(s.lead[0] == a && s.n[0] == 4 && s.status[0] == LF_OUTBOX_SENT);
+        cr_expect_eq(s.attempts[0], 3);
+        cr_expect_str_eq(s.body[0], "{\"b\":1}");
+        /* the next add numbers after it */
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t n = 0;
+        cr_expect(outbox_add(st, a, "handoff.decided", "http://h", 100, 900, &n));
+        cr_expect_eq(n, 5);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        lf_store_close(st);
+    }
+}
