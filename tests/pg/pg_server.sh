@@ -7,7 +7,8 @@
 # Needs the PostgreSQL 15 server binaries (Debian: postgresql-15). Run as root, the
 # server runs as `postgres` (runuser); run as another user, it runs as that user.
 # Exit 77 when no server binaries are installed (the tests skip). Authentication is
-# `trust` on loopback only: a server for tests, never for data.
+# `trust` on loopback only: a server for tests, never for data. fsync is off (a test
+# server need not survive power loss) unless PG_SERVER_FSYNC=on (the benchmark).
 set -u
 cmd=${1:-}; dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
@@ -40,7 +41,7 @@ case "$cmd" in
     for attempt in 1 2 3 4 5; do
       port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
       if as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-           -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off \
+           -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=${PG_SERVER_FSYNC:-off} \
                -c max_connections=200 -c shared_buffers=64MB" start >/dev/null 2>&1; then
         url="postgresql://postgres@127.0.0.1:$port/postgres"
         echo "$url" >"$dir/url"
