@@ -129,24 +129,85 @@ lf_status lf_pg_result_error(pg_store *st, const PGresult *r, lf_error *err, con
                      first_line(msg), msg);
 }
 
+/* The results of the statements sent in pipeline mode, up to the sync that ends it;
+ * the first error into err. Leaves the connection out of pipeline mode. */
+static lf_status pipe_drain(pg_store *st, lf_error *err)
+{
+    if (PQpipelineStatus(st->conn) == PQ_PIPELINE_OFF)
+        return LF_OK;
+    lf_status s = PQpipelineSync(st->conn) == 1 ? LF_OK
+                  : lf_pg_result_error(st, NULL, err, "cannot send statements");
+    for (int i = 0; s == LF_OK && i < st->piped; i++) { /* a result, then NULL, each */
+        PGresult *r = PQgetResult(st->conn);
+        ExecStatusType rs = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+            s = lf_pg_result_error(st, rs == PGRES_PIPELINE_ABORTED ? NULL : r, err,
+                                   "cannot write");
+        PQclear(r);
+        if (r && (r = PQgetResult(st->conn)) != NULL) { /* not the end of its results */
+            PQclear(r);
+            s = s == LF_OK ? lf_errorf(err, LF_ESTORE, "store '%s': unexpected result",
+                                       st->location)
+                           : s;
+        }
+    }
+    /* what is left up to the sync (all of it after an error) */
+    for (int left = st->piped * 2 + 2; left > 0; left--) {
+        PGresult *r = PQgetResult(st->conn);
+        bool sync = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    st->piped = 0;
+    if (PQexitPipelineMode(st->conn) != 1 && s == LF_OK)
+        s = lf_pg_result_error(st, NULL, err, "cannot leave pipeline mode");
+    return s;
+}
+
+/* Prepares statement `name` on the connection once. */
+static lf_status prepare(pg_store *st, const char *name, const char *sql, lf_error *err)
+{
+    if (is_prepared(st, name))
+        return LF_OK;
+    if (st->nprepared == PG_MAX_PREPARED)
+        return lf_errorf(err, LF_ESTORE, "store '%s': too many statements", st->location);
+    lf_status s = pipe_drain(st, err);
+    if (s != LF_OK)
+        return s;
+    PGresult *pr = PQprepare(st->conn, name, sql, 0, NULL);
+    bool ok = pr && PQresultStatus(pr) == PGRES_COMMAND_OK;
+    if (!ok)
+        s = lf_pg_result_error(st, pr, err, "cannot prepare statement");
+    PQclear(pr);
+    if (ok)
+        st->prepared[st->nprepared++] = name;
+    return s;
+}
+
+#define PIPE_MAX 256 /* statements in flight before their results are read */
+
+lf_status lf_pg_send(pg_store *st, const char *name, const char *sql, const pg_params *p,
+                     lf_error *err, const char *what)
+{
+    lf_status s = prepare(st, name, sql, err);
+    if (s != LF_OK)
+        return s;
+    if (PQpipelineStatus(st->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(st->conn) != 1)
+        return lf_pg_result_error(st, NULL, err, what);
+    if (PQsendQueryPrepared(st->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0) != 1)
+        return lf_pg_result_error(st, NULL, err, what);
+    PQclear(st->held);
+    st->held = NULL;
+    return ++st->piped >= PIPE_MAX ? pipe_drain(st, err) : LF_OK;
+}
+
 PGresult *lf_pg_exec(lf_store *base, const char *name, const char *sql, const pg_params *p,
                      lf_error *err, const char *what)
 {
     pg_store *st = (pg_store *)base;
-    if (!is_prepared(st, name)) {
-        if (st->nprepared == PG_MAX_PREPARED) {
-            lf_errorf(err, LF_ESTORE, "store '%s': too many statements", st->location);
-            return NULL;
-        }
-        PGresult *pr = PQprepare(st->conn, name, sql, 0, NULL);
-        bool ok = pr && PQresultStatus(pr) == PGRES_COMMAND_OK;
-        if (!ok)
-            lf_pg_result_error(st, pr, err, "cannot prepare statement");
-        PQclear(pr);
-        if (!ok)
-            return NULL;
-        st->prepared[st->nprepared++] = name;
-    }
+    if (prepare(st, name, sql, err) != LF_OK || pipe_drain(st, err) != LF_OK)
+        return NULL;
     PGresult *r = PQexecPrepared(st->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
     ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
@@ -175,6 +236,9 @@ lf_status lf_pg_run(pg_store *st, const char *name, const char *sql, const pg_pa
 /* A statement of fixed text outside the prepared set (transaction control). */
 lf_status lf_pg_simple(pg_store *st, const char *sql, lf_error *err, const char *what)
 {
+    lf_status drained = pipe_drain(st, err);
+    if (drained != LF_OK)
+        return drained;
     PGresult *r = PQexec(st->conn, sql);
     ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     lf_status out = LF_OK;
@@ -278,6 +342,7 @@ static void pg_close(lf_store *base)
     PQclear(st->held);
     if (st->conn)
         PQfinish(st->conn);
+    free(st->last_id);
     free(st->location);
     free(st->ev);
     free(st->seqs);
@@ -307,6 +372,9 @@ static lf_status pg_begin(lf_store *base, lf_error *err)
 static lf_status pg_rollback(lf_store *base, lf_error *err)
 {
     pg_store *st = (pg_store *)base;
+    pipe_drain(st, NULL); /* the results of a failed transaction: dropped with it */
+    free(st->last_id);
+    st->last_id = NULL;
     if (PQtransactionStatus(st->conn) == PQTRANS_IDLE) {
         st->txn = PG_TXN_NONE;
         return LF_OK;

@@ -72,12 +72,23 @@ typedef struct pg_store {
     lf_state_handoff *hand;
     size_t hand_cap;
     lf_buf arr;
+    /* statements sent in pipeline mode whose results are not read yet (lf_pg_send) */
+    int piped;
+    /* the last lead looked up by id (lf_pg_lead_rowid): consecutive events of one lead
+     * ask once; forgotten at rollback (the lead may have been new in it) */
+    char *last_id;
+    int64_t last_rowid;
 } pg_store;
 
 lf_status lf_pg_result_error(pg_store *st, const PGresult *r, lf_error *err, const char *what);
 lf_status lf_pg_run(pg_store *st, const char *name, const char *sql, const pg_params *p,
                     int64_t *changed, lf_error *err, const char *what);
 lf_status lf_pg_simple(pg_store *st, const char *sql, lf_error *err, const char *what);
+/* Sends a prepared statement without waiting for its result (libpq's pipeline mode):
+ * for writes whose outcome is only needed by the commit. Its error, if any, is that of
+ * the next statement run on the connection (the transaction fails as a whole). */
+lf_status lf_pg_send(pg_store *st, const char *name, const char *sql, const pg_params *p,
+                     lf_error *err, const char *what);
 /* Creates or upgrades the schema (store_pg_schema.c). */
 lf_status lf_pg_schema(pg_store *st, lf_error *err);
 

@@ -261,14 +261,24 @@ lf_status lf_pg_lead_get(lf_store *base, const char *id, lf_lead_row *row, bool 
 lf_status lf_pg_lead_rowid(lf_store *base, const char *id, int64_t *rowid, bool *found,
                            lf_error *err)
 {
+    pg_store *st = (pg_store *)base;
+    if (st->last_id && strcmp(st->last_id, id) == 0) { /* leads are never deleted */
+        *found = true;
+        *rowid = st->last_rowid;
+        return LF_OK;
+    }
     pg_params p = {0};
     lf_pg_text(&p, id);
     PGresult *g = lf_pg_exec(base, "lead_rowid", q_lead_rowid, &p, err, "cannot read lead");
     if (!g)
         return LF_ESTORE;
     *found = PQntuples(g) == 1;
-    if (*found)
+    if (*found) {
         *rowid = lf_pg_int64(g, 0, 0);
+        free(st->last_id);
+        st->last_id = strdup(id); /* no copy: no cache, still correct */
+        st->last_rowid = *rowid;
+    }
     PQclear(g);
     return LF_OK;
 }

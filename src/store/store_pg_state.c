@@ -180,7 +180,9 @@ lf_status lf_pg_derived_write(lf_store *base, const lf_lead_events *le, const lf
     lf_pg_int(&p, ls->stage_since);
     lf_pg_time(&p, ls->won_at);
     lf_pg_double(&p, ls->revenue);
-    return lf_pg_run(st, "derived", q_derived, &p, NULL, err, "cannot write derived state");
+    /* sent without waiting: a replay's writes go out back to back, not one round trip
+     * each; an error fails the next statement, at the latest the commit */
+    return lf_pg_send(st, "derived", q_derived, &p, err, "cannot write derived state");
 }
 
 /* ---- the state of every lead, for the dataset ------------------------------------ */
