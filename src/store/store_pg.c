@@ -248,7 +248,8 @@ lf_status lf_pg_simple(pg_store *st, const char *sql, lf_error *err, const char 
     return out;
 }
 
-/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400, else the default. */
+/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400; unset or empty = the default; anything
+ * else is refused, as by the SQLite store. -1 when refused. */
 static int lock_timeout_setting(void)
 {
     const char *v = getenv("LEADFLOW_LOCK_TIMEOUT");
@@ -257,8 +258,8 @@ static int lock_timeout_setting(void)
     char *end;
     errno = 0;
     long n = strtol(v, &end, 10);
-    if (errno || *end || n < 0 || n > 86400)
-        return LOCK_TIMEOUT_DEFAULT;
+    if (errno || *end || end == v || n < 0 || n > 86400)
+        return -1;
     return (int)n;
 }
 
@@ -312,12 +313,16 @@ static lf_status pg_connect(pg_store *st, const char *url, lf_error *err)
 lf_status lf_store_pg_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
+    int timeout = lock_timeout_setting();
+    if (timeout < 0)
+        return lf_errorf(err, LF_ECONFIG,
+                         "LEADFLOW_LOCK_TIMEOUT: expected whole seconds from 0 to 86400");
     pg_store *st = calloc(1, sizeof *st);
     if (!st)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     st->base.ops = &lf_pg_ops;
     st->base.outbox = &lf_pg_outbox_ops;
-    st->lock_timeout = lock_timeout_setting();
+    st->lock_timeout = timeout;
     st->location = redacted(url);
     if (!st->location) {
         free(st);
