@@ -146,6 +146,12 @@ lf_status lf_store_lead_rowid(lf_store *st, const char *id, int64_t *rowid, bool
 lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *seq,
                                 lf_error *err);
 
+/* Appends ev[0..n) in order, as n calls of lf_store_event_append would (a later event
+ * with the identity of an earlier one of the batch is a duplicate); seqs[i] is the
+ * *seq of ev[i]. One round trip for a server store (the importer's batches). */
+lf_status lf_store_event_append_batch(lf_store *st, const lf_event_row *ev, size_t n,
+                                      int64_t *seqs, lf_error *err);
+
 /* One lead's replay input, handed to an lf_lead_events_fn. seqs[i] is the seq of
  * events[i]. */
 typedef struct lf_lead_events {

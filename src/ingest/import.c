@@ -140,6 +140,13 @@ typedef struct importer {
     lf_status msg_st;         /* the first failed append to a message (reason, a value
                                  shown in one): reported where the message is used */
     int64_t file_id;          /* the input's id in the store (events keep file and line) */
+    /* events: parsed, waiting to be appended in one lf_store_event_append_batch (their
+     * strings copied into queued_text, as offsets: the buffer moves as it grows) */
+    lf_event_row *queued;
+    size_t (*queued_off)[5];  /* ident, ext_id, type, detail, reason; SIZE_MAX = NULL */
+    int64_t *queued_seq;
+    size_t nqueued, queued_cap;
+    lf_buf queued_text;
     int64_t first_seq;
     int64_t batches;          /* batches committed */
 } importer;
@@ -489,6 +496,72 @@ static lf_status ident_part(lf_buf *b, lf_status st, const char *v, size_t n)
     return st;
 }
 
+#define EVENT_BATCH 1000 /* events a store call appends */
+
+/* Appends the queued events in one store call and counts them: imported (and their
+ * leads touched) or duplicates. */
+static lf_status flush_events(importer *im)
+{
+    size_t n = im->nqueued;
+    im->nqueued = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char **to[5] = {&im->queued[i].ident, &im->queued[i].ext_id,
+                              &im->queued[i].type, &im->queued[i].detail,
+                              &im->queued[i].reason};
+        for (int k = 0; k < 5; k++)
+            *to[k] = im->queued_off[i][k] == SIZE_MAX
+                         ? NULL
+                         : im->queued_text.data + im->queued_off[i][k];
+    }
+    lf_status r = n ? lf_store_event_append_batch(im->st, im->queued, n, im->queued_seq, im->err)
+                    : LF_OK;
+    lf_buf_reset(&im->queued_text);
+    for (size_t i = 0; r == LF_OK && i < n; i++) {
+        int64_t seq = im->queued_seq[i];
+        if (!seq) {
+            im->stats->duplicates++;
+            continue;
+        }
+        if (!im->first_seq)
+            im->first_seq = seq;
+        im->stats->imported++;
+        if (touch(im, im->queued[i].lead) != LF_OK)
+            r = oom(im->err);
+    }
+    return r;
+}
+
+/* Copies s into the queue's text; its offset, or SIZE_MAX for NULL. */
+static size_t queue_text(importer *im, const char *s, lf_status *st)
+{
+    if (!s || *st != LF_OK)
+        return SIZE_MAX;
+    size_t off = im->queued_text.len;
+    if ((*st = lf_buf_adds(&im->queued_text, s)) == LF_OK)
+        *st = lf_buf_addc(&im->queued_text, '\0');
+    return off;
+}
+
+/* Queues an event for flush_events (which runs at EVENT_BATCH and at the end of the
+ * batch's records, before its pending marks). */
+static lf_status queue_event(importer *im, const lf_event_row *ev)
+{
+    void *const arrs[] = {&im->queued, &im->queued_off, &im->queued_seq};
+    const size_t elems[] = {sizeof *im->queued, sizeof *im->queued_off, sizeof *im->queued_seq};
+    if (!lf_grow_parallel(&im->queued_cap, im->nqueued + 1, 3, arrs, elems))
+        return oom(im->err);
+    size_t i = im->nqueued;
+    lf_status st = LF_OK;
+    im->queued[i] = *ev;
+    const char *from[5] = {ev->ident, ev->ext_id, ev->type, ev->detail, ev->reason};
+    for (int k = 0; k < 5; k++)
+        im->queued_off[i][k] = queue_text(im, from[k], &st);
+    if (st != LF_OK)
+        return oom(im->err);
+    im->nqueued++;
+    return im->nqueued >= EVENT_BATCH ? flush_events(im) : LF_OK;
+}
+
 static lf_status import_event(importer *im, const lf_csv_record *rec)
 {
     size_t ln, tn, dn, rn, an, idn;
@@ -547,18 +620,7 @@ static lf_status import_event(importer *im, const lf_csv_record *rec)
         .reason = reason, .amount = amount, .has_amount = amount_s != NULL,
         .file = im->file_id, .line = rec->line,
     };
-    int64_t seq = 0;
-    lf_status r = lf_store_event_append(im->st, &ev, &seq, im->err);
-    if (r != LF_OK)
-        return r;
-    if (!seq) {
-        im->stats->duplicates++;
-        return LF_OK;
-    }
-    if (!im->first_seq)
-        im->first_seq = seq;
-    im->stats->imported++;
-    return touch(im, lead) == LF_OK ? LF_OK : oom(im->err);
+    return queue_event(im, &ev);
 }
 
 /* --- costs and traffic ---------------------------------------------------------- */
@@ -765,8 +827,12 @@ static lf_status flush_batch(importer *im, bool last)
     if (!im->file_id && im->opts->kind == LF_IMPORT_EVENTS)
         r = lf_store_file_id(im->st, im->opts->name, &im->file_id, im->err);
     im->ntouched = 0;
+    im->nqueued = 0;
+    lf_buf_reset(&im->queued_text);
     for (size_t i = 0; r == LF_OK && i < im->stage.nrecs; i++)
         r = write_record(im, i);
+    if (r == LF_OK)
+        r = flush_events(im);
     if (r == LF_OK && last && series)
         r = flush_series(im);
     if (r == LF_OK && im->ntouched) {
@@ -814,6 +880,10 @@ static void importer_release(importer *im)
     lf_buf_release(&im->scratch);
     lf_buf_release(&im->reason);
     lf_buf_release(&im->type);
+    free(im->queued);
+    free(im->queued_off);
+    free(im->queued_seq);
+    lf_buf_release(&im->queued_text);
 }
 
 /* Removes "line N, " from a CSV reader message: the caller prints file:line itself. */
@@ -869,6 +939,7 @@ lf_status lf_import(lf_store *st, const lf_config *cfg, const lf_import_opts *op
     lf_buf_init(&im.scratch, 0);
     lf_buf_init(&im.reason, 0);
     lf_buf_init(&im.type, 0);
+    lf_buf_init(&im.queued_text, 0);
     counting_reader cr = {opts->read, opts->read_ctx, 0};
     lf_csv *csv = opts->source ? NULL : lf_csv_new(counting_read, &cr, 1 << 16, MAX_FIELD);
     lf_status r = csv || opts->source ? LF_OK : oom(err);

@@ -129,6 +129,12 @@ lf_status lf_store_event_append(lf_store *st, const lf_event_row *ev, int64_t *s
     return st->ops->event_append(st, ev, seq, err);
 }
 
+lf_status lf_store_event_append_batch(lf_store *st, const lf_event_row *ev, size_t n,
+                                      int64_t *seqs, lf_error *err)
+{
+    return st->ops->event_append_batch(st, ev, n, seqs, err);
+}
+
 lf_status lf_store_reject_add(lf_store *st, const char *kind, const char *file, long line,
                               const char *reason, const char *raw, size_t rawlen, lf_error *err)
 {

@@ -39,6 +39,8 @@ typedef struct lf_store_ops {
                                const char *origin, const char *persona, lf_error *err);
     lf_status (*event_append)(lf_store *st, const lf_event_row *ev, int64_t *seq,
                               lf_error *err);
+    lf_status (*event_append_batch)(lf_store *st, const lf_event_row *ev, size_t n,
+                                    int64_t *seqs, lf_error *err);
     lf_status (*reject_add)(lf_store *st, const char *kind, const char *file, long line,
                             const char *reason, const char *raw, size_t rawlen, lf_error *err);
     lf_status (*rejects_scan)(lf_store *st, lf_reject_fn fn, void *ctx, lf_error *err);

@@ -92,6 +92,43 @@ double lf_pg_dbl(const PGresult *r, int row, int col)
     return PQgetisnull(r, row, col) ? 0 : strtod(PQgetvalue(r, row, col), NULL);
 }
 
+static void arr_sep(pg_arrays *a, int k)
+{
+    if (a->s == LF_OK && a->n[k]++)
+        a->s = lf_buf_addc(a->b, ',');
+}
+
+void lf_pg_arr_int(pg_arrays *a, int k, bool null, int64_t v)
+{
+    arr_sep(a, k);
+    if (a->s == LF_OK)
+        a->s = null ? lf_buf_adds(a->b, "NULL") : lf_buf_addf(a->b, "%lld", (long long)v);
+}
+
+void lf_pg_arr_dbl(pg_arrays *a, int k, double v)
+{
+    arr_sep(a, k);
+    if (a->s == LF_OK)
+        a->s = lf_buf_addf(a->b, "%.17g", v);
+}
+
+/* A text element: double-quoted, '"' and '\' escaped (array literal syntax). */
+void lf_pg_arr_text(pg_arrays *a, int k, const char *v)
+{
+    arr_sep(a, k);
+    if (a->s == LF_OK && !v) {
+        a->s = lf_buf_adds(a->b, "NULL");
+        return;
+    }
+    if (a->s == LF_OK)
+        a->s = lf_buf_addc(a->b, '"');
+    for (const char *c = v; a->s == LF_OK && *c; c++)
+        a->s = *c == '"' || *c == '\\' ? lf_buf_add(a->b, (char[]){'\\', *c}, 2)
+                                       : lf_buf_addc(a->b, *c);
+    if (a->s == LF_OK)
+        a->s = lf_buf_addc(a->b, '"');
+}
+
 /* ---- the connection -------------------------------------------------------------- */
 
 static bool is_prepared(pg_store *st, const char *name)
@@ -491,6 +528,7 @@ const lf_store_ops lf_pg_ops = {
     .lead_rowid = lf_pg_lead_rowid,
     .lead_classify = lf_pg_lead_classify,
     .event_append = lf_pg_event_append,
+    .event_append_batch = lf_pg_event_append_batch,
     .scan_events = lf_pg_scan_events,
     .scan_range = lf_pg_scan_range,
     .lead_events = lf_pg_lead_events,

@@ -44,6 +44,31 @@ int64_t lf_pg_int64(const PGresult *r, int row, int col);
 lf_time lf_pg_timecol(const PGresult *r, int row, int col); /* NULL = LF_TIME_NONE */
 double lf_pg_dbl(const PGresult *r, int row, int col);
 
+/* Array parameters ("{1,NULL,3}", '{"a","b\\"c"}'): array k built in b as a NUL-ended
+ * literal at off[k], elements appended by the lf_pg_arr_* calls (s = the first failed
+ * append). */
+typedef struct pg_arrays {
+    lf_buf *b;
+    size_t off[PG_MAX_PARAMS];
+    size_t n[PG_MAX_PARAMS];
+    lf_status s;
+} pg_arrays;
+void lf_pg_arr_int(pg_arrays *a, int k, bool null, int64_t v);
+void lf_pg_arr_dbl(pg_arrays *a, int k, double v);
+void lf_pg_arr_text(pg_arrays *a, int k, const char *v); /* NULL = NULL */
+/* Array k of the elements `add` appends for i < n. */
+#define PG_ARRAY(a, k, n, add)                                                             \
+    do {                                                                                   \
+        (a)->off[k] = (a)->b->len;                                                         \
+        if ((a)->s == LF_OK)                                                               \
+            (a)->s = lf_buf_addc((a)->b, '{');                                             \
+        for (size_t i = 0; (a)->s == LF_OK && i < (n); i++) {                              \
+            add;                                                                           \
+        }                                                                                  \
+        if ((a)->s == LF_OK)                                                               \
+            (a)->s = lf_buf_add((a)->b, "}", 2);                                           \
+    } while (0)
+
 /* Takes the lead's row lock (lead > 0) or the workspace's advisory lock (lead 0) for
  * the rest of the write transaction. */
 lf_status lf_pg_lock_lead(lf_store *st, int64_t lead, lf_error *err);
@@ -110,6 +135,8 @@ lf_status lf_pg_lead_classify(lf_store *st, int64_t lead, const char *channel,
                               const char *origin, const char *persona, lf_error *err);
 lf_status lf_pg_event_append(lf_store *st, const lf_event_row *ev, int64_t *seq,
                              lf_error *err);
+lf_status lf_pg_event_append_batch(lf_store *st, const lf_event_row *ev, size_t n,
+                                   int64_t *seqs, lf_error *err);
 lf_status lf_pg_reject_add(lf_store *st, const char *kind, const char *file, long line,
                            const char *reason, const char *raw, size_t rawlen, lf_error *err);
 lf_status lf_pg_rejects_scan(lf_store *st, lf_reject_fn fn, void *ctx, lf_error *err);

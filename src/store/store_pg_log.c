@@ -338,6 +338,66 @@ lf_status lf_pg_event_append(lf_store *base, const lf_event_row *ev, int64_t *se
     return LF_OK;
 }
 
+/* The batch as arrays: the first event of each identity in the batch (the others are
+ * duplicates of it) whose key is new is inserted, in batch order (seq's default is
+ * taken in the order of the rows inserted); the result maps ordinals to seqs. */
+static const char q_event_batch[] =
+    "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[],"
+    "  $5::int[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::bigint[],"
+    "  $11::bigint[]) WITH ORDINALITY AS t(lead, ident, ext_id, ts, kind, type, detail,"
+    "  reason, amount, file, line, ord)),"
+    " firsts AS (SELECT DISTINCT ON (ident) *, sha256(convert_to(ident, 'UTF8')) AS key"
+    "  FROM input ORDER BY ident, ord),"
+    " k AS (INSERT INTO event_keys(key, lead_id) SELECT key, lead FROM firsts"
+    "  ON CONFLICT DO NOTHING RETURNING key),"
+    " ins AS (INSERT INTO events(lead_id, ident, ext_id, ts, kind, type, detail, reason,"
+    "  amount, file, line) SELECT f.lead, f.ident, f.ext_id, f.ts, f.kind, f.type, f.detail,"
+    "  f.reason, f.amount, f.file, f.line FROM firsts f JOIN k ON k.key = f.key"
+    "  ORDER BY f.ord RETURNING seq, ident)"
+    " SELECT f.ord, ins.seq FROM ins JOIN firsts f ON f.ident = ins.ident";
+
+enum { B_LEAD, B_IDENT, B_EXT, B_TS, B_KIND, B_TYPE, B_DETAIL, B_REASON, B_AMOUNT, B_FILE,
+       B_LINE, B__COUNT };
+
+lf_status lf_pg_event_append_batch(lf_store *base, const lf_event_row *ev, size_t n,
+                                   int64_t *seqs, lf_error *err)
+{
+    pg_store *st = (pg_store *)base;
+    if (n == 0)
+        return LF_OK;
+    lf_buf_reset(&st->arr);
+    pg_arrays a = {.b = &st->arr};
+    PG_ARRAY(&a, B_LEAD, n, lf_pg_arr_int(&a, B_LEAD, false, ev[i].lead));
+    PG_ARRAY(&a, B_IDENT, n, lf_pg_arr_text(&a, B_IDENT, ev[i].ident));
+    PG_ARRAY(&a, B_EXT, n, lf_pg_arr_text(&a, B_EXT, ev[i].ext_id));
+    PG_ARRAY(&a, B_TS, n, lf_pg_arr_int(&a, B_TS, false, ev[i].ts));
+    PG_ARRAY(&a, B_KIND, n, lf_pg_arr_int(&a, B_KIND, false, ev[i].kind));
+    PG_ARRAY(&a, B_TYPE, n, lf_pg_arr_text(&a, B_TYPE, ev[i].type));
+    PG_ARRAY(&a, B_DETAIL, n, lf_pg_arr_text(&a, B_DETAIL, ev[i].detail));
+    PG_ARRAY(&a, B_REASON, n, lf_pg_arr_text(&a, B_REASON, ev[i].reason));
+    PG_ARRAY(&a, B_AMOUNT, n,
+             ev[i].has_amount ? lf_pg_arr_dbl(&a, B_AMOUNT, ev[i].amount)
+                              : lf_pg_arr_int(&a, B_AMOUNT, true, 0));
+    PG_ARRAY(&a, B_FILE, n, lf_pg_arr_int(&a, B_FILE, ev[i].file == 0, ev[i].file));
+    PG_ARRAY(&a, B_LINE, n, lf_pg_arr_int(&a, B_LINE, ev[i].line == 0, ev[i].line));
+    if (a.s != LF_OK)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    pg_params p = {0};
+    for (int k = 0; k < B__COUNT; k++)
+        lf_pg_text(&p, st->arr.data + a.off[k]);
+    PGresult *r = lf_pg_exec(base, "event_batch", q_event_batch, &p, err, "cannot append events");
+    if (!r)
+        return LF_ESTORE;
+    memset(seqs, 0, n * sizeof *seqs); /* none: a known identity */
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t ord = lf_pg_int64(r, i, 0);
+        if (ord >= 1 && (size_t)ord <= n)
+            seqs[ord - 1] = lf_pg_int64(r, i, 1);
+    }
+    PQclear(r);
+    return LF_OK;
+}
+
 static const char q_reject_add[] =
     "INSERT INTO rejects(kind, file, line, reason, raw)"
     " VALUES($1, $2, $3, $4, decode($5, 'hex')) ON CONFLICT DO NOTHING";

@@ -59,99 +59,47 @@ static const char q_derived[] =
     " lead_state.won_at, lead_state.revenue) IS DISTINCT FROM (excluded.stage,"
     " excluded.stage_since, excluded.won_at, excluded.revenue)";
 
-typedef struct arrays {
-    lf_buf *b;
-    size_t off[A__COUNT];
-    size_t n[A__COUNT];
-    lf_status s;
-} arrays;
-
-static void arr_sep(arrays *a, int k)
-{
-    if (a->s == LF_OK && a->n[k]++)
-        a->s = lf_buf_addc(a->b, ',');
-}
-
-static void arr_int(arrays *a, int k, bool null, int64_t v)
-{
-    arr_sep(a, k);
-    if (a->s == LF_OK)
-        a->s = null ? lf_buf_adds(a->b, "NULL") : lf_buf_addf(a->b, "%lld", (long long)v);
-}
-
-static void arr_dbl(arrays *a, int k, double v)
-{
-    arr_sep(a, k);
-    if (a->s == LF_OK)
-        a->s = lf_buf_addf(a->b, "%.17g", v);
-}
-
-/* A text element: double-quoted, '"' and '\' escaped (array literal syntax). */
-static void arr_text(arrays *a, int k, const char *v)
-{
-    arr_sep(a, k);
-    if (a->s == LF_OK)
-        a->s = lf_buf_addc(a->b, '"');
-    for (const char *c = v; a->s == LF_OK && *c; c++)
-        a->s = *c == '"' || *c == '\\' ? lf_buf_add(a->b, (char[]){'\\', *c}, 2)
-                                       : lf_buf_addc(a->b, *c);
-    if (a->s == LF_OK)
-        a->s = lf_buf_addc(a->b, '"');
-}
-
 static int64_t seq_at(const int64_t *seqs, int32_t idx)
 {
     return idx < 0 ? 0 : seqs[idx];
 }
 
-/* Array k of elements add(i) for i < n, as "{...}\0" at a->off[k]. */
-#define ARRAY(a, k, n, add)                                                                \
-    do {                                                                                   \
-        (a)->off[k] = (a)->b->len;                                                         \
-        if ((a)->s == LF_OK)                                                               \
-            (a)->s = lf_buf_addc((a)->b, '{');                                             \
-        for (size_t i = 0; (a)->s == LF_OK && i < (n); i++) {                              \
-            add;                                                                           \
-        }                                                                                  \
-        if ((a)->s == LF_OK)                                                               \
-            (a)->s = lf_buf_add((a)->b, "}", 2);                                           \
-    } while (0)
 
-static void build_trans(arrays *a, const lf_lead_state *ls, const int64_t *seqs)
+static void build_trans(pg_arrays *a, const lf_lead_state *ls, const int64_t *seqs)
 {
     const lf_transition *t = ls->trans;
-    ARRAY(a, A_TTS, ls->ntrans, arr_int(a, A_TTS, false, t[i].ts));
-    ARRAY(a, A_TFROM, ls->ntrans, arr_int(a, A_TFROM, t[i].from == LF_STAGE_NONE, t[i].from));
-    ARRAY(a, A_TTO, ls->ntrans, arr_int(a, A_TTO, false, t[i].to));
-    ARRAY(a, A_TCAUSE, ls->ntrans, arr_int(a, A_TCAUSE, false, t[i].cause));
-    ARRAY(a, A_TSEQ, ls->ntrans, arr_int(a, A_TSEQ, t[i].event < 0, seq_at(seqs, t[i].event)));
+    PG_ARRAY(a, A_TTS, ls->ntrans, lf_pg_arr_int(a, A_TTS, false, t[i].ts));
+    PG_ARRAY(a, A_TFROM, ls->ntrans, lf_pg_arr_int(a, A_TFROM, t[i].from == LF_STAGE_NONE, t[i].from));
+    PG_ARRAY(a, A_TTO, ls->ntrans, lf_pg_arr_int(a, A_TTO, false, t[i].to));
+    PG_ARRAY(a, A_TCAUSE, ls->ntrans, lf_pg_arr_int(a, A_TCAUSE, false, t[i].cause));
+    PG_ARRAY(a, A_TSEQ, ls->ntrans, lf_pg_arr_int(a, A_TSEQ, t[i].event < 0, seq_at(seqs, t[i].event)));
 }
 
-static void build_handoffs(arrays *a, const lf_lead_state *ls, const int64_t *seqs)
+static void build_handoffs(pg_arrays *a, const lf_lead_state *ls, const int64_t *seqs)
 {
     const lf_handoff *h = ls->handoffs;
     size_t n = ls->nhandoffs;
-    ARRAY(a, A_HMQL, n, arr_int(a, A_HMQL, false, h[i].mql_at));
-    ARRAY(a, A_HDEC, n, arr_int(a, A_HDEC, h[i].decided_at == LF_TIME_NONE, h[i].decided_at));
-    ARRAY(a, A_HCONTACT, n,
-          arr_int(a, A_HCONTACT, h[i].first_contact_at == LF_TIME_NONE, h[i].first_contact_at));
-    ARRAY(a, A_HOUT, n, arr_int(a, A_HOUT, false, h[i].outcome));
-    ARRAY(a, A_HCAUSE, n, arr_int(a, A_HCAUSE, false, h[i].cause));
-    ARRAY(a, A_HOPEN, n,
-          arr_int(a, A_HOPEN, h[i].open_event < 0, seq_at(seqs, h[i].open_event)));
-    ARRAY(a, A_HCLOSE, n,
-          arr_int(a, A_HCLOSE, h[i].close_event < 0, seq_at(seqs, h[i].close_event)));
-    ARRAY(a, A_HCSEQ, n,
-          arr_int(a, A_HCSEQ, h[i].contact_event < 0, seq_at(seqs, h[i].contact_event)));
-    ARRAY(a, A_HSCORE, n, arr_dbl(a, A_HSCORE, h[i].score));
+    PG_ARRAY(a, A_HMQL, n, lf_pg_arr_int(a, A_HMQL, false, h[i].mql_at));
+    PG_ARRAY(a, A_HDEC, n, lf_pg_arr_int(a, A_HDEC, h[i].decided_at == LF_TIME_NONE, h[i].decided_at));
+    PG_ARRAY(a, A_HCONTACT, n,
+          lf_pg_arr_int(a, A_HCONTACT, h[i].first_contact_at == LF_TIME_NONE, h[i].first_contact_at));
+    PG_ARRAY(a, A_HOUT, n, lf_pg_arr_int(a, A_HOUT, false, h[i].outcome));
+    PG_ARRAY(a, A_HCAUSE, n, lf_pg_arr_int(a, A_HCAUSE, false, h[i].cause));
+    PG_ARRAY(a, A_HOPEN, n,
+          lf_pg_arr_int(a, A_HOPEN, h[i].open_event < 0, seq_at(seqs, h[i].open_event)));
+    PG_ARRAY(a, A_HCLOSE, n,
+          lf_pg_arr_int(a, A_HCLOSE, h[i].close_event < 0, seq_at(seqs, h[i].close_event)));
+    PG_ARRAY(a, A_HCSEQ, n,
+          lf_pg_arr_int(a, A_HCSEQ, h[i].contact_event < 0, seq_at(seqs, h[i].contact_event)));
+    PG_ARRAY(a, A_HSCORE, n, lf_pg_arr_dbl(a, A_HSCORE, h[i].score));
 }
 
-static void build_ignored(arrays *a, const lf_lead_events *le, const lf_lead_state *ls)
+static void build_ignored(pg_arrays *a, const lf_lead_events *le, const lf_lead_state *ls)
 {
-    ARRAY(a, A_ISEQ, ls->nignored, arr_int(a, A_ISEQ, false, seq_at(le->seqs, ls->ignored[i])));
+    PG_ARRAY(a, A_ISEQ, ls->nignored, lf_pg_arr_int(a, A_ISEQ, false, seq_at(le->seqs, ls->ignored[i])));
     char why[160];
-    ARRAY(a, A_IREASON, ls->nignored,
-          arr_text(a, A_IREASON,
+    PG_ARRAY(a, A_IREASON, ls->nignored,
+          lf_pg_arr_text(a, A_IREASON,
                    lf_ignored_reason(&le->input.events[ls->ignored[i]], ls->ignored_stage[i],
                                      le->input.created_at, le->input.has_email, why,
                                      sizeof why)));
@@ -162,7 +110,7 @@ lf_status lf_pg_derived_write(lf_store *base, const lf_lead_events *le, const lf
 {
     pg_store *st = (pg_store *)base;
     lf_buf_reset(&st->arr);
-    arrays a = {.b = &st->arr};
+    pg_arrays a = {.b = &st->arr};
     build_trans(&a, ls, le->seqs);
     build_handoffs(&a, ls, le->seqs);
     build_ignored(&a, le, ls);

@@ -743,6 +743,18 @@ static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t
     return LF_OK;
 }
 
+/* One statement a row: SQLite has no round trips to save. */
+static lf_status sq_event_append_batch(lf_store *base, const lf_event_row *ev, size_t n,
+                                       int64_t *seqs, lf_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        lf_status r = sq_event_append(base, &ev[i], &seqs[i], err);
+        if (r != LF_OK)
+            return r;
+    }
+    return LF_OK;
+}
+
 /* --- scanning events per lead -------------------------------------------------- */
 
 static lf_status scratch_reserve(sq_store *st, size_t n)
@@ -1492,6 +1504,7 @@ static const lf_store_ops sq_ops = {
     .lead_rowid = sq_lead_rowid,
     .lead_classify = sq_lead_classify,
     .event_append = sq_event_append,
+    .event_append_batch = sq_event_append_batch,
     .scan_events = sq_scan_events,
     .scan_range = sq_scan_range,
     .lead_events = sq_lead_events,

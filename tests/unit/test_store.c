@@ -913,3 +913,41 @@ Test(store, outbox_put_writes_a_delivery_as_given_once)
         lf_store_close(st);
     }
 }
+
+Test(store, a_batch_appends_in_order_with_duplicates_as_one_by_one)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t l1 = add_lead(st, "L1", NULL), l2 = add_lead(st, "L2", NULL);
+        int64_t known = add_event(st, l1, "i:known", 10, LF_EV_ACTIVITY);
+        lf_event_row ev[5] = {
+            {.lead = l2, .ident = "i:a", .ts = 30, .kind = LF_EV_ACTIVITY, .type = "x",
+             .detail = "say \"hi\" \\ there", .amount = 2.5, .has_amount = true},
+            {.lead = l1, .ident = "i:known", .ts = 40, .kind = LF_EV_ACTIVITY, .type = "x"},
+            {.lead = l1, .ident = "c:b", .ts = 20, .kind = LF_EV_MQL, .type = "mql",
+             .reason = "{1,2}", .line = 9},
+            {.lead = l2, .ident = "i:a", .ts = 50, .kind = LF_EV_ACTIVITY, .type = "y"},
+            {.lead = l2, .ident = "i:c", .ts = 60, .kind = LF_EV_WON, .type = "won"},
+        };
+        int64_t seqs[5] = {-1, -1, -1, -1, -1};
+        lf_error err;
+        cr_assert_eq(lf_store_event_append_batch(st, ev, 5, seqs, &err), LF_OK, "%s", err.msg);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect(seqs[0] > known && seqs[2] > seqs[0] && seqs[4] > seqs[2],
+                  "%s: seqs in batch order", backends[b].name);
+        cr_expect(seqs[1] == 0 && seqs[3] == 0, "a known identity, and one seen in the batch");
+        seen_events all = {0};
+        cr_assert_eq(lf_store_scan_range(st, l1, l2, note_events, &all, NULL), LF_OK);
+        cr_expect_eq(all.nevents[0], 2);
+        cr_expect_eq(all.nevents[1], 2);
+        cr_expect_eq(all.first_ts[1], 30);
+        seen_log log = {0};
+        cr_assert_eq(lf_store_log_scan(st, known, 8, note_log, &log, NULL), LF_OK);
+        cr_assert_eq(log.n, 3);
+        cr_expect_eq(log.line[1], 9);
+        lf_store_close(st);
+    }
+}
+
