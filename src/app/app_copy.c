@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "leadflow/app_copy.h"
+#include "leadflow/buf.h"
 #include "leadflow/replay.h"
 #include "leadflow/store.h"
 
@@ -27,6 +28,12 @@ typedef struct copier {
     char *file;          /* the last input name seen and its destination id */
     int64_t file_id;
     int64_t last_seq;
+    /* a page of the source's log, queued for one batch append */
+    lf_event_row *q;
+    size_t (*qoff)[6];   /* ident, ext_id, type, detail, reason, file name in text */
+    int64_t *qseq;
+    size_t nq;
+    lf_buf text;
     lf_app_copy *c;
 } copier;
 
@@ -106,6 +113,8 @@ static lf_status file_of(copier *k, const char *name, int64_t *id, lf_error *err
     return LF_OK;
 }
 
+/* Queues an event of the source's page, its strings copied (offsets into k->text:
+ * the buffer moves as it grows). */
 static lf_status copy_event(void *ctx, const lf_log_event *e, lf_error *err)
 {
     copier *k = ctx;
@@ -113,30 +122,62 @@ static lf_status copy_event(void *ctx, const lf_log_event *e, lf_error *err)
     if (e->row.lead < 1 || e->row.lead > k->nmap || !k->map[e->row.lead])
         return lf_errorf(err, LF_ESTORE, "event %lld: its lead %lld is not in the store",
                          (long long)e->seq, (long long)e->row.lead);
+    if (k->nq >= BATCH)
+        return lf_errorf(err, LF_ESTORE, "copy: more events than asked for");
+    k->q[k->nq] = e->row;
+    k->q[k->nq].lead = k->map[e->row.lead];
+    const char *from[6] = {e->row.ident, e->row.ext_id, e->row.type, e->row.detail,
+                           e->row.reason, e->file};
+    lf_status s = LF_OK;
+    for (int f = 0; f < 6; f++) {
+        k->qoff[k->nq][f] = from[f] ? k->text.len : SIZE_MAX;
+        if (from[f] && s == LF_OK && (s = lf_buf_adds(&k->text, from[f])) == LF_OK)
+            s = lf_buf_addc(&k->text, '\0');
+    }
+    k->nq++;
+    return s == LF_OK ? LF_OK : oom(err);
+}
+
+/* The queued page in one destination transaction: input names, one batch append, the
+ * pending marks of the leads of its events. */
+static lf_status flush_page(copier *k, lf_error *err)
+{
     lf_status s = batch_open(k, err);
-    lf_event_row row = e->row;
-    row.lead = k->map[e->row.lead];
+    for (size_t i = 0; s == LF_OK && i < k->nq; i++) {
+        const char **to[5] = {&k->q[i].ident, &k->q[i].ext_id, &k->q[i].type, &k->q[i].detail,
+                              &k->q[i].reason};
+        for (int f = 0; f < 5; f++)
+            *to[f] = k->qoff[i][f] == SIZE_MAX ? NULL : k->text.data + k->qoff[i][f];
+        s = file_of(k, k->qoff[i][5] == SIZE_MAX ? NULL : k->text.data + k->qoff[i][5],
+                    &k->q[i].file, err);
+    }
     if (s == LF_OK)
-        s = file_of(k, e->file, &row.file, err);
-    int64_t seq = 0;
+        s = lf_store_event_append_batch(k->dst, k->q, k->nq, k->qseq, err);
+    for (size_t i = 0; s == LF_OK && i < k->nq; i++) {
+        k->c->events += k->qseq[i] != 0;
+        k->touched[k->ntouched++] = k->q[i].lead;
+    }
+    k->nq = 0;
+    lf_buf_reset(&k->text);
     if (s == LF_OK)
-        s = lf_store_event_append(k->dst, &row, &seq, err);
-    if (s != LF_OK)
-        return s;
-    k->c->events += seq != 0;
-    k->touched[k->ntouched++] = row.lead; /* at most BATCH: the batch closes at BATCH */
-    return k->inbatch >= BATCH ? batch_close(k, err) : LF_OK;
+        return batch_close(k, err);
+    lf_store_rollback(k->dst, NULL);
+    return s;
 }
 
 static lf_status copy_events(copier *k, lf_error *err)
 {
-    if (!(k->touched = malloc(BATCH * sizeof *k->touched)))
+    k->touched = malloc(BATCH * sizeof *k->touched);
+    k->q = malloc(BATCH * sizeof *k->q);
+    k->qoff = malloc(BATCH * sizeof *k->qoff);
+    k->qseq = malloc(BATCH * sizeof *k->qseq);
+    if (!k->touched || !k->q || !k->qoff || !k->qseq)
         return oom(err);
-    for (;;) { /* pages of the log, until one comes back short */
+    for (;;) { /* pages of the log, until one comes back empty */
         int64_t before = k->last_seq;
         lf_status s = lf_store_log_scan(k->src, k->last_seq, BATCH, copy_event, k, err);
-        if (s == LF_OK)
-            s = batch_close(k, err);
+        if (s == LF_OK && k->nq)
+            s = flush_page(k, err);
         if (s != LF_OK)
             return s;
         if (k->last_seq == before)
@@ -258,6 +299,7 @@ lf_status lf_app_copy_run(lf_workspace *ws, const char *from, const char *to, lf
     if (s != LF_OK)
         return s;
     copier k = {.c = c};
+    lf_buf_init(&k.text, 0);
     s = open_both(&k, from, to, err);
     if (s == LF_OK && (s = lf_store_read_begin(k.src, err)) == LF_OK) {
         s = copy_all(&k, err);
@@ -274,5 +316,9 @@ lf_status lf_app_copy_run(lf_workspace *ws, const char *from, const char *to, lf
     free(k.map);
     free(k.touched);
     free(k.file);
+    free(k.q);
+    free(k.qoff);
+    free(k.qseq);
+    lf_buf_release(&k.text);
     return s;
 }
