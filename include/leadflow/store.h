@@ -125,6 +125,11 @@ lf_status lf_store_pending_list(lf_store *st, int64_t **leads, size_t *n, lf_err
 lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result,
                                lf_error *err);
 
+/* Upserts rows[0..n) in order, as n calls of lf_store_lead_upsert would: sets each
+ * rows[i].rowid and results[i]. One or two round trips for a server store. */
+lf_status lf_store_lead_upsert_batch(lf_store *st, lf_lead_row *rows, size_t n,
+                                     lf_upsert *results, lf_error *err);
+
 /* Calls fn for every lead (rowid order) with its id and rowid. */
 typedef lf_status (*lf_lead_id_fn)(void *ctx, const char *id, size_t idlen, int64_t rowid);
 lf_status lf_store_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err);

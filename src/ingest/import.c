@@ -147,6 +147,11 @@ typedef struct importer {
     int64_t *queued_seq;
     size_t nqueued, queued_cap;
     lf_buf queued_text;
+    /* leads: likewise for one lf_store_lead_upsert_batch */
+    lf_lead_row *qleads;
+    size_t (*qlead_off)[9];   /* the row's nine strings, as offsets into queued_text */
+    lf_upsert *qlead_res;
+    size_t nqleads, qleads_cap;
     int64_t first_seq;
     int64_t batches;          /* batches committed */
 } importer;
@@ -381,6 +386,63 @@ static bool parse_time_col(importer *im, const lf_csv_record *rec, int col, lf_t
 
 /* --- leads ------------------------------------------------------------------------ */
 
+#define LEAD_BATCH 1000 /* leads a store call upserts */
+
+/* The nine strings of a lead row, in the order of qlead_off. */
+#define LEAD_STRINGS(r)                                                                   \
+    {&(r)->id, &(r)->email, &(r)->source, &(r)->channel, &(r)->origin, &(r)->persona,     \
+     &(r)->attrs_json, &(r)->origin_given, &(r)->persona_given}
+
+static size_t queue_text(importer *im, const char *s, lf_status *st);
+
+/* Upserts the queued leads in one store call and counts them: imported (and touched)
+ * or duplicates (the same row was there). */
+static lf_status flush_leads(importer *im)
+{
+    size_t n = im->nqleads;
+    if (n == 0)
+        return LF_OK; /* the queue's text may be the events' */
+    im->nqleads = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char **to[9] = LEAD_STRINGS(&im->qleads[i]);
+        for (int k = 0; k < 9; k++)
+            *to[k] = im->qlead_off[i][k] == SIZE_MAX
+                         ? NULL
+                         : im->queued_text.data + im->qlead_off[i][k];
+    }
+    lf_status r = lf_store_lead_upsert_batch(im->st, im->qleads, n, im->qlead_res, im->err);
+    lf_buf_reset(&im->queued_text);
+    for (size_t i = 0; r == LF_OK && i < n; i++) {
+        if (im->qlead_res[i] == LF_UPSERT_SAME) {
+            im->stats->duplicates++;
+            continue;
+        }
+        im->stats->imported++;
+        if (touch(im, im->qleads[i].rowid) != LF_OK)
+            r = oom(im->err);
+    }
+    return r;
+}
+
+/* Queues a lead for flush_leads (at LEAD_BATCH and at the end of the batch's records). */
+static lf_status queue_lead(importer *im, const lf_lead_row *row)
+{
+    void *const arrs[] = {&im->qleads, &im->qlead_off, &im->qlead_res};
+    const size_t elems[] = {sizeof *im->qleads, sizeof *im->qlead_off, sizeof *im->qlead_res};
+    if (!lf_grow_parallel(&im->qleads_cap, im->nqleads + 1, 3, arrs, elems))
+        return oom(im->err);
+    size_t i = im->nqleads;
+    lf_status st = LF_OK;
+    im->qleads[i] = *row;
+    const char *const *from[9] = LEAD_STRINGS(row);
+    for (int k = 0; k < 9; k++)
+        im->qlead_off[i][k] = queue_text(im, *from[k], &st);
+    if (st != LF_OK)
+        return oom(im->err);
+    im->nqleads++;
+    return im->nqleads >= LEAD_BATCH ? flush_leads(im) : LF_OK;
+}
+
 static lf_status import_lead(importer *im, const lf_csv_record *rec)
 {
     size_t idn;
@@ -446,20 +508,12 @@ static lf_status import_lead(importer *im, const lf_csv_record *rec)
         .channel = f.channel, .origin = f.origin, .persona = f.persona,
         .attrs_json = attrs_json, .origin_given = origin, .persona_given = f.persona_given,
     };
-    lf_upsert res;
-    lf_status r = lf_store_lead_upsert(im->st, &row, &res, im->err);
+    lf_status r = queue_lead(im, &row);
     free(attrs_json);
     lf_lead_facts_release(&f);
-    if (r != LF_OK)
-        return r;
-    if (lf_idmap_put(&im->seen, id, idn, rec->line) != LF_OK)
-        return oom(im->err);
-    if (res == LF_UPSERT_SAME) {
-        im->stats->duplicates++;
-        return LF_OK;
-    }
-    im->stats->imported++;
-    return touch(im, row.rowid) == LF_OK ? LF_OK : oom(im->err);
+    if (r == LF_OK && lf_idmap_put(&im->seen, id, idn, rec->line) != LF_OK)
+        r = oom(im->err);
+    return r;
 }
 
 /* --- events ------------------------------------------------------------------------ */
@@ -503,6 +557,8 @@ static lf_status ident_part(lf_buf *b, lf_status st, const char *v, size_t n)
 static lf_status flush_events(importer *im)
 {
     size_t n = im->nqueued;
+    if (n == 0)
+        return LF_OK; /* the queue's text may be the leads' */
     im->nqueued = 0;
     for (size_t i = 0; i < n; i++) {
         const char **to[5] = {&im->queued[i].ident, &im->queued[i].ext_id,
@@ -513,8 +569,7 @@ static lf_status flush_events(importer *im)
                          ? NULL
                          : im->queued_text.data + im->queued_off[i][k];
     }
-    lf_status r = n ? lf_store_event_append_batch(im->st, im->queued, n, im->queued_seq, im->err)
-                    : LF_OK;
+    lf_status r = lf_store_event_append_batch(im->st, im->queued, n, im->queued_seq, im->err);
     lf_buf_reset(&im->queued_text);
     for (size_t i = 0; r == LF_OK && i < n; i++) {
         int64_t seq = im->queued_seq[i];
@@ -827,12 +882,14 @@ static lf_status flush_batch(importer *im, bool last)
     if (!im->file_id && im->opts->kind == LF_IMPORT_EVENTS)
         r = lf_store_file_id(im->st, im->opts->name, &im->file_id, im->err);
     im->ntouched = 0;
-    im->nqueued = 0;
+    im->nqueued = im->nqleads = 0;
     lf_buf_reset(&im->queued_text);
     for (size_t i = 0; r == LF_OK && i < im->stage.nrecs; i++)
         r = write_record(im, i);
     if (r == LF_OK)
         r = flush_events(im);
+    if (r == LF_OK)
+        r = flush_leads(im);
     if (r == LF_OK && last && series)
         r = flush_series(im);
     if (r == LF_OK && im->ntouched) {
@@ -883,6 +940,9 @@ static void importer_release(importer *im)
     free(im->queued);
     free(im->queued_off);
     free(im->queued_seq);
+    free(im->qleads);
+    free(im->qlead_off);
+    free(im->qlead_res);
     lf_buf_release(&im->queued_text);
 }
 

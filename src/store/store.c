@@ -95,6 +95,12 @@ lf_status lf_store_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result
     return st->ops->lead_upsert(st, row, result, err);
 }
 
+lf_status lf_store_lead_upsert_batch(lf_store *st, lf_lead_row *rows, size_t n,
+                                     lf_upsert *results, lf_error *err)
+{
+    return st->ops->lead_upsert_batch(st, rows, n, results, err);
+}
+
 lf_status lf_store_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err)
 {
     return st->ops->lead_ids(st, fn, ctx, err);

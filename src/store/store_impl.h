@@ -29,6 +29,8 @@ typedef struct lf_store_ops {
     /* the event log */
     lf_status (*file_id)(lf_store *st, const char *name, int64_t *id, lf_error *err);
     lf_status (*lead_upsert)(lf_store *st, lf_lead_row *row, lf_upsert *result, lf_error *err);
+    lf_status (*lead_upsert_batch)(lf_store *st, lf_lead_row *rows, size_t n,
+                                   lf_upsert *results, lf_error *err);
     lf_status (*lead_ids)(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err);
     lf_status (*lead_count)(lf_store *st, int64_t *n, lf_error *err);
     lf_status (*lead_get)(lf_store *st, const char *id, lf_lead_row *row, bool *found,

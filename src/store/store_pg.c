@@ -522,6 +522,7 @@ const lf_store_ops lf_pg_ops = {
     .pending_mark = lf_pg_pending_mark,
     .pending_list = lf_pg_pending_list,
     .lead_upsert = lf_pg_lead_upsert,
+    .lead_upsert_batch = lf_pg_lead_upsert_batch,
     .lead_ids = lf_pg_lead_ids,
     .lead_count = lf_pg_lead_count,
     .lead_get = lf_pg_lead_get,

@@ -125,6 +125,11 @@ lf_status lf_pg_file_id(lf_store *st, const char *name, int64_t *id, lf_error *e
 lf_status lf_pg_pending_mark(lf_store *st, const int64_t *leads, size_t n, lf_error *err);
 lf_status lf_pg_pending_list(lf_store *st, int64_t **leads, size_t *n, lf_error *err);
 lf_status lf_pg_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result, lf_error *err);
+/* Whether row i of a result with the columns of a lead read (lead_id, id, email, ...)
+ * holds exactly `row`. */
+bool lf_pg_same_lead(const PGresult *g, int i, const lf_lead_row *row);
+lf_status lf_pg_lead_upsert_batch(lf_store *st, lf_lead_row *rows, size_t n,
+                                  lf_upsert *results, lf_error *err);
 lf_status lf_pg_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err);
 lf_status lf_pg_lead_count(lf_store *st, int64_t *n, lf_error *err);
 lf_status lf_pg_lead_get(lf_store *st, const char *id, lf_lead_row *row, bool *found,

@@ -134,19 +134,20 @@ static void lead_params(pg_params *p, const lf_lead_row *row)
     lf_pg_text(p, row->persona_given);
 }
 
-static bool same_text(const PGresult *r, int col, const char *v)
+static bool same_text(const PGresult *r, int i, int col, const char *v)
 {
-    const char *t = lf_pg_str(r, 0, col);
+    const char *t = lf_pg_str(r, i, col);
     return !t || !v ? !t && !v : strcmp(t, v) == 0;
 }
 
-static bool same_lead(const PGresult *g, const lf_lead_row *row)
+/* Whether row i of a q_lead_get-shaped result holds exactly `row`. */
+bool lf_pg_same_lead(const PGresult *g, int i, const lf_lead_row *row)
 {
-    return same_text(g, 2, row->email) && lf_pg_int64(g, 0, 3) == row->created_at &&
-           same_text(g, 4, row->source) && same_text(g, 5, row->channel) &&
-           same_text(g, 6, row->origin) && same_text(g, 7, row->persona) &&
-           same_text(g, 8, row->attrs_json) && same_text(g, 9, row->origin_given) &&
-           same_text(g, 10, row->persona_given);
+    return same_text(g, i, 2, row->email) && lf_pg_int64(g, i, 3) == row->created_at &&
+           same_text(g, i, 4, row->source) && same_text(g, i, 5, row->channel) &&
+           same_text(g, i, 6, row->origin) && same_text(g, i, 7, row->persona) &&
+           same_text(g, i, 8, row->attrs_json) && same_text(g, i, 9, row->origin_given) &&
+           same_text(g, i, 10, row->persona_given);
 }
 
 /* The existing lead: unchanged, or updated (its row locked by the update). */
@@ -154,7 +155,7 @@ static lf_status lead_update(pg_store *st, PGresult *g, lf_lead_row *row, lf_ups
                              lf_error *err)
 {
     row->rowid = lf_pg_int64(g, 0, 0);
-    bool same = same_lead(g, row);
+    bool same = lf_pg_same_lead(g, 0, row);
     PQclear(g);
     if (same) {
         *result = LF_UPSERT_SAME;

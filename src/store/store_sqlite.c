@@ -640,6 +640,18 @@ static lf_status sq_lead_upsert(lf_store *base, lf_lead_row *row, lf_upsert *res
     return s;
 }
 
+/* One upsert a row: SQLite has no round trips to save. */
+static lf_status sq_lead_upsert_batch(lf_store *base, lf_lead_row *rows, size_t n,
+                                      lf_upsert *results, lf_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        lf_status r = sq_lead_upsert(base, &rows[i], &results[i], err);
+        if (r != LF_OK)
+            return r;
+    }
+    return LF_OK;
+}
+
 static lf_status sq_lead_ids(lf_store *base, lf_lead_id_fn fn, void *ctx, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
@@ -1498,6 +1510,7 @@ static const lf_store_ops sq_ops = {
     .pending_mark = sq_pending_mark,
     .pending_list = sq_pending_list,
     .lead_upsert = sq_lead_upsert,
+    .lead_upsert_batch = sq_lead_upsert_batch,
     .lead_ids = sq_lead_ids,
     .lead_count = sq_lead_count,
     .lead_get = sq_lead_get,

@@ -951,3 +951,53 @@ Test(store, a_batch_appends_in_order_with_duplicates_as_one_by_one)
     }
 }
 
+
+Test(store, a_lead_batch_upserts_as_one_by_one)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t old = add_lead(st, "OLD", "o@x"), same = add_lead(st, "SAME", NULL);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        lf_lead_row rows[4] = {
+            {.id = "NEW1", .email = "n@x", .created_at = 7, .channel = "web",
+             .origin = "marketing", .persona = "none", .attrs_json = "{\"q\":\"a\\\\\\\"b\"}"},
+            {.id = "OLD", .email = NULL, .created_at = 1000, .channel = "web",
+             .origin = "marketing", .persona = "none", .attrs_json = "{}"},
+            {.id = "SAME", .email = NULL, .created_at = 1000, .channel = "web",
+             .origin = "marketing", .persona = "none", .attrs_json = "{}"},
+            {.id = "NEW2", .created_at = 8, .channel = "x,y", .origin = "sales",
+             .persona = "{}", .attrs_json = "{}"},
+        };
+        lf_upsert res[4];
+        lf_error err;
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 4, res, &err), LF_OK, "%s", err.msg);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect(res[0] == LF_UPSERT_NEW && res[1] == LF_UPSERT_UPDATED &&
+                      res[2] == LF_UPSERT_SAME && res[3] == LF_UPSERT_NEW,
+                  "%s", backends[b].name);
+        cr_expect(rows[1].rowid == old && rows[2].rowid == same);
+        cr_expect(rows[0].rowid > same && rows[3].rowid > rows[0].rowid, "new rowids in order");
+        lf_lead_row got;
+        bool found = false;
+        cr_assert_eq(lf_store_lead_get(st, "OLD", &got, &found, NULL), LF_OK);
+        cr_expect(found && got.email == NULL, "updated");
+        cr_assert_eq(lf_store_lead_get(st, "NEW1", &got, &found, NULL), LF_OK);
+        cr_assert(found);
+        cr_expect_str_eq(got.attrs_json, "{\"q\":\"a\\\\\\\"b\"}");
+        cr_assert_eq(lf_store_lead_get(st, "NEW2", &got, &found, NULL), LF_OK);
+        cr_assert(found);
+        cr_expect_str_eq(got.channel, "x,y");
+        cr_expect_str_eq(got.persona, "{}");
+        /* an id twice in one batch: the second sees the first */
+        lf_lead_row twice[2] = {rows[3], rows[3]};
+        twice[1].email = "late@x";
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, twice, 2, res, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect(res[0] == LF_UPSERT_SAME && res[1] == LF_UPSERT_UPDATED);
+        lf_store_close(st);
+    }
+}
