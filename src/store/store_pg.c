@@ -8,7 +8,7 @@
  * store_pg_log.c (the event log), store_pg_scan.c (scans, derived state),
  * store_pg_outbox.c. Tables (schema version 1, store_pg_schema.c):
  *   lead_keys(id PK, lead_id)        a lead's id -> its number (the unique lead id)
- *   event_keys(key PK, lead_id)      sha256 of an event's identity (the idempotent log)
+ *   event_keys(key PK, lead_id)      an event's identity (the idempotent log)
  *   leads, events, transitions, handoffs, ignored, lead_state, pending, outbox
  *                                    a lead's tables: keyed by lead_id first, no foreign
  *                                    key across leads (Citus distributes them by lead_id)

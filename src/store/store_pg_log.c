@@ -300,9 +300,16 @@ lf_status lf_pg_lead_classify(lf_store *base, int64_t lead, const char *channel,
 
 /* ---- events, rejects, series ----------------------------------------------------- */
 
+/* The key of an identity in event_keys: its bytes when they fit a b-tree entry well (an
+ * id's keys then arrive mostly in order, cheap to insert), else 0xff and its SHA-256
+ * (0xff never starts UTF-8 text: the two kinds cannot meet). */
+#define EVENT_KEY(x)                                                                      \
+    "(CASE WHEN octet_length(" x ") <= 1000 THEN convert_to(" x ", 'UTF8')"                 \
+    " ELSE '\\xff'::bytea || sha256(convert_to(" x ", 'UTF8')) END)"
+
 static const char q_event_insert[] =
     "WITH k AS (INSERT INTO event_keys(key, lead_id)"
-    "  VALUES(sha256(convert_to($2, 'UTF8')), $1) ON CONFLICT DO NOTHING RETURNING 1)"
+    "  VALUES(" EVENT_KEY("$2") ", $1) ON CONFLICT DO NOTHING RETURNING 1)"
     " INSERT INTO events(lead_id, ident, ext_id, ts, kind, type, detail, reason, amount,"
     " file, line) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM k RETURNING seq";
 
@@ -347,7 +354,7 @@ static const char q_event_batch[] =
     "  $5::int[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::bigint[],"
     "  $11::bigint[]) WITH ORDINALITY AS t(lead, ident, ext_id, ts, kind, type, detail,"
     "  reason, amount, file, line, ord)),"
-    " firsts AS (SELECT DISTINCT ON (ident) *, sha256(convert_to(ident, 'UTF8')) AS key"
+    " firsts AS (SELECT DISTINCT ON (ident) *, " EVENT_KEY("ident") " AS key"
     "  FROM input ORDER BY ident, ord),"
     " k AS (INSERT INTO event_keys(key, lead_id) SELECT key, lead FROM firsts"
     "  ON CONFLICT DO NOTHING RETURNING key),"

@@ -34,13 +34,13 @@ static const char schema_v1[] =
     "  created_at bigint NOT NULL, source text, channel text NOT NULL,"
     "  origin text NOT NULL, persona text NOT NULL, attrs text NOT NULL,"
     "  origin_given text, persona_given text);"
+    /* key: the identity's bytes, or 0xff and its SHA-256 when long (store_pg_log.c) */
     "CREATE TABLE event_keys(key bytea PRIMARY KEY, lead_id bigint NOT NULL);"
     "CREATE TABLE events("
     "  lead_id bigint NOT NULL, seq bigserial, ident text NOT NULL,"
     "  ext_id text, ts bigint NOT NULL, kind integer NOT NULL, type text NOT NULL,"
     "  detail text, reason text, amount double precision, file bigint, line bigint,"
-    "  PRIMARY KEY(lead_id, seq));"
-    "CREATE INDEX events_lead_ts ON events(lead_id, ts, seq);"
+    "  PRIMARY KEY(lead_id, ts, seq));" /* a lead's events in replay order */
     "CREATE INDEX events_seq ON events(seq);" /* the log in import order (copy) */
     "CREATE TABLE transitions("
     "  lead_id bigint NOT NULL, n integer NOT NULL, ts bigint NOT NULL,"

@@ -1001,3 +1001,22 @@ Test(store, a_lead_batch_upserts_as_one_by_one)
         lf_store_close(st);
     }
 }
+
+Test(store, a_long_identity_is_known_once)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        static char ident[4000];
+        memset(ident, 'x', sizeof ident - 1);
+        memcpy(ident, "c:", 2);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t l = add_lead(st, "L", NULL);
+        cr_expect_gt(add_event(st, l, ident, 10, LF_EV_ACTIVITY), 0);
+        cr_expect_eq(add_event(st, l, ident, 10, LF_EV_ACTIVITY), 0, "%s", backends[b].name);
+        ident[5] = 'y';
+        cr_expect_gt(add_event(st, l, ident, 10, LF_EV_ACTIVITY), 0, "another identity");
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        lf_store_close(st);
+    }
+}
