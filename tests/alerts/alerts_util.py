@@ -102,8 +102,18 @@ def binary():
 
 
 class Workspace:
+    """With LF_ALERTS_PG=1 and LEADFLOW_TEST_PG_URL (tests/pg/fixture.sh) the store is a
+    new database of that PostgreSQL server (LEADFLOW_STORE), dropped by close()."""
+    _count = 0
+
     def __init__(self, yaml_text):
         self.dir = tempfile.mkdtemp(prefix="lfalerts.")
+        self.store = None
+        if os.environ.get("LF_ALERTS_PG") == "1":
+            Workspace._count += 1
+            self.db = "lfalerts_%d_%d" % (os.getpid(), Workspace._count)
+            self._psql("CREATE DATABASE " + self.db)
+            self.store = os.environ["LEADFLOW_TEST_PG_URL"].rsplit("/", 1)[0] + "/" + self.db
         self.run(["init", "."], check=True)
         with open(os.path.join(self.dir, "leadflow.yaml"), "w") as f:
             f.write(yaml_text)
@@ -114,8 +124,15 @@ class Workspace:
              "UBSAN_OPTIONS": os.environ.get("UBSAN_OPTIONS", "")}
         if now:
             e["LEADFLOW_TEST_NOW"] = now
+        if self.store:
+            e["LEADFLOW_STORE"] = self.store
         e.update(extra or {})
         return e
+
+    @staticmethod
+    def _psql(sql):
+        subprocess.run(["psql", "-q", os.environ["LEADFLOW_TEST_PG_URL"], "-c", sql],
+                       check=True, capture_output=True, timeout=60)
 
     def run(self, args, now=None, check=False, extra=None, timeout=120):
         p = subprocess.run([binary(), "--workspace", self.dir] + args, capture_output=True,
@@ -133,6 +150,9 @@ class Workspace:
 
     def close(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.store:
+            self._psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.db)
+            self.store = None
 
 
 def has_test_clock():
