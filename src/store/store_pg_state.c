@@ -15,9 +15,23 @@
 
 /* The array parameters of a derived write, built in st->arr as NUL-separated literals. */
 enum {
-    A_TTS, A_TFROM, A_TTO, A_TCAUSE, A_TSEQ,
-    A_HMQL, A_HDEC, A_HCONTACT, A_HOUT, A_HCAUSE, A_HOPEN, A_HCLOSE, A_HCSEQ, A_HSCORE,
-    A_ISEQ, A_IREASON, A__COUNT
+    A_TTS,
+    A_TFROM,
+    A_TTO,
+    A_TCAUSE,
+    A_TSEQ,
+    A_HMQL,
+    A_HDEC,
+    A_HCONTACT,
+    A_HOUT,
+    A_HCAUSE,
+    A_HOPEN,
+    A_HCLOSE,
+    A_HCSEQ,
+    A_HSCORE,
+    A_ISEQ,
+    A_IREASON,
+    A__COUNT
 };
 
 static const char q_derived[] =
@@ -64,15 +78,16 @@ static int64_t seq_at(const int64_t *seqs, int32_t idx)
     return idx < 0 ? 0 : seqs[idx];
 }
 
-
 static void build_trans(pg_arrays *a, const lf_lead_state *ls, const int64_t *seqs)
 {
     const lf_transition *t = ls->trans;
     PG_ARRAY(a, A_TTS, ls->ntrans, lf_pg_arr_int(a, A_TTS, false, t[i].ts));
-    PG_ARRAY(a, A_TFROM, ls->ntrans, lf_pg_arr_int(a, A_TFROM, t[i].from == LF_STAGE_NONE, t[i].from));
+    PG_ARRAY(a, A_TFROM, ls->ntrans,
+             lf_pg_arr_int(a, A_TFROM, t[i].from == LF_STAGE_NONE, t[i].from));
     PG_ARRAY(a, A_TTO, ls->ntrans, lf_pg_arr_int(a, A_TTO, false, t[i].to));
     PG_ARRAY(a, A_TCAUSE, ls->ntrans, lf_pg_arr_int(a, A_TCAUSE, false, t[i].cause));
-    PG_ARRAY(a, A_TSEQ, ls->ntrans, lf_pg_arr_int(a, A_TSEQ, t[i].event < 0, seq_at(seqs, t[i].event)));
+    PG_ARRAY(a, A_TSEQ, ls->ntrans,
+             lf_pg_arr_int(a, A_TSEQ, t[i].event < 0, seq_at(seqs, t[i].event)));
 }
 
 static void build_handoffs(pg_arrays *a, const lf_lead_state *ls, const int64_t *seqs)
@@ -80,29 +95,32 @@ static void build_handoffs(pg_arrays *a, const lf_lead_state *ls, const int64_t 
     const lf_handoff *h = ls->handoffs;
     size_t n = ls->nhandoffs;
     PG_ARRAY(a, A_HMQL, n, lf_pg_arr_int(a, A_HMQL, false, h[i].mql_at));
-    PG_ARRAY(a, A_HDEC, n, lf_pg_arr_int(a, A_HDEC, h[i].decided_at == LF_TIME_NONE, h[i].decided_at));
-    PG_ARRAY(a, A_HCONTACT, n,
-          lf_pg_arr_int(a, A_HCONTACT, h[i].first_contact_at == LF_TIME_NONE, h[i].first_contact_at));
+    PG_ARRAY(a, A_HDEC, n,
+             lf_pg_arr_int(a, A_HDEC, h[i].decided_at == LF_TIME_NONE, h[i].decided_at));
+    PG_ARRAY(
+        a, A_HCONTACT, n,
+        lf_pg_arr_int(a, A_HCONTACT, h[i].first_contact_at == LF_TIME_NONE, h[i].first_contact_at));
     PG_ARRAY(a, A_HOUT, n, lf_pg_arr_int(a, A_HOUT, false, h[i].outcome));
     PG_ARRAY(a, A_HCAUSE, n, lf_pg_arr_int(a, A_HCAUSE, false, h[i].cause));
     PG_ARRAY(a, A_HOPEN, n,
-          lf_pg_arr_int(a, A_HOPEN, h[i].open_event < 0, seq_at(seqs, h[i].open_event)));
+             lf_pg_arr_int(a, A_HOPEN, h[i].open_event < 0, seq_at(seqs, h[i].open_event)));
     PG_ARRAY(a, A_HCLOSE, n,
-          lf_pg_arr_int(a, A_HCLOSE, h[i].close_event < 0, seq_at(seqs, h[i].close_event)));
+             lf_pg_arr_int(a, A_HCLOSE, h[i].close_event < 0, seq_at(seqs, h[i].close_event)));
     PG_ARRAY(a, A_HCSEQ, n,
-          lf_pg_arr_int(a, A_HCSEQ, h[i].contact_event < 0, seq_at(seqs, h[i].contact_event)));
+             lf_pg_arr_int(a, A_HCSEQ, h[i].contact_event < 0, seq_at(seqs, h[i].contact_event)));
     PG_ARRAY(a, A_HSCORE, n, lf_pg_arr_dbl(a, A_HSCORE, h[i].score));
 }
 
 static void build_ignored(pg_arrays *a, const lf_lead_events *le, const lf_lead_state *ls)
 {
-    PG_ARRAY(a, A_ISEQ, ls->nignored, lf_pg_arr_int(a, A_ISEQ, false, seq_at(le->seqs, ls->ignored[i])));
+    PG_ARRAY(a, A_ISEQ, ls->nignored,
+             lf_pg_arr_int(a, A_ISEQ, false, seq_at(le->seqs, ls->ignored[i])));
     char why[160];
     PG_ARRAY(a, A_IREASON, ls->nignored,
-          lf_pg_arr_text(a, A_IREASON,
-                   lf_ignored_reason(&le->input.events[ls->ignored[i]], ls->ignored_stage[i],
-                                     le->input.created_at, le->input.has_email, why,
-                                     sizeof why)));
+             lf_pg_arr_text(a, A_IREASON,
+                            lf_ignored_reason(&le->input.events[ls->ignored[i]],
+                                              ls->ignored_stage[i], le->input.created_at,
+                                              le->input.has_email, why, sizeof why)));
 }
 
 lf_status lf_pg_derived_write(lf_store *base, const lf_lead_events *le, const lf_lead_state *ls,
@@ -141,9 +159,8 @@ static const char q_ds_leads[] =
     " LEFT JOIN lead_state s ON s.lead_id = l.lead_id"
     " LEFT JOIN pending p ON p.lead_id = l.lead_id"
     " WHERE l.lead_id > $1 ORDER BY l.lead_id LIMIT " CHUNK_S;
-static const char q_ds_trans[] =
-    "SELECT lead_id, ts, from_stage, to_stage FROM transitions"
-    " WHERE lead_id BETWEEN $1 AND $2 ORDER BY lead_id, n";
+static const char q_ds_trans[] = "SELECT lead_id, ts, from_stage, to_stage FROM transitions"
+                                 " WHERE lead_id BETWEEN $1 AND $2 ORDER BY lead_id, n";
 static const char q_ds_handoffs[] =
     "SELECT h.lead_id, h.mql_at, h.decided_at, h.first_contact_at, h.outcome, h.score,"
     " e.reason FROM handoffs h LEFT JOIN events e ON e.lead_id = h.lead_id"
@@ -160,8 +177,11 @@ static lf_status state_lead(pg_store *st, state_chunk *c, int i, lf_state_fn fn,
 {
     int64_t lead = lf_pg_int64(c->l, i, 0);
     lf_state_row row = {
-        .lead = lead, .created_at = lf_pg_int64(c->l, i, 1), .channel = lf_pg_str(c->l, i, 2),
-        .persona = lf_pg_str(c->l, i, 3), .origin = lf_pg_str(c->l, i, 4),
+        .lead = lead,
+        .created_at = lf_pg_int64(c->l, i, 1),
+        .channel = lf_pg_str(c->l, i, 2),
+        .persona = lf_pg_str(c->l, i, 3),
+        .origin = lf_pg_str(c->l, i, 4),
         .stale = PQgetisnull(c->l, i, 5) || strcmp(PQgetvalue(c->l, i, 8), "t") == 0,
     };
     size_t nt = 0, nh = 0;
@@ -170,11 +190,11 @@ static lf_status state_lead(pg_store *st, state_chunk *c, int i, lf_state_fn fn,
             continue;
         if (!lf_grow(&st->trans, &st->trans_cap, nt + 1, sizeof *st->trans))
             return lf_errorf(err, LF_ENOMEM, "out of memory");
-        st->trans[nt++] = (lf_state_trans){
-            .ts = lf_pg_int64(c->t, c->ti, 1),
-            .from = PQgetisnull(c->t, c->ti, 2) ? LF_STAGE_NONE
-                                                : (uint8_t)lf_pg_int64(c->t, c->ti, 2),
-            .to = (uint8_t)lf_pg_int64(c->t, c->ti, 3)};
+        st->trans[nt++] = (lf_state_trans){.ts = lf_pg_int64(c->t, c->ti, 1),
+                                           .from = PQgetisnull(c->t, c->ti, 2)
+                                                       ? LF_STAGE_NONE
+                                                       : (uint8_t)lf_pg_int64(c->t, c->ti, 2),
+                                           .to = (uint8_t)lf_pg_int64(c->t, c->ti, 3)};
     }
     for (; c->hi < PQntuples(c->h) && lf_pg_int64(c->h, c->hi, 0) <= lead; c->hi++) {
         if (row.stale || lf_pg_int64(c->h, c->hi, 0) != lead)
@@ -183,10 +203,12 @@ static lf_status state_lead(pg_store *st, state_chunk *c, int i, lf_state_fn fn,
             return lf_errorf(err, LF_ENOMEM, "out of memory");
         PGresult *h = c->h;
         int k = c->hi;
-        st->hand[nh++] = (lf_state_handoff){
-            .mql_at = lf_pg_int64(h, k, 1), .decided_at = lf_pg_timecol(h, k, 2),
-            .first_contact_at = lf_pg_timecol(h, k, 3), .outcome = (uint8_t)lf_pg_int64(h, k, 4),
-            .score = lf_pg_dbl(h, k, 5), .reason = lf_pg_str(h, k, 6)};
+        st->hand[nh++] = (lf_state_handoff){.mql_at = lf_pg_int64(h, k, 1),
+                                            .decided_at = lf_pg_timecol(h, k, 2),
+                                            .first_contact_at = lf_pg_timecol(h, k, 3),
+                                            .outcome = (uint8_t)lf_pg_int64(h, k, 4),
+                                            .score = lf_pg_dbl(h, k, 5),
+                                            .reason = lf_pg_str(h, k, 6)};
     }
     if (!row.stale) {
         row.stage = (uint8_t)lf_pg_int64(c->l, i, 5);
