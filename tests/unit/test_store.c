@@ -5,11 +5,12 @@
  * Each test runs against each backend of `backends` on a fresh store: SQLite in a
  * temporary directory, and PostgreSQL when LEADFLOW_TEST_PG_URL names a server (a
  * database of its own per test, created through that URL and dropped at the end;
- * ctest's unit_test_store_pg runs on a throwaway server, tests/pg/pg_server.sh). Expected values come from
- * the contracts in store.h, not from a run: generations stepped once per committed
- * write transaction, duplicates reported as seq 0, pending marks cleared by the
- * derived write of the same lead, readers never waiting for a writer, a writer giving
- * up after LEADFLOW_LOCK_TIMEOUT with "busy", files created 0600.
+ * ctest's unit_test_store_pg runs on a throwaway server, tests/pg/pg_server.sh).
+ * Expected values come from the contracts in store.h, not from a run: generations
+ * stepped once per committed write transaction, duplicates reported as seq 0, pending
+ * marks cleared by the derived write of the same lead, readers never waiting for a
+ * writer, a writer giving up after LEADFLOW_LOCK_TIMEOUT with "busy", files created
+ * 0600.
  */
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
