@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `leadflow copy` both ways: the basic data set and a generated workspace (with spend,
-# traffic and a rejected row) imported into SQLite, copied to a new PostgreSQL
-# database, copied back into a new SQLite file; `report all --format json`, `ignored`
-# and `rejects` are the same bytes at every step, and a copy into a store that is not
-# empty is refused (exit 4).
+# `leadflow copy` both ways: the basic data set (with a webhook, so the outbox holds
+# deliveries) and a generated workspace (with spend, traffic and a rejected row)
+# imported into SQLite, copied to a new PostgreSQL database, copied back into a new
+# SQLite file; `report all --format json`, `ignored`, `rejects` and `deliver --list`
+# are the same bytes at every step, and a copy into a store that is not empty is
+# refused (exit 4).
 #   test_copy.sh LEADFLOW_BINARY    (LEADFLOW_TEST_PG_URL: a server, tests/pg/fixture.sh)
 set -eu
 bin=$(readlink -f "$1")
@@ -24,11 +25,12 @@ newdb() { # a new database named lfcopy_PID_$1, dropped at the end; sets $pg to 
   psql -q "$LEADFLOW_TEST_PG_URL" -c "CREATE DATABASE $name" >/dev/null
   pg="${LEADFLOW_TEST_PG_URL%/*}/$name"
 }
-export LC_ALL=C TZ=UTC
-views() { # the bytes compared: every report, ignored events, rejected rows
+export LC_ALL=C TZ=UTC LF_TEST_HOOK_SECRET=0123456789abcdef0123
+views() { # the bytes compared: every report, ignored events, rejected rows, the outbox
   "$bin" --store "$1" report all --format json --as-of 2026-12-01T00:00:00Z 2>/dev/null
   "$bin" --store "$1" ignored
   "$bin" --store "$1" rejects
+  "$bin" --store "$1" deliver --list
 }
 check() { # NAME DIR: import in DIR, copy there and back, compare
   local name=$1 dir=$2 pg
@@ -49,9 +51,12 @@ check() { # NAME DIR: import in DIR, copy there and back, compare
 }
 mkdir "$work/basic"
 cp "$root/tests/data/basic/leadflow.yaml" "$work/basic/"
+printf 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secret_env: LF_TEST_HOOK_SECRET\n    events: [handoff.opened, handoff.decided]\n    max_age: 36500d\n' \
+  >>"$work/basic/leadflow.yaml"
 ( cd "$work/basic" && "$bin" import leads "$root/tests/data/basic/leads.csv" >/dev/null &&
   "$bin" import events "$root/tests/data/basic/events.csv" >/dev/null )
 check basic "$work/basic"
+grep -q "handoff.opened" "$work/basic/pg.txt" || { echo "basic: no deliveries were copied"; exit 1; }
 "$bin" generate --leads 400 --seed 11 --out "$work/gen" >/dev/null
 ( cd "$work/gen" && for k in leads events costs traffic; do "$bin" import $k $k.csv >/dev/null; done
   printf 'id,created_at\n,2026-01-01\n' >bad.csv
