@@ -153,11 +153,14 @@ lf_status lf_pg_derived_write(lf_store *base, const lf_lead_events *le, const lf
 
 /* ---- the state of every lead, for the dataset ------------------------------------ */
 
+/* The joined tables repeat the chunk's lower bound: without it the generic plan's merge
+ * joins read lead_state from its first row for every chunk (1M leads: 200 ms a chunk
+ * at the middle, ~90 s a dataset; with it ~1 ms a chunk). */
 static const char q_ds_leads[] =
     "SELECT l.lead_id, l.created_at, l.channel, l.persona, l.origin, s.stage, s.won_at,"
     " s.revenue, p.lead_id IS NOT NULL FROM leads l"
-    " LEFT JOIN lead_state s ON s.lead_id = l.lead_id"
-    " LEFT JOIN pending p ON p.lead_id = l.lead_id"
+    " LEFT JOIN lead_state s ON s.lead_id = l.lead_id AND s.lead_id > $1"
+    " LEFT JOIN pending p ON p.lead_id = l.lead_id AND p.lead_id > $1"
     " WHERE l.lead_id > $1 ORDER BY l.lead_id LIMIT " CHUNK_S;
 static const char q_ds_trans[] = "SELECT lead_id, ts, from_stage, to_stage FROM transitions"
                                  " WHERE lead_id BETWEEN $1 AND $2 ORDER BY lead_id, n";
