@@ -6,6 +6,8 @@
  * URLs: "postgresql://..." or "postgres://..." name a PostgreSQL server (store_pg.c);
  * anything else is a SQLite file path (store_sqlite.c).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_impl.h"
@@ -277,4 +279,20 @@ lf_status lf_store_lead_handoffs(lf_store *st, int64_t lead, lf_handoff_row_fn f
                                  lf_error *err)
 {
     return st->outbox->lead_handoffs(st, lead, fn, ctx, err);
+}
+
+lf_status lf_store_lock_timeout(int *seconds, lf_error *err)
+{
+    const char *v = getenv("LEADFLOW_LOCK_TIMEOUT");
+    *seconds = 30;
+    if (!v || !*v)
+        return LF_OK;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || end == v || n < 0 || n > 86400)
+        return lf_errorf(err, LF_ECONFIG,
+                         "LEADFLOW_LOCK_TIMEOUT: expected whole seconds from 0 to 86400");
+    *seconds = (int)n;
+    return LF_OK;
 }

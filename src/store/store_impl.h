@@ -102,4 +102,9 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *path, lf_error *err);
 /* A "postgresql://" or "postgres://" URL (libpq's connection URI). */
 lf_status lf_store_pg_open(lf_store **out, const char *url, lf_error *err);
 
+/* LEADFLOW_LOCK_TIMEOUT for a backend being opened: whole seconds 0..86400 a writer
+ * waits for another; unset or empty = 30; anything else is refused (LF_ECONFIG: a typo
+ * must not silently mean 30 s). */
+lf_status lf_store_lock_timeout(int *seconds, lf_error *err);
+
 #endif

@@ -36,7 +36,6 @@
 #include "leadflow/store.h"
 #include "store_pg.h"
 
-#define LOCK_TIMEOUT_DEFAULT 30 /* seconds (LEADFLOW_LOCK_TIMEOUT) */
 
 /* ---- parameters and columns (store_pg.h) ---------------------------------------- */
 
@@ -285,20 +284,6 @@ lf_status lf_pg_simple(pg_store *st, const char *sql, lf_error *err, const char 
     return out;
 }
 
-/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400; unset or empty = the default; anything
- * else is refused, as by the SQLite store. -1 when refused. */
-static int lock_timeout_setting(void)
-{
-    const char *v = getenv("LEADFLOW_LOCK_TIMEOUT");
-    if (!v || !*v)
-        return LOCK_TIMEOUT_DEFAULT;
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || end == v || n < 0 || n > 86400)
-        return -1;
-    return (int)n;
-}
 
 /* The URL as shown in messages and used to name the snapshot cache: without a password
  * (of the user part) and without the query (which may carry one). */
@@ -350,10 +335,10 @@ static lf_status pg_connect(pg_store *st, const char *url, lf_error *err)
 lf_status lf_store_pg_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
-    int timeout = lock_timeout_setting();
-    if (timeout < 0)
-        return lf_errorf(err, LF_ECONFIG,
-                         "LEADFLOW_LOCK_TIMEOUT: expected whole seconds from 0 to 86400");
+    int timeout;
+    lf_status s0 = lf_store_lock_timeout(&timeout, err);
+    if (s0 != LF_OK)
+        return s0;
     pg_store *st = calloc(1, sizeof *st);
     if (!st)
         return lf_errorf(err, LF_ENOMEM, "out of memory");

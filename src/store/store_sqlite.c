@@ -30,7 +30,6 @@
 #include "store_sqlite.h"
 
 #define SCHEMA_VERSION 4
-#define LOCK_TIMEOUT_DEFAULT 30 /* seconds a writer waits for another (LEADFLOW_LOCK_TIMEOUT) */
 
 /* The schema of a new store (version 4: version 3 and the outbox of migrate_3_4_sql). */
 static const char schema_sql[] =
@@ -287,21 +286,6 @@ static lf_status step_done(sq_store *st, sqlite3_stmt *s, lf_error *err, const c
     return LF_OK;
 }
 
-/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400, else the default. */
-/* LEADFLOW_LOCK_TIMEOUT: whole seconds 0..86400; unset or empty = the default; anything
- * else is refused (a typo must not silently mean 30 s). -1 when refused. */
-static int lock_timeout_setting(void)
-{
-    const char *v = getenv("LEADFLOW_LOCK_TIMEOUT");
-    if (!v || !*v)
-        return LOCK_TIMEOUT_DEFAULT;
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || end == v || n < 0 || n > 86400)
-        return -1;
-    return (int)n;
-}
 
 /* A new store file is created 0600 (it holds lead emails); SQLite gives its WAL and
  * shared-memory files the mode of the database file. An existing file is left as is. */
@@ -398,10 +382,10 @@ static const lf_store_ops sq_ops;
 lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
-    int timeout = lock_timeout_setting();
-    if (timeout < 0)
-        return lf_errorf(err, LF_ECONFIG,
-                         "LEADFLOW_LOCK_TIMEOUT: expected whole seconds from 0 to 86400");
+    int timeout;
+    lf_status s0 = lf_store_lock_timeout(&timeout, err);
+    if (s0 != LF_OK)
+        return s0;
     lf_status s = create_private(url, err);
     if (s != LF_OK)
         return s;
