@@ -20,6 +20,8 @@
 /* Parses an import kind ("leads", "events", "costs", "traffic") into *kind (the value
  * lf_app_import_file takes); false when unknown. */
 bool lf_app_import_kind(const char *name, int *kind);
+/* The name of an import kind ("unknown" outside them). */
+const char *lf_app_import_kind_name(int kind);
 
 /* Callbacks of one import; each may be NULL, all get ctx. */
 typedef struct lf_app_import_cb {

@@ -91,6 +91,8 @@ lf_status lf_month_parse(const char *s, size_t n, int *year, int *month, lf_erro
  * tests can put every part of one process at a chosen instant instead of waiting in
  * real time; other builds have no such override. */
 lf_time lf_time_now(void);
+/* Microseconds on the monotonic clock (durations, timings; never an instant). */
+int64_t lf_mono_usec(void);
 
 /* Writes t as "2026-01-05T10:00:00Z" (with ".ffffff" trimmed of trailing zeros when
  * the instant has a fraction). Returns the length written (buffer >= 32 bytes). */

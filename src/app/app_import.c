@@ -34,6 +34,12 @@ bool lf_app_import_kind(const char *name, int *kind)
     return true;
 }
 
+const char *lf_app_import_kind_name(int kind)
+{
+    const lf_import_kind_spec *spec = lf_import_kind_spec_of((lf_import_kind)kind);
+    return spec ? spec->name : "unknown";
+}
+
 typedef struct fd_source {
     int fd;
     bool failed;

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "leadflow/app_handoffs.h"
 #include "leadflow/app_ingest.h"
@@ -33,6 +32,7 @@
 #include "leadflow/store.h"
 #include "leadflow/testhook.h"
 #include "leadflow/text.h"
+#include "leadflow/time.h"
 
 #define MAX_COLS 4096
 #define RAW_MAX 4096 /* bytes of an item kept as its raw text in the rejects table */
@@ -629,13 +629,6 @@ static void find_opened(lf_workspace *ws, lf_app_ingest *const *reqs, const int6
 
 /* --- timing (LEADFLOW_INGEST_TIMING=1: one line per group on stderr) ------------------ */
 
-static int64_t mono_usec(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 static bool timing_on(void)
 {
     static int on = -1;
@@ -677,12 +670,12 @@ static lf_status write_group(lf_workspace *ws, lf_app_ingest *const *reqs, size_
     lf_status r = lf_store_begin(ws->store, err);
     for (size_t i = 0; r == LF_OK && i < n; i++)
         r = import_one(ws, reqs[i], &first[i], err);
-    t[0] = mono_usec();
+    t[0] = lf_mono_usec();
     if (r == LF_OK && replay) {
         r = lf_replay_pending_in_txn(ws->store, &ws->cfg, replayed, err);
         *replay_failed = r != LF_OK;
     }
-    t[1] = mono_usec();
+    t[1] = lf_mono_usec();
     if (r == LF_OK)
         return lf_store_commit(ws->store, err);
     lf_store_rollback(ws->store, NULL);
@@ -700,7 +693,7 @@ static void group_failed(lf_app_ingest *const *reqs, size_t n, lf_status r, cons
 lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size_t n,
                               lf_error *err)
 {
-    int64_t t[6] = {mono_usec()}, replayed = 0;
+    int64_t t[6] = {lf_mono_usec()}, replayed = 0;
     lf_status r = lf_workspace_open(ws, err);
     int64_t *first = calloc(n ? n : 1, sizeof *first);
     if (r == LF_OK && !first)
@@ -713,16 +706,16 @@ lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size
         replayed = 0;
         r = write_group(ws, reqs, n, first, false, &replayed, &replay_failed, t + 1, err);
     }
-    t[3] = mono_usec();
+    t[3] = lf_mono_usec();
     if (r != LF_OK) {
         free(first);
         group_failed(reqs, n, r, err);
         return r;
     }
     count_ignored(ws->store, reqs, first, n);
-    t[4] = mono_usec();
+    t[4] = lf_mono_usec();
     find_opened(ws, reqs, first, n);
-    t[5] = mono_usec();
+    t[5] = lf_mono_usec();
     for (size_t i = 0; i < n; i++)
         reqs[i]->status = LF_OK;
     free(first);

@@ -906,3 +906,10 @@ lf_time lf_time_now(void)
     clock_gettime(CLOCK_REALTIME, &now);
     return (lf_time)now.tv_sec * LF_USEC_PER_SEC + now.tv_nsec / 1000;
 }
+
+int64_t lf_mono_usec(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}

@@ -17,7 +17,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "leadflow/alerts.h"
 #include "leadflow/buf.h"
@@ -26,16 +25,10 @@
 #include "leadflow/replay.h"
 #include "leadflow/scoring.h"
 #include "leadflow/testhook.h"
+#include "leadflow/time.h"
 
 /* Leads replayed per write transaction. */
 #define CHUNK 20000
-
-static int64_t now_usec(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
 
 static lf_status oom(lf_error *err)
 {
@@ -198,21 +191,21 @@ static lf_status replay_lead(replayer *rp, const lf_lead_events *le, lf_error *e
             r = lf_store_lead_classify(rp->st, le->lead, ra.f.channel, ra.f.origin,
                                        ra.f.persona, err);
         }
-        int64_t t0 = rp->rescore ? now_usec() : 0;
+        int64_t t0 = rp->rescore ? lf_mono_usec() : 0;
         if (r == LF_OK && rp->score) {
             lf_attrs a = lf_lead_facts_attrs(&ra.f);
             lf_score_state_lead(rp->score, &a, false);
         }
         if (rp->rescore)
-            rp->stats->replay_usec += now_usec() - t0;
+            rp->stats->replay_usec += lf_mono_usec() - t0;
         lf_row_attrs_release(&ra);
         if (r != LF_OK)
             return r == LF_ENOMEM ? oom(err) : r;
     }
-    int64_t t1 = rp->rescore ? now_usec() : 0;
+    int64_t t1 = rp->rescore ? lf_mono_usec() : 0;
     r = lf_lifecycle_replay(&le->input, rp->score ? &rp->scorer : NULL, &rp->ls, err);
     if (rp->rescore)
-        rp->stats->replay_usec += now_usec() - t1;
+        rp->stats->replay_usec += lf_mono_usec() - t1;
     if (r == LF_OK && rp->rescore)
         r = rescore_compare(rp, le) == LF_OK ? LF_OK : oom(err);
     return r;

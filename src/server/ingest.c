@@ -34,7 +34,9 @@
 
 #include "ingest.h"
 #include "leadflow/app_handoffs.h"
+#include "leadflow/app_import.h"
 #include "leadflow/app_range.h"
+#include "leadflow/time.h"
 
 #define MAX_JOBS 4096
 #define MAX_ITEMS 4000000
@@ -71,19 +73,6 @@ struct sv_ingest {
     lf_workspace ckpt_ws; /* the checkpointer's own */
     sv_server *srv;
 };
-
-static int64_t mono_usec(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
-static const char *kind_name(int kind)
-{
-    static const char *const names[] = {"leads", "events", "costs", "traffic"};
-    return kind >= 0 && kind < 4 ? names[kind] : "unknown";
-}
 
 /* Marks the jobs of list done and resumes their connections (or releases the jobs of
  * requests that stopped waiting). Lock held. */
@@ -142,10 +131,10 @@ static void write_group(struct sv_ingest *g, sv_job *list)
 static void sync_groups(struct sv_ingest *g, sv_job *list)
 {
     lf_error err;
-    int64_t t0 = g->timing ? mono_usec() : 0;
+    int64_t t0 = g->timing ? lf_mono_usec() : 0;
     lf_status r = lf_app_ingest_sync(&g->sync_ws, &err);
     if (g->timing)
-        fprintf(stderr, "ingest-timing sync=%lld us\n", (long long)(mono_usec() - t0));
+        fprintf(stderr, "ingest-timing sync=%lld us\n", (long long)(lf_mono_usec() - t0));
     for (sv_job *j = list; j; j = j->next) {
         if (j->in.status != LF_OK)
             continue;
@@ -153,7 +142,7 @@ static void sync_groups(struct sv_ingest *g, sv_job *list)
             j->in.status = r;
             j->in.err = err;
         } else {
-            sv_metrics_ingested(g->srv, kind_name(j->in.kind), j->in.imported);
+            sv_metrics_ingested(g->srv, lf_app_import_kind_name(j->in.kind), j->in.imported);
         }
     }
     pthread_mutex_lock(&g->mu);
@@ -181,10 +170,10 @@ static void *checkpointer_main(void *arg)
         done = g->synced;
         pthread_mutex_unlock(&g->mu);
         lf_error err;
-        int64_t t0 = g->timing ? mono_usec() : 0;
+        int64_t t0 = g->timing ? lf_mono_usec() : 0;
         lf_app_ingest_checkpoint(&g->ckpt_ws, &err); /* a failure: the next one tries */
         if (g->timing)
-            fprintf(stderr, "ingest-timing checkpoint=%lld us\n", (long long)(mono_usec() - t0));
+            fprintf(stderr, "ingest-timing checkpoint=%lld us\n", (long long)(lf_mono_usec() - t0));
         struct timespec pause = {0, CKPT_EVERY_MS * 1000000L};
         nanosleep(&pause, NULL);
         pthread_mutex_lock(&g->mu);
