@@ -73,6 +73,9 @@ void lf_app_ingest_release(lf_app_ingest *in);
  * returned on another workspace of the same store (opened with lf_workspace_open),
  * so the writer goes on with the next group while the previous one is synced. */
 lf_status lf_app_ingest_open_writer(lf_workspace *ws, lf_error *err);
+/* LEADFLOW_INGEST_TIMING is set (not "0"): the writer prints a line of microseconds a
+ * group, a sync and a checkpoint on stderr (bench/serve.sh). */
+bool lf_app_ingest_timing(void);
 /* Makes every group committed so far durable (lf_store_sync_log). */
 lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err);
 /* The writer leaves the log's upkeep to this, called on a third workspace of the store

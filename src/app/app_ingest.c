@@ -629,14 +629,10 @@ static void find_opened(lf_workspace *ws, lf_app_ingest *const *reqs, const int6
 
 /* --- timing (LEADFLOW_INGEST_TIMING=1: one line per group on stderr) ------------------ */
 
-static bool timing_on(void)
+bool lf_app_ingest_timing(void)
 {
-    static int on = -1;
-    if (on < 0) {
-        const char *v = getenv("LEADFLOW_INGEST_TIMING");
-        on = v && *v && strcmp(v, "0") != 0;
-    }
-    return on;
+    const char *v = getenv("LEADFLOW_INGEST_TIMING");
+    return v && *v && strcmp(v, "0") != 0;
 }
 
 lf_status lf_app_ingest_open_writer(lf_workspace *ws, lf_error *err)
@@ -719,7 +715,7 @@ lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size
     for (size_t i = 0; i < n; i++)
         reqs[i]->status = LF_OK;
     free(first);
-    if (timing_on()) {
+    if (lf_app_ingest_timing()) {
         size_t items = 0;
         for (size_t i = 0; i < n; i++)
             items += lf_app_ingest_items(reqs[i]);

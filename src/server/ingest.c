@@ -315,8 +315,7 @@ lf_status sv_ingest_start(sv_server *srv, lf_error *err)
     if (!g)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     g->srv = srv;
-    const char *timing = getenv("LEADFLOW_INGEST_TIMING");
-    g->timing = timing && *timing && strcmp(timing, "0") != 0;
+    g->timing = lf_app_ingest_timing();
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->work, NULL);
     pthread_cond_init(&g->sync, NULL);
