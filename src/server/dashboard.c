@@ -676,23 +676,6 @@ int sv_post_login(sv_request *req, sv_response *res)
 
 /* ---- /logout -------------------------------------------------------------------- */
 
-/* The leadflow_session value of a Cookie header into id[65]; false when absent. */
-static bool session_cookie(const char *header, char id[65])
-{
-    static const char name[] = "leadflow_session=";
-    for (const char *p = header; p && *p;) {
-        p += strspn(p, " \t;");
-        size_t n = strcspn(p, ";");
-        if (n == sizeof name - 1 + 64 && strncmp(p, name, sizeof name - 1) == 0) {
-            memcpy(id, p + sizeof name - 1, 64);
-            id[64] = '\0';
-            return true;
-        }
-        p += n;
-    }
-    return false;
-}
-
 /* Ends the session of the request's cookie (if any) and clears the cookie; 303 to
  * /login. A cross-site post is refused like a login (a page elsewhere cannot sign
  * the user out). */
@@ -700,8 +683,8 @@ int sv_post_logout(sv_request *req, sv_response *res)
 {
     if (!same_origin(req))
         return sv_error(res, 403, "forbidden", "the sign-out form must come from this origin");
-    char id[65];
-    if (session_cookie(sv_header(req, "Cookie"), id))
+    char id[80]; /* a longer value is no session: sv_session_end ignores it */
+    if (sv_cookie_value(sv_header(req, "Cookie"), "leadflow_session", id, sizeof id))
         sv_session_end(req->srv, id);
     (void)add_header(res, "Set-Cookie: leadflow_session=; Max-Age=0; HttpOnly; SameSite=Strict; "
                           "Path=/\r\nLocation: /login\r\nCache-Control: no-store\r\n");

@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "leadflow/time.h"
 #include "server.h"
 
 enum {
@@ -60,7 +61,7 @@ static int bound_port;
 /* Per-request state, from the URI callback to the completion callback. */
 typedef struct sv_conn {
     sv_server *srv;
-    struct timespec t0;    /* CLOCK_MONOTONIC at the first line */
+    int64_t t0;            /* lf_mono_usec at the first line */
     time_t started;        /* wall clock, for the log */
     char method[16];
     char path[SV_LOG_PATH]; /* raw path for the log: visible ASCII, else %XX */
@@ -102,7 +103,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
     if (!c)
         return NULL;
     c->srv = cls;
-    clock_gettime(CLOCK_MONOTONIC, &c->t0);
+    c->t0 = lf_mono_usec();
     c->started = time(NULL);
     c->route = "unmatched";
     log_path(c->path, sizeof c->path, uri);
@@ -119,13 +120,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
     lf_buf_init(&c->body, c->srv->max_body + 1);
     atomic_fetch_add(&inflight, 1);
     return c;
-}
-
-static int64_t usec_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000000 + (t1.tv_nsec - t0->tv_nsec) / 1000;
 }
 
 /* One access-log line: time method path status bytes microseconds. Tokens, queries
@@ -159,7 +153,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     sv_conn *c = *con_cls;
     if (!c)
         return;
-    int64_t usec = usec_since(&c->t0);
+    int64_t usec = lf_mono_usec() - c->t0;
     access_log(c, usec);
     if (c->status)
         sv_metrics_request(c->srv, c->route, c->method, c->status, usec);

@@ -66,7 +66,7 @@ struct sv_ingest {
     size_t jobs, items;
     uint64_t synced;      /* groups synced so far */
     bool timing;          /* LEADFLOW_INGEST_TIMING: a line a sync and a checkpoint */
-    bool stop, sync_stop, running;
+    bool stop, sync_stop;
     pthread_t thread, syncer, watchdog, checkpointer;
     lf_workspace ws;      /* the writer's own */
     lf_workspace sync_ws; /* the syncer's own */
@@ -342,7 +342,6 @@ lf_status sv_ingest_start(sv_server *srv, lf_error *err)
         ingest_free(g);
         return lf_errorf(err, LF_ENOMEM, "cannot start the writer's threads");
     }
-    g->running = true;
     srv->ingest = g;
     return LF_OK;
 }

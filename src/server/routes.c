@@ -156,7 +156,7 @@ const char *sv_query(const sv_request *req, const char *name, char *buf, size_t 
 /* ---- credentials ------------------------------------------------------------------ */
 
 /* The value of cookie `name` in a Cookie header into buf, or NULL. */
-static const char *cookie_value(const char *header, const char *name, char *buf, size_t size)
+const char *sv_cookie_value(const char *header, const char *name, char *buf, size_t size)
 {
     size_t nl = strlen(name);
     const char *p = header;
@@ -187,7 +187,7 @@ sv_scope sv_request_scope(sv_request *req)
         return SV_SCOPE_NONE;
     const char *cookies = sv_header(req, "Cookie");
     char id[80];
-    if (cookies && cookie_value(cookies, "leadflow_session", id, sizeof id))
+    if (cookies && sv_cookie_value(cookies, "leadflow_session", id, sizeof id))
         return sv_session_scope(req->srv, id);
     return SV_SCOPE_NONE;
 }

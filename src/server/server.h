@@ -85,6 +85,9 @@ typedef struct sv_route {
     bool slow;                /* runs off the event loop (work.c): reads the dataset */
 } sv_route;
 
+/* The value of cookie `name` in a Cookie header into buf[size], or NULL (absent, or
+ * longer than size - 1). */
+const char *sv_cookie_value(const char *header, const char *name, char *buf, size_t size);
 /* A request header by name (case-insensitive), or NULL. */
 const char *sv_header(const sv_request *req, const char *name);
 /* A query parameter by name, URL-decoded into buf; NULL when absent. */
@@ -186,7 +189,6 @@ struct sv_server {
     struct sv_ingest *ingest; /* ingest.c's writer, between sv_ingest_start and _stop */
     struct sv_deliver *deliver; /* deliver.c's loop, between sv_deliver_start and _stop */
     struct sv_work *work;     /* work.c's threads for slow routes */
-    void *dashboard;          /* dashboard.c's state, if it needs any (released by it) */
     struct lf_app_dataset_cache *reports; /* the dataset the reports of every thread
                                  share, built once per store generation */
     struct MHD_Daemon *daemon;
