@@ -111,7 +111,7 @@ enum {
     Q_COST_SET, Q_TRAFFIC_SET, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
-    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_HAS_IGNORED, Q_LEAD_ROWID, Q_LOG_SCAN, Q__COUNT
+    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -145,7 +145,6 @@ static const char *const query_sql[Q__COUNT] = {
      * (no page touched), rows beyond the new count are deleted */
     [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1 AND n >= ?2",
     [Q_DEL_HANDOFFS] = "DELETE FROM handoffs WHERE lead = ?1 AND n >= ?2",
-    [Q_HAS_IGNORED] = "SELECT 1 FROM ignored WHERE lead = ?1 LIMIT 1",
     [Q_DEL_IGNORED] = "DELETE FROM ignored WHERE lead = ?1",
     [Q_DEL_PENDING] = "DELETE FROM pending WHERE lead = ?1",
     [Q_INS_TRANS] = "INSERT INTO transitions(lead, n, ts, from_stage, to_stage, cause,"
@@ -963,29 +962,20 @@ static void bind_seq(sqlite3_stmt *s, int i, const int64_t *seqs, int32_t idx)
 }
 
 /* Before a lead's derived state is written again: its transitions and handoffs beyond
- * the new counts go (the others are updated in place, unchanged rows not written),
- * its ignored events go when it has any (they are written again), its pending mark
- * goes. A statement that matches nothing writes nothing. */
+ * the new counts go (the others are updated in place, unchanged rows not written), its
+ * ignored events go (they are written again), its pending mark goes. A statement that
+ * matches nothing writes nothing. */
 static lf_status derived_trim(sq_store *st, int64_t lead, const lf_lead_state *ls,
                               lf_error *err)
 {
-    sqlite3_stmt *q = st->q[Q_HAS_IGNORED];
-    sqlite3_bind_int64(q, 1, lead);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_error(st, err, "cannot read ignored events");
     const struct {
         int q;
         size_t keep; /* bound as ?2 when the statement has one */
-        bool run;
-    } steps[] = {{Q_DEL_TRANS, ls->ntrans, true},
-                 {Q_DEL_HANDOFFS, ls->nhandoffs, true},
-                 {Q_DEL_IGNORED, 0, rc == SQLITE_ROW},
-                 {Q_DEL_PENDING, 0, true}};
+    } steps[] = {{Q_DEL_TRANS, ls->ntrans},
+                 {Q_DEL_HANDOFFS, ls->nhandoffs},
+                 {Q_DEL_IGNORED, 0},
+                 {Q_DEL_PENDING, 0}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        if (!steps[i].run)
-            continue;
         sqlite3_stmt *s = st->q[steps[i].q];
         sqlite3_bind_int64(s, 1, lead);
         if (sqlite3_bind_parameter_count(s) >= 2)
