@@ -35,8 +35,6 @@
 #define MAX_FIELD (1u << 20)
 #define MAX_EVENTS 32 /* per row: one per date column of a preset, plus the hook's */
 
-enum { ROLE_NOT_READ = -2, ROLE_OWN_ATTR = -1 };
-
 typedef struct pevent {
     const char *type, *ts, *reason;
     size_t tsn, reasonn;
@@ -49,7 +47,6 @@ struct lf_preset {
     bool header_done;
     size_t nin;           /* the export's columns */
     char **in_name;       /* trimmed, as written */
-    int *role;            /* index into def->cols, ROLE_OWN_ATTR or ROLE_NOT_READ */
     char **attr;          /* attribute name of an attribute column, else NULL */
     int lead_col[PL__N];  /* the export's column of each leadflow column, -1 */
     int slot_col[PRESET_MAX_SLOTS];
@@ -281,11 +278,11 @@ static bool is_leadflow_col(const char *lname)
     return false;
 }
 
-/* The role of the export's column i, named lname (lower case). */
+/* What the export's column i, named lname (lower case), gives: a preset column, an
+ * attribute of its own, or nothing (with a warning). */
 static lf_status classify(lf_preset *p, size_t i, char *lname)
 {
     const char *name = p->in_name[i];
-    p->role[i] = ROLE_NOT_READ;
     if (!*lname)
         return LF_OK; /* an unnamed column */
     int j = find_spec(p->def, lname);
@@ -296,7 +293,6 @@ static lf_status classify(lf_preset *p, size_t i, char *lname)
                                preset_shown(p, name, strlen(name)),
                                p->in_name[p->spec_col[j]]);
         p->spec_col[j] = (int)i;
-        p->role[i] = j;
         if (c->lead >= 0)
             p->lead_col[c->lead] = (int)i;
         if (c->slot >= 0)
@@ -314,7 +310,6 @@ static lf_status classify(lf_preset *p, size_t i, char *lname)
                            "column '%s' has the name of a leadflow lead column but is not "
                            "the %s preset's: not read",
                            preset_shown(p, name, strlen(name)), p->def->name);
-    p->role[i] = ROLE_OWN_ATTR;
     p->attr[i] = lname;
     return LF_OK;
 }
@@ -336,7 +331,6 @@ static lf_status drop_duplicate_attrs(lf_preset *p)
                              p->in_name[first]);
             free(p->attr[i]);
             p->attr[i] = NULL;
-            p->role[i] = ROLE_NOT_READ;
         } else {
             st = lf_idmap_put(&seen, p->attr[i], n, (int64_t)i);
         }
@@ -350,9 +344,8 @@ static lf_status header_alloc(lf_preset *p, size_t n)
     p->nin = n;
     p->in_name = calloc(n, sizeof *p->in_name);
     p->attr = calloc(n, sizeof *p->attr);
-    p->role = calloc(n, sizeof *p->role);
     p->spec_col = malloc(p->def->ncols * sizeof *p->spec_col);
-    if (!p->in_name || !p->attr || !p->role || !p->spec_col)
+    if (!p->in_name || !p->attr || !p->spec_col)
         return LF_ENOMEM;
     for (size_t j = 0; j < p->def->ncols; j++)
         p->spec_col[j] = -1;
@@ -594,7 +587,6 @@ void lf_preset_free(lf_preset *p)
     }
     free(p->in_name);
     free(p->attr);
-    free(p->role);
     free(p->spec_col);
     free(p->off);
     free(p->fields);
