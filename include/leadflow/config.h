@@ -303,4 +303,11 @@ bool lf_config_goal(const lf_config *cfg, int year, int month, double *goal);
  * NUL-terminated string (assets/leadflow.example.yaml, embedded at build time). */
 const char *lf_config_example(void);
 
+/* The SLA deadline of a handoff opened at mql_at: the first instant the SLA time is
+ * used up on its clock (business clock: lf_bclock_add; else calendar time);
+ * LF_TIME_NONE without an SLA, for LF_TIME_NONE, or when it can never be used up (a
+ * calendar without business time, past the end of time). The one definition every report, the queue,
+ * a lead's explanation and the alerts use. */
+lf_time lf_sla_deadline(const lf_config *cfg, lf_time mql_at);
+
 #endif

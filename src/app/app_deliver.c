@@ -70,12 +70,11 @@ static lf_status find_pending(void *ctx, const lf_state_handoff *h, lf_error *er
 static lf_status overdue_one(lf_workspace *ws, const lf_app_handoff *h, lf_time now,
                              int64_t *added, lf_error *err)
 {
-    lf_lead_row row;
+    int64_t lead;
     bool found = false;
-    lf_status r = lf_store_lead_get(ws->store, h->lead_id, &row, &found, err);
+    lf_status r = lf_store_lead_rowid(ws->store, h->lead_id, &lead, &found, err);
     if (r != LF_OK || !found)
         return r;
-    int64_t lead = row.rowid;
     still_pending s = {h->mql_at, false};
     r = lf_store_lead_handoffs(ws->store, lead, find_pending, &s, err);
     if (r == LF_OK && s.pending)

@@ -34,11 +34,7 @@ typedef struct hkey {
 
 lf_time lf_app_sla_deadline(const lf_config *cfg, lf_time mql_at)
 {
-    if (!cfg->has_sla)
-        return LF_TIME_NONE;
-    if (cfg->sla.clock == LF_CLOCK_BUSINESS)
-        return lf_bclock_add(&cfg->calendar, mql_at, cfg->sla.usec);
-    return mql_at + cfg->sla.usec;
+    return lf_sla_deadline(cfg, mql_at);
 }
 
 /* SLA-clock time from a to b (negative when b is before a). */

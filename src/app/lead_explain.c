@@ -228,8 +228,7 @@ static void fill_handoff(const lf_config *cfg, lf_time as_of, const job *j, cons
     if (!cfg->has_sla)
         return;
     bool biz = cfg->sla.clock == LF_CLOCK_BUSINESS;
-    o->deadline = biz ? lf_bclock_add(&cfg->calendar, h->mql_at, cfg->sla.usec)
-                      : h->mql_at + cfg->sla.usec;
+    o->deadline = lf_sla_deadline(cfg, h->mql_at);
     if (h->decided_at != LF_TIME_NONE) {
         o->response_usec = biz ? lf_bclock_between(&cfg->calendar, h->mql_at, h->decided_at)
                                : h->decided_at - h->mql_at;

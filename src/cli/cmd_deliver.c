@@ -37,9 +37,7 @@ static lf_status show(void *ctx, const lf_app_delivery *d)
 static int list(cli_ctx *ctx)
 {
     lf_error err;
-    long n = 0;
     lf_status s = lf_app_deliver_list(&ctx->ws, show, (void *)ctx->ws.cfg.tz, &err);
-    (void)n;
     return s == LF_OK ? 0 : cli_fail(s, "%s", err.msg);
 }
 

@@ -2126,3 +2126,14 @@ const char *lf_config_example(void)
 {
     return (const char *)lf_asset_leadflow_example_yaml;
 }
+
+lf_time lf_sla_deadline(const lf_config *cfg, lf_time mql_at)
+{
+    if (!cfg->has_sla || mql_at == LF_TIME_NONE)
+        return LF_TIME_NONE;
+    if (cfg->sla.clock == LF_CLOCK_BUSINESS)
+        return lf_bclock_add(&cfg->calendar, mql_at, cfg->sla.usec);
+    if (cfg->sla.usec > INT64_MAX - mql_at)
+        return LF_TIME_NONE;
+    return mql_at + cfg->sla.usec;
+}

@@ -389,16 +389,6 @@ bool rep_sla_business(const lf_config *cfg)
     return cfg->has_sla && cfg->sla.clock == LF_CLOCK_BUSINESS;
 }
 
-lf_time rep_sla_deadline(const lf_config *cfg, lf_time mql_at)
-{
-    if (!cfg->has_sla || mql_at == LF_TIME_NONE)
-        return LF_TIME_NONE;
-    if (cfg->sla.clock == LF_CLOCK_BUSINESS)
-        return lf_bclock_add(&cfg->calendar, mql_at, cfg->sla.usec);
-    if (cfg->sla.usec > INT64_MAX - mql_at)
-        return LF_TIME_NONE;
-    return mql_at + cfg->sla.usec;
-}
 
 double rep_sla_hours(const lf_config *cfg, lf_time a, lf_time b)
 {

@@ -174,10 +174,6 @@ void rep_spread_buckets(const rep_ctx *c, const lf_ds_amount *a, int32_t shift, 
 
 /* Whether the SLA is on the business clock. */
 bool rep_sla_business(const lf_config *cfg);
-/* The deadline of a handoff opened at mql_at: the first instant the SLA time is used
- * up (business clock: lf_bclock_add). LF_TIME_NONE when there is no SLA or it can
- * never be used up (a calendar without business time). */
-lf_time rep_sla_deadline(const lf_config *cfg, lf_time mql_at);
 /* Hours from a to b on the SLA clock (the calendar clock when no SLA is configured). */
 double rep_sla_hours(const lf_config *cfg, lf_time a, lf_time b);
 /* "2bd on the business clock" (the duration as written, else derived from usec). */

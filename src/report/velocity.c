@@ -115,7 +115,7 @@ static lf_status vel_handoffs(vel_state *v)
             continue;
         vel_row *r = &v->rows[b];
         r->handoffs++;
-        lf_time deadline = cfg->has_sla ? rep_sla_deadline(cfg, h->mql_at) : LF_TIME_NONE;
+        lf_time deadline = cfg->has_sla ? lf_sla_deadline(cfg, h->mql_at) : LF_TIME_NONE;
         if (rep_by_as_of(c, h->decided_at)) {
             r->decided++;
             if (rep_samples_add(&v->smp[VS_RESPONSE], (uint32_t)b,
