@@ -105,6 +105,11 @@ long lf_table_add_row(lf_table *t);
 lf_status lf_table_add_total(lf_table *t);
 /* Cell access: row -1 means the total row. */
 lf_cell *lf_table_cell(lf_table *t, long row, int col);
+/* Reading: the cell of row (-1 = the total row) and column col, or NULL (no table, no
+ * such row or column, no total). */
+const lf_cell *lf_table_at(const lf_table *t, long row, int col);
+/* The index of the column named by name[0..len), or -1. */
+int lf_table_col_n(const lf_table *t, const char *name, size_t len);
 void lf_cell_set_num(lf_cell *c, double v);
 /* Sets num / den, or null when den == 0. */
 void lf_cell_set_ratio(lf_cell *c, double num, double den);

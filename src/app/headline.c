@@ -38,14 +38,6 @@ static const char *shown(double v, lf_col_type type, char *buf, size_t n)
     return buf;
 }
 
-static int col_of(const lf_table *t, const char *name, size_t len)
-{
-    for (size_t c = 0; t && c < t->ncols; c++)
-        if (strncmp(t->cols[c].name, name, len) == 0 && t->cols[c].name[len] == '\0')
-            return (int)c;
-    return -1;
-}
-
 /* "name N (rate)" for the up to 3 rows of a dimension table with the
  * most of column `by`, best first; `rate` is a ratio column, shown as a percentage. */
 static void top_rows(headline *h, const lf_table *t, int cb, int cr)
@@ -122,8 +114,8 @@ static bool word(void *user, const char *p, size_t n, lf_buf *out)
     if (!sp)
         return false;
     headline sub = {.b = out, .st = LF_OK};
-    top_rows(&sub, w->t, col_of(w->t, by, (size_t)(sp - by)),
-             col_of(w->t, sp + 1, (size_t)(p + n - sp - 1)));
+    top_rows(&sub, w->t, lf_table_col_n(w->t, by, (size_t)(sp - by)),
+             lf_table_col_n(w->t, sp + 1, (size_t)(p + n - sp - 1)));
     return sub.st == LF_OK;
 }
 

@@ -24,26 +24,9 @@
 
 /* ---- table access ------------------------------------------------------------------ */
 
-static int col_n(const lf_table *t, const char *name, size_t len)
-{
-    for (size_t c = 0; t && c < t->ncols; c++)
-        if (strncmp(t->cols[c].name, name, len) == 0 && t->cols[c].name[len] == '\0')
-            return (int)c;
-    return -1;
-}
-
-static const lf_cell *cell_at(const lf_table *t, long row, int col)
-{
-    if (!t || col < 0)
-        return NULL;
-    if (row < 0)
-        return t->has_total && t->total ? &t->total[col] : NULL;
-    return (size_t)row < t->nrows ? &t->cells[(size_t)row * t->ncols + (size_t)col] : NULL;
-}
-
 static double num_n(const lf_table *t, long row, const char *name, size_t len)
 {
-    const lf_cell *c = cell_at(t, row, col_n(t, name, len));
+    const lf_cell *c = lf_table_at(t, row, lf_table_col_n(t, name, len));
     return c && c->kind == LF_CELL_NUM && isfinite(c->num) ? c->num : NAN;
 }
 
@@ -57,7 +40,7 @@ static double key_n(const lf_object *o, const char *key, size_t len)
 
 int lf_present_col(const lf_table *t, const char *name)
 {
-    return col_n(t, name, strlen(name));
+    return lf_table_col_n(t, name, strlen(name));
 }
 
 double lf_present_num(const lf_table *t, long row, const char *name)
@@ -67,7 +50,7 @@ double lf_present_num(const lf_table *t, long row, const char *name)
 
 const lf_object *lf_present_obj(const lf_table *t, long row, const char *name)
 {
-    const lf_cell *c = cell_at(t, row, lf_present_col(t, name));
+    const lf_cell *c = lf_table_at(t, row, lf_present_col(t, name));
     return c && c->kind == LF_CELL_OBJ ? c->obj : NULL;
 }
 

@@ -320,3 +320,20 @@ lf_status lf_table_add_note(lf_table *t, const char *fmt, ...)
     t->notes[t->nnotes++] = line;
     return LF_OK;
 }
+
+const lf_cell *lf_table_at(const lf_table *t, long row, int col)
+{
+    if (!t || col < 0 || (size_t)col >= t->ncols)
+        return NULL;
+    if (row < 0)
+        return t->has_total && t->total ? &t->total[col] : NULL;
+    return (size_t)row < t->nrows ? &t->cells[(size_t)row * t->ncols + (size_t)col] : NULL;
+}
+
+int lf_table_col_n(const lf_table *t, const char *name, size_t len)
+{
+    for (size_t c = 0; t && c < t->ncols; c++)
+        if (strncmp(t->cols[c].name, name, len) == 0 && t->cols[c].name[len] == '\0')
+            return (int)c;
+    return -1;
+}

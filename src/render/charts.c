@@ -31,15 +31,6 @@ _Static_assert((int)LF_UNIT_NUMBER == (int)MK_NUMBER, "units follow mk_unit");
 
 /* ---- table access ---------------------------------------------------------------- */
 
-static const lf_cell *cell_at(const lf_table *t, long row, int col)
-{
-    if (!t || col < 0)
-        return NULL;
-    if (row < 0)
-        return t->has_total && t->total ? &t->total[col] : NULL;
-    return (size_t)row < t->nrows ? &t->cells[(size_t)row * t->ncols + (size_t)col] : NULL;
-}
-
 #define charts_num lf_present_num
 #define charts_obj lf_present_obj
 #define charts_obj_num lf_present_key
@@ -98,7 +89,7 @@ static const char **labels(pool *pl, const lf_table *t, const size_t *rows, size
 {
     const char **l = strs(pl, n);
     for (size_t i = 0; l && i < n; i++) {
-        const lf_cell *c = cell_at(t, (long)rows[i], 0);
+        const lf_cell *c = lf_table_at(t, (long)rows[i], 0);
         l[i] = c && c->kind == LF_CELL_TEXT && c->text ? c->text : "";
     }
     return l;
@@ -318,7 +309,7 @@ static size_t *pick_rows(chart_run *r)
     size_t *rows = pool_add(r->f->pl, malloc((t->nrows ? t->nrows : 1) * sizeof *rows));
     for (size_t p = 0; rows && r->cs->pick[p]; p++)
         for (size_t i = 0; i < t->nrows; i++) {
-            const lf_cell *c = cell_at(t, (long)i, 0);
+            const lf_cell *c = lf_table_at(t, (long)i, 0);
             if (c && c->kind == LF_CELL_TEXT && c->text && strcmp(c->text, r->cs->pick[p]) == 0) {
                 rows[r->n++] = i;
                 break;
@@ -327,7 +318,7 @@ static size_t *pick_rows(chart_run *r)
     size_t len = 0;
     const char *by = r->cs->nseries ? r->cs->series[0].value : NULL;
     for (size_t i = 0; rows && by && i < t->nrows; i++) {
-        const lf_cell *c = cell_at(t, (long)i, 0);
+        const lf_cell *c = lf_table_at(t, (long)i, 0);
         bool on = false;
         for (size_t k = 0; k < r->n; k++)
             on = on || rows[k] == i;
