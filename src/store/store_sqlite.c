@@ -259,7 +259,7 @@ static lf_status lock_error(sq_store *st, int rc, lf_error *err, const char *wha
     return db_error(st, err, what);
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void lf_sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
@@ -267,7 +267,7 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
-static void bind_time(sqlite3_stmt *s, int i, lf_time t)
+void lf_sq_bind_time(sqlite3_stmt *s, int i, lf_time t)
 {
     if (t == LF_TIME_NONE)
         sqlite3_bind_null(s, i);
@@ -284,7 +284,6 @@ static lf_status step_done(sq_store *st, sqlite3_stmt *s, lf_error *err, const c
         return lock_error(st, rc, err, what);
     return LF_OK;
 }
-
 
 /* A new store file is created 0600 (it holds lead emails); SQLite gives its WAL and
  * shared-memory files the mode of the database file. An existing file is left as is. */
@@ -510,11 +509,11 @@ static lf_status sq_file_id(lf_store *base, const char *name, int64_t *id, lf_er
 {
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *a = st->q[Q_FILE_ADD], *g = st->q[Q_FILE_GET];
-    bind_text(a, 1, name);
+    lf_sq_bind_text(a, 1, name);
     lf_status r = step_done(st, a, err, "cannot record input name");
     if (r != LF_OK)
         return r;
-    bind_text(g, 1, name);
+    lf_sq_bind_text(g, 1, name);
     int rc = sqlite3_step(g);
     *id = rc == SQLITE_ROW ? sqlite3_column_int64(g, 0) : 0;
     sqlite3_reset(g);
@@ -572,16 +571,16 @@ static bool same_text(sqlite3_stmt *s, int col, const char *v)
 
 static void bind_lead(sqlite3_stmt *s, const lf_lead_row *row)
 {
-    bind_text(s, 1, row->id);
-    bind_text(s, 2, row->email);
+    lf_sq_bind_text(s, 1, row->id);
+    lf_sq_bind_text(s, 2, row->email);
     sqlite3_bind_int64(s, 3, row->created_at);
-    bind_text(s, 4, row->source);
-    bind_text(s, 5, row->channel);
-    bind_text(s, 6, row->origin);
-    bind_text(s, 7, row->persona);
-    bind_text(s, 8, row->attrs_json);
-    bind_text(s, 9, row->origin_given);
-    bind_text(s, 10, row->persona_given);
+    lf_sq_bind_text(s, 4, row->source);
+    lf_sq_bind_text(s, 5, row->channel);
+    lf_sq_bind_text(s, 6, row->origin);
+    lf_sq_bind_text(s, 7, row->persona);
+    lf_sq_bind_text(s, 8, row->attrs_json);
+    lf_sq_bind_text(s, 9, row->origin_given);
+    lf_sq_bind_text(s, 10, row->persona_given);
 }
 
 static lf_status sq_lead_upsert(lf_store *base, lf_lead_row *row, lf_upsert *result,
@@ -590,7 +589,7 @@ static lf_status sq_lead_upsert(lf_store *base, lf_lead_row *row, lf_upsert *res
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *g = st->q[Q_LEAD_GET];
     sqlite3_reset(g); /* lf_store_lead_get may have left it on a row */
-    bind_text(g, 1, row->id);
+    lf_sq_bind_text(g, 1, row->id);
     int rc = sqlite3_step(g);
     if (rc == SQLITE_ROW) {
         row->rowid = sqlite3_column_int64(g, 0);
@@ -666,7 +665,7 @@ static lf_status sq_lead_rowid(lf_store *base, const char *id, int64_t *rowid, b
 {
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *g = st->q[Q_LEAD_ROWID];
-    bind_text(g, 1, id);
+    lf_sq_bind_text(g, 1, id);
     int rc = sqlite3_step(g);
     *found = rc == SQLITE_ROW;
     if (*found)
@@ -683,7 +682,7 @@ static lf_status sq_lead_get(lf_store *base, const char *id, lf_lead_row *row, b
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *g = st->q[Q_LEAD_GET];
     sqlite3_reset(g);
-    bind_text(g, 1, id);
+    lf_sq_bind_text(g, 1, id);
     int rc = sqlite3_step(g);
     *found = rc == SQLITE_ROW;
     if (rc == SQLITE_ROW) {
@@ -712,13 +711,13 @@ static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_EVENT_INSERT];
     sqlite3_bind_int64(s, 1, ev->lead);
-    bind_text(s, 2, ev->ident);
-    bind_text(s, 3, ev->ext_id);
+    lf_sq_bind_text(s, 2, ev->ident);
+    lf_sq_bind_text(s, 3, ev->ext_id);
     sqlite3_bind_int64(s, 4, ev->ts);
     sqlite3_bind_int(s, 5, ev->kind);
-    bind_text(s, 6, ev->type);
-    bind_text(s, 7, ev->detail);
-    bind_text(s, 8, ev->reason);
+    lf_sq_bind_text(s, 6, ev->type);
+    lf_sq_bind_text(s, 7, ev->detail);
+    lf_sq_bind_text(s, 8, ev->reason);
     if (ev->has_amount)
         sqlite3_bind_double(s, 9, ev->amount);
     else
@@ -930,9 +929,9 @@ static lf_status sq_lead_classify(lf_store *base, int64_t lead, const char *chan
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *u = st->q[Q_LEAD_CLASSIFY];
     sqlite3_bind_int64(u, 1, lead);
-    bind_text(u, 2, channel);
-    bind_text(u, 3, origin);
-    bind_text(u, 4, persona);
+    lf_sq_bind_text(u, 2, channel);
+    lf_sq_bind_text(u, 3, origin);
+    lf_sq_bind_text(u, 4, persona);
     return step_done(st, u, err, "cannot update lead");
 }
 
@@ -1019,8 +1018,8 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
         sqlite3_bind_int64(h, 1, lead);
         sqlite3_bind_int64(h, 2, (int64_t)i);
         sqlite3_bind_int64(h, 3, ho->mql_at);
-        bind_time(h, 4, ho->decided_at);
-        bind_time(h, 5, ho->first_contact_at);
+        lf_sq_bind_time(h, 4, ho->decided_at);
+        lf_sq_bind_time(h, 5, ho->first_contact_at);
         sqlite3_bind_int(h, 6, ho->outcome);
         sqlite3_bind_int(h, 7, ho->cause);
         bind_seq(h, 8, seqs, ho->open_event);
@@ -1038,7 +1037,7 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
                           le->input.created_at, le->input.has_email, why, sizeof why);
         sqlite3_bind_int64(g, 1, seq_of(seqs, ls->ignored[i]));
         sqlite3_bind_int64(g, 2, lead);
-        bind_text(g, 3, why);
+        lf_sq_bind_text(g, 3, why);
         r = step_done(st, g, err, "cannot write ignored event");
         if (r != LF_OK)
             return r;
@@ -1047,7 +1046,7 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
     sqlite3_bind_int64(u, 1, lead);
     sqlite3_bind_int(u, 2, ls->stage);
     sqlite3_bind_int64(u, 3, ls->stage_since);
-    bind_time(u, 4, ls->won_at);
+    lf_sq_bind_time(u, 4, ls->won_at);
     sqlite3_bind_double(u, 5, ls->revenue);
     return step_done(st, u, err, "cannot write lead state");
 }
@@ -1097,10 +1096,10 @@ static lf_status sq_reject_add(lf_store *base, const char *kind, const char *fil
 {
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_REJECT_ADD];
-    bind_text(s, 1, kind);
-    bind_text(s, 2, file);
+    lf_sq_bind_text(s, 1, kind);
+    lf_sq_bind_text(s, 2, file);
     sqlite3_bind_int64(s, 3, line);
-    bind_text(s, 4, reason);
+    lf_sq_bind_text(s, 4, reason);
     sqlite3_bind_blob(s, 5, raw ? raw : "", (int)rawlen, SQLITE_STATIC);
     return step_done(st, s, err, "cannot record rejected row");
 }
@@ -1134,8 +1133,8 @@ static lf_status sq_series_set(lf_store *base, lf_series series, const char *dat
 {
     sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[series == LF_SERIES_COSTS ? Q_COST_SET : Q_TRAFFIC_SET];
-    bind_text(s, 1, date);
-    bind_text(s, 2, channel);
+    lf_sq_bind_text(s, 1, date);
+    lf_sq_bind_text(s, 2, channel);
     sqlite3_bind_double(s, 3, amount);
     lf_status r = step_done(st, s, err, "cannot write series");
     *changed = r == LF_OK && sqlite3_changes(st->db) > 0; /* 0: the same value was there */
@@ -1203,7 +1202,7 @@ static lf_status sq_log_scan(lf_store *base, int64_t after_seq, size_t limit,
 
 /* --- rows for the report dataset ------------------------------------------------ */
 
-static lf_time col_time(sqlite3_stmt *s, int i)
+lf_time lf_sq_col_time(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL ? LF_TIME_NONE : sqlite3_column_int64(s, i);
 }
@@ -1240,8 +1239,8 @@ static lf_status scratch_handoff(sq_store *st, state_scratch *x, sqlite3_stmt *h
     lf_status r = LF_OK;
     x->reason_off[x->nhand] = keep_text(st, h, 6, &r);
     x->hand[x->nhand++] = (lf_state_handoff){
-        .mql_at = sqlite3_column_int64(h, 1), .decided_at = col_time(h, 2),
-        .first_contact_at = col_time(h, 3), .outcome = (uint8_t)sqlite3_column_int(h, 4),
+        .mql_at = sqlite3_column_int64(h, 1), .decided_at = lf_sq_col_time(h, 2),
+        .first_contact_at = lf_sq_col_time(h, 3), .outcome = (uint8_t)sqlite3_column_int(h, 4),
         .score = sqlite3_column_double(h, 5),
     };
     return r;
@@ -1293,7 +1292,7 @@ static lf_status sq_scan_state(lf_store *base, lf_state_fn fn, void *ctx, lf_err
         }
         if (!row.stale) {
             row.stage = (uint8_t)sqlite3_column_int(l, 5);
-            row.won_at = col_time(l, 6);
+            row.won_at = lf_sq_col_time(l, 6);
             row.revenue = sqlite3_column_double(l, 7);
             for (size_t i = 0; i < x.nhand; i++)
                 x.hand[i].reason = arena_str(st, x.reason_off[i]);

@@ -21,6 +21,13 @@ struct sq_outbox **lf_sq_outbox_slot(lf_store *st);
  * "store 'P': WHAT: sqlite message". */
 lf_status lf_sq_error(lf_store *st, int rc, lf_error *err, const char *what);
 
+/* Binds text, or NULL as null. */
+void lf_sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Binds an instant, or LF_TIME_NONE as null. */
+void lf_sq_bind_time(sqlite3_stmt *s, int i, lf_time t);
+/* Column i as an instant, null as LF_TIME_NONE. */
+lf_time lf_sq_col_time(sqlite3_stmt *s, int i);
+
 extern const lf_store_outbox_ops lf_sq_outbox_ops;
 /* Finalizes the outbox's statements (at close). */
 void lf_sq_outbox_close(lf_store *st);

@@ -82,19 +82,6 @@ static lf_status stmt(lf_store *st, int i, sqlite3_stmt **out, lf_error *err)
     return LF_OK;
 }
 
-static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-static lf_time opt_time(sqlite3_stmt *s, int i)
-{
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? LF_TIME_NONE : sqlite3_column_int64(s, i);
-}
-
 /* Runs s to its end (no rows), resets it; *changes = rows changed (may be NULL). */
 static lf_status run(lf_store *st, sqlite3_stmt *s, int *changes, lf_error *err,
                      const char *what)
@@ -123,8 +110,8 @@ static lf_status ob_add(lf_store *st, lf_outbox_row *row, bool *added, lf_error 
         return lf_sq_error(st, rc, err, "cannot number a delivery");
     sqlite3_bind_int64(add, 1, row->lead);
     sqlite3_bind_int64(add, 2, row->n);
-    bind_opt_text(add, 3, row->type);
-    bind_opt_text(add, 4, row->endpoint);
+    lf_sq_bind_text(add, 3, row->type);
+    lf_sq_bind_text(add, 4, row->endpoint);
     sqlite3_bind_int64(add, 5, row->subject);
     sqlite3_bind_int64(add, 6, row->created_at);
     sqlite3_bind_int64(add, 7, row->next_at);
@@ -149,7 +136,7 @@ static lf_status each_row(lf_store *st, sqlite3_stmt *s, lf_outbox_fn fn, void *
             .subject = sqlite3_column_int64(s, 4),
             .created_at = sqlite3_column_int64(s, 5),
             .next_at = sqlite3_column_int64(s, 6),
-            .first_at = opt_time(s, 7),
+            .first_at = lf_sq_col_time(s, 7),
             .status = sqlite3_column_int(s, 8),
             .attempts = sqlite3_column_int(s, 9),
             .body = (const char *)sqlite3_column_text(s, 10),
@@ -200,7 +187,7 @@ static lf_status ob_claim(lf_store *st, int64_t lead, int64_t n, lf_time expect,
     sqlite3_bind_int64(s, 3, expect);
     sqlite3_bind_int64(s, 4, lease);
     sqlite3_bind_int64(s, 5, now);
-    bind_opt_text(s, 6, body);
+    lf_sq_bind_text(s, 6, body);
     int changes = 0;
     lf_status r = run(st, s, &changes, err, "cannot claim a delivery");
     *claimed = r == LF_OK && changes > 0;
@@ -218,7 +205,7 @@ static lf_status ob_result(lf_store *st, int64_t lead, int64_t n, int status, lf
     sqlite3_bind_int64(s, 2, n);
     sqlite3_bind_int(s, 3, status);
     sqlite3_bind_int64(s, 4, next_at);
-    bind_opt_text(s, 5, error);
+    lf_sq_bind_text(s, 5, error);
     return run(st, s, NULL, err, "cannot record a delivery attempt");
 }
 
@@ -243,19 +230,16 @@ static lf_status ob_put(lf_store *st, const lf_outbox_row *row, lf_error *err)
         return r0;
     sqlite3_bind_int64(s, 1, row->lead);
     sqlite3_bind_int64(s, 2, row->n);
-    bind_opt_text(s, 3, row->type);
-    bind_opt_text(s, 4, row->endpoint);
+    lf_sq_bind_text(s, 3, row->type);
+    lf_sq_bind_text(s, 4, row->endpoint);
     sqlite3_bind_int64(s, 5, row->subject);
     sqlite3_bind_int64(s, 6, row->created_at);
     sqlite3_bind_int64(s, 7, row->next_at);
-    if (row->first_at == LF_TIME_NONE)
-        sqlite3_bind_null(s, 8);
-    else
-        sqlite3_bind_int64(s, 8, row->first_at);
+    lf_sq_bind_time(s, 8, row->first_at);
     sqlite3_bind_int(s, 9, row->status);
     sqlite3_bind_int(s, 10, row->attempts);
-    bind_opt_text(s, 11, row->body);
-    bind_opt_text(s, 12, row->last_error);
+    lf_sq_bind_text(s, 11, row->body);
+    lf_sq_bind_text(s, 12, row->last_error);
     return run(st, s, NULL, err, "cannot write a delivery");
 }
 
@@ -271,8 +255,8 @@ static lf_status ob_lead_handoffs(lf_store *st, int64_t lead, lf_handoff_row_fn 
     lf_status r = LF_OK;
     while (r == LF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         lf_state_handoff h = {.mql_at = sqlite3_column_int64(s, 0),
-                              .decided_at = opt_time(s, 1),
-                              .first_contact_at = opt_time(s, 2),
+                              .decided_at = lf_sq_col_time(s, 1),
+                              .first_contact_at = lf_sq_col_time(s, 2),
                               .outcome = (uint8_t)sqlite3_column_int(s, 3),
                               .score = sqlite3_column_double(s, 4)};
         r = fn(ctx, &h, err);
