@@ -1,8 +1,9 @@
 /*
  * app_digest.c — the report by email (leadflow/app_digest.h).
  *
- * Place in the flow: reports (the named one as HTML through lf_app_report, and `all`
- * once more for the terminal headline, as `leadflow demo` prints it) -> a MIME
+ * Place in the flow: one dataset and one as-of -> reports (`all` for the terminal
+ * headline, as `leadflow demo` prints it, and the named one rendered as HTML, the bytes
+ * `leadflow report NAME --format html` prints) -> a MIME
  * message -> libcurl's SMTP client. Base64 comes from OpenSSL (EVP_EncodeBlock) and
  * is cut into lines of 76 characters (RFC 2045). The Date and Message-ID headers use
  * the clock (lf_time_now) and random bytes; the boundary is random too, so it can
@@ -99,9 +100,11 @@ static lf_status add_part(lf_buf *m, const char *boundary, const char *type, con
     return st == LF_OK ? add_base64(m, body->data ? body->data : "", body->len) : st;
 }
 
-/* The terminal headline of `all` over the request's range (as `leadflow demo`). */
-static lf_status headline(lf_workspace *ws, const lf_report_args *a0, lf_buf *out,
-                          lf_error *err)
+/* The two parts from one dataset and one as-of: the terminal headline of `all` (as
+ * `leadflow demo`) into text, and report `name` as HTML (what `leadflow report NAME
+ * --format html` prints for the same range) into page. */
+static lf_status render_parts(lf_workspace *ws, const lf_report_args *a0, const char *name,
+                              lf_buf *text, lf_buf *page, lf_error *err)
 {
     lf_dataset ds;
     lf_status s = lf_app_load_dataset(ws, &ds, err);
@@ -109,11 +112,17 @@ static lf_status headline(lf_workspace *ws, const lf_report_args *a0, lf_buf *ou
         return s;
     lf_report_args a = *a0;
     a.ds = &ds;
-    report_run run = {0};
-    s = report_run_reports(&a, "all", &run, err);
-    if (s == LF_OK && report_headline(&ws->cfg, &a, &run, out) != LF_OK)
+    bool all = strcmp(name, "all") == 0;
+    report_run every = {0}, one = {0};
+    s = report_run_reports(&a, "all", &every, err);
+    if (s == LF_OK && report_headline(&ws->cfg, &a, &every, text) != LF_OK)
         s = oom(err);
-    report_run_release(&run);
+    if (s == LF_OK && !all)
+        s = report_run_reports(&a, name, &one, err);
+    if (s == LF_OK)
+        s = report_render_run(&ws->cfg, &a, all ? &every : &one, all, "html", page, err);
+    report_run_release(&every);
+    report_run_release(&one);
     lf_dataset_release(&ds);
     return s;
 }
@@ -151,15 +160,10 @@ lf_status lf_app_digest_message(lf_workspace *ws, const lf_app_digest_req *req, 
     if (s != LF_OK)
         return s;
     const char *name = req->report ? req->report : "all";
-    lf_app_report_req rq = {.name = name, .format = "html", .from = req->from,
-                            .to = req->until, .by = req->by};
-    lf_app_report_out page;
-    lf_app_report_out_init(&page);
-    lf_buf text;
+    lf_buf text, page;
     lf_buf_init(&text, 0);
-    s = lf_app_report(ws, &rq, &page, err);
-    if (s == LF_OK)
-        s = headline(ws, &a, &text, err);
+    lf_buf_init(&page, 0);
+    s = render_parts(ws, &a, name, &text, &page, err);
     char boundary[48] = "=_leadflow_", from[16], to[16], subject[160];
     random_hex(boundary + strlen(boundary), 12);
     lf_date_format(a.from_day, from, sizeof from);
@@ -168,11 +172,11 @@ lf_status lf_app_digest_message(lf_workspace *ws, const lf_app_digest_req *req, 
     if (s == LF_OK &&
         (add_headers(out, ws, req, subject, boundary) != LF_OK ||
          add_part(out, boundary, "text/plain", &text) != LF_OK ||
-         add_part(out, boundary, "text/html", &page.bytes) != LF_OK ||
+         add_part(out, boundary, "text/html", &page) != LF_OK ||
          lf_buf_addf(out, "\r\n--%s--\r\n", boundary) != LF_OK))
         s = oom(err);
     lf_buf_release(&text);
-    lf_app_report_out_release(&page);
+    lf_buf_release(&page);
     return s;
 }
 
