@@ -13,11 +13,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "leadflow/app.h"
 #include "leadflow/buf.h"
 #include "leadflow/error.h"
 #include "leadflow/present.h"
+#include "leadflow/time.h"
 
 /* A report request as text, as a front end receives it (SPEC §5). Borrowed. */
 typedef struct lf_app_report_req {
@@ -47,6 +49,10 @@ typedef struct lf_app_report_out {
     /* With LF_EUSAGE: an argument of the request was refused before anything was
      * read (the front end shows its usage); false for a failure of the run itself. */
     bool bad_request;
+    /* The range the run used (after LF_OK): days [from_day, to_day) and the as-of
+     * instant, "now" read once when the request named none. */
+    int32_t from_day, to_day;
+    lf_time as_of;
 } lf_app_report_out;
 
 void lf_app_report_out_init(lf_app_report_out *out);

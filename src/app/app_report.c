@@ -136,6 +136,9 @@ lf_status lf_app_report(lf_workspace *ws, const lf_app_report_req *req, lf_app_r
     lf_status s = check_request(ws, req, format, &a, out, err);
     if (s != LF_OK)
         return s;
+    out->from_day = a.from_day;
+    out->to_day = a.to_day;
+    out->as_of = a.as_of;
     lf_dataset ds;
     const lf_dataset *shared = NULL;
     if (req->cache && !req->attribute)

@@ -503,21 +503,16 @@ static void live_as_of(const lf_tz *tz, dash_query *q)
         q->pas_of = NULL;
 }
 
-/* The range the report used into q's eff_ fields and *as_of (the queue's instant). */
-static lf_status effective_range(const lf_tz *tz, dash_query *q, lf_time *as_of, lf_error *err)
+/* The range the report used (out) into q's eff_ fields: the pickers show it, and the
+ * queue is at the same instant. */
+static void effective_range(const lf_tz *tz, const lf_app_report_out *out, dash_query *q)
 {
-    lf_app_range r;
-    lf_status st = lf_app_range_parse(tz, q->pfrom, q->pto, q->pas_of, &r, err);
-    if (st != LF_OK)
-        return st;
-    lf_date_format(r.from_day, q->eff_from, sizeof q->eff_from);
-    lf_date_format(r.to_day, q->eff_to, sizeof q->eff_to);
+    lf_date_format(out->from_day, q->eff_from, sizeof q->eff_from);
+    lf_date_format(out->to_day, q->eff_to, sizeof q->eff_to);
     lf_civil c;
-    lf_time_to_local(tz, r.as_of, &c);
+    lf_time_to_local(tz, out->as_of, &c);
     snprintf(q->eff_as_of, sizeof q->eff_as_of, "%04d-%02d-%02dT%02d:%02d:%02d", c.year,
              c.month, c.day, c.hour, c.min, c.sec);
-    *as_of = r.as_of;
-    return LF_OK;
 }
 
 /* The report page of q and the queue, or a failure response. */
@@ -536,17 +531,16 @@ static int dashboard(sv_request *req, sv_response *res, dash_query *q)
     lf_buf pickers, queue;
     lf_buf_init(&pickers, 0);
     lf_buf_init(&queue, 0);
-    lf_time now = 0;
     lf_status st = lf_app_report(ws, &rr, &out, &err);
     int status;
     if (st == LF_EUSAGE && out.bad_request) {
         status = bad_query_page(res, q, err.msg);
         goto done;
     }
-    if (st == LF_OK)
-        st = effective_range(ws->cfg.tz, q, &now, &err);
-    if (st == LF_OK)
-        st = add_queue(&queue, ws, now, &err);
+    if (st == LF_OK) {
+        effective_range(ws->cfg.tz, &out, q);
+        st = add_queue(&queue, ws, out.as_of, &err);
+    }
     if (st == LF_OK && add_pickers(&pickers, q) != LF_OK)
         st = lf_errorf(&err, LF_ENOMEM, "out of memory");
     status = st == LF_OK ? splice_page(res, &out.bytes, &pickers, &queue) : failed(res, &err);
