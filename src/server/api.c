@@ -55,19 +55,6 @@ static int store_error(sv_response *res, lf_status st)
 
 /* ---- ingest ------------------------------------------------------------------------ */
 
-/* The media type of a Content-Type value matches type (case-insensitive, parameters
- * after ';' ignored). */
-static bool media_is(const char *ct, const char *type)
-{
-    size_t n = strlen(type);
-    if (strncasecmp(ct, type, n) != 0)
-        return false;
-    ct += n;
-    while (*ct == ' ' || *ct == '\t')
-        ct++;
-    return *ct == '\0' || *ct == ';';
-}
-
 static json_t *ingest_body(const lf_app_ingest *in, const lf_tz *tz)
 {
     json_t *rejects = json_array(), *opened = json_array();
@@ -140,8 +127,8 @@ int sv_post_ingest(sv_request *req, sv_response *res)
     if (!name || !lf_app_import_kind(name + 1, &kind))
         return sv_error(res, 404, "not_found", "no such resource");
     const char *ct = req->content_type ? req->content_type : "";
-    bool ndjson = media_is(ct, "application/x-ndjson");
-    if (!ndjson && *ct && !media_is(ct, "application/json"))
+    bool ndjson = sv_media_is(ct, "application/x-ndjson");
+    if (!ndjson && *ct && !sv_media_is(ct, "application/json"))
         return sv_error(res, 415, "unsupported_media_type",
                         "send application/json or application/x-ndjson");
     lf_app_ingest in;

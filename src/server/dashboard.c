@@ -639,8 +639,7 @@ static bool same_origin(const sv_request *req)
 int sv_post_login(sv_request *req, sv_response *res)
 {
     const char *ct = req->content_type ? req->content_type : "";
-    if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
-        (ct[33] != '\0' && ct[33] != ';'))
+    if (!sv_media_is(ct, "application/x-www-form-urlencoded"))
         return sv_error(res, 415, "unsupported_media_type",
                         "POST /login takes application/x-www-form-urlencoded");
     if (req->body_len > LOGIN_BODY_MAX)

@@ -153,6 +153,19 @@ const char *sv_query(const sv_request *req, const char *name, char *buf, size_t 
     return NULL;
 }
 
+/* The media type of a Content-Type value matches type (case-insensitive, parameters
+ * after ';' ignored). */
+bool sv_media_is(const char *ct, const char *type)
+{
+    size_t n = strlen(type);
+    if (strncasecmp(ct, type, n) != 0)
+        return false;
+    ct += n;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
 /* ---- credentials ------------------------------------------------------------------ */
 
 /* The value of cookie `name` in a Cookie header into buf, or NULL. */

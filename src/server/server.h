@@ -88,6 +88,9 @@ typedef struct sv_route {
 /* The value of cookie `name` in a Cookie header into buf[size], or NULL (absent, or
  * longer than size - 1). */
 const char *sv_cookie_value(const char *header, const char *name, char *buf, size_t size);
+/* The media type of a Content-Type value is type (case-insensitive; parameters after
+ * ';' ignored). */
+bool sv_media_is(const char *ct, const char *type);
 /* A request header by name (case-insensitive), or NULL. */
 const char *sv_header(const sv_request *req, const char *name);
 /* A query parameter by name, URL-decoded into buf; NULL when absent. */
