@@ -254,8 +254,8 @@ static lf_status record(lf_workspace *ws, const due_row *d, int status, lf_time 
 }
 
 /* The request of a claimed delivery; res says how it went. */
-static lf_status post(lf_workspace *ws, const due_row *d, const lf_webhook *w, lf_time now,
-                      long total_ms, lf_webhook_result *res)
+static lf_status post(const due_row *d, const lf_webhook *w, lf_time now, long total_ms,
+                      lf_webhook_result *res)
 {
     const char *secret = getenv(w->secret_env);
     memset(res, 0, sizeof *res);
@@ -267,7 +267,6 @@ static lf_status post(lf_workspace *ws, const due_row *d, const lf_webhook *w, l
     char id[48];
     delivery_id(d->lead, d->n, id, sizeof id);
     long connect_ms = total_ms < 5000 ? total_ms : 5000;
-    (void)ws;
     return lf_webhook_post(d->endpoint, id, secret, now / LF_USEC_PER_SEC, d->body,
                            strlen(d->body), connect_ms, total_ms, res);
 }
@@ -291,7 +290,7 @@ static lf_status attempt(lf_workspace *ws, due_row *d, lf_app_deliver_stats *sta
     if (r != LF_OK || !claimed)
         return r;
     lf_webhook_result res;
-    if ((r = post(ws, d, w, now, total_ms, &res)) != LF_OK)
+    if ((r = post(d, w, now, total_ms, &res)) != LF_OK)
         return oom(err);
     int attempts = d->attempts + 1;
     lf_time first = d->first_at == LF_TIME_NONE ? now : d->first_at;

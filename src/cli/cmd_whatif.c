@@ -43,11 +43,6 @@ static void on_lead(void *ctx, bool added, const char *id, int did)
         l->st = lf_buf_addf(&l->lines[k], "  %s\n", lf_app_did_name(did));
 }
 
-static void count_cell(char *buf, size_t size, int64_t v)
-{
-    lf_fmt_count(v, buf, size);
-}
-
 static void rate_cell(char *buf, size_t size, int64_t num, int64_t den)
 {
     if (den == 0)
@@ -68,8 +63,8 @@ static void right(const char *s, int w)
 static void print_row(const char *label, int64_t a, int64_t b)
 {
     char x[32], y[32];
-    count_cell(x, sizeof x, a);
-    count_cell(y, sizeof y, b);
+    lf_fmt_count(a, x, sizeof x);
+    lf_fmt_count(b, y, sizeof y);
     printf("%-22s %10s %10s %+10lld\n", label, x, y, (long long)(b - a));
 }
 

@@ -23,7 +23,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "leadflow/app_handoffs.h"
 #include "leadflow/app_range.h"
