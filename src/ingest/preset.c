@@ -29,6 +29,7 @@
 
 #include "leadflow/buf.h"
 #include "leadflow/idmap.h"
+#include "leadflow/import.h"
 #include "leadflow/text.h"
 #include "preset_impl.h"
 
@@ -64,8 +65,6 @@ struct lf_preset {
     int shown_i;
 };
 
-static const char *const leadflow_lead_cols[] = {"id", "email", "created_at", "source",
-                                                 "origin", "persona"};
 static const char *const lead_out[PL__N] = {"id", "email", "created_at", "source", "persona"};
 static const char *const event_out[] = {"lead_id", "ts", "type", "reason"};
 
@@ -270,10 +269,12 @@ static int find_spec(const preset_def *def, const char *lname)
     return -1;
 }
 
+/* A column of leadflow's own leads file (the importer's list). */
 static bool is_leadflow_col(const char *lname)
 {
-    for (size_t i = 0; i < sizeof leadflow_lead_cols / sizeof leadflow_lead_cols[0]; i++)
-        if (strcmp(leadflow_lead_cols[i], lname) == 0)
+    const lf_import_kind_spec *k = lf_import_kind_spec_of(LF_IMPORT_LEADS);
+    for (size_t i = 0; i < k->ncols; i++)
+        if (strcmp(k->cols[i].name, lname) == 0)
             return true;
     return false;
 }
