@@ -8,6 +8,9 @@
  *   leads(rowid, id UNIQUE, ...)     as imported; re-import updates in place
  *   events(seq PK, lead, ident UNIQUE, ...)  append-only log; seq = import order
  *   transitions, handoffs, ignored   derived, replaced per lead by the lifecycle
+ *   lead_state(lead, ..., derived)   derived; `derived` is all of a lead's derived
+ *                                    state as one value, so a replay that changed
+ *                                    nothing writes nothing (sq_derived_write)
  *   costs, traffic                   (date, channel) -> amount, replaced per pair
  *   rejects                          rows that failed validation, once each
  *   outbox(lead, n, ...)             alerts to deliver (store_sqlite_outbox.c)
@@ -17,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +33,10 @@
 #include "store_impl.h"
 #include "store_sqlite.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
-/* The schema of a new store (version 4: version 3 and the outbox of migrate_3_4_sql). */
+/* The schema of a new store (version 5: version 3, then migrate_3_4_sql and
+ * migrate_4_5_sql). */
 static const char schema_sql[] =
     "CREATE TABLE schema_version(version INTEGER NOT NULL);"
     "CREATE TABLE meta(generation INTEGER NOT NULL);"
@@ -87,6 +92,13 @@ static const char migrate_3_4_sql[] =
     "CREATE INDEX outbox_due ON outbox(status, next_at);"
     "UPDATE schema_version SET version = 4;";
 
+/* Version 4 -> 5: a lead's derived state as one value beside it (derived_key); NULL
+ * until the lead is replayed again, which then writes it whole. A later migration that
+ * changes a derived table must set it NULL again. */
+static const char migrate_4_5_sql[] =
+    "ALTER TABLE lead_state ADD COLUMN derived BLOB;"
+    "UPDATE schema_version SET version = 5;";
+
 /* Version 2 -> 3: input files and lines of events, reasons of ignored events, the
  * pending set. Every lead becomes pending, so the next writer (or, until then, every
  * reader in memory) derives the new columns. */
@@ -111,7 +123,7 @@ enum {
     Q_COST_SET, Q_TRAFFIC_SET, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
-    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q__COUNT
+    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q_STATE_DERIVED, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -173,13 +185,13 @@ static const char *const query_sql[Q__COUNT] = {
                       " OR contact_seq IS NOT excluded.contact_seq"
                       " OR score IS NOT excluded.score",
     [Q_INS_IGNORED] = "INSERT OR REPLACE INTO ignored(seq, lead, reason) VALUES(?1, ?2, ?3)",
-    [Q_UPSERT_STATE] = "INSERT INTO lead_state(lead, stage, stage_since, won_at, revenue)"
-                       " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(lead) DO UPDATE SET"
+    [Q_UPSERT_STATE] = "INSERT INTO lead_state(lead, stage, stage_since, won_at, revenue,"
+                       " derived) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+                       " ON CONFLICT(lead) DO UPDATE SET"
                        " stage = excluded.stage, stage_since = excluded.stage_since,"
-                       " won_at = excluded.won_at, revenue = excluded.revenue"
-                       " WHERE stage IS NOT excluded.stage"
-                       " OR stage_since IS NOT excluded.stage_since"
-                       " OR won_at IS NOT excluded.won_at OR revenue IS NOT excluded.revenue",
+                       " won_at = excluded.won_at, revenue = excluded.revenue,"
+                       " derived = excluded.derived",
+    [Q_STATE_DERIVED] = "SELECT derived FROM lead_state WHERE lead = ?1",
     [Q_IGNORED_COUNTS] = "SELECT reason, count(*) AS n FROM ignored WHERE seq >= ?1"
                          " GROUP BY reason ORDER BY n DESC, reason",
     [Q_IGNORED_SCAN] = "SELECT g.seq, f.name, e.line, l.id, e.type, g.reason, e.ts"
@@ -240,6 +252,7 @@ typedef struct sq_store {
     lf_buf strings;
     size_t *offs; /* per event: detail/reason/type offsets into strings (3 each) */
     int wal_fd;   /* sq_sync_log: the WAL file, opened on first use (else -1) */
+    lf_buf derived; /* sq_derived_write: the lead's derived state as one value */
 } sq_store;
 
 static lf_status db_error(sq_store *st, lf_error *err, const char *what)
@@ -335,11 +348,15 @@ static lf_status schema_write(sq_store *st, lf_error *err)
         return lock_error(st, rc, err, "cannot create schema");
     int version = schema_version(st);
     /* the steps from the version found to SCHEMA_VERSION, in one transaction */
-    const char *steps[2] = {version == -1 ? schema_sql : version == 2 ? migrate_2_3_sql : NULL,
-                            NULL};
+    const char *steps[3] = {NULL};
+    int k = 0;
+    if (version == -1 || version == 2)
+        steps[k++] = version == -1 ? schema_sql : migrate_2_3_sql;
     if (version == -1 || version == 2 || version == 3)
-        steps[steps[0] ? 1 : 0] = migrate_3_4_sql;
-    for (int i = 0; i < 2 && steps[i]; i++)
+        steps[k++] = migrate_3_4_sql;
+    if (version >= -1 && version <= 4)
+        steps[k++] = migrate_4_5_sql;
+    for (int i = 0; i < k; i++)
         if (sqlite3_exec(st->db, steps[i], NULL, NULL, &msg) != SQLITE_OK) {
             lf_errorf(err, LF_ESTORE, "store '%s': cannot %s schema: %s", st->path,
                       version == -1 ? "create" : "upgrade", msg ? msg : sqlite3_errmsg(st->db));
@@ -377,9 +394,21 @@ static void sq_close(lf_store *base);
 static lf_status sq_rollback(lf_store *base, lf_error *err);
 static const lf_store_ops sq_ops;
 
+/* SQLite's process-wide settings, before its first connection: no memory statistics
+ * (leadflow reads none, and keeping them takes a global mutex around every allocation
+ * and free: ~5 % of the server's writer). A call after SQLite was initialized (by
+ * another part of the process) fails harmlessly: the defaults stay. */
+static pthread_once_t sq_global_once = PTHREAD_ONCE_INIT;
+
+static void sq_global_config(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
 {
     *out = NULL;
+    pthread_once(&sq_global_once, sq_global_config);
     int timeout;
     lf_status s0 = lf_store_lock_timeout(&timeout, err);
     if (s0 != LF_OK)
@@ -396,6 +425,7 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     st->lock_timeout = timeout;
     st->wal_fd = -1;
     lf_buf_init(&st->strings, 0);
+    lf_buf_init(&st->derived, 0);
     if (!st->path) {
         sq_close(&st->base);
         return lf_errorf(err, LF_ENOMEM, "out of memory");
@@ -424,7 +454,7 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     int version = schema_version(st);
     if (version == -2) {
         s = db_error(st, err, "cannot read schema version (not a leadflow store?)");
-    } else if (version == -1 || version == 2 || version == 3) {
+    } else if (version == -1 || (version >= 2 && version < SCHEMA_VERSION)) {
         s = schema_write(st, err);
     } else if (version != SCHEMA_VERSION) {
         s = lf_errorf(err, LF_ESTORE,
@@ -461,6 +491,7 @@ static void sq_close(lf_store *base)
     free(st->seqs);
     free(st->offs);
     lf_buf_release(&st->strings);
+    lf_buf_release(&st->derived);
     free(st);
 }
 
@@ -986,17 +1017,108 @@ static lf_status derived_trim(sq_store *st, int64_t lead, const lf_lead_state *l
     return LF_OK;
 }
 
-static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, const lf_lead_state *ls,
-                                 lf_error *err)
+/* ---- derived_key: a lead's derived state as one value ----
+ * Every value the derived tables hold for the lead, in a fixed layout (native 8-byte
+ * integers and doubles, counts first, texts with their length): equal values mean equal
+ * rows, exactly (no hash). Kept in lead_state.derived by the write that wrote them. */
+#define DERIVED_KEY_MAX (16u << 20) /* bytes; a longer key is not kept */
+
+typedef struct key_writer {
+    lf_buf *b;
+    lf_status st;
+} key_writer;
+
+static void key_put(key_writer *w, const void *p, size_t n)
 {
-    sq_store *st = (sq_store *)base;
+    if (w->st == LF_OK)
+        w->st = lf_buf_add(w->b, p, n);
+}
+
+static void key_i64(key_writer *w, int64_t v)
+{
+    key_put(w, &v, sizeof v);
+}
+
+static void key_f64(key_writer *w, double v)
+{
+    key_put(w, &v, sizeof v);
+}
+
+/* An event's seq, or -1 for none (seqs are positive). */
+static void key_seq(key_writer *w, const int64_t *seqs, int32_t idx)
+{
+    key_i64(w, idx < 0 ? -1 : seqs[idx]);
+}
+
+static lf_status derived_key(sq_store *st, const lf_lead_events *le, const lf_lead_state *ls)
+{
+    key_writer w = {&st->derived, LF_OK};
+    lf_buf_reset(w.b);
+    key_i64(&w, (int64_t)ls->ntrans);
+    key_i64(&w, (int64_t)ls->nhandoffs);
+    key_i64(&w, (int64_t)ls->nignored);
+    for (size_t i = 0; i < ls->ntrans; i++) {
+        const lf_transition *t = &ls->trans[i];
+        key_i64(&w, t->ts);
+        key_i64(&w, t->from);
+        key_i64(&w, t->to);
+        key_i64(&w, t->cause);
+        key_seq(&w, le->seqs, t->event);
+    }
+    for (size_t i = 0; i < ls->nhandoffs; i++) {
+        const lf_handoff *h = &ls->handoffs[i];
+        key_i64(&w, h->mql_at);
+        key_i64(&w, h->decided_at);
+        key_i64(&w, h->first_contact_at);
+        key_i64(&w, h->outcome);
+        key_i64(&w, h->cause);
+        key_seq(&w, le->seqs, h->open_event);
+        key_seq(&w, le->seqs, h->close_event);
+        key_seq(&w, le->seqs, h->contact_event);
+        key_f64(&w, h->score);
+    }
+    for (size_t i = 0; i < ls->nignored; i++) {
+        char why[160];
+        lf_ignored_reason(&le->input.events[ls->ignored[i]], ls->ignored_stage[i],
+                          le->input.created_at, le->input.has_email, why, sizeof why);
+        key_seq(&w, le->seqs, ls->ignored[i]);
+        key_i64(&w, (int64_t)strlen(why));
+        key_put(&w, why, strlen(why));
+    }
+    key_i64(&w, ls->stage);
+    key_i64(&w, ls->stage_since);
+    key_i64(&w, ls->won_at);
+    key_f64(&w, ls->revenue);
+    return w.st;
+}
+
+/* Whether the lead's stored derived state is st->derived. */
+static lf_status derived_unchanged(sq_store *st, int64_t lead, bool *same, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[Q_STATE_DERIVED];
+    sqlite3_bind_int64(s, 1, lead);
+    int rc = sqlite3_step(s);
+    *same = false;
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_BLOB) {
+        const void *p = sqlite3_column_blob(s, 0);
+        size_t n = (size_t)sqlite3_column_bytes(s, 0);
+        *same = n == st->derived.len && p && memcmp(p, st->derived.data, n) == 0;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(st, err, "cannot read lead state");
+    return LF_OK;
+}
+
+/* The rows of the derived tables (after derived_trim). */
+static lf_status derived_rows(sq_store *st, const lf_lead_events *le, const lf_lead_state *ls,
+                              lf_error *err)
+{
     int64_t lead = le->lead;
     const int64_t *seqs = le->seqs;
-    lf_status r = derived_trim(st, lead, ls, err);
-    if (r != LF_OK)
-        return r;
+    lf_status r = LF_OK;
     sqlite3_stmt *t = st->q[Q_INS_TRANS];
-    for (size_t i = 0; i < ls->ntrans; i++) {
+    for (size_t i = 0; r == LF_OK && i < ls->ntrans; i++) {
         const lf_transition *tr = &ls->trans[i];
         sqlite3_bind_int64(t, 1, lead);
         sqlite3_bind_int64(t, 2, (int64_t)i);
@@ -1009,11 +1131,9 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
         sqlite3_bind_int(t, 6, tr->cause);
         bind_seq(t, 7, seqs, tr->event);
         r = step_done(st, t, err, "cannot write transition");
-        if (r != LF_OK)
-            return r;
     }
     sqlite3_stmt *h = st->q[Q_INS_HANDOFF];
-    for (size_t i = 0; i < ls->nhandoffs; i++) {
+    for (size_t i = 0; r == LF_OK && i < ls->nhandoffs; i++) {
         const lf_handoff *ho = &ls->handoffs[i];
         sqlite3_bind_int64(h, 1, lead);
         sqlite3_bind_int64(h, 2, (int64_t)i);
@@ -1027,11 +1147,9 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
         bind_seq(h, 10, seqs, ho->contact_event);
         sqlite3_bind_double(h, 11, ho->score);
         r = step_done(st, h, err, "cannot write handoff");
-        if (r != LF_OK)
-            return r;
     }
     sqlite3_stmt *g = st->q[Q_INS_IGNORED];
-    for (size_t i = 0; i < ls->nignored; i++) {
+    for (size_t i = 0; r == LF_OK && i < ls->nignored; i++) {
         char why[160];
         lf_ignored_reason(&le->input.events[ls->ignored[i]], ls->ignored_stage[i],
                           le->input.created_at, le->input.has_email, why, sizeof why);
@@ -1039,15 +1157,44 @@ static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, cons
         sqlite3_bind_int64(g, 2, lead);
         lf_sq_bind_text(g, 3, why);
         r = step_done(st, g, err, "cannot write ignored event");
-        if (r != LF_OK)
-            return r;
     }
+    return r;
+}
+
+/* A lead's derived state: nothing but its cleared pending mark when the replay found
+ * what is stored (the common case of a new page view), else trimmed, rewritten in
+ * place, and its derived_key beside it. */
+static lf_status sq_derived_write(lf_store *base, const lf_lead_events *le, const lf_lead_state *ls,
+                                 lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    int64_t lead = le->lead;
+    bool same = false;
+    if (derived_key(st, le, ls) != LF_OK)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    lf_status r = derived_unchanged(st, lead, &same, err);
+    if (r == LF_OK && same) {
+        sqlite3_stmt *p = st->q[Q_DEL_PENDING];
+        sqlite3_bind_int64(p, 1, lead);
+        return step_done(st, p, err, "cannot clear pending mark");
+    }
+    if (r == LF_OK)
+        r = derived_trim(st, lead, ls, err);
+    if (r == LF_OK)
+        r = derived_rows(st, le, ls, err);
+    if (r != LF_OK)
+        return r;
     sqlite3_stmt *u = st->q[Q_UPSERT_STATE];
     sqlite3_bind_int64(u, 1, lead);
     sqlite3_bind_int(u, 2, ls->stage);
     sqlite3_bind_int64(u, 3, ls->stage_since);
     lf_sq_bind_time(u, 4, ls->won_at);
     sqlite3_bind_double(u, 5, ls->revenue);
+    if (st->derived.len <= DERIVED_KEY_MAX) /* else NULL: such a lead is always written */
+        sqlite3_bind_blob(u, 6, st->derived.data ? st->derived.data : "",
+                          (int)st->derived.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(u, 6);
     return step_done(st, u, err, "cannot write lead state");
 }
 
