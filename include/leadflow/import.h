@@ -52,6 +52,12 @@ typedef struct lf_record_source {
     void *ctx;
 } lf_record_source;
 
+/* A growing list of lead rowids (lf_import_opts.touched). */
+typedef struct lf_lead_list {
+    int64_t *ids;
+    size_t n, cap;
+} lf_lead_list;
+
 typedef struct lf_import_opts {
     lf_import_kind kind;
     const char *name;        /* file name for messages and the rejects table */
@@ -76,6 +82,11 @@ typedef struct lf_import_opts {
      * LF_EINPUT), then replays the pending leads (lf_replay_pending) and counts the
      * ignored events from stats->first_seq (lf_store_ignored_counts). */
     bool in_txn;
+    /* With in_txn only, may be NULL: the leads the import touched are appended here
+     * (each batch's sorted and distinct; free ids) INSTEAD of being marked pending.
+     * For a caller that replays them in the same transaction (lf_replay_in_txn): a
+     * mark would be written and cleared in one commit. */
+    lf_lead_list *touched;
 } lf_import_opts;
 
 /* The columns of an import kind (SPEC §2), in the importer's order: the one list that

@@ -43,11 +43,13 @@ lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *lea
  * an interruption); *replayed (may be NULL) = how many. */
 lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed,
                             lf_error *err);
-/* The same inside the caller's open write transaction (the server's writer: the rows,
- * their replay and the cleared marks in one commit); the caller commits, or rolls
- * back on failure. */
-lf_status lf_replay_pending_in_txn(lf_store *st, const lf_config *cfg, int64_t *replayed,
-                                   lf_error *err);
+/* The same inside the caller's open write transaction (the server's writer: the rows
+ * and their replay in one commit): every pending lead and the leads of touched[0..n)
+ * (rowids in any order, repeats allowed: the leads the caller's import just wrote
+ * without marks, lf_import_opts.touched); *replayed = how many leads. The caller
+ * commits, or rolls back on failure. */
+lf_status lf_replay_in_txn(lf_store *st, const lf_config *cfg, const int64_t *touched, size_t n,
+                           int64_t *replayed, lf_error *err);
 
 /* Replay in memory for readers: derives the state of a lead (a pending one, while
  * the dataset is built) under cfg without writing anything. */

@@ -413,7 +413,7 @@ static void on_reject(void *ctx, const char *name, long line, const char *reason
 /* Imports one request into the open transaction. A file-level problem (none should
  * remain once the required columns are in the header) rejects every item. */
 static lf_status import_one(lf_workspace *ws, lf_app_ingest *in, int64_t *first_seq,
-                            lf_error *err)
+                            lf_lead_list *touched, lf_error *err)
 {
     ing_req *q = in->priv;
     q->pos = 0;
@@ -422,7 +422,8 @@ static lf_status import_one(lf_workspace *ws, lf_app_ingest *in, int64_t *first_
     in->nrejects = 0;
     lf_record_source src = {source_next, q};
     lf_import_opts opts = {.kind = (lf_import_kind)in->kind, .name = "api", .source = &src,
-                           .on_reject = on_reject, .ctx = in, .in_txn = true};
+                           .on_reject = on_reject, .ctx = in, .in_txn = true,
+                           .touched = touched};
     lf_import_stats stats = {0};
     lf_status r = lf_import(ws->store, &ws->cfg, &opts, &stats, err);
     in->read = stats.read;
@@ -656,21 +657,25 @@ lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err)
 }
 
 /* One write transaction for the whole group: every request's rows, then (with replay)
- * the replay of the pending leads, which clears their marks; one durable commit.
- * *replay_failed tells a failed replay from a failed import or commit. */
+ * the replay of the leads they touched (no pending marks: the same commit) and of any
+ * lead still pending; one durable commit. Without replay (after a failed one) the rows
+ * are written with their marks. *replay_failed tells a failed replay from a failed
+ * import or commit. */
 static lf_status write_group(lf_workspace *ws, lf_app_ingest *const *reqs, size_t n,
                              int64_t *first, bool replay, int64_t *replayed,
                              bool *replay_failed, int64_t t[2], lf_error *err)
 {
     *replay_failed = false;
+    lf_lead_list touched = {0};
     lf_status r = lf_store_begin(ws->store, err);
     for (size_t i = 0; r == LF_OK && i < n; i++)
-        r = import_one(ws, reqs[i], &first[i], err);
+        r = import_one(ws, reqs[i], &first[i], replay ? &touched : NULL, err);
     t[0] = lf_mono_usec();
     if (r == LF_OK && replay) {
-        r = lf_replay_pending_in_txn(ws->store, &ws->cfg, replayed, err);
+        r = lf_replay_in_txn(ws->store, &ws->cfg, touched.ids, touched.n, replayed, err);
         *replay_failed = r != LF_OK;
     }
+    free(touched.ids);
     t[1] = lf_mono_usec();
     if (r == LF_OK)
         return lf_store_commit(ws->store, err);

@@ -866,6 +866,16 @@ static lf_status write_record(importer *im, size_t i)
     }
 }
 
+/* Appends leads[0..n) to a caller's list (lf_import_opts.touched). */
+static lf_status list_add(lf_lead_list *l, const int64_t *leads, size_t n, lf_error *err)
+{
+    if (!lf_grow(&l->ids, &l->cap, l->n + n, sizeof *l->ids))
+        return oom(err);
+    memcpy(l->ids + l->n, leads, n * sizeof *leads);
+    l->n += n;
+    return LF_OK;
+}
+
 /* Writes the staged batch in one write transaction, with the pending marks of the
  * leads it touched (costs and traffic are accumulated, and written by the last batch:
  * last = true). */
@@ -898,7 +908,9 @@ static lf_status flush_batch(importer *im, bool last)
         for (size_t i = 1; i < im->ntouched; i++)
             if (im->touched[i] != im->touched[n - 1])
                 im->touched[n++] = im->touched[i];
-        r = lf_store_pending_mark(im->st, im->touched, n, im->err);
+        r = im->opts->in_txn && im->opts->touched
+                ? list_add(im->opts->touched, im->touched, n, im->err)
+                : lf_store_pending_mark(im->st, im->touched, n, im->err);
     }
     if (own_txn && r == LF_OK)
         r = lf_store_commit(im->st, im->err);

@@ -314,29 +314,54 @@ lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *lea
     return replay_leads(st, cfg, leads, n, false, err);
 }
 
-static lf_status replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed,
-                                bool in_txn, lf_error *err)
+lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed, lf_error *err)
 {
     int64_t *leads;
     size_t n;
     lf_status r = lf_store_pending_list(st, &leads, &n, err);
     if (r == LF_OK && n)
-        r = replay_leads(st, cfg, leads, n, in_txn, err);
+        r = replay_leads(st, cfg, leads, n, false, err);
     free(leads);
     if (replayed)
         *replayed = r == LF_OK ? (int64_t)n : 0;
     return r;
 }
 
-lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed, lf_error *err)
+static int cmp_rowid(const void *a, const void *b)
 {
-    return replay_pending(st, cfg, replayed, false, err);
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
 }
 
-lf_status lf_replay_pending_in_txn(lf_store *st, const lf_config *cfg, int64_t *replayed,
-                                   lf_error *err)
+lf_status lf_replay_in_txn(lf_store *st, const lf_config *cfg, const int64_t *touched, size_t n,
+                           int64_t *replayed, lf_error *err)
 {
-    return replay_pending(st, cfg, replayed, true, err);
+    int64_t *pending, *all = NULL;
+    size_t np, k = 0;
+    *replayed = 0;
+    lf_status r = lf_store_pending_list(st, &pending, &np, err);
+    if (r != LF_OK)
+        return r;
+    if (np + n && !(all = malloc((np + n) * sizeof *all))) {
+        free(pending);
+        return oom(err);
+    }
+    if (np)
+        memcpy(all, pending, np * sizeof *all);
+    if (n)
+        memcpy(all + np, touched, n * sizeof *all);
+    free(pending);
+    if (np + n > 1)
+        qsort(all, np + n, sizeof *all, cmp_rowid);
+    for (size_t i = 0; i < np + n; i++)
+        if (!k || all[i] != all[k - 1])
+            all[k++] = all[i];
+    if (k)
+        r = replay_leads(st, cfg, all, k, true, err);
+    free(all);
+    if (r == LF_OK)
+        *replayed = (int64_t)k;
+    return r;
 }
 
 lf_status lf_rescore(lf_store *st, const lf_config *cfg, lf_rescore_stats *stats, lf_error *err)
