@@ -15,6 +15,7 @@
  * one chunk.
  */
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,7 +125,7 @@ typedef struct replayer {
     lf_scorer scorer;
     const int64_t *want;   /* sorted rowids to replay, or NULL = every lead scanned */
     size_t nwant, wpos;
-    int64_t done;
+    int64_t read, done;    /* leads read and written: the test hooks' counts */
     bool write;            /* write derived state (else: in memory only, for readers) */
     bool in_txn;           /* inside the caller's write transaction: no begin/commit */
     /* rescore only */
@@ -221,6 +222,7 @@ static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
         if (rp->wpos == rp->nwant || rp->want[rp->wpos] != le->lead)
             return LF_OK;
     }
+    lf_test_pause_point("read", ++rp->read); /* tests/pg/test_lead_locks.py */
     lf_status r = replay_lead(rp, le, err);
     if (r == LF_OK && rp->alerts) /* the outbox in the same transaction (alerts.h) */
         r = lf_alerts_before(rp->alerts, rp->st, le->lead, err);
@@ -316,6 +318,8 @@ lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *lea
 
 lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed, lf_error *err)
 {
+    static atomic_int_least64_t listings; /* the test hook's count (any thread) */
+    lf_test_pause_point("pending", atomic_fetch_add(&listings, 1) + 1);
     int64_t *leads;
     size_t n;
     lf_status r = lf_store_pending_list(st, &leads, &n, err);
