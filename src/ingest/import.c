@@ -552,8 +552,18 @@ static lf_status ident_part(lf_buf *b, lf_status st, const char *v, size_t n)
 
 #define EVENT_BATCH 1000 /* events a store call appends */
 
+/* Whether an imported event can change its lead's derived state. Without scoring an
+ * activity changes none of it (lifecycle.c: an activity only feeds the scorer; it is
+ * never ignored, never closes or opens anything, and no transition or handoff refers
+ * to it), so its lead is neither marked nor replayed for it: a stream of page views
+ * costs no replay. With scoring every event counts. */
+static bool changes_state(const importer *im, const lf_event_row *ev)
+{
+    return ev->kind != LF_EV_ACTIVITY || im->cfg->scoring.enabled;
+}
+
 /* Appends the queued events in one store call and counts them: imported (and their
- * leads touched) or duplicates. */
+ * leads touched when changes_state) or duplicates. */
 static lf_status flush_events(importer *im)
 {
     size_t n = im->nqueued;
@@ -580,7 +590,7 @@ static lf_status flush_events(importer *im)
         if (!im->first_seq)
             im->first_seq = seq;
         im->stats->imported++;
-        if (touch(im, im->queued[i].lead) != LF_OK)
+        if (changes_state(im, &im->queued[i]) && touch(im, im->queued[i].lead) != LF_OK)
             r = oom(im->err);
     }
     return r;
