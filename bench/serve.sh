@@ -6,6 +6,9 @@
 #   BENCH_SECS=10 (seconds per run)  BENCH_LEADS=100000  BENCH_THREADS=2 (wrk threads)
 #   BENCH_SERVER_THREADS=4 (serve --threads: a request waiting for its group is a
 #   suspended connection, not a thread, so few threads serve any group size)
+#   BENCH_SCORING=1 (a scoring model in the workspace: every page view is then scored
+#   and its lead replayed; without scoring an activity changes nothing derived and
+#   costs no replay, so this is the heavier case)
 #   BENCH_RUNS="h16 s16 b16 s64 b64 r64" (which runs, in order; h16 is the reference:
 #   GET /healthz, the HTTP ceiling of the machine in the same run)  BENCH_LOG=FILE (keep the
 #   server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one timing line per group)
@@ -44,6 +47,12 @@ TOKEN=bench-write-token-0123456789
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
 "$BIN" init "$TMP/ws" >/dev/null
+if [ "${BENCH_SCORING:-0}" = 1 ]; then
+    printf '%s\n' 'scoring:' '  fit:' '    - {when: {source: {equals: google}}, points: 10}' \
+        '  engagement:' '    - {type: page_view, points: 1, max_per_day: 5}' \
+        '  decay: {half_life: 10d}' '  mql: {fit_at_least: 10, engagement_at_least: 1000}' \
+        >>"$TMP/ws/leadflow.yaml"
+fi
 { echo "id,email,created_at,source"; i=0; while [ $i -lt "$LEADS" ]; do
     echo "B$i,b$i@bench.example,2026-01-05T09:00:00,google"; i=$((i+1)); done; } >"$TMP/leads.csv"
 "$BIN" --workspace "$TMP/ws" import leads "$TMP/leads.csv" >/dev/null
@@ -91,7 +100,7 @@ LUA
 post() { # CONNECTIONS BATCH RUN
     LF_BATCH=$2 LF_RUN=$3 wrk -t"$WT" -c"$1" -d"${SECS}s" --timeout 10s -s "$TMP/post.lua" "$URL" | grep -E '^  (requests|GET)'
 }
-echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits"
+echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits$([ "${BENCH_SCORING:-0}" = 1 ] && echo ', scoring')"
 for run in ${BENCH_RUNS:-h16 s16 b16 s64 b64 r64}; do
     sleep 2 # the previous run's last requests (cut off by wrk) are written meanwhile
     c=${run#?}

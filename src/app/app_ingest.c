@@ -61,7 +61,7 @@ typedef struct ing_req {
     size_t pos;
     char **fields;
     size_t *lens;
-    int32_t *seen;          /* per column: the last item that set it */
+    int32_t *seen;          /* per column: the last item that set it (cols_cap long) */
 } ing_req;
 
 static lf_status oom(lf_error *err)
@@ -98,6 +98,18 @@ static bool depth_ok(const char *s, size_t n, int max)
     return true;
 }
 
+/* q->seen follows q->cols to its new capacity (from old_cap), the new entries -1. */
+static bool grow_seen(ing_req *q, size_t old_cap)
+{
+    int32_t *p = realloc(q->seen, q->cols_cap * sizeof *p);
+    if (!p)
+        return false;
+    for (size_t i = old_cap; i < q->cols_cap; i++)
+        p[i] = -1;
+    q->seen = p;
+    return true;
+}
+
 /* The index of column name (lower-cased, trimmed), added when new; -1 when too many. */
 static long column_of(ing_req *q, const char *key, lf_status *st)
 {
@@ -121,7 +133,9 @@ static long column_of(ing_req *q, const char *key, lf_status *st)
         free(name);
         return -1;
     }
+    size_t cap = q->cols_cap;
     if (!lf_grow(&q->cols, &q->cols_cap, q->ncols + 1, sizeof *q->cols) ||
+        (q->cols_cap != cap && !grow_seen(q, cap)) ||
         lf_idmap_put(&q->colmap, name, n, (int64_t)q->ncols) != LF_OK) {
         free(name);
         *st = LF_ENOMEM;
@@ -301,11 +315,6 @@ lf_status lf_app_ingest_parse(lf_app_ingest *in, int kind, const char *body, siz
     in->priv = q;
     lf_buf_init(&q->bytes, 0);
     lf_idmap_init(&q->colmap);
-    q->seen = malloc(MAX_COLS * sizeof *q->seen);
-    if (!q->seen)
-        return oom(err);
-    for (size_t i = 0; i < MAX_COLS; i++)
-        q->seen[i] = -1;
     size_t bad;
     if (!lf_utf8_valid(body, len, &bad))
         return lf_errorf(err, LF_EINPUT, "invalid UTF-8 at byte %zu", bad);
@@ -713,7 +722,8 @@ lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size
         group_failed(reqs, n, r, err);
         return r;
     }
-    count_ignored(ws->store, reqs, first, n);
+    if (replayed) /* else no event of the group was replayed, and none ignored */
+        count_ignored(ws->store, reqs, first, n);
     t[4] = lf_mono_usec();
     find_opened(ws, reqs, first, n);
     t[5] = lf_mono_usec();
