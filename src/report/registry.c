@@ -449,7 +449,7 @@ static const lf_figure_spec bizday_figures[] = {{
     .word = "{?obj|{?null o:goal|" DASH "|{?ge o:mtd o:goal|Goal reached|{?ge o:projected "
             "o:goal|On pace|Behind pace}}}|" DASH "}",
     .sub = "{?obj|{o:mtd:count} MQLs so far in {o:bdays_elapsed:count} of "
-           "{o:bdays_elapsed+bdays_left:count} business days; projected {o:projected:hours} "
+           "{o:bdays_elapsed+bdays_left:count} business days; projected {o:projected:f1} "
            "against the goal of {?finite o:goal|{o:goal:number}|none}|the month of the report "
            "date is not in the range}",
 }};
