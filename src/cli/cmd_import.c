@@ -279,8 +279,12 @@ static int parse_args(const cli_command *cmd, int argc, char **argv, import_args
             if (r < 0)
                 return 1;
             a->tz = v;
+        } else if (strcmp(argv[i], "--") == 0) { /* the rest are names, e.g. "-a.csv" */
+            while (++i < argc)
+                a->pos[a->npos++] = argv[i];
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage(cmd, "unknown option '%s'", argv[i]);
+            return cli_usage(cmd, "unknown option '%s' (%s '-' goes after --)", argv[i],
+                             "a file name that starts with");
         } else {
             a->pos[a->npos++] = argv[i++];
         }

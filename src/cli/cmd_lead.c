@@ -276,8 +276,15 @@ int cmd_lead(cli_ctx *ctx, int argc, char **argv)
             as_of_text = v;
             continue;
         }
+        if (strcmp(argv[i], "--") == 0) { /* the ID follows, even "-7" */
+            if (id || argc - i != 2)
+                return cli_usage(cmd, argc - i < 2 ? "lead needs an ID" : "too many arguments");
+            id = argv[i + 1];
+            break;
+        }
         if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(cmd, "unknown option '%s'", argv[i]);
+            return cli_usage(cmd, "unknown option '%s' (%s '-' goes after --)", argv[i],
+                             "an ID that starts with");
         if (id)
             return cli_usage(cmd, "too many arguments");
         id = argv[i++];
