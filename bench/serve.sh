@@ -97,8 +97,16 @@ function done(summary, latency, requests)
     latency:percentile(99) / 1000, summary.errors.status))
 end
 LUA
-post() { # CONNECTIONS BATCH RUN
-    LF_BATCH=$2 LF_RUN=$3 wrk -t"$WT" -c"$1" -d"${SECS}s" --timeout 10s -s "$TMP/post.lua" "$URL" | grep -E '^  (requests|GET)'
+ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; } # the server's user + system CPU
+HZ=$(getconf CLK_TCK)
+post() { # CONNECTIONS BATCH RUN: wrk's line, then the server's CPU time per event (all
+         # its threads; less sensitive to other load on the machine than events/s)
+    t0=$(ticks)
+    out=$(LF_BATCH=$2 LF_RUN=$3 wrk -t"$WT" -c"$1" -d"${SECS}s" --timeout 10s -s "$TMP/post.lua" "$URL" | grep -E '^  (requests|GET)')
+    t1=$(ticks)
+    echo "$out"
+    echo "$out" | awk -v t="$((t1 - t0))" -v hz="$HZ" -v secs="$SECS" '/events\/s/ {
+        ev = $4 * secs; if (ev > 0) printf "  server CPU %.2f cores, %.1f us an event\n", t / hz / secs, t / hz * 1e6 / ev }'
 }
 echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits$([ "${BENCH_SCORING:-0}" = 1 ] && echo ', scoring')"
 for run in ${BENCH_RUNS:-h16 s16 b16 s64 b64 r64}; do
