@@ -47,6 +47,11 @@ typedef struct lf_app_handoff {
 lf_status lf_app_handoffs(lf_workspace *ws, const char *status, bool overdue_only, size_t limit,
                           const char *after, lf_time now, lf_app_handoff **out, size_t *n,
                           char next_cursor[64], lf_error *err);
+/* The same, every one at once (the CLI's export, the overdue pass of `deliver`): one
+ * load of the dataset and one pass over the lead ids, which paging by cursor would
+ * repeat for every page. */
+lf_status lf_app_handoffs_all(lf_workspace *ws, const char *status, bool overdue_only,
+                              lf_time now, lf_app_handoff **out, size_t *n, lf_error *err);
 /* How many handoffs are pending at now (opened by now, not decided by now) and how
  * many of those are overdue (for /metrics). */
 lf_status lf_app_handoff_counts(lf_workspace *ws, lf_time now, int64_t *open, int64_t *overdue,

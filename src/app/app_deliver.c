@@ -41,8 +41,7 @@
 #define BACKOFF_MAX LF_USEC_PER_HOUR
 #define RETRY_WINDOW (24 * LF_USEC_PER_HOUR)
 #define LEASE_EXTRA (60 * LF_USEC_PER_SEC) /* beyond the request's timeout */
-#define OVERDUE_PAGE 1000
-#define OVERDUE_PAGES 10000
+#define OVERDUE_CHUNK 1000 /* overdue handoffs a write transaction */
 
 static lf_status oom(lf_error *err)
 {
@@ -83,28 +82,17 @@ static lf_status overdue_one(lf_workspace *ws, const lf_app_handoff *h, lf_time 
     return r;
 }
 
-/* One page of overdue handoffs added in one write transaction; *next the cursor. */
-static lf_status overdue_page(lf_workspace *ws, lf_time now, char cursor[64], int64_t *added,
-                              bool *more, lf_error *err)
+/* The overdue handoffs hs[0..n), OVERDUE_CHUNK a write transaction (a concurrent writer
+ * waits for one chunk at most). */
+static lf_status overdue_chunk(lf_workspace *ws, const lf_app_handoff *hs, size_t n, lf_time now,
+                               int64_t *added, lf_error *err)
 {
-    lf_app_handoff *hs = NULL;
-    size_t n = 0;
-    char next[64];
-    lf_status r = lf_app_handoffs(ws, "pending", true, OVERDUE_PAGE, cursor, now, &hs, &n, next,
-                                  err);
-    if (r == LF_OK && n)
-        r = lf_store_begin(ws->store, err);
-    if (r == LF_OK && n) {
-        for (size_t i = 0; r == LF_OK && i < n; i++)
-            r = overdue_one(ws, &hs[i], now, added, err);
-        if (r == LF_OK)
-            r = lf_store_commit(ws->store, err);
-        else
-            lf_store_rollback(ws->store, NULL);
-    }
-    lf_app_handoffs_free(hs, n);
-    *more = r == LF_OK && next[0];
-    snprintf(cursor, 64, "%s", r == LF_OK ? next : "");
+    lf_status r = lf_store_begin(ws->store, err);
+    for (size_t i = 0; r == LF_OK && i < n; i++)
+        r = overdue_one(ws, &hs[i], now, added, err);
+    if (r == LF_OK)
+        return lf_store_commit(ws->store, err);
+    lf_store_rollback(ws->store, NULL);
     return r;
 }
 
@@ -112,11 +100,13 @@ static lf_status enqueue_overdue(lf_workspace *ws, lf_time now, int64_t *added, 
 {
     if (!(ws->cfg.webhook_events & LF_ALERT_HANDOFF_OVERDUE) || !ws->cfg.has_sla)
         return LF_OK;
-    char cursor[64] = "";
-    bool more = true;
-    lf_status r = LF_OK;
-    for (int page = 0; r == LF_OK && more && page < OVERDUE_PAGES; page++)
-        r = overdue_page(ws, now, cursor, added, &more, err);
+    lf_app_handoff *hs = NULL;
+    size_t n = 0;
+    lf_status r = lf_app_handoffs_all(ws, "pending", true, now, &hs, &n, err);
+    for (size_t i = 0; r == LF_OK && i < n; i += OVERDUE_CHUNK)
+        r = overdue_chunk(ws, hs + i, n - i < OVERDUE_CHUNK ? n - i : OVERDUE_CHUNK, now, added,
+                          err);
+    lf_app_handoffs_free(hs, n);
     return r;
 }
 

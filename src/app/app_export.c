@@ -27,9 +27,6 @@
 #include "leadflow/lead_explain.h"
 #include "leadflow/table.h"
 
-#define PAGE 1000
-#define PAGES 100000
-
 enum { ST_NEW, ST_CONTACTED, ST_ACCEPTED, ST_REJECTED, ST_COUNT };
 
 /* The values a row can hold; a layout lists the ones it writes, in its order. */
@@ -162,22 +159,15 @@ static lf_status export_one(export_ctx *x, const lf_app_handoff *q, lf_error *er
     return r;
 }
 
-static lf_status export_pages(export_ctx *x, lf_error *err)
+static lf_status export_all(export_ctx *x, lf_error *err)
 {
-    char cursor[64] = "", next[64];
-    lf_status r = LF_OK;
-    for (int page = 0; r == LF_OK && page < PAGES; page++) {
-        lf_app_handoff *hs = NULL;
-        size_t n = 0;
-        r = lf_app_handoffs(x->ws, x->all ? "all" : "pending", false, PAGE, cursor, x->as_of,
-                            &hs, &n, next, err);
-        for (size_t i = 0; r == LF_OK && i < n; i++)
-            r = export_one(x, &hs[i], err);
-        lf_app_handoffs_free(hs, n);
-        if (r != LF_OK || !next[0])
-            break;
-        snprintf(cursor, sizeof cursor, "%s", next);
-    }
+    lf_app_handoff *hs = NULL;
+    size_t n = 0;
+    lf_status r = lf_app_handoffs_all(x->ws, x->all ? "all" : "pending", false, x->as_of, &hs,
+                                      &n, err);
+    for (size_t i = 0; r == LF_OK && i < n; i++)
+        r = export_one(x, &hs[i], err);
+    lf_app_handoffs_free(hs, n);
     return r;
 }
 
@@ -220,7 +210,7 @@ lf_status lf_app_export_handoffs(lf_workspace *ws, const lf_app_export_req *req,
                              x.lay->vals[c] == V_SCORE ? LF_COL_NUMBER : LF_COL_TEXT) < 0)
             r = oom(err);
     if (r == LF_OK)
-        r = export_pages(&x, err);
+        r = export_all(&x, err);
     if (r == LF_OK)
         r = lf_render_csv(x.t, out, err);
     lf_table_free(x.t);

@@ -127,11 +127,17 @@ static lf_status collect(const lf_config *cfg, const lf_dataset *ds, status_filt
     return LF_OK;
 }
 
-/* Fills the ids of the returned handoffs in one pass over the leads in rowid order. */
+/* Fills the ids of the returned handoffs in one pass over the leads in rowid order,
+ * walking the handoffs in lead order beside it (by_lead). */
+typedef struct lead_slot {
+    uint32_t lead; /* the lead's position */
+    uint32_t i;    /* the handoff's index in out */
+} lead_slot;
+
 typedef struct id_pass {
     lf_app_handoff *out;
-    const hkey *keys;
-    size_t n;
+    const lead_slot *by_lead;
+    size_t n, pos;
     uint32_t index; /* the lead position the callback is at */
     bool oom;
 } id_pass;
@@ -140,14 +146,39 @@ static lf_status id_cb(void *ctx, const char *id, size_t len, int64_t rowid)
 {
     (void)rowid;
     id_pass *p = ctx;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->keys[i].lead == p->index && !p->out[i].lead_id) {
-            char *s = strndup(id, len);
-            p->oom |= !s;
-            p->out[i].lead_id = s;
-        }
+    for (; p->pos < p->n && p->by_lead[p->pos].lead == p->index; p->pos++) {
+        char *s = strndup(id, len);
+        p->oom |= !s;
+        p->out[p->by_lead[p->pos].i].lead_id = s;
+    }
     p->index++;
     return LF_OK;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    const lead_slot *x = a, *y = b;
+    if (x->lead != y->lead)
+        return x->lead < y->lead ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The ids of out[0..count) (keys[i] is out[i]'s key). */
+static lf_status fill_ids(lf_workspace *ws, const hkey *keys, size_t count, lf_app_handoff *out,
+                          lf_error *err)
+{
+    lead_slot *slots = malloc((count ? count : 1) * sizeof *slots);
+    if (!slots)
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count; i++)
+        slots[i] = (lead_slot){keys[i].lead, (uint32_t)i};
+    qsort(slots, count, sizeof *slots, cmp_slot);
+    id_pass p = {.out = out, .by_lead = slots, .n = count};
+    lf_status r = count ? lf_store_lead_ids(ws->store, id_cb, &p, err) : LF_OK;
+    free(slots);
+    if (r == LF_OK && p.oom)
+        r = lf_errorf(err, LF_ENOMEM, "out of memory");
+    return r;
 }
 
 static void fill_one(const lf_config *cfg, const lf_dataset *ds, const hkey *k, lf_time now,
@@ -174,10 +205,7 @@ static lf_status page_out(lf_workspace *ws, const lf_dataset *ds, const hkey *ke
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     for (size_t i = 0; i < count; i++)
         fill_one(&ws->cfg, ds, &keys[i], now, &(*out)[i]);
-    id_pass p = {.out = *out, .keys = keys, .n = count};
-    lf_status r = count ? lf_store_lead_ids(ws->store, id_cb, &p, err) : LF_OK;
-    if (r == LF_OK && p.oom)
-        r = lf_errorf(err, LF_ENOMEM, "out of memory");
+    lf_status r = fill_ids(ws, keys, count, *out, err);
     for (size_t i = 0; r == LF_OK && i < count; i++)
         if (!(*out)[i].lead_id && !((*out)[i].lead_id = strdup("")))
             r = lf_errorf(err, LF_ENOMEM, "out of memory");
@@ -188,9 +216,10 @@ static lf_status page_out(lf_workspace *ws, const lf_dataset *ds, const hkey *ke
     return r;
 }
 
-lf_status lf_app_handoffs(lf_workspace *ws, const char *status, bool overdue_only, size_t limit,
-                          const char *after, lf_time now, lf_app_handoff **out, size_t *n,
-                          char next_cursor[64], lf_error *err)
+/* lf_app_handoffs without the bound on limit (SIZE_MAX: all). */
+static lf_status handoffs_page(lf_workspace *ws, const char *status, bool overdue_only,
+                               size_t limit, const char *after, lf_time now, lf_app_handoff **out,
+                               size_t *n, char next_cursor[64], lf_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -200,12 +229,8 @@ lf_status lf_app_handoffs(lf_workspace *ws, const char *status, bool overdue_onl
     if (!parse_status(status, &f))
         return lf_errorf(err, LF_EUSAGE, "unknown status '%.40s' (pending, accepted, rejected, all)",
                          status);
-    if (limit > LIMIT_MAX)
-        return lf_errorf(err, LF_EUSAGE, "limit above %d", LIMIT_MAX);
     if (after && *after && !parse_cursor(after, &cur))
         return lf_errorf(err, LF_EUSAGE, "bad cursor");
-    if (!limit)
-        limit = LIMIT_DEFAULT;
     lf_dataset ds;
     lf_status r = lf_app_load_dataset(ws, &ds, err);
     if (r != LF_OK)
@@ -229,6 +254,26 @@ lf_status lf_app_handoffs(lf_workspace *ws, const char *status, bool overdue_onl
     free(keys);
     lf_dataset_release(&ds);
     return r;
+}
+
+lf_status lf_app_handoffs(lf_workspace *ws, const char *status, bool overdue_only, size_t limit,
+                          const char *after, lf_time now, lf_app_handoff **out, size_t *n,
+                          char next_cursor[64], lf_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    next_cursor[0] = '\0';
+    if (limit > LIMIT_MAX)
+        return lf_errorf(err, LF_EUSAGE, "limit above %d", LIMIT_MAX);
+    return handoffs_page(ws, status, overdue_only, limit ? limit : LIMIT_DEFAULT, after, now,
+                         out, n, next_cursor, err);
+}
+
+lf_status lf_app_handoffs_all(lf_workspace *ws, const char *status, bool overdue_only,
+                              lf_time now, lf_app_handoff **out, size_t *n, lf_error *err)
+{
+    char next[64];
+    return handoffs_page(ws, status, overdue_only, SIZE_MAX, NULL, now, out, n, next, err);
 }
 
 lf_status lf_app_handoff_counts(lf_workspace *ws, lf_time now, int64_t *open, int64_t *overdue,
