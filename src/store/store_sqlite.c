@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "leadflow/buf.h"
+#include "leadflow/idmap.h"
 #include "leadflow/store.h"
 #include "store_impl.h"
 #include "store_sqlite.h"
@@ -258,7 +259,13 @@ typedef struct sq_store {
     char *file_name;
     int64_t file_id;
     bool file_committed;
+    /* sq_lead_rowid: leads looked up, by id. A lead's rowid never changes and leads are
+     * never deleted, so an entry stays true; emptied on rollback (which may take back a
+     * new lead's row) and when full */
+    lf_idmap rowids;
 } sq_store;
+
+#define ROWID_CACHE_MAX (1u << 18) /* ids */
 
 static lf_status db_error(sq_store *st, lf_error *err, const char *what)
 {
@@ -431,6 +438,7 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     st->wal_fd = -1;
     lf_buf_init(&st->strings, 0);
     lf_buf_init(&st->derived, 0);
+    lf_idmap_init(&st->rowids);
     if (!st->path) {
         sq_close(&st->base);
         return lf_errorf(err, LF_ENOMEM, "out of memory");
@@ -498,6 +506,7 @@ static void sq_close(lf_store *base)
     lf_buf_release(&st->strings);
     lf_buf_release(&st->derived);
     free(st->file_name);
+    lf_idmap_release(&st->rowids);
     free(st);
 }
 
@@ -529,6 +538,10 @@ static lf_status sq_rollback(lf_store *base, lf_error *err)
     if (!st->file_committed) { /* its row may go with the transaction */
         free(st->file_name);
         st->file_name = NULL;
+    }
+    if (st->rowids.n) { /* likewise a new lead's */
+        lf_idmap_release(&st->rowids);
+        lf_idmap_init(&st->rowids);
     }
     if (sqlite3_get_autocommit(st->db))
         return LF_OK;
@@ -718,6 +731,11 @@ static lf_status sq_lead_rowid(lf_store *base, const char *id, int64_t *rowid, b
                               lf_error *err)
 {
     sq_store *st = (sq_store *)base;
+    size_t len = strlen(id);
+    if (lf_idmap_get(&st->rowids, id, len, rowid)) {
+        *found = true; /* the server's writer: the same leads request after request */
+        return LF_OK;
+    }
     sqlite3_stmt *g = st->q[Q_LEAD_ROWID];
     lf_sq_bind_text(g, 1, id);
     int rc = sqlite3_step(g);
@@ -725,6 +743,13 @@ static lf_status sq_lead_rowid(lf_store *base, const char *id, int64_t *rowid, b
     if (*found)
         *rowid = sqlite3_column_int64(g, 0);
     sqlite3_reset(g);
+    if (*found) {
+        if (st->rowids.n >= ROWID_CACHE_MAX) {
+            lf_idmap_release(&st->rowids);
+            lf_idmap_init(&st->rowids);
+        }
+        (void)lf_idmap_put(&st->rowids, id, len, *rowid); /* without memory: not kept */
+    }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_error(st, err, "cannot read lead");
     return LF_OK;
