@@ -50,16 +50,12 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pg_common import WEBHOOK  # noqa: E402
+
 BIN = None
 URL = os.environ.get("LEADFLOW_TEST_PG_URL", "")
 AS_OF = "2026-12-01T00:00:00Z"
-WEBHOOK = """
-webhooks:
-  - url: http://127.0.0.1:1/hook
-    secret_env: LF_TEST_HOOK_SECRET
-    events: [handoff.opened]
-    max_age: 36500d
-"""
 WAIT = 60  # seconds, for any one step
 
 

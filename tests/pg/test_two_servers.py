@@ -24,15 +24,10 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 import harness  # noqa: E402
 from harness import Server, WRITE_TOKEN  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pg_common import WEBHOOK  # noqa: E402
 
 JSON = {"Content-Type": "application/json"}
-WEBHOOK = """
-webhooks:
-  - url: http://127.0.0.1:1/hook
-    secret_env: LF_TEST_HOOK_SECRET
-    events: [handoff.opened]
-    max_age: 36500d
-"""
 
 
 def rows(path):
