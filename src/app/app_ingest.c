@@ -570,15 +570,15 @@ static lf_status request_leads(lf_store *st, const ing_req *q, int64_t **out, si
         const ing_item *it = &q->items[i];
         for (size_t k = 0; it->bad_off == SIZE_MAX && k < it->ncells; k++) {
             const ing_cell *c = &q->cells[it->cell0 + k];
-            lf_lead_row row;
+            int64_t rowid;
             bool found = false;
             if (c->col != (uint32_t)col ||
-                lf_store_lead_get(st, q->bytes.data + c->off, &row, &found, NULL) != LF_OK ||
+                lf_store_lead_rowid(st, q->bytes.data + c->off, &rowid, &found, NULL) != LF_OK ||
                 !found)
                 continue;
             if (!lf_grow(out, &cap, *n + 1, sizeof **out))
                 return LF_ENOMEM;
-            (*out)[(*n)++] = row.rowid;
+            (*out)[(*n)++] = rowid;
         }
     }
     if (*n)
