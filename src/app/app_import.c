@@ -3,22 +3,19 @@
  * front ends (leadflow/app_import.h).
  *
  * Place in the flow: a front end -> here -> ingest (lf_import: validation, rejects,
- * batches, replay) -> store. This file owns the byte source of a file import: a file
- * descriptor read with read(2), retried after a signal unless the front end's cancel
- * callback says the import is being stopped, so a Ctrl-C interrupts a blocked read
- * (standard input from a pipe) and the import stops at the next record with what was
- * read committed. An import map (leadflow/mapping.h) reads the file through its own CSV
- * reader over the same byte source and hands lf_import rows in leadflow's layout; a
- * --timezone zone is loaded here. Rows handed out (rejects, ignored events) are the store's, converted
+ * batches, replay) -> store. The file is read through import_source.h's byte source (a
+ * file descriptor whose reads a Ctrl-C interrupts: the import stops at the next record
+ * with what was read committed), shared with the preset import (app_preset.c). An
+ * import map (leadflow/mapping.h) reads the file through its own CSV reader over the
+ * same byte source and hands lf_import rows in leadflow's layout; a --timezone zone is
+ * loaded here. Rows handed out (rejects, ignored events) are the store's, converted
  * to the application layer's types so that front ends need no store header.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAP_MAX_FIELD (1u << 20) /* a field of a mapped file, as the importer's */
 
+#include "import_source.h"
 #include "leadflow/app_import.h"
 #include "leadflow/import.h"
 #include "leadflow/mapping.h"
@@ -40,32 +37,6 @@ const char *lf_app_import_kind_name(int kind)
     return spec ? spec->name : "unknown";
 }
 
-typedef struct fd_source {
-    int fd;
-    bool failed;
-    const lf_app_import_cb *cb;
-} fd_source;
-
-static bool cancelled(const fd_source *src)
-{
-    return src->cb && src->cb->cancel && src->cb->cancel(src->cb->ctx);
-}
-
-/* read(2), retried after a signal unless the import is being stopped. */
-static size_t read_fd(void *ctx, char *buf, size_t n)
-{
-    fd_source *src = ctx;
-    for (int tries = 0; tries < 1000; tries++) {
-        ssize_t got = read(src->fd, buf, n);
-        if (got >= 0)
-            return (size_t)got;
-        if (errno != EINTR || cancelled(src))
-            break;
-    }
-    src->failed = !cancelled(src);
-    return (size_t)-1;
-}
-
 /* One import's inputs beyond the file: a zone (NULL = the workspace's) and a map
  * (NULL = the file in leadflow's own shape). */
 typedef struct import_job {
@@ -75,11 +46,11 @@ typedef struct import_job {
 } import_job;
 
 /* Reads the file through the map (header first: a map error stops here) into lf_import. */
-static lf_status import_mapped(lf_workspace *ws, const import_job *job, fd_source *src,
+static lf_status import_mapped(lf_workspace *ws, const import_job *job, import_fd *src,
                                lf_import_opts *opts, lf_import_stats *stats,
                                lf_app_import_result *res, lf_error *err)
 {
-    lf_csv *csv = lf_csv_new(read_fd, src, 1 << 16, MAP_MAX_FIELD);
+    lf_csv *csv = lf_csv_new(import_fd_read, src, 1 << 16, MAP_MAX_FIELD);
     if (!csv)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
     lf_map_source *ms;
@@ -100,12 +71,12 @@ static lf_status import_job_run(lf_workspace *ws, const import_job *job, const c
                                 const lf_app_import_cb *cb, lf_app_import_result *res,
                                 lf_error *err)
 {
-    bool is_stdin = strcmp(file, "-") == 0;
-    fd_source src = {.fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC), .cb = cb};
-    if (src.fd < 0)
-        return lf_errorf(err, LF_EINPUT, "cannot open '%s': %s", file, strerror(errno));
-    lf_import_opts opts = {.kind = (lf_import_kind)job->kind, .name = res->name, .read = read_fd,
-                           .read_ctx = &src, .tz = job->tz};
+    import_fd src = {.cb = cb};
+    lf_status s = import_fd_open(&src, file, err);
+    if (s != LF_OK)
+        return s;
+    lf_import_opts opts = {.kind = (lf_import_kind)job->kind, .name = res->name,
+                           .read = import_fd_read, .read_ctx = &src, .tz = job->tz};
     lf_import_stats stats = {0};
     if (cb) {
         opts.on_reject = cb->on_reject;
@@ -115,31 +86,11 @@ static lf_status import_job_run(lf_workspace *ws, const import_job *job, const c
         stats.on_ignored = cb->on_ignored;
         stats.ctx = cb->ctx;
     }
-    lf_status s = job->map ? import_mapped(ws, job, &src, &opts, &stats, res, err)
-                           : lf_import(ws->store, &ws->cfg, &opts, &stats, err);
-    if (!is_stdin)
-        close(src.fd);
-    res->read = stats.read;
-    res->imported = stats.imported;
-    res->duplicates = stats.duplicates;
-    res->rejected = stats.rejected;
-    res->ignored = stats.ignored;
-    res->cancelled = stats.cancelled;
-    res->read_failed = src.failed;
+    s = job->map ? import_mapped(ws, job, &src, &opts, &stats, res, err)
+                 : lf_import(ws->store, &ws->cfg, &opts, &stats, err);
+    import_fd_close(&src);
+    import_result_fill(res, &stats, src.failed);
     return s;
-}
-
-/* The zone named by tz_name (NULL: none, *tz stays NULL). */
-static lf_status load_zone(const char *tz_name, lf_tz **tz, lf_error *err)
-{
-    *tz = NULL;
-    if (!tz_name)
-        return LF_OK;
-    lf_error zerr;
-    lf_status st = lf_tz_load(tz, tz_name, &zerr);
-    if (st != LF_OK)
-        return lf_errorf(err, st, "--timezone: %s", zerr.msg);
-    return LF_OK;
 }
 
 lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file, const char *tz_name,
@@ -149,7 +100,7 @@ lf_status lf_app_import_file(lf_workspace *ws, int kind, const char *file, const
     memset(res, 0, sizeof *res);
     res->name = strcmp(file, "-") == 0 ? "<stdin>" : file;
     lf_tz *tz;
-    lf_status s = load_zone(tz_name, &tz, err);
+    lf_status s = import_load_zone(tz_name, "--timezone: ", &tz, err);
     if (s == LF_OK)
         s = lf_workspace_open(ws, err);
     if (s == LF_OK) {
@@ -170,7 +121,7 @@ lf_status lf_app_import_map(lf_workspace *ws, const char *map_path, const char *
     lf_tz *tz = NULL;
     lf_status s = lf_map_load(&map, map_path, err);
     if (s == LF_OK && !lf_map_tz(map)) /* the map's own zone wins over --timezone */
-        s = load_zone(tz_name, &tz, err);
+        s = import_load_zone(tz_name, "--timezone: ", &tz, err);
     if (s == LF_OK)
         s = lf_workspace_open(ws, err);
     if (s == LF_OK) {

@@ -10,14 +10,13 @@
  * the importer reports them) so that pass 2 makes no events for a contact whose lead
  * was rejected: the row is reported once. Warnings of both passes go to one callback
  * and one count. A cancelled pass 1 ends the import there (what was read is
- * committed); pass 2 runs only after a pass 1 that read the whole file.
+ * committed); pass 2 runs only after a pass 1 that read the whole file. Each pass reads
+ * the file through the same byte source as the other imports (import_source.h).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "import_source.h"
 #include "leadflow/app_preset.h"
 #include "leadflow/buf.h"
 #include "leadflow/import.h"
@@ -31,8 +30,7 @@ typedef struct preset_run {
     long *rejected;        /* lines of pass 1's rejected rows (sorted before pass 2) */
     size_t nrejected, cap;
     bool oom;
-    int fd;
-    bool read_failed;
+    import_fd src; /* the pass's file (src.cb = cb) */
 } preset_run;
 
 bool lf_app_preset_known(const char *name)
@@ -43,26 +41,6 @@ bool lf_app_preset_known(const char *name)
 const char *lf_app_preset_names(void)
 {
     return lf_preset_names();
-}
-
-static bool cancelled(const preset_run *r)
-{
-    return r->cb && r->cb->cancel && r->cb->cancel(r->cb->ctx);
-}
-
-/* read(2), retried after a signal unless the import is being stopped. */
-static size_t read_fd(void *ctx, char *buf, size_t n)
-{
-    preset_run *r = ctx;
-    for (int tries = 0; tries < 1000; tries++) {
-        ssize_t got = read(r->fd, buf, n);
-        if (got >= 0)
-            return (size_t)got;
-        if (errno != EINTR || cancelled(r))
-            break;
-    }
-    r->read_failed = !cancelled(r);
-    return (size_t)-1;
 }
 
 static void on_warn(void *ctx, const char *file, long line, const char *msg)
@@ -101,7 +79,8 @@ static void on_progress(void *ctx, const char *name, int64_t rows, uint64_t byte
 
 static bool on_cancel(void *ctx)
 {
-    return cancelled(ctx);
+    const preset_run *r = ctx;
+    return import_fd_cancelled(&r->src);
 }
 
 static void on_ignored(void *ctx, const char *reason, int64_t count)
@@ -133,34 +112,21 @@ static int cmp_line(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void fill_result(lf_app_import_result *res, const lf_import_stats *stats,
-                        const preset_run *r)
-{
-    res->read = stats->read;
-    res->imported = stats->imported;
-    res->duplicates = stats->duplicates;
-    res->rejected = stats->rejected;
-    res->ignored = stats->ignored;
-    res->cancelled = stats->cancelled;
-    res->read_failed = r->read_failed;
-}
-
 /* One pass over the file: the preset as the importer's record source. */
 static lf_status run_pass(lf_workspace *ws, const char *preset, const char *file,
                           lf_import_kind kind, const lf_tz *tz, preset_run *r,
                           lf_app_import_result *res, lf_error *err)
 {
-    r->fd = open(file, O_RDONLY | O_CLOEXEC);
-    r->read_failed = false;
-    if (r->fd < 0)
-        return lf_errorf(err, LF_EINPUT, "cannot open '%s': %s", file, strerror(errno));
-    lf_preset_opts po = {.file = file, .kind = kind, .read = read_fd, .read_ctx = r,
+    lf_status s = import_fd_open(&r->src, file, err);
+    if (s != LF_OK)
+        return s;
+    lf_preset_opts po = {.file = file, .kind = kind, .read = import_fd_read, .read_ctx = &r->src,
                          .tz = tz, .cfg = &ws->cfg, .warn = on_warn, .warn_ctx = r,
                          .skip = kind == LF_IMPORT_EVENTS ? skip_line : NULL, .skip_ctx = r};
     lf_preset *p = NULL;
-    lf_status s = lf_preset_open(&p, preset, &po, err);
+    s = lf_preset_open(&p, preset, &po, err);
     if (s != LF_OK) {
-        close(r->fd);
+        import_fd_close(&r->src);
         return s;
     }
     lf_record_source src = lf_preset_source(p);
@@ -170,8 +136,8 @@ static lf_status run_pass(lf_workspace *ws, const char *preset, const char *file
     lf_import_stats stats = {.on_ignored = on_ignored, .ctx = r};
     s = lf_import(ws->store, &ws->cfg, &opts, &stats, err);
     lf_preset_free(p);
-    close(r->fd);
-    fill_result(res, &stats, r);
+    import_fd_close(&r->src);
+    import_result_fill(res, &stats, r->src.failed);
     return s;
 }
 
@@ -208,11 +174,11 @@ lf_status lf_app_import_preset(lf_workspace *ws, const char *preset, const char 
     lf_status s = lf_workspace_open(ws, err);
     if (s != LF_OK)
         return s;
-    lf_tz *own = NULL;
-    if (tz_name && (s = lf_tz_load(&own, tz_name, err)) != LF_OK)
+    lf_tz *own;
+    if ((s = import_load_zone(tz_name, "", &own, err)) != LF_OK)
         return s;
     const lf_tz *tz = own ? own : ws->cfg.tz;
-    preset_run r = {.cb = cb, .on_warning = on_warning};
+    preset_run r = {.cb = cb, .on_warning = on_warning, .src = {.cb = cb}};
     s = run_pass(ws, preset, file, LF_IMPORT_LEADS, tz, &r, &res[0], err);
     bool go_on = (s == LF_OK || (s == LF_EINPUT && res[0].rejected)) && !res[0].cancelled;
     if (go_on && r.oom)
