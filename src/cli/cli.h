@@ -46,6 +46,34 @@ bool cli_wants_help(const cli_command *cmd, int argc, char **argv);
 int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *name,
             const char **value);
 
+/* Matches "-o FILE" at argv[*i]: as cli_opt (1 with *value set and *i past FILE; -1
+ * after "option '-o' needs a file name"; 0 for another argument). */
+int cli_opt_o(const cli_command *cmd, int argc, char **argv, int *i, const char **value);
+
+/* The range and output options that the reading commands share (report, plan, whatif),
+ * as given: the application layer validates them. */
+typedef struct cli_range_opts {
+    const char *from, *to, *by, *as_of, *format, *out;
+} cli_range_opts;
+
+enum { /* bit k is the k-th of cli_range_opts' fields */
+    CLI_OPT_FROM = 1 << 0,   /* --from DATE */
+    CLI_OPT_TO = 1 << 1,     /* --to DATE */
+    CLI_OPT_BY = 1 << 2,     /* --by PERIOD */
+    CLI_OPT_AS_OF = 1 << 3,  /* --as-of TS */
+    CLI_OPT_FORMAT = 1 << 4, /* --format NAME */
+    CLI_OPT_OUTPUT = 1 << 5, /* -o FILE, --output FILE */
+};
+
+/* Matches at argv[*i] one of the shared options a command takes (`which`, CLI_OPT_*
+ * or-ed) into r: as cli_opt, 1 on a match (*i advanced), -1 after a usage error, 0
+ * when argv[*i] is none of them. */
+int cli_range_opt(const cli_command *cmd, int argc, char **argv, int *i, unsigned which,
+                  cli_range_opts *r);
+/* The usage error for an argument no option of cmd took: "unknown option 'ARG'" when
+ * it starts with '-' (a lone "-" excepted), else "unexpected argument 'ARG'"; returns 1. */
+int cli_bad_arg(const cli_command *cmd, const char *arg);
+
 /* Loads the configuration and opens the store. Returns an exit code (0 = ok). */
 int cli_open_workspace(cli_ctx *ctx);
 /* Joins dir and name into a newly allocated path. */

@@ -26,11 +26,9 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
             req.status = v;
         else if ((m = cli_opt(cmd, argc, argv, &i, "as-of", &v)) != 0)
             req.as_of = v;
-        else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-            out = argv[i + 1];
-            i += 2;
-            continue;
-        } else
+        else if (i + 1 < argc && (m = cli_opt_o(cmd, argc, argv, &i, &v)) != 0)
+            out = v; /* a last "-o" with no file is an unexpected argument here */
+        else
             return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
         if (m < 0)
             return 1;

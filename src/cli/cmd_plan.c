@@ -24,27 +24,27 @@ static int parse_opts(const cli_command *cmd, int argc, char **argv, lf_app_plan
 {
     static const char *const value_opts[LF_APP_PLAN_NVALUES] = {
         "deal-size", "close-rate", "sql-rate", "mql-rate", "visit-rate"};
-    static const char *const names[] = {"revenue", "months", "as-of", "format"};
-    const char **values[] = {&o->revenue, &o->months, &o->as_of, &o->format};
+    cli_range_opts r = {0}; /* --as-of, --format */
     for (int i = 1; i < argc;) {
         if (strcmp(argv[i], "--from-history") == 0) {
             o->from_history = true;
             i++;
             continue;
         }
-        int m = 0;
-        for (size_t k = 0; k < sizeof names / sizeof names[0] && m == 0; k++)
-            m = cli_opt(cmd, argc, argv, &i, names[k], values[k]);
+        int m = cli_range_opt(cmd, argc, argv, &i, CLI_OPT_AS_OF | CLI_OPT_FORMAT, &r);
+        if (m == 0)
+            m = cli_opt(cmd, argc, argv, &i, "revenue", &o->revenue);
+        if (m == 0)
+            m = cli_opt(cmd, argc, argv, &i, "months", &o->months);
         for (int k = 0; k < LF_APP_PLAN_NVALUES && m == 0; k++)
             m = cli_opt(cmd, argc, argv, &i, value_opts[k], &o->value[k]);
         if (m < 0)
             return 1;
-        if (m > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(cmd, "unknown option '%s'", argv[i]);
-        return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
+        if (m == 0)
+            return cli_bad_arg(cmd, argv[i]);
     }
+    o->as_of = r.as_of;
+    o->format = r.format;
     if (!o->revenue)
         return cli_usage(cmd, "plan needs --revenue");
     return 0;

@@ -10,51 +10,31 @@
  * never imported: SPEC §7) go to stderr as "leadflow: note: ...", so stdout stays
  * exactly the report.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "leadflow/app_report.h"
-#include "leadflow/outfile.h"
 
 typedef struct report_opts {
-    const char *name, *from, *to, *by, *as_of, *format, *out, *attribute;
+    const char *name, *attribute;
+    cli_range_opts r; /* --from --to --by --as-of --format -o/--output */
 } report_opts;
 
 static int parse_report_opts(const cli_command *cmd, int argc, char **argv, report_opts *o)
 {
-    static const struct { const char *name; size_t off; } opts[] = {
-        {"from", offsetof(report_opts, from)},     {"to", offsetof(report_opts, to)},
-        {"by", offsetof(report_opts, by)},         {"as-of", offsetof(report_opts, as_of)},
-        {"format", offsetof(report_opts, format)}, {"output", offsetof(report_opts, out)},
-        {"attribute", offsetof(report_opts, attribute)},
-    };
+    const unsigned range = CLI_OPT_FROM | CLI_OPT_TO | CLI_OPT_BY | CLI_OPT_AS_OF |
+                           CLI_OPT_FORMAT | CLI_OPT_OUTPUT;
     for (int i = 1; i < argc;) {
-        if (strcmp(argv[i], "-o") == 0) {
-            if (i + 1 >= argc)
-                return cli_usage(cmd, "option '-o' needs a file name");
-            o->out = argv[i + 1];
-            i += 2;
+        int m = cli_range_opt(cmd, argc, argv, &i, range, &o->r);
+        if (m == 0)
+            m = cli_opt(cmd, argc, argv, &i, "attribute", &o->attribute);
+        if (m < 0)
+            return 1;
+        if (m > 0)
             continue;
-        }
-        bool matched = false;
-        for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !matched; k++) {
-            const char *v;
-            int m = cli_opt(cmd, argc, argv, &i, opts[k].name, &v);
-            if (m < 0)
-                return 1;
-            if (m > 0) {
-                *(const char **)((char *)o + opts[k].off) = v;
-                matched = true;
-            }
-        }
-        if (matched)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(cmd, "unknown option '%s'", argv[i]);
-        if (o->name)
-            return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
+        if ((argv[i][0] == '-' && argv[i][1]) || o->name)
+            return cli_bad_arg(cmd, argv[i]);
         o->name = argv[i++];
     }
     if (!o->name)
@@ -154,23 +134,6 @@ void cmd_report_help(int argc, char **argv)
     put_wrapped(LF_COL_TERMS, 2, 2);
 }
 
-int cli_write_output(const char *path, const lf_buf *b)
-{
-    lf_error err;
-    lf_status st;
-    errno = 0;
-    if (path) {
-        st = lf_outfile_save(path, b->data, b->len, LF_OUTFILE_PRIVATE, &err);
-    } else if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
-        int e = errno ? errno : EIO; /* fwrite sets it from the failed write(2) */
-        st = lf_errorf(&err, LF_ESTORE, "cannot write to standard output: %s", strerror(e));
-    } else {
-        /* flush now, so a failure is reported with its reason and not only at exit */
-        st = lf_outfile_flush_stream(stdout, "standard output", &err);
-    }
-    return st == LF_OK ? 0 : cli_fail(st, "%s", err.msg);
-}
-
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
 {
     const cli_command *cmd = cli_find("report");
@@ -180,8 +143,9 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         return code;
     if (!lf_app_report_known(o.name))
         return unknown_report(o.name);
-    lf_app_report_req req = {.name = o.name, .format = o.format, .from = o.from, .to = o.to,
-                             .by = o.by, .as_of = o.as_of, .attribute = o.attribute};
+    lf_app_report_req req = {.name = o.name, .format = o.r.format, .from = o.r.from,
+                             .to = o.r.to, .by = o.r.by, .as_of = o.r.as_of,
+                             .attribute = o.attribute};
     lf_app_report_out out;
     lf_app_report_out_init(&out);
     lf_error err;
@@ -189,7 +153,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     if (s != LF_OK)
         code = out.bad_request ? cli_usage(cmd, "%s", err.msg) : cli_fail(s, "%s", err.msg);
     else
-        code = cli_write_output(o.out, &out.bytes);
+        code = cli_write_output(o.r.out, &out.bytes);
     for (size_t i = 0; code == 0 && i < out.nnotes; i++)
         fprintf(stderr, "leadflow: note: %s\n", out.notes[i]);
     lf_app_report_out_release(&out);

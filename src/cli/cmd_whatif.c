@@ -93,20 +93,19 @@ static void print_did(const char *what, const int64_t *n, int64_t shown, int64_t
 
 static int parse_opts(const cli_command *cmd, int argc, char **argv, lf_app_whatif *o)
 {
-    static const char *const names[] = {"config", "from", "to", "as-of"};
-    const char **values[] = {&o->other, &o->from, &o->to, &o->as_of};
+    cli_range_opts r = {0}; /* --from, --to, --as-of */
     for (int i = 1; i < argc;) {
-        int m = 0;
-        for (size_t k = 0; k < sizeof names / sizeof names[0] && m == 0; k++)
-            m = cli_opt(cmd, argc, argv, &i, names[k], values[k]);
+        int m = cli_opt(cmd, argc, argv, &i, "config", &o->other);
+        if (m == 0)
+            m = cli_range_opt(cmd, argc, argv, &i, CLI_OPT_FROM | CLI_OPT_TO | CLI_OPT_AS_OF, &r);
         if (m < 0)
             return 1;
-        if (m > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(cmd, "unknown option '%s'", argv[i]);
-        return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
+        if (m == 0)
+            return cli_bad_arg(cmd, argv[i]);
     }
+    o->from = r.from;
+    o->to = r.to;
+    o->as_of = r.as_of;
     if (!o->other)
         return cli_usage(cmd, "whatif needs --config OTHER.yaml");
     return 0;

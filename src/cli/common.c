@@ -1,13 +1,16 @@
 /*
- * common.c — helpers shared by the CLI commands: messages, options, workspace.
+ * common.c — helpers shared by the CLI commands: messages, options (each option that
+ * several commands take is parsed here, once), workspace, output.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "leadflow/text.h"
 #include "leadflow/buf.h"
+#include "leadflow/outfile.h"
+#include "leadflow/text.h"
 
 /* "leadflow: error: MSG\n" on stderr. MSG quotes file names and data: it is escaped
  * for the terminal (cli_add_text) like every other data text. */
@@ -73,6 +76,56 @@ int cli_opt(const cli_command *cmd, int argc, char **argv, int *i, const char *n
     if (m < 0)
         cli_usage(cmd, "option '--%s' needs a value", name);
     return m;
+}
+
+int cli_opt_o(const cli_command *cmd, int argc, char **argv, int *i, const char **value)
+{
+    if (strcmp(argv[*i], "-o") != 0)
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_usage(cmd, "option '-o' needs a file name");
+        return -1;
+    }
+    *value = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+int cli_range_opt(const cli_command *cmd, int argc, char **argv, int *i, unsigned which,
+                  cli_range_opts *r)
+{
+    /* option k is flag 1 << k (cli.h) */
+    static const char *const names[] = {"from", "to", "by", "as-of", "format", "output"};
+    const char **values[] = {&r->from, &r->to, &r->by, &r->as_of, &r->format, &r->out};
+    int m = (which & CLI_OPT_OUTPUT) ? cli_opt_o(cmd, argc, argv, i, &r->out) : 0;
+    for (unsigned k = 0; k < sizeof names / sizeof names[0] && m == 0; k++)
+        if (which & (1u << k))
+            m = cli_opt(cmd, argc, argv, i, names[k], values[k]);
+    return m;
+}
+
+int cli_bad_arg(const cli_command *cmd, const char *arg)
+{
+    if (arg[0] == '-' && arg[1])
+        return cli_usage(cmd, "unknown option '%s'", arg);
+    return cli_usage(cmd, "unexpected argument '%s'", arg);
+}
+
+int cli_write_output(const char *path, const lf_buf *b)
+{
+    lf_error err;
+    lf_status st;
+    errno = 0;
+    if (path) {
+        st = lf_outfile_save(path, b->data, b->len, LF_OUTFILE_PRIVATE, &err);
+    } else if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
+        int e = errno ? errno : EIO; /* fwrite sets it from the failed write(2) */
+        st = lf_errorf(&err, LF_ESTORE, "cannot write to standard output: %s", strerror(e));
+    } else {
+        /* flush now, so a failure is reported with its reason and not only at exit */
+        st = lf_outfile_flush_stream(stdout, "standard output", &err);
+    }
+    return st == LF_OK ? 0 : cli_fail(st, "%s", err.msg);
 }
 
 char *cli_path(const char *dir, const char *name)
