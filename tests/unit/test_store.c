@@ -1021,3 +1021,204 @@ Test(store, a_long_identity_is_known_once)
         lf_store_close(st);
     }
 }
+
+/* ---- hostile text through the batches ------------------------------------------------ */
+
+typedef struct seen_text {
+    char s[4][6][48]; /* ident, ext_id, type, detail, reason, amount ("-" = NULL) */
+    size_t n;
+} seen_text;
+
+static lf_status note_text(void *ctx, const lf_log_event *e, lf_error *err)
+{
+    (void)err;
+    seen_text *t = ctx;
+    cr_assert_lt(t->n, 4);
+    const char *v[5] = {e->row.ident, e->row.ext_id, e->row.type, e->row.detail, e->row.reason};
+    for (int k = 0; k < 5; k++)
+        snprintf(t->s[t->n][k], sizeof t->s[0][0], "%s", v[k] ? v[k] : "-");
+    if (e->row.has_amount)
+        snprintf(t->s[t->n][5], sizeof t->s[0][0], "%.17g", e->row.amount);
+    else
+        snprintf(t->s[t->n][5], sizeof t->s[0][0], "-");
+    t->n++;
+    return LF_OK;
+}
+
+static void expect_text(const char *got, const char *want, const char *what)
+{
+    cr_expect(got && want ? strcmp(got, want) == 0 : got == want, "%s: got '%s'", what,
+              got ? got : "(null)");
+}
+
+/* Bytes that mean something to COPY's text format (tab, newline, CR, backslash, \N,
+ * \.), to array literals and to SQL (quotes, braces, commas), and UTF-8 beyond ASCII:
+ * a batch stores them as given, an empty string is not NULL, and the same batch again
+ * finds the same leads and events. */
+Test(store, batches_keep_hostile_text_byte_for_byte)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        lf_lead_row rows[2] = {
+            {.id = "L\t1", .email = "\\N", .created_at = 5, .source = "a\\\\b\\",
+             .channel = "new\nline", .origin = "marketing", .persona = "cr\r\n",
+             .attrs_json = "{\"k\":\"t\\tx\"}", .origin_given = "\\.",
+             .persona_given = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+            {.id = "L\\N", .email = NULL, .created_at = 6, .source = "",
+             .channel = "q\"s 'x' {a,b}", .origin = "sales", .persona = "NULL",
+             .attrs_json = "{}"},
+        };
+        lf_upsert res[2];
+        lf_error err;
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 2, res, &err), LF_OK, "%s", err.msg);
+        cr_expect(res[0] == LF_UPSERT_NEW && res[1] == LF_UPSERT_NEW, "%s", backends[b].name);
+        lf_event_row ev[2] = {
+            {.lead = rows[0].rowid, .ident = "i:\t\\N\n", .ext_id = "x\ny", .ts = 9,
+             .kind = LF_EV_ACTIVITY, .type = "t\\r", .detail = "d\r\n\\.\n",
+             .reason = "\xc3\xa9\\", .amount = 0.1, .has_amount = true},
+            {.lead = rows[1].rowid, .ident = "c:a\\tb", .ts = 10, .kind = LF_EV_ACTIVITY,
+             .type = "x", .detail = "", .amount = -1234567.8901234567, .has_amount = true},
+        };
+        int64_t seqs[2] = {0, 0};
+        cr_assert_eq(lf_store_event_append_batch(st, ev, 2, seqs, &err), LF_OK, "%s", err.msg);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect(seqs[0] > 0 && seqs[1] > seqs[0]);
+        lf_lead_row got;
+        bool found = false;
+        cr_assert_eq(lf_store_lead_get(st, "L\t1", &got, &found, NULL), LF_OK);
+        cr_assert(found, "%s: the id with a tab", backends[b].name);
+        expect_text(got.email, "\\N", "email");
+        expect_text(got.source, "a\\\\b\\", "source");
+        expect_text(got.channel, "new\nline", "channel");
+        expect_text(got.persona, "cr\r\n", "persona");
+        expect_text(got.attrs_json, "{\"k\":\"t\\tx\"}", "attrs");
+        expect_text(got.origin_given, "\\.", "origin_given");
+        expect_text(got.persona_given, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+                    "persona_given");
+        cr_assert_eq(lf_store_lead_get(st, "L\\N", &got, &found, NULL), LF_OK);
+        cr_assert(found, "%s: the id with \\N", backends[b].name);
+        expect_text(got.email, NULL, "NULL email");
+        expect_text(got.source, "", "empty source");
+        expect_text(got.channel, "q\"s 'x' {a,b}", "channel");
+        expect_text(got.persona, "NULL", "persona");
+        expect_text(got.origin_given, NULL, "NULL origin_given");
+        seen_text t = {0};
+        cr_assert_eq(lf_store_log_scan(st, 0, 4, note_text, &t, NULL), LF_OK);
+        cr_assert_eq(t.n, 2);
+        const char *want[2][6] = {
+            {"i:\t\\N\n", "x\ny", "t\\r", "d\r\n\\.\n", "\xc3\xa9\\", "0.10000000000000001"},
+            {"c:a\\tb", "-", "x", "", "-", "-1234567.8901234567"},
+        };
+        for (int i = 0; i < 2; i++)
+            for (int k = 0; k < 6; k++)
+                expect_text(t.s[i][k], want[i][k], "event field");
+        /* the same batches again: the same rows, known identities */
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 2, res, &err), LF_OK, "%s", err.msg);
+        cr_expect(res[0] == LF_UPSERT_SAME && res[1] == LF_UPSERT_SAME, "%s: unchanged",
+                  backends[b].name);
+        rows[1].persona = "NULL\t";
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 2, res, &err), LF_OK, "%s", err.msg);
+        cr_expect(res[0] == LF_UPSERT_SAME && res[1] == LF_UPSERT_UPDATED);
+        seqs[0] = seqs[1] = -1;
+        cr_assert_eq(lf_store_event_append_batch(st, ev, 2, seqs, &err), LF_OK, "%s", err.msg);
+        cr_expect(seqs[0] == 0 && seqs[1] == 0, "%s: known identities", backends[b].name);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        lf_store_close(st);
+    }
+}
+
+static lf_status count_log(void *ctx, const lf_log_event *e, lf_error *err)
+{
+    (void)e, (void)err;
+    (*(size_t *)ctx)++;
+    return LF_OK;
+}
+
+/* Batch after batch, in one transaction, in the next ones and after a rollback (the
+ * first batch of a session too): each writes its own rows only (a server store may
+ * stage them in a table that outlives a batch). Batches of more than 2 MB of text as
+ * well. */
+Test(store, batches_in_a_row_write_only_their_own_rows)
+{
+    static char big[3000];
+    memset(big, 'd', sizeof big - 1);
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        lf_lead_row rows[2] = {
+            {.id = "A", .email = "a1", .created_at = 1, .channel = "web", .origin = "sales",
+             .persona = "p", .attrs_json = "{}"},
+            {.id = "B", .email = "b1", .created_at = 1, .channel = "web", .origin = "sales",
+             .persona = "p", .attrs_json = "{}"},
+        };
+        lf_upsert res[2];
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK); /* the first batch rolled back */
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows + 1, 1, res, NULL), LF_OK);
+        cr_assert_eq(lf_store_rollback(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 2, res, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect(res[0] == LF_UPSERT_NEW && res[1] == LF_UPSERT_NEW);
+        rows[0].email = "a2";
+        rows[1].email = "b2";
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 1, res, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows + 1, 1, res + 1, NULL), LF_OK);
+        cr_expect(res[0] == LF_UPSERT_UPDATED && res[1] == LF_UPSERT_UPDATED);
+        cr_assert_eq(lf_store_rollback(st, NULL), LF_OK);
+        rows[0].email = "a3";
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 1, res, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect_eq(res[0], LF_UPSERT_UPDATED, "%s", backends[b].name);
+        /* B changed alone, then a batch of A only: B stays as it is now */
+        rows[1].email = "b4";
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert(st, &rows[1], &res[1], NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_upsert_batch(st, rows, 1, res, NULL), LF_OK);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_expect_eq(res[0], LF_UPSERT_SAME);
+        lf_lead_row got;
+        bool found = false;
+        cr_assert_eq(lf_store_lead_get(st, "A", &got, &found, NULL), LF_OK);
+        cr_expect(found && got.email && strcmp(got.email, "a3") == 0, "%s", backends[b].name);
+        cr_assert_eq(lf_store_lead_get(st, "B", &got, &found, NULL), LF_OK);
+        cr_expect(found && got.email && strcmp(got.email, "b4") == 0, "%s: B is '%s'",
+                  backends[b].name, found && got.email ? got.email : "-");
+        /* events: 3 batches of 400 (1.2 MB each) in one transaction, one rolled back,
+         * then one that repeats the rolled-back identities */
+        static lf_event_row ev[400];
+        static char ident[400][16];
+        int64_t seqs[400];
+        size_t want = 0;
+        for (int round = 0; round < 5; round++) {
+            if (round != 2) /* rounds 1 and 2 in one transaction */
+                cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+            for (int i = 0; i < 400; i++) {
+                snprintf(ident[i], sizeof ident[0], "i:%d", (round == 4 ? 3 : round) * 400 + i);
+                ev[i] = (lf_event_row){.lead = rows[i % 2].rowid, .ident = ident[i], .ts = i,
+                                       .kind = LF_EV_ACTIVITY, .type = "x", .detail = big};
+            }
+            cr_assert_eq(lf_store_event_append_batch(st, ev, 400, seqs, NULL), LF_OK);
+            for (int i = 0; i < 400; i++)
+                cr_assert_gt(seqs[i], i ? seqs[i - 1] : 0, "%s: round %d, event %d",
+                             backends[b].name, round, i);
+            if (round == 3) {
+                cr_assert_eq(lf_store_rollback(st, NULL), LF_OK);
+                continue;
+            }
+            want += 400;
+            if (round != 1)
+                cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        }
+        size_t logged = 0;
+        cr_assert_eq(lf_store_log_scan(st, 0, 5000, count_log, &logged, NULL), LF_OK);
+        cr_expect_eq(logged, want, "%s", backends[b].name);
+        lf_store_close(st);
+    }
+}
