@@ -26,6 +26,10 @@
  * server's default), so set_durable, sync_log and checkpoint have nothing to do.
  * Memory: scans read a bounded chunk of leads at a time (keyset pagination by lead_id),
  * never a whole table.
+ * Bulk writes: the importer's batches of leads and events are sent with COPY (binary
+ * rows, lf_pg_copy_*) into a TEMP staging table of the session, then moved into their
+ * tables by one statement each (store_pg_leads.c, store_pg_log.c); COPY parses rows
+ * faster than array parameters and carries any text as its bytes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -126,6 +130,74 @@ void lf_pg_arr_text(pg_arrays *a, int k, const char *v)
                                        : lf_buf_addc(a->b, *c);
     if (a->s == LF_OK)
         a->s = lf_buf_addc(a->b, '"');
+}
+
+/* ---- rows for COPY (binary format) ------------------------------------------------ */
+
+/* PostgreSQL's binary COPY: a signature, flags and header extension (both 0), rows of
+ * an int16 field count and fields of an int32 length (-1 = NULL) then the value's bytes,
+ * integers big-endian; an int16 -1 ends the data. */
+static const char copy_signature[11] = {'P',  'G',    'C',  'O',  'P', 'Y',
+                                        '\n', '\377', '\r', '\n', '\0'};
+
+static void copy_be(pg_copy *c, uint64_t v, int bytes)
+{
+    char out[8];
+    for (int i = 0; i < bytes; i++)
+        out[i] = (char)(unsigned char)(v >> (8 * (bytes - 1 - i)));
+    if (c->s == LF_OK)
+        c->s = lf_buf_add(c->b, out, (size_t)bytes);
+}
+
+void lf_pg_copy_start(pg_copy *c, lf_buf *b)
+{
+    c->b = b;
+    c->s = lf_buf_add(b, copy_signature, sizeof copy_signature);
+    copy_be(c, 0, 4); /* flags */
+    copy_be(c, 0, 4); /* header extension length */
+}
+
+void lf_pg_copy_row(pg_copy *c, int nfields)
+{
+    copy_be(c, (uint64_t)nfields, 2);
+}
+
+void lf_pg_copy_int4(pg_copy *c, int32_t v)
+{
+    copy_be(c, 4, 4);
+    copy_be(c, (uint32_t)v, 4);
+}
+
+void lf_pg_copy_int8(pg_copy *c, bool null, int64_t v)
+{
+    copy_be(c, null ? UINT32_MAX : 8, 4);
+    if (!null)
+        copy_be(c, (uint64_t)v, 8);
+}
+
+void lf_pg_copy_dbl(pg_copy *c, bool null, double v)
+{
+    _Static_assert(sizeof(double) == sizeof(uint64_t), "an IEEE 754 double");
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    copy_be(c, null ? UINT32_MAX : 8, 4);
+    if (!null)
+        copy_be(c, bits, 8);
+}
+
+void lf_pg_copy_text(pg_copy *c, const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    if (n > INT32_MAX && c->s == LF_OK) /* beyond any field: the server's limit is 1 GB */
+        c->s = LF_ENOMEM;
+    copy_be(c, v ? (uint32_t)n : UINT32_MAX, 4);
+    if (v && c->s == LF_OK)
+        c->s = lf_buf_add(c->b, v, n);
+}
+
+void lf_pg_copy_end(pg_copy *c)
+{
+    copy_be(c, UINT16_MAX, 2);
 }
 
 /* ---- the connection -------------------------------------------------------------- */
@@ -284,6 +356,74 @@ lf_status lf_pg_simple(pg_store *st, const char *sql, lf_error *err, const char 
     return out;
 }
 
+#define COPY_PIECE ((size_t)1 << 20) /* bytes of rows a PQputCopyData call sends */
+#define COPY_LEAD 8                  /* statements at most before the COPY of a sql */
+
+/* Sends sql and reads the results of its statements up to its COPY, which then waits
+ * for rows; on an error, up to the end of the results. */
+static lf_status copy_open(pg_store *st, const char *sql, lf_error *err, const char *what)
+{
+    if (PQsendQuery(st->conn, sql) != 1)
+        return lf_pg_result_error(st, NULL, err, what);
+    lf_status s = LF_OK;
+    for (int i = 0; i <= COPY_LEAD; i++) {
+        PGresult *r = PQgetResult(st->conn);
+        if (!r) /* the end, the COPY not reached: an earlier statement failed */
+            return s != LF_OK ? s
+                              : lf_errorf(err, LF_ESTORE, "store '%s': %s: no COPY",
+                                          st->location, what);
+        ExecStatusType rs = PQresultStatus(r);
+        if (rs == PGRES_COPY_IN && s == LF_OK) {
+            PQclear(r);
+            return LF_OK;
+        }
+        if (rs != PGRES_COMMAND_OK && s == LF_OK)
+            s = lf_pg_result_error(st, r, err, what);
+        PQclear(r);
+    }
+    return lf_errorf(err, LF_ESTORE, "store '%s': %s: unexpected results", st->location, what);
+}
+
+/* Runs sql, statements ending in a COPY ... FROM STDIN, and sends it data. */
+static lf_status copy_in(pg_store *st, const char *sql, const lf_buf *data, lf_error *err,
+                         const char *what)
+{
+    lf_status s = pipe_drain(st, err);
+    if (s == LF_OK)
+        s = copy_open(st, sql, err, what);
+    if (s != LF_OK)
+        return s;
+    PQclear(st->held); /* as lf_pg_exec: a lead_get's row lives until the next call */
+    st->held = NULL;
+    bool sent = true;
+    for (size_t off = 0; sent && off < data->len; off += COPY_PIECE) {
+        size_t n = data->len - off < COPY_PIECE ? data->len - off : COPY_PIECE;
+        sent = PQputCopyData(st->conn, data->data + off, (int)n) == 1;
+    }
+    /* a failed send ends the COPY with an error: the server discards its rows */
+    if (PQputCopyEnd(st->conn, sent ? NULL : "leadflow: cannot send rows") != 1)
+        s = lf_pg_result_error(st, NULL, err, what);
+    for (int i = 0; i < 4; i++) { /* the COPY's result, then NULL */
+        PGresult *r = PQgetResult(st->conn);
+        if (!r)
+            break;
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && s == LF_OK)
+            s = lf_pg_result_error(st, r, err, what);
+        PQclear(r);
+    }
+    return s;
+}
+
+lf_status lf_pg_stage(pg_store *st, const pg_stage *t, const lf_buf *rows, size_t n,
+                      lf_error *err, const char *what)
+{
+    size_t *held = &st->stage_bytes[t->slot];
+    bool empty = *held > 0 && *held + rows->len > PG_STAGE_BYTES;
+    lf_status s = copy_in(st, empty ? t->refill : t->fill, rows, err, what);
+    st->stage_ord += (int64_t)n; /* even when it failed: an ord is never used twice */
+    *held = (empty ? 0 : *held) + rows->len;
+    return s;
+}
 
 /* The URL as shown in messages and used to name the snapshot cache: without a password
  * (of the user part) and without the query (which may carry one). */

@@ -69,6 +69,25 @@ void lf_pg_arr_text(pg_arrays *a, int k, const char *v); /* NULL = NULL */
             (a)->s = lf_buf_add((a)->b, "}", 2);                                           \
     } while (0)
 
+/* Rows for COPY ... FROM STDIN (FORMAT binary), built in b: lf_pg_copy_start writes
+ * the header, lf_pg_copy_row starts a row of n fields and the field calls append them
+ * in the table's column order (each type exactly the column's: int4 to integer, int8
+ * to bigint), lf_pg_copy_end the trailer; s = the first failed append. Binary rather
+ * than text: a text value travels as its length and bytes, with nothing to escape
+ * (tab, newline, backslash, "\N" in hostile input mean nothing), and numbers as their
+ * bits (a double is not printed and parsed back). */
+typedef struct pg_copy {
+    lf_buf *b;
+    lf_status s;
+} pg_copy;
+void lf_pg_copy_start(pg_copy *c, lf_buf *b);
+void lf_pg_copy_row(pg_copy *c, int nfields);
+void lf_pg_copy_int4(pg_copy *c, int32_t v);
+void lf_pg_copy_int8(pg_copy *c, bool null, int64_t v);
+void lf_pg_copy_dbl(pg_copy *c, bool null, double v);
+void lf_pg_copy_text(pg_copy *c, const char *v); /* NULL = NULL */
+void lf_pg_copy_end(pg_copy *c);
+
 /* Takes the lead's row lock (lead > 0) or the workspace's advisory lock (lead 0) for
  * the rest of the write transaction. */
 lf_status lf_pg_lock_lead(lf_store *st, int64_t lead, lf_error *err);
@@ -78,6 +97,7 @@ extern const lf_store_outbox_ops lf_pg_outbox_ops;
 #define PG_MAX_PREPARED 96
 
 enum { PG_TXN_NONE = 0, PG_TXN_WRITE, PG_TXN_READ };
+enum { PG_STAGE_LEADS, PG_STAGE_EVENTS, PG_STAGE__COUNT }; /* lf_pg_stage's tables */
 
 typedef struct pg_store {
     lf_store base;          /* first: the method table (store_impl.h) */
@@ -99,6 +119,9 @@ typedef struct pg_store {
     lf_buf arr;
     /* statements sent in pipeline mode whose results are not read yet (lf_pg_send) */
     int piped;
+    /* staging tables (lf_pg_stage): the last ord used, COPY bytes each table holds */
+    int64_t stage_ord;
+    size_t stage_bytes[PG_STAGE__COUNT];
     /* the last lead looked up by id (lf_pg_lead_rowid): consecutive events of one lead
      * ask once; forgotten at rollback (the lead may have been new in it) */
     char *last_id;
@@ -114,6 +137,27 @@ lf_status lf_pg_simple(pg_store *st, const char *sql, lf_error *err, const char 
  * the next statement run on the connection (the transaction fails as a whole). */
 lf_status lf_pg_send(pg_store *st, const char *name, const char *sql, const pg_params *p,
                      lf_error *err, const char *what);
+/* A staging table of the session for bulk writes (store_pg_leads.c, store_pg_log.c):
+ * TEMP (no other session sees it, its rows never reach the WAL), filled by COPY and
+ * read by one statement. Its first column, ord bigint, numbers the rows from the
+ * session's stage_ord, which only grows: a statement reads its batch as the rows with
+ * ord > the stage_ord its rows started from, whatever rows of older batches (or of a
+ * rolled-back TRUNCATE) the table still holds. Emptied once it holds PG_STAGE_BYTES,
+ * not at every batch: a TRUNCATE costs more than reading past a few old rows. */
+typedef struct pg_stage {
+    int slot;           /* PG_STAGE_* */
+    const char *fill;   /* CREATE TEMP TABLE IF NOT EXISTS ...; COPY ... FROM STDIN
+                           (FORMAT binary): created by the first batch of a session, or
+                           again after a rollback took its creation away */
+    const char *refill; /* the same with a TRUNCATE before the COPY */
+} pg_stage;
+#define PG_STAGE_BYTES ((size_t)2 << 20) /* well within temp_buffers' default 8 MB */
+/* Copies `rows` (n rows built by lf_pg_copy_*, numbered from st->stage_ord + 1 on entry)
+ * into the staging table t and advances st->stage_ord by n. COPY is not a prepared
+ * statement (it cannot be one) nor run in pipeline mode (the pipeline is drained
+ * first). */
+lf_status lf_pg_stage(pg_store *st, const pg_stage *t, const lf_buf *rows, size_t n,
+                      lf_error *err, const char *what);
 /* Creates or upgrades the schema (store_pg_schema.c). */
 lf_status lf_pg_schema(pg_store *st, lf_error *err);
 
@@ -125,9 +169,6 @@ lf_status lf_pg_file_id(lf_store *st, const char *name, int64_t *id, lf_error *e
 lf_status lf_pg_pending_mark(lf_store *st, const int64_t *leads, size_t n, lf_error *err);
 lf_status lf_pg_pending_list(lf_store *st, int64_t **leads, size_t *n, lf_error *err);
 lf_status lf_pg_lead_upsert(lf_store *st, lf_lead_row *row, lf_upsert *result, lf_error *err);
-/* Whether row i of a result with the columns of a lead read (lead_id, id, email, ...)
- * holds exactly `row`. */
-bool lf_pg_same_lead(const PGresult *g, int i, const lf_lead_row *row);
 lf_status lf_pg_lead_upsert_batch(lf_store *st, lf_lead_row *rows, size_t n,
                                   lf_upsert *results, lf_error *err);
 lf_status lf_pg_lead_ids(lf_store *st, lf_lead_id_fn fn, void *ctx, lf_error *err);

@@ -141,7 +141,7 @@ static bool same_text(const PGresult *r, int i, int col, const char *v)
 }
 
 /* Whether row i of a q_lead_get-shaped result holds exactly `row`. */
-bool lf_pg_same_lead(const PGresult *g, int i, const lf_lead_row *row)
+static bool same_lead(const PGresult *g, int i, const lf_lead_row *row)
 {
     return same_text(g, i, 2, row->email) && lf_pg_int64(g, i, 3) == row->created_at &&
            same_text(g, i, 4, row->source) && same_text(g, i, 5, row->channel) &&
@@ -155,7 +155,7 @@ static lf_status lead_update(pg_store *st, PGresult *g, lf_lead_row *row, lf_ups
                              lf_error *err)
 {
     row->rowid = lf_pg_int64(g, 0, 0);
-    bool same = lf_pg_same_lead(g, 0, row);
+    bool same = same_lead(g, 0, row);
     PQclear(g);
     if (same) {
         *result = LF_UPSERT_SAME;
@@ -346,16 +346,21 @@ lf_status lf_pg_event_append(lf_store *base, const lf_event_row *ev, int64_t *se
     return LF_OK;
 }
 
-/* The batch as arrays: the first event of each identity in the batch (the others are
- * duplicates of it) whose key is new is inserted, in batch order (seq's default is
- * taken in the order of the rows inserted); the result maps ordinals to seqs. */
+/* A batch is copied into a staging table (store_pg.h, lf_pg_stage), then moved by one
+ * statement: the first event of each identity in the batch (the others are duplicates
+ * of it) whose key is new is inserted, in batch order (seq's default is taken in the
+ * order of the rows inserted); the result maps ords to seqs. */
+#define EVENTS_IN "pg_temp.lf_events_in"
+#define EVENTS_CREATE                                                                      \
+    "CREATE TEMP TABLE IF NOT EXISTS lf_events_in(ord bigint, lead bigint, ident text,"    \
+    " ext_id text, ts bigint, kind integer, type text, detail text, reason text,"          \
+    " amount float8, file bigint, line bigint);"
+#define EVENTS_COPY "COPY " EVENTS_IN " FROM STDIN (FORMAT binary)"
+static const pg_stage events_stage = {PG_STAGE_EVENTS, EVENTS_CREATE EVENTS_COPY,
+                                      EVENTS_CREATE "TRUNCATE " EVENTS_IN ";" EVENTS_COPY};
 static const char q_event_batch[] =
-    "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[],"
-    "  $5::int[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::bigint[],"
-    "  $11::bigint[]) WITH ORDINALITY AS t(lead, ident, ext_id, ts, kind, type, detail,"
-    "  reason, amount, file, line, ord)),"
-    " firsts AS (SELECT DISTINCT ON (ident) *, " EVENT_KEY("ident") " AS key"
-    "  FROM input ORDER BY ident, ord),"
+    "WITH firsts AS (SELECT DISTINCT ON (ident) *, " EVENT_KEY("ident") " AS key"
+    "  FROM " EVENTS_IN " WHERE ord > $1::bigint ORDER BY ident, ord),"
     " k AS (INSERT INTO event_keys(key, lead_id) SELECT key, lead FROM firsts"
     "  ON CONFLICT DO NOTHING RETURNING key),"
     " ins AS (INSERT INTO events(lead_id, ident, ext_id, ts, kind, type, detail, reason,"
@@ -364,8 +369,30 @@ static const char q_event_batch[] =
     "  ORDER BY f.ord RETURNING seq, ident)"
     " SELECT f.ord, ins.seq FROM ins JOIN firsts f ON f.ident = ins.ident";
 
-enum { B_LEAD, B_IDENT, B_EXT, B_TS, B_KIND, B_TYPE, B_DETAIL, B_REASON, B_AMOUNT, B_FILE,
-       B_LINE, B__COUNT };
+/* ev[0..n) as rows of lf_events_in numbered from base + 1, into st->arr. */
+static lf_status event_rows(pg_store *st, const lf_event_row *ev, size_t n, int64_t base)
+{
+    lf_buf_reset(&st->arr);
+    pg_copy c;
+    lf_pg_copy_start(&c, &st->arr);
+    for (size_t i = 0; c.s == LF_OK && i < n; i++) {
+        lf_pg_copy_row(&c, 12);
+        lf_pg_copy_int8(&c, false, base + 1 + (int64_t)i);
+        lf_pg_copy_int8(&c, false, ev[i].lead);
+        lf_pg_copy_text(&c, ev[i].ident);
+        lf_pg_copy_text(&c, ev[i].ext_id);
+        lf_pg_copy_int8(&c, false, ev[i].ts);
+        lf_pg_copy_int4(&c, ev[i].kind);
+        lf_pg_copy_text(&c, ev[i].type);
+        lf_pg_copy_text(&c, ev[i].detail);
+        lf_pg_copy_text(&c, ev[i].reason);
+        lf_pg_copy_dbl(&c, !ev[i].has_amount, ev[i].amount);
+        lf_pg_copy_int8(&c, ev[i].file == 0, ev[i].file);
+        lf_pg_copy_int8(&c, ev[i].line == 0, ev[i].line);
+    }
+    lf_pg_copy_end(&c);
+    return c.s;
+}
 
 lf_status lf_pg_event_append_batch(lf_store *base, const lf_event_row *ev, size_t n,
                                    int64_t *seqs, lf_error *err)
@@ -373,34 +400,23 @@ lf_status lf_pg_event_append_batch(lf_store *base, const lf_event_row *ev, size_
     pg_store *st = (pg_store *)base;
     if (n == 0)
         return LF_OK;
-    lf_buf_reset(&st->arr);
-    pg_arrays a = {.b = &st->arr};
-    PG_ARRAY(&a, B_LEAD, n, lf_pg_arr_int(&a, B_LEAD, false, ev[i].lead));
-    PG_ARRAY(&a, B_IDENT, n, lf_pg_arr_text(&a, B_IDENT, ev[i].ident));
-    PG_ARRAY(&a, B_EXT, n, lf_pg_arr_text(&a, B_EXT, ev[i].ext_id));
-    PG_ARRAY(&a, B_TS, n, lf_pg_arr_int(&a, B_TS, false, ev[i].ts));
-    PG_ARRAY(&a, B_KIND, n, lf_pg_arr_int(&a, B_KIND, false, ev[i].kind));
-    PG_ARRAY(&a, B_TYPE, n, lf_pg_arr_text(&a, B_TYPE, ev[i].type));
-    PG_ARRAY(&a, B_DETAIL, n, lf_pg_arr_text(&a, B_DETAIL, ev[i].detail));
-    PG_ARRAY(&a, B_REASON, n, lf_pg_arr_text(&a, B_REASON, ev[i].reason));
-    PG_ARRAY(&a, B_AMOUNT, n,
-             ev[i].has_amount ? lf_pg_arr_dbl(&a, B_AMOUNT, ev[i].amount)
-                              : lf_pg_arr_int(&a, B_AMOUNT, true, 0));
-    PG_ARRAY(&a, B_FILE, n, lf_pg_arr_int(&a, B_FILE, ev[i].file == 0, ev[i].file));
-    PG_ARRAY(&a, B_LINE, n, lf_pg_arr_int(&a, B_LINE, ev[i].line == 0, ev[i].line));
-    if (a.s != LF_OK)
+    int64_t from = st->stage_ord;
+    if (event_rows(st, ev, n, from) != LF_OK)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
+    lf_status s = lf_pg_stage(st, &events_stage, &st->arr, n, err, "cannot append events");
+    if (s != LF_OK)
+        return s;
     pg_params p = {0};
-    for (int k = 0; k < B__COUNT; k++)
-        lf_pg_text(&p, st->arr.data + a.off[k]);
-    PGresult *r = lf_pg_exec(base, "event_batch", q_event_batch, &p, err, "cannot append events");
+    lf_pg_int(&p, from);
+    PGresult *r = lf_pg_exec(base, "event_batch", q_event_batch, &p, err,
+                             "cannot append events");
     if (!r)
         return LF_ESTORE;
     memset(seqs, 0, n * sizeof *seqs); /* none: a known identity */
     for (int i = 0; i < PQntuples(r); i++) {
-        int64_t ord = lf_pg_int64(r, i, 0);
-        if (ord >= 1 && (size_t)ord <= n)
-            seqs[ord - 1] = lf_pg_int64(r, i, 1);
+        int64_t at = lf_pg_int64(r, i, 0) - from;
+        if (at >= 1 && (uint64_t)at <= n)
+            seqs[at - 1] = lf_pg_int64(r, i, 1);
     }
     PQclear(r);
     return LF_OK;
