@@ -2,9 +2,10 @@
  * store_pg_scan.c — the PostgreSQL store's reads of leads with their events or their
  * derived state, and the derived write (store_pg.c has the design).
  *
- * Scans go through the leads in chunks of CHUNK leads (keyset pagination on lead_id),
- * each chunk one query for the leads and one for their events, transitions or
- * handoffs: memory is bounded by a chunk, not by the store. Strings handed to callbacks
+ * Scans go through the leads in chunks of CHUNK leads (keyset pagination on lead_id,
+ * or CHUNK rowids of a list as one array parameter), each chunk one query for the
+ * leads and one for their events, transitions or handoffs: memory is bounded by a
+ * chunk, not by the store. Strings handed to callbacks
  * point into the chunk's PGresult. In a write transaction the leads of a chunk are
  * locked (FOR UPDATE) before their events are read, so a replay sees every event
  * committed for them and no writer can add one until it commits.
@@ -20,14 +21,20 @@
 #define CHUNK 1000
 #define CHUNK_S "1000"
 
-#define LEAD_COLS "lead_id, created_at, id, email, source, channel, origin, persona, attrs," \
-                  " origin_given, persona_given FROM leads WHERE lead_id > $1 AND lead_id <= $2" \
-                  " ORDER BY lead_id LIMIT " CHUNK_S
-static const char q_leads_chunk[] = "SELECT " LEAD_COLS;
-static const char q_leads_chunk_lock[] = "SELECT " LEAD_COLS " FOR UPDATE";
+#define LEAD_COLS                                                                          \
+    "SELECT lead_id, created_at, id, email, source, channel, origin, persona, attrs,"      \
+    " origin_given, persona_given FROM leads WHERE "
+#define IN_RANGE "lead_id > $1 AND lead_id <= $2 ORDER BY lead_id LIMIT " CHUNK_S
+#define IN_LIST "lead_id = ANY($1::bigint[]) ORDER BY lead_id"
+static const char q_leads_chunk[] = LEAD_COLS IN_RANGE;
+static const char q_leads_chunk_lock[] = LEAD_COLS IN_RANGE " FOR UPDATE";
+static const char q_leads_list[] = LEAD_COLS IN_LIST;
+static const char q_leads_list_lock[] = LEAD_COLS IN_LIST " FOR UPDATE";
+#define EVENT_COLS "SELECT lead_id, seq, ts, kind, type, detail, reason, amount FROM events WHERE "
 static const char q_events_chunk[] =
-    "SELECT lead_id, seq, ts, kind, type, detail, reason, amount FROM events"
-    " WHERE lead_id BETWEEN $1 AND $2 ORDER BY lead_id, ts, seq";
+    EVENT_COLS "lead_id BETWEEN $1 AND $2 ORDER BY lead_id, ts, seq";
+static const char q_events_list[] =
+    EVENT_COLS "lead_id = ANY($1::bigint[]) ORDER BY lead_id, ts, seq";
 
 static lf_status oom(lf_error *err)
 {
@@ -72,6 +79,18 @@ static lf_status deliver(pg_store *st, PGresult *l, int i, PGresult *e, int *ei,
     return fn(ctx, &le, err);
 }
 
+/* Hands every lead of l (lead_id order) with its events in e (lead_id, ts, seq order)
+ * to fn. */
+static lf_status deliver_all(pg_store *st, PGresult *l, PGresult *e, lf_lead_events_fn fn,
+                             void *ctx, lf_error *err)
+{
+    lf_status s = LF_OK;
+    int ei = 0;
+    for (int i = 0; s == LF_OK && i < PQntuples(l); i++)
+        s = deliver(st, l, i, e, &ei, fn, ctx, err);
+    return s;
+}
+
 /* The leads with after < lead_id <= hi, at most CHUNK of them, with their events:
  * *last = the last lead delivered, *count = how many. */
 static lf_status scan_chunk(pg_store *st, int64_t after, int64_t hi, lf_lead_events_fn fn,
@@ -97,10 +116,7 @@ static lf_status scan_chunk(pg_store *st, int64_t after, int64_t hi, lf_lead_eve
     lf_pg_int(&q, *last);
     PGresult *e = lf_pg_exec(&st->base, "events_chunk", q_events_chunk, &q, err,
                              "cannot scan events");
-    lf_status s = e ? LF_OK : LF_ESTORE;
-    int ei = 0;
-    for (int i = 0; s == LF_OK && i < *count; i++)
-        s = deliver(st, l, i, e, &ei, fn, ctx, err);
+    lf_status s = e ? deliver_all(st, l, e, fn, ctx, err) : LF_ESTORE;
     PQclear(e);
     PQclear(l);
     return s;
@@ -119,18 +135,44 @@ lf_status lf_pg_scan_range(lf_store *base, int64_t lo, int64_t hi, lf_lead_event
     }
 }
 
+/* The leads of leads[0..n) (sorted rowids, n <= CHUNK) with their events: two queries
+ * on one array parameter, whatever the gaps between the rowids. */
+static lf_status list_chunk(pg_store *st, const int64_t *leads, size_t n,
+                            lf_lead_events_fn fn, void *ctx, lf_error *err)
+{
+    lf_buf_reset(&st->arr); /* used up by the two queries, before any callback */
+    pg_arrays a = {.b = &st->arr};
+    PG_ARRAY(&a, 0, n, lf_pg_arr_int(&a, 0, false, leads[i]));
+    if (a.s != LF_OK)
+        return oom(err);
+    pg_params p = {0};
+    lf_pg_text(&p, st->arr.data);
+    bool lock = st->txn == PG_TXN_WRITE;
+    PGresult *l = lf_pg_exec(&st->base, lock ? "leads_list_lock" : "leads_list",
+                             lock ? q_leads_list_lock : q_leads_list, &p, err,
+                             "cannot read leads");
+    if (!l)
+        return LF_ESTORE;
+    if (PQntuples(l) == 0) {
+        PQclear(l);
+        return LF_OK;
+    }
+    PGresult *e = lf_pg_exec(&st->base, "events_list", q_events_list, &p, err,
+                             "cannot scan events");
+    lf_status s = e ? deliver_all(st, l, e, fn, ctx, err) : LF_ESTORE;
+    PQclear(e);
+    PQclear(l);
+    return s;
+}
+
 lf_status lf_pg_scan_events(lf_store *base, const int64_t *leads, size_t n,
                             lf_lead_events_fn fn, void *ctx, lf_error *err)
 {
     pg_store *st = (pg_store *)base;
-    for (size_t i = 0; i < n; i++) {
-        int64_t last = 0;
-        int count = 0;
-        lf_status s = scan_chunk(st, leads[i] - 1, leads[i], fn, ctx, &last, &count, err);
-        if (s != LF_OK)
-            return s;
-    }
-    return LF_OK;
+    lf_status s = LF_OK;
+    for (size_t i = 0; s == LF_OK && i < n; i += CHUNK)
+        s = list_chunk(st, leads + i, n - i < CHUNK ? n - i : CHUNK, fn, ctx, err);
+    return s;
 }
 
 static const char q_events_of_lead[] =
