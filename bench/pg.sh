@@ -7,6 +7,9 @@
 #
 #   bench/pg.sh [LEADS] [SEED]     (default 20000 leads, seed 7)
 #
+# Then a second, scattered events file (a copy of every 100th event under a new id: a
+# fifth of the leads, spread over all of them) is imported into both: its replay reads
+# the events of listed leads (lf_store_scan_events), not of a range.
 # Work files go to bench/work/ (ignored by git). Wall seconds and peak RSS per step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +42,10 @@ if [ ! -f "$DATA/events.csv" ]; then
 fi
 leads=$(($(wc -l <"$DATA/leads.csv") - 1))
 events=$(($(wc -l <"$DATA/events.csv") - 1))
-echo "data: $leads leads, $events events"
+awk 'NR == 1 { print; next } NR % 100 == 0 { print "S" $0 }' "$DATA/events.csv" \
+  >"$W/scattered.csv"
+scattered=$(($(wc -l <"$W/scattered.csv") - 1))
+echo "data: $leads leads, $events events ($scattered scattered)"
 WS="$W/pgws-$LEADS-$SEED"
 rm -rf "$WS"; mkdir -p "$WS"; cp "$DATA/leadflow.yaml" "$WS/"
 ASOF=(--as-of 2026-12-01T00:00:00Z)
@@ -47,6 +53,7 @@ for b in sqlite pg; do
   if [ $b = sqlite ]; then store="$WS/leadflow.db"; else store="$BASE/lfbench_bench"; fi
   measure ${b}_leads "$LF" --workspace "$WS" --store "$store" import leads "$DATA/leads.csv"
   measure ${b}_events "$LF" --workspace "$WS" --store "$store" import events "$DATA/events.csv"
+  measure ${b}_scattered "$LF" --workspace "$WS" --store "$store" import events "$W/scattered.csv"
   rm -f "$WS"/*.snapshot
   measure ${b}_report "$LF" --workspace "$WS" --store "$store" report all --format json "${ASOF[@]}"
   cp "$W/out.${b}_report" "$W/report.$b.json"
@@ -68,7 +75,9 @@ row "import leads, SQLite" "$leads" sqlite_leads
 row "import leads, PostgreSQL" "$leads" pg_leads
 row "import events, SQLite" "$events" sqlite_events
 row "import events, PostgreSQL" "$events" pg_events
+row "import scattered events, SQLite" "$scattered" sqlite_scattered
+row "import scattered events, PostgreSQL" "$scattered" pg_scattered
 row "report all (no cache), SQLite" "$leads" sqlite_report
 row "report all (no cache), PostgreSQL" "$leads" pg_report
-row "copy SQLite -> PostgreSQL (events)" "$events" copy
+row "copy SQLite -> PostgreSQL (events)" "$((events + scattered))" copy
 echo "reports: the same bytes from SQLite, PostgreSQL and the copy"
