@@ -384,17 +384,11 @@ static lf_status copy_open(pg_store *st, const char *sql, lf_error *err, const c
     return lf_errorf(err, LF_ESTORE, "store '%s': %s: unexpected results", st->location, what);
 }
 
-/* Runs sql, statements ending in a COPY ... FROM STDIN, and sends it data. */
-static lf_status copy_in(pg_store *st, const char *sql, const lf_buf *data, lf_error *err,
-                         const char *what)
+/* Sends data to the COPY copy_open reached and ends it; the result of the last
+ * statement after it (rows expected), or NULL with *err set. */
+static PGresult *copy_send(pg_store *st, const lf_buf *data, lf_error *err, const char *what)
 {
-    lf_status s = pipe_drain(st, err);
-    if (s == LF_OK)
-        s = copy_open(st, sql, err, what);
-    if (s != LF_OK)
-        return s;
-    PQclear(st->held); /* as lf_pg_exec: a lead_get's row lives until the next call */
-    st->held = NULL;
+    lf_status s = LF_OK;
     bool sent = true;
     for (size_t off = 0; sent && off < data->len; off += COPY_PIECE) {
         size_t n = data->len - off < COPY_PIECE ? data->len - off : COPY_PIECE;
@@ -403,26 +397,51 @@ static lf_status copy_in(pg_store *st, const char *sql, const lf_buf *data, lf_e
     /* a failed send ends the COPY with an error: the server discards its rows */
     if (PQputCopyEnd(st->conn, sent ? NULL : "leadflow: cannot send rows") != 1)
         s = lf_pg_result_error(st, NULL, err, what);
-    for (int i = 0; i < 4; i++) { /* the COPY's result, then NULL */
+    PGresult *last = NULL;
+    for (int i = 0; i <= COPY_LEAD; i++) { /* the COPY's result, the EXECUTE's, NULL */
         PGresult *r = PQgetResult(st->conn);
         if (!r)
             break;
-        if (PQresultStatus(r) != PGRES_COMMAND_OK && s == LF_OK)
+        ExecStatusType rs = PQresultStatus(r);
+        if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK && s == LF_OK)
             s = lf_pg_result_error(st, r, err, what);
-        PQclear(r);
+        PQclear(last);
+        last = r;
     }
-    return s;
+    if (s == LF_OK && (!last || PQresultStatus(last) != PGRES_TUPLES_OK))
+        s = lf_errorf(err, LF_ESTORE, "store '%s': %s: unexpected results", st->location,
+                      what);
+    if (s == LF_OK)
+        return last;
+    PQclear(last);
+    return NULL;
 }
 
-lf_status lf_pg_stage(pg_store *st, const pg_stage *t, const lf_buf *rows, size_t n,
-                      lf_error *err, const char *what)
+PGresult *lf_pg_stage(pg_store *st, const pg_stage *t, const lf_buf *rows, size_t n,
+                      const char *name, const char *sql, lf_error *err, const char *what)
 {
     size_t *held = &st->stage_bytes[t->slot];
     bool empty = *held > 0 && *held + rows->len > PG_STAGE_BYTES;
-    lf_status s = copy_in(st, empty ? t->refill : t->fill, rows, err, what);
-    st->stage_ord += (int64_t)n; /* even when it failed: an ord is never used twice */
+    /* the statement by EXECUTE in the COPY's round trip: prepared (once the table
+     * exists), the number of the batch's first row its one parameter (a number of the
+     * store's, not input) */
+    char q[1024];
+    int len = snprintf(q, sizeof q, "%s;%s%s%s;EXECUTE %s(%lld)", t->create,
+                       empty ? t->empty : "", empty ? ";" : "", t->copy, name,
+                       (long long)st->stage_ord);
+    st->stage_ord += (int64_t)n; /* whatever comes next: an ord is never used twice */
+    if (len < 0 || (size_t)len >= sizeof q) {
+        lf_errorf(err, LF_ESTORE, "store '%s': %s: statement too long", st->location, what);
+        return NULL;
+    }
+    lf_status s = is_prepared(st, name) ? LF_OK : lf_pg_simple(st, t->create, err, what);
+    if (s != LF_OK || prepare(st, name, sql, err) != LF_OK || pipe_drain(st, err) != LF_OK ||
+        copy_open(st, q, err, what) != LF_OK)
+        return NULL;
+    PQclear(st->held); /* as lf_pg_exec: a lead_get's row lives until the next call */
+    st->held = NULL;
     *held = (empty ? 0 : *held) + rows->len;
-    return s;
+    return copy_send(st, rows, err, what);
 }
 
 /* The URL as shown in messages and used to name the snapshot cache: without a password

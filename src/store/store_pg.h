@@ -140,24 +140,27 @@ lf_status lf_pg_send(pg_store *st, const char *name, const char *sql, const pg_p
 /* A staging table of the session for bulk writes (store_pg_leads.c, store_pg_log.c):
  * TEMP (no other session sees it, its rows never reach the WAL), filled by COPY and
  * read by one statement. Its first column, ord bigint, numbers the rows from the
- * session's stage_ord, which only grows: a statement reads its batch as the rows with
- * ord > the stage_ord its rows started from, whatever rows of older batches (or of a
- * rolled-back TRUNCATE) the table still holds. Emptied once it holds PG_STAGE_BYTES,
- * not at every batch: a TRUNCATE costs more than reading past a few old rows. */
+ * session's stage_ord, which only grows: the statement reads its batch as the rows
+ * with ord > its parameter $1, the stage_ord the batch started from, whatever rows of
+ * older batches (or of a rolled-back TRUNCATE) the table still holds. Emptied once it
+ * holds PG_STAGE_BYTES, not at every batch: a TRUNCATE costs more than reading past a
+ * few old rows. */
 typedef struct pg_stage {
     int slot;           /* PG_STAGE_* */
-    const char *fill;   /* CREATE TEMP TABLE IF NOT EXISTS ...; COPY ... FROM STDIN
-                           (FORMAT binary): created by the first batch of a session, or
-                           again after a rollback took its creation away */
-    const char *refill; /* the same with a TRUNCATE before the COPY */
+    const char *create; /* CREATE TEMP TABLE IF NOT EXISTS t(...): run before each COPY
+                           (again after a rollback took the creation away) */
+    const char *empty;  /* TRUNCATE t */
+    const char *copy;   /* COPY t FROM STDIN (FORMAT binary) */
 } pg_stage;
 #define PG_STAGE_BYTES ((size_t)2 << 20) /* well within temp_buffers' default 8 MB */
 /* Copies `rows` (n rows built by lf_pg_copy_*, numbered from st->stage_ord + 1 on entry)
- * into the staging table t and advances st->stage_ord by n. COPY is not a prepared
- * statement (it cannot be one) nor run in pipeline mode (the pipeline is drained
- * first). */
-lf_status lf_pg_stage(pg_store *st, const pg_stage *t, const lf_buf *rows, size_t n,
-                      lf_error *err, const char *what);
+ * into the staging table t, advances st->stage_ord by n, and runs prepared statement
+ * `name` (prepared from sql on first use; rows expected) on them, all in two round
+ * trips (the COPY's and the statement's, sent after it in one query string). Its
+ * result, or NULL with *err set; the caller PQclear()s it. COPY cannot be a prepared
+ * statement nor run in pipeline mode (the pipeline is drained first). */
+PGresult *lf_pg_stage(pg_store *st, const pg_stage *t, const lf_buf *rows, size_t n,
+                      const char *name, const char *sql, lf_error *err, const char *what);
 /* Creates or upgrades the schema (store_pg_schema.c). */
 lf_status lf_pg_schema(pg_store *st, lf_error *err);
 

@@ -21,10 +21,9 @@
 #define LEADS_CREATE                                                                       \
     "CREATE TEMP TABLE IF NOT EXISTS lf_leads_in(ord bigint, id text, email text,"         \
     " created_at bigint, source text, channel text, origin text, persona text, attrs text," \
-    " origin_given text, persona_given text);"
-#define LEADS_COPY "COPY " LEADS_IN " FROM STDIN (FORMAT binary)"
-static const pg_stage leads_stage = {PG_STAGE_LEADS, LEADS_CREATE LEADS_COPY,
-                                     LEADS_CREATE "TRUNCATE " LEADS_IN ";" LEADS_COPY};
+    " origin_given text, persona_given text)"
+static const pg_stage leads_stage = {PG_STAGE_LEADS, LEADS_CREATE, "TRUNCATE " LEADS_IN,
+                                     "COPY " LEADS_IN " FROM STDIN (FORMAT binary)"};
 
 /* A column unchanged: text compares by its bytes (deterministic collations), a NULL
  * equals only a NULL. */
@@ -95,13 +94,8 @@ static lf_status upsert_distinct(pg_store *st, lf_lead_row *rows, size_t n, size
     int64_t from = st->stage_ord;
     if (lead_rows(st, rows, n, from) != LF_OK)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
-    lf_status s = lf_pg_stage(st, &leads_stage, &st->arr, n, err, "cannot upsert leads");
-    if (s != LF_OK)
-        return s;
-    pg_params p = {0};
-    lf_pg_int(&p, from);
-    PGresult *r = lf_pg_exec(&st->base, "leads_batch", q_leads_batch, &p, err,
-                             "cannot upsert leads");
+    PGresult *r = lf_pg_stage(st, &leads_stage, &st->arr, n, "leads_batch", q_leads_batch, err,
+                              "cannot upsert leads");
     if (!r)
         return LF_ESTORE;
     for (size_t i = 0; i < n; i++)

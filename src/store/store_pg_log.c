@@ -354,10 +354,9 @@ lf_status lf_pg_event_append(lf_store *base, const lf_event_row *ev, int64_t *se
 #define EVENTS_CREATE                                                                      \
     "CREATE TEMP TABLE IF NOT EXISTS lf_events_in(ord bigint, lead bigint, ident text,"    \
     " ext_id text, ts bigint, kind integer, type text, detail text, reason text,"          \
-    " amount float8, file bigint, line bigint);"
-#define EVENTS_COPY "COPY " EVENTS_IN " FROM STDIN (FORMAT binary)"
-static const pg_stage events_stage = {PG_STAGE_EVENTS, EVENTS_CREATE EVENTS_COPY,
-                                      EVENTS_CREATE "TRUNCATE " EVENTS_IN ";" EVENTS_COPY};
+    " amount float8, file bigint, line bigint)"
+static const pg_stage events_stage = {PG_STAGE_EVENTS, EVENTS_CREATE, "TRUNCATE " EVENTS_IN,
+                                      "COPY " EVENTS_IN " FROM STDIN (FORMAT binary)"};
 static const char q_event_batch[] =
     "WITH firsts AS (SELECT DISTINCT ON (ident) *, " EVENT_KEY("ident") " AS key"
     "  FROM " EVENTS_IN " WHERE ord > $1::bigint ORDER BY ident, ord),"
@@ -403,13 +402,8 @@ lf_status lf_pg_event_append_batch(lf_store *base, const lf_event_row *ev, size_
     int64_t from = st->stage_ord;
     if (event_rows(st, ev, n, from) != LF_OK)
         return lf_errorf(err, LF_ENOMEM, "out of memory");
-    lf_status s = lf_pg_stage(st, &events_stage, &st->arr, n, err, "cannot append events");
-    if (s != LF_OK)
-        return s;
-    pg_params p = {0};
-    lf_pg_int(&p, from);
-    PGresult *r = lf_pg_exec(base, "event_batch", q_event_batch, &p, err,
-                             "cannot append events");
+    PGresult *r = lf_pg_stage(st, &events_stage, &st->arr, n, "event_batch", q_event_batch,
+                              err, "cannot append events");
     if (!r)
         return LF_ESTORE;
     memset(seqs, 0, n * sizeof *seqs); /* none: a known identity */
