@@ -28,8 +28,8 @@
  * never a whole table.
  * Bulk writes: the importer's batches of leads and events are sent with COPY (binary
  * rows, lf_pg_copy_*) into a TEMP staging table of the session, then moved into their
- * tables by one statement each (store_pg_leads.c, store_pg_log.c); COPY parses rows
- * faster than array parameters and carries any text as its bytes.
+ * tables by one statement each, sent with the COPY (lf_pg_stage; store_pg_leads.c,
+ * store_pg_log.c): two round trips a batch, any text carried as its bytes.
  */
 #include <errno.h>
 #include <stdio.h>
