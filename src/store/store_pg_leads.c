@@ -29,13 +29,17 @@ static const pg_stage leads_stage = {PG_STAGE_LEADS, LEADS_CREATE, "TRUNCATE " L
  * equals only a NULL. */
 #define SAME(c) " l." c " IS NOT DISTINCT FROM s." c
 /* The outcome of each row: 's' same, 'u' updated, 'n' new; none when another writer
- * inserted the id meanwhile (its lead_keys insert conflicted). */
+ * inserted the id meanwhile (its lead_keys insert conflicted). A batch's existing leads
+ * are looked up one id at a time through the keys' index (LATERAL ... OFFSET 0: the
+ * planner, which knows nothing of the staging table's rows, would rather hash-join a
+ * scan of every lead_keys row, a cost that grows with the store). */
 static const char q_leads_batch[] =
     "WITH s AS (SELECT * FROM " LEADS_IN " WHERE ord > $1::bigint),"
     " old AS (SELECT s.ord, l.lead_id, l.created_at = s.created_at AND" SAME("email")
     "  AND" SAME("source") " AND" SAME("channel") " AND" SAME("origin") " AND" SAME("persona")
     "  AND" SAME("attrs") " AND" SAME("origin_given") " AND" SAME("persona_given") " AS same"
-    "  FROM s JOIN lead_keys k ON k.id = s.id JOIN leads l ON l.lead_id = k.lead_id),"
+    "  FROM s, LATERAL (SELECT l.* FROM lead_keys k JOIN leads l ON l.lead_id = k.lead_id"
+    "  WHERE k.id = s.id OFFSET 0) l),"
     " upd AS (UPDATE leads l SET email = s.email, created_at = s.created_at,"
     "  source = s.source, channel = s.channel, origin = s.origin, persona = s.persona,"
     "  attrs = s.attrs, origin_given = s.origin_given, persona_given = s.persona_given"
