@@ -132,72 +132,74 @@ void lf_pg_arr_text(pg_arrays *a, int k, const char *v)
         a->s = lf_buf_addc(a->b, '"');
 }
 
-/* ---- rows for COPY (binary format) ------------------------------------------------ */
+/* ---- rows for COPY (text format) -------------------------------------------------- */
 
-/* PostgreSQL's binary COPY: a signature, flags and header extension (both 0), rows of
- * an int16 field count and fields of an int32 length (-1 = NULL) then the value's bytes,
- * integers big-endian; an int16 -1 ends the data. */
-static const char copy_signature[11] = {'P',  'G',    'C',  'O',  'P', 'Y',
-                                        '\n', '\377', '\r', '\n', '\0'};
-
-static void copy_be(pg_copy *c, uint64_t v, int bytes)
+/* Starts a field: a tab before all but the row's first. */
+static void copy_field(pg_copy *c)
 {
-    char out[8];
-    for (int i = 0; i < bytes; i++)
-        out[i] = (char)(unsigned char)(v >> (8 * (bytes - 1 - i)));
-    if (c->s == LF_OK)
-        c->s = lf_buf_add(c->b, out, (size_t)bytes);
+    if (c->mid && c->s == LF_OK)
+        c->s = lf_buf_addc(c->b, '\t');
+    c->mid = true;
 }
 
-void lf_pg_copy_start(pg_copy *c, lf_buf *b)
+void lf_pg_copy_init(pg_copy *c, lf_buf *b)
 {
-    c->b = b;
-    c->s = lf_buf_add(b, copy_signature, sizeof copy_signature);
-    copy_be(c, 0, 4); /* flags */
-    copy_be(c, 0, 4); /* header extension length */
+    *c = (pg_copy){.b = b};
 }
 
-void lf_pg_copy_row(pg_copy *c, int nfields)
+void lf_pg_copy_int(pg_copy *c, bool null, int64_t v)
 {
-    copy_be(c, (uint64_t)nfields, 2);
-}
-
-void lf_pg_copy_int4(pg_copy *c, int32_t v)
-{
-    copy_be(c, 4, 4);
-    copy_be(c, (uint32_t)v, 4);
-}
-
-void lf_pg_copy_int8(pg_copy *c, bool null, int64_t v)
-{
-    copy_be(c, null ? UINT32_MAX : 8, 4);
-    if (!null)
-        copy_be(c, (uint64_t)v, 8);
+    copy_field(c);
+    if (null) {
+        if (c->s == LF_OK)
+            c->s = lf_buf_add(c->b, "\\N", 2);
+        return;
+    }
+    char d[24]; /* the digits backwards: snprintf is the slow part of a row */
+    int n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        d[n++] = (char)('0' + u % 10);
+    while ((u /= 10) && n < 20);
+    if (v < 0)
+        d[n++] = '-';
+    for (int i = n - 1; i >= 0 && c->s == LF_OK; i--)
+        c->s = lf_buf_addc(c->b, d[i]);
 }
 
 void lf_pg_copy_dbl(pg_copy *c, bool null, double v)
 {
-    _Static_assert(sizeof(double) == sizeof(uint64_t), "an IEEE 754 double");
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    copy_be(c, null ? UINT32_MAX : 8, 4);
-    if (!null)
-        copy_be(c, bits, 8);
+    copy_field(c);
+    if (c->s == LF_OK)
+        c->s = null ? lf_buf_add(c->b, "\\N", 2) : lf_buf_addf(c->b, "%.17g", v);
 }
 
+/* A value: backslash, tab, newline and CR escaped; nothing else means anything. */
 void lf_pg_copy_text(pg_copy *c, const char *v)
 {
-    size_t n = v ? strlen(v) : 0;
-    if (n > INT32_MAX && c->s == LF_OK) /* beyond any field: the server's limit is 1 GB */
-        c->s = LF_ENOMEM;
-    copy_be(c, v ? (uint32_t)n : UINT32_MAX, 4);
-    if (v && c->s == LF_OK)
-        c->s = lf_buf_add(c->b, v, n);
+    copy_field(c);
+    if (!v) {
+        if (c->s == LF_OK)
+            c->s = lf_buf_add(c->b, "\\N", 2);
+        return;
+    }
+    while (c->s == LF_OK) {
+        size_t plain = strcspn(v, "\\\t\n\r");
+        c->s = lf_buf_add(c->b, v, plain);
+        v += plain;
+        if (!*v || c->s != LF_OK)
+            break;
+        char esc[2] = {'\\', *v == '\t' ? 't' : *v == '\n' ? 'n' : *v == '\r' ? 'r' : '\\'};
+        c->s = lf_buf_add(c->b, esc, 2);
+        v++;
+    }
 }
 
-void lf_pg_copy_end(pg_copy *c)
+void lf_pg_copy_eol(pg_copy *c)
 {
-    copy_be(c, UINT16_MAX, 2);
+    if (c->s == LF_OK)
+        c->s = lf_buf_addc(c->b, '\n');
+    c->mid = false;
 }
 
 /* ---- the connection -------------------------------------------------------------- */

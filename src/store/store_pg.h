@@ -69,24 +69,22 @@ void lf_pg_arr_text(pg_arrays *a, int k, const char *v); /* NULL = NULL */
             (a)->s = lf_buf_add((a)->b, "}", 2);                                           \
     } while (0)
 
-/* Rows for COPY ... FROM STDIN (FORMAT binary), built in b: lf_pg_copy_start writes
- * the header, lf_pg_copy_row starts a row of n fields and the field calls append them
- * in the table's column order (each type exactly the column's: int4 to integer, int8
- * to bigint), lf_pg_copy_end the trailer; s = the first failed append. Binary rather
- * than text: a text value travels as its length and bytes, with nothing to escape
- * (tab, newline, backslash, "\N" in hostile input mean nothing), and numbers as their
- * bits (a double is not printed and parsed back). */
+/* Rows for COPY ... FROM STDIN in text format (tab between fields, \N = NULL), built
+ * in b: the field calls append a row's fields in the table's column order,
+ * lf_pg_copy_eol ends the row; s = the first failed append. Text rather than binary:
+ * the server reads it faster (1,000 event rows in ~1.2 ms against ~1.7 ms binary,
+ * PostgreSQL 15), for the cost of escaping four bytes of a value (backslash, tab,
+ * newline, CR: then "\N" or "\." in hostile input are text like any other). */
 typedef struct pg_copy {
     lf_buf *b;
     lf_status s;
+    bool mid; /* a field of the row written */
 } pg_copy;
-void lf_pg_copy_start(pg_copy *c, lf_buf *b);
-void lf_pg_copy_row(pg_copy *c, int nfields);
-void lf_pg_copy_int4(pg_copy *c, int32_t v);
-void lf_pg_copy_int8(pg_copy *c, bool null, int64_t v);
-void lf_pg_copy_dbl(pg_copy *c, bool null, double v);
-void lf_pg_copy_text(pg_copy *c, const char *v); /* NULL = NULL */
-void lf_pg_copy_end(pg_copy *c);
+void lf_pg_copy_init(pg_copy *c, lf_buf *b);
+void lf_pg_copy_int(pg_copy *c, bool null, int64_t v);
+void lf_pg_copy_dbl(pg_copy *c, bool null, double v); /* as %.17g: read back exactly */
+void lf_pg_copy_text(pg_copy *c, const char *v);     /* NULL = NULL */
+void lf_pg_copy_eol(pg_copy *c);
 
 /* Takes the lead's row lock (lead > 0) or the workspace's advisory lock (lead 0) for
  * the rest of the write transaction. */
@@ -150,7 +148,7 @@ typedef struct pg_stage {
     const char *create; /* CREATE TEMP TABLE IF NOT EXISTS t(...): run before each COPY
                            (again after a rollback took the creation away) */
     const char *empty;  /* TRUNCATE t */
-    const char *copy;   /* COPY t FROM STDIN (FORMAT binary) */
+    const char *copy;   /* COPY t FROM STDIN */
 } pg_stage;
 #define PG_STAGE_BYTES ((size_t)2 << 20) /* well within temp_buffers' default 8 MB */
 /* Copies `rows` (n rows built by lf_pg_copy_*, numbered from st->stage_ord + 1 on entry)

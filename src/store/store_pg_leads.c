@@ -23,7 +23,7 @@
     " created_at bigint, source text, channel text, origin text, persona text, attrs text," \
     " origin_given text, persona_given text)"
 static const pg_stage leads_stage = {PG_STAGE_LEADS, LEADS_CREATE, "TRUNCATE " LEADS_IN,
-                                     "COPY " LEADS_IN " FROM STDIN (FORMAT binary)"};
+                                     "COPY " LEADS_IN " FROM STDIN"};
 
 /* A column unchanged: text compares by its bytes (deterministic collations), a NULL
  * equals only a NULL. */
@@ -59,14 +59,13 @@ static lf_status lead_rows(pg_store *st, const lf_lead_row *rows, size_t n, int6
 {
     lf_buf_reset(&st->arr);
     pg_copy c;
-    lf_pg_copy_start(&c, &st->arr);
+    lf_pg_copy_init(&c, &st->arr);
     for (size_t i = 0; c.s == LF_OK && i < n; i++) {
         const lf_lead_row *r = &rows[i];
-        lf_pg_copy_row(&c, 11);
-        lf_pg_copy_int8(&c, false, base + 1 + (int64_t)i);
+        lf_pg_copy_int(&c, false, base + 1 + (int64_t)i);
         lf_pg_copy_text(&c, r->id);
         lf_pg_copy_text(&c, r->email);
-        lf_pg_copy_int8(&c, false, r->created_at);
+        lf_pg_copy_int(&c, false, r->created_at);
         lf_pg_copy_text(&c, r->source);
         lf_pg_copy_text(&c, r->channel);
         lf_pg_copy_text(&c, r->origin);
@@ -74,8 +73,8 @@ static lf_status lead_rows(pg_store *st, const lf_lead_row *rows, size_t n, int6
         lf_pg_copy_text(&c, r->attrs_json);
         lf_pg_copy_text(&c, r->origin_given);
         lf_pg_copy_text(&c, r->persona_given);
+        lf_pg_copy_eol(&c);
     }
-    lf_pg_copy_end(&c);
     return c.s;
 }
 

@@ -356,7 +356,7 @@ lf_status lf_pg_event_append(lf_store *base, const lf_event_row *ev, int64_t *se
     " ext_id text, ts bigint, kind integer, type text, detail text, reason text,"          \
     " amount float8, file bigint, line bigint)"
 static const pg_stage events_stage = {PG_STAGE_EVENTS, EVENTS_CREATE, "TRUNCATE " EVENTS_IN,
-                                      "COPY " EVENTS_IN " FROM STDIN (FORMAT binary)"};
+                                      "COPY " EVENTS_IN " FROM STDIN"};
 static const char q_event_batch[] =
     "WITH firsts AS (SELECT DISTINCT ON (ident) *, " EVENT_KEY("ident") " AS key"
     "  FROM " EVENTS_IN " WHERE ord > $1::bigint ORDER BY ident, ord),"
@@ -373,23 +373,22 @@ static lf_status event_rows(pg_store *st, const lf_event_row *ev, size_t n, int6
 {
     lf_buf_reset(&st->arr);
     pg_copy c;
-    lf_pg_copy_start(&c, &st->arr);
+    lf_pg_copy_init(&c, &st->arr);
     for (size_t i = 0; c.s == LF_OK && i < n; i++) {
-        lf_pg_copy_row(&c, 12);
-        lf_pg_copy_int8(&c, false, base + 1 + (int64_t)i);
-        lf_pg_copy_int8(&c, false, ev[i].lead);
+        lf_pg_copy_int(&c, false, base + 1 + (int64_t)i);
+        lf_pg_copy_int(&c, false, ev[i].lead);
         lf_pg_copy_text(&c, ev[i].ident);
         lf_pg_copy_text(&c, ev[i].ext_id);
-        lf_pg_copy_int8(&c, false, ev[i].ts);
-        lf_pg_copy_int4(&c, ev[i].kind);
+        lf_pg_copy_int(&c, false, ev[i].ts);
+        lf_pg_copy_int(&c, false, ev[i].kind);
         lf_pg_copy_text(&c, ev[i].type);
         lf_pg_copy_text(&c, ev[i].detail);
         lf_pg_copy_text(&c, ev[i].reason);
         lf_pg_copy_dbl(&c, !ev[i].has_amount, ev[i].amount);
-        lf_pg_copy_int8(&c, ev[i].file == 0, ev[i].file);
-        lf_pg_copy_int8(&c, ev[i].line == 0, ev[i].line);
+        lf_pg_copy_int(&c, ev[i].file == 0, ev[i].file);
+        lf_pg_copy_int(&c, ev[i].line == 0, ev[i].line);
+        lf_pg_copy_eol(&c);
     }
-    lf_pg_copy_end(&c);
     return c.s;
 }
 
