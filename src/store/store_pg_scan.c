@@ -5,10 +5,10 @@
  * Scans go through the leads in chunks of CHUNK leads (keyset pagination on lead_id,
  * or CHUNK rowids of a list as one array parameter), each chunk one query for the
  * leads and one for their events, transitions or handoffs: memory is bounded by a
- * chunk, not by the store. Strings handed to callbacks
- * point into the chunk's PGresult. In a write transaction the leads of a chunk are
- * locked (FOR UPDATE) before their events are read, so a replay sees every event
- * committed for them and no writer can add one until it commits.
+ * chunk, not by the store. Strings handed to callbacks point into the chunk's
+ * PGresult. In a write transaction the leads of a chunk are locked (FOR UPDATE, in
+ * lead_id order) before their events are read, so a replay sees every event committed
+ * for them and no writer can add one until it commits.
  * A lead's derived write is one statement: its transitions, handoffs, ignored events
  * and state upserted from array parameters (rows that did not change are not written),
  * the rows beyond the new counts deleted, its pending mark cleared.
