@@ -26,10 +26,10 @@
  * server's default), so set_durable, sync_log and checkpoint have nothing to do.
  * Memory: scans read a bounded chunk of leads at a time (keyset pagination by lead_id),
  * never a whole table.
- * Bulk writes: the importer's batches of leads and events are sent with COPY (binary
+ * Bulk writes: the importer's batches of leads and events are sent with COPY (text
  * rows, lf_pg_copy_*) into a TEMP staging table of the session, then moved into their
  * tables by one statement each, sent with the COPY (lf_pg_stage; store_pg_leads.c,
- * store_pg_log.c): two round trips a batch, any text carried as its bytes.
+ * store_pg_log.c): two round trips a batch.
  */
 #include <errno.h>
 #include <stdio.h>
