@@ -423,6 +423,39 @@ Test(store, derived_write_replaces_changed_and_shorter_state)
     }
 }
 
+/* A lead written in a rolled-back transaction is not found by id afterwards, also once
+ * another lead took its place (a connection that remembers ids must forget it). */
+Test(store, lead_rowid_forgets_a_rolled_back_lead)
+{
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        int64_t rowid = 0;
+        bool found = false;
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t kept = add_lead(st, "K1", NULL);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        add_lead(st, "GONE", NULL);
+        cr_assert_eq(lf_store_lead_rowid(st, "GONE", &rowid, &found, NULL), LF_OK);
+        cr_expect(found, "%s: seen in its own transaction", backends[b].name);
+        cr_assert_eq(lf_store_lead_rowid(st, "K1", &rowid, &found, NULL), LF_OK);
+        cr_assert_eq(lf_store_rollback(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_rowid(st, "GONE", &rowid, &found, NULL), LF_OK);
+        cr_expect(!found, "%s: rolled back", backends[b].name);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        int64_t next = add_lead(st, "NEXT", NULL);
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        cr_assert_eq(lf_store_lead_rowid(st, "GONE", &rowid, &found, NULL), LF_OK);
+        cr_expect(!found, "%s: still gone", backends[b].name);
+        cr_assert_eq(lf_store_lead_rowid(st, "NEXT", &rowid, &found, NULL), LF_OK);
+        cr_expect(found && rowid == next, "%s: the new lead", backends[b].name);
+        cr_assert_eq(lf_store_lead_rowid(st, "K1", &rowid, &found, NULL), LF_OK);
+        cr_expect(found && rowid == kept, "%s: a committed lead stays", backends[b].name);
+        lf_store_close(st);
+    }
+}
+
 /* sync_log after commits, with and without a log file yet. */
 Test(store, sync_log_after_commits)
 {
