@@ -115,19 +115,21 @@ static size_t *top_rows(pool *pl, const lf_table *t, const char *by, size_t max,
     if (!r || t->nrows <= max)
         return r;
     bool *keep = pool_add(pl, calloc(t->nrows, sizeof *keep));
-    if (!keep)
+    double *val = pool_add(pl, malloc(t->nrows * sizeof *val));
+    if (!keep || !val)
         return NULL;
+    for (size_t i = 0; i < t->nrows; i++) { /* each row's value once, not once a pick */
+        double v = charts_num(t, (long)i, by);
+        val[i] = isfinite(v) ? v : -1;
+    }
     for (size_t k = 0; k < max; k++) {
         long best = -1;
         double bv = -INFINITY;
-        for (size_t i = 0; i < t->nrows; i++) {
-            double v = charts_num(t, (long)i, by);
-            v = isfinite(v) ? v : -1;
-            if (!keep[i] && v > bv) {
-                bv = v;
+        for (size_t i = 0; i < t->nrows; i++)
+            if (!keep[i] && val[i] > bv) {
+                bv = val[i];
                 best = (long)i;
             }
-        }
         if (best >= 0)
             keep[best] = true;
     }
