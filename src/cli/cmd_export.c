@@ -26,8 +26,8 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
             req.status = v;
         else if ((m = cli_opt(cmd, argc, argv, &i, "as-of", &v)) != 0)
             req.as_of = v;
-        else if (i + 1 < argc && (m = cli_opt_o(cmd, argc, argv, &i, &v)) != 0)
-            out = v; /* a last "-o" with no file is an unexpected argument here */
+        else if ((m = cli_opt_o(cmd, argc, argv, &i, &v)) != 0)
+            out = v;
         else
             return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
         if (m < 0)
