@@ -18,6 +18,8 @@
 
 #define BATCH 5000
 
+#define LEAD_STRINGS 9 /* the strings of an lf_lead_row */
+
 typedef struct copier {
     lf_store *src, *dst;
     int64_t *map;        /* source rowid -> destination rowid */
@@ -34,6 +36,12 @@ typedef struct copier {
     int64_t *qseq;
     size_t nq;
     lf_buf text;
+    /* leads of the source, queued for one batch upsert (strings in text, as offsets) */
+    lf_lead_row *lq;
+    size_t (*lqoff)[LEAD_STRINGS];
+    int64_t *lsrc;       /* their source rowids */
+    lf_upsert *lres;
+    size_t nl;
     lf_app_copy *c;
 } copier;
 
@@ -76,20 +84,81 @@ static lf_status batch_close(copier *k, lf_error *err)
     return s;
 }
 
+/* The string fields of a lead row, in one order for queueing and for pointing back. */
+static void lead_strings(lf_lead_row *r, const char **to[LEAD_STRINGS])
+{
+    const char **f[LEAD_STRINGS] = {&r->id, &r->email, &r->source, &r->channel, &r->origin,
+                                    &r->persona, &r->attrs_json, &r->origin_given,
+                                    &r->persona_given};
+    memcpy(to, f, sizeof f);
+}
+
+/* The queued leads in one batch upsert, in the open destination transaction; their
+ * destination rowids into the map. */
+static lf_status flush_leads(copier *k, lf_error *err)
+{
+    for (size_t i = 0; i < k->nl; i++) {
+        const char **to[LEAD_STRINGS];
+        lead_strings(&k->lq[i], to);
+        for (int f = 0; f < LEAD_STRINGS; f++)
+            *to[f] = k->lqoff[i][f] == SIZE_MAX ? NULL : k->text.data + k->lqoff[i][f];
+    }
+    lf_status s = k->nl ? lf_store_lead_upsert_batch(k->dst, k->lq, k->nl, k->lres, err) : LF_OK;
+    for (size_t i = 0; s == LF_OK && i < k->nl; i++)
+        k->map[k->lsrc[i]] = k->lq[i].rowid;
+    k->c->leads += s == LF_OK ? (int64_t)k->nl : 0;
+    k->nl = 0;
+    lf_buf_reset(&k->text);
+    return s;
+}
+
+/* Queues a lead of the source, its strings copied; a full queue is written and its
+ * transaction committed. */
 static lf_status copy_lead(void *ctx, const lf_lead_events *le, lf_error *err)
 {
     copier *k = ctx;
-    lf_status s = batch_open(k, err);
+    if (le->lead < 1 || le->lead > k->nmap)
+        return lf_errorf(err, LF_ESTORE, "copy: lead %lld beyond the store's count",
+                         (long long)le->lead);
+    lf_lead_row *r = &k->lq[k->nl];
+    *r = *le->row;
+    const char **from[LEAD_STRINGS];
+    lead_strings(r, from);
+    lf_status s = LF_OK;
+    for (int f = 0; f < LEAD_STRINGS; f++) {
+        const char *v = *from[f];
+        k->lqoff[k->nl][f] = v ? k->text.len : SIZE_MAX;
+        if (v && s == LF_OK && (s = lf_buf_adds(&k->text, v)) == LF_OK)
+            s = lf_buf_addc(&k->text, '\0');
+    }
     if (s != LF_OK)
-        return s;
-    lf_lead_row row = *le->row;
-    lf_upsert res;
-    if ((s = lf_store_lead_upsert(k->dst, &row, &res, err)) != LF_OK)
-        return s;
-    if (le->lead >= 1 && le->lead <= k->nmap)
-        k->map[le->lead] = row.rowid;
-    k->c->leads++;
-    return k->inbatch >= BATCH ? batch_close(k, err) : LF_OK;
+        return oom(err);
+    k->lsrc[k->nl++] = le->lead;
+    if (k->nl < BATCH)
+        return LF_OK;
+    s = batch_open(k, err);
+    if (s == LF_OK)
+        s = flush_leads(k, err);
+    return s == LF_OK ? batch_close(k, err) : s; /* copy_leads rolls back */
+}
+
+/* Every lead of the source, in rowid order, BATCH a destination transaction. */
+static lf_status copy_leads(copier *k, lf_error *err)
+{
+    k->lq = malloc(BATCH * sizeof *k->lq);
+    k->lqoff = malloc(BATCH * sizeof *k->lqoff);
+    k->lsrc = malloc(BATCH * sizeof *k->lsrc);
+    k->lres = malloc(BATCH * sizeof *k->lres);
+    if (!k->lq || !k->lqoff || !k->lsrc || !k->lres)
+        return oom(err);
+    lf_status s = k->nmap > 0 ? lf_store_scan_range(k->src, 1, k->nmap, copy_lead, k, err)
+                              : LF_OK;
+    if (s == LF_OK && k->nl && (s = batch_open(k, err)) == LF_OK)
+        s = flush_leads(k, err);
+    if (s == LF_OK)
+        return batch_close(k, err);
+    lf_store_rollback(k->dst, NULL);
+    return s;
 }
 
 /* The destination id of input name `name` (NULL: none). */
@@ -258,12 +327,7 @@ static lf_status copy_all(copier *k, lf_error *err)
         return s;
     if (!(k->map = calloc((size_t)k->nmap + 1, sizeof *k->map)))
         return oom(err);
-    if (k->nmap > 0)
-        s = lf_store_scan_range(k->src, 1, k->nmap, copy_lead, k, err);
-    if (s == LF_OK)
-        s = batch_close(k, err);
-    else
-        lf_store_rollback(k->dst, NULL);
+    s = copy_leads(k, err);
     if (s == LF_OK)
         s = copy_events(k, err);
     if (s != LF_OK) {
@@ -319,6 +383,10 @@ lf_status lf_app_copy_run(lf_workspace *ws, const char *from, const char *to, lf
     free(k.q);
     free(k.qoff);
     free(k.qseq);
+    free(k.lq);
+    free(k.lqoff);
+    free(k.lsrc);
+    free(k.lres);
     lf_buf_release(&k.text);
     return s;
 }
