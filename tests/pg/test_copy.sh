@@ -57,7 +57,8 @@ printf 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secret_env: LF_TEST_HOO
   "$bin" import events "$root/tests/data/basic/events.csv" >/dev/null )
 check basic "$work/basic"
 grep -q "handoff.opened" "$work/basic/pg.txt" || { echo "basic: no deliveries were copied"; exit 1; }
-"$bin" generate --leads 400 --seed 11 --out "$work/gen" >/dev/null
+# 5,500 leads: copy writes leads in batches of 5,000, so a full one and a last one
+"$bin" generate --leads 5500 --seed 11 --out "$work/gen" >/dev/null
 ( cd "$work/gen" && for k in leads events costs traffic; do "$bin" import $k $k.csv >/dev/null; done
   printf 'id,created_at\n,2026-01-01\n' >bad.csv
   "$bin" import leads bad.csv >/dev/null 2>&1 || true )
