@@ -93,8 +93,8 @@ static void lead_strings(lf_lead_row *r, const char **to[LEAD_STRINGS])
     memcpy(to, f, sizeof f);
 }
 
-/* The queued leads in one batch upsert, in the open destination transaction; their
- * destination rowids into the map. */
+/* The queued leads in one batch upsert, in the open destination transaction, marked
+ * pending; their destination rowids into the map. */
 static lf_status flush_leads(copier *k, lf_error *err)
 {
     for (size_t i = 0; i < k->nl; i++) {
@@ -104,8 +104,13 @@ static lf_status flush_leads(copier *k, lf_error *err)
             *to[f] = k->lqoff[i][f] == SIZE_MAX ? NULL : k->text.data + k->lqoff[i][f];
     }
     lf_status s = k->nl ? lf_store_lead_upsert_batch(k->dst, k->lq, k->nl, k->lres, err) : LF_OK;
-    for (size_t i = 0; s == LF_OK && i < k->nl; i++)
+    for (size_t i = 0; s == LF_OK && i < k->nl; i++) {
         k->map[k->lsrc[i]] = k->lq[i].rowid;
+        k->lsrc[i] = k->lq[i].rowid; /* ascending: new rows of an empty store */
+    }
+    /* every lead is replayed at the end, also one without events (its creation) */
+    if (s == LF_OK && k->nl)
+        s = lf_store_pending_mark(k->dst, k->lsrc, k->nl, err);
     k->c->leads += s == LF_OK ? (int64_t)k->nl : 0;
     k->nl = 0;
     lf_buf_reset(&k->text);
