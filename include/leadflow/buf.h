@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "leadflow/error.h"
 
@@ -71,5 +72,9 @@ bool lf_grow(void *arr, size_t *cap, size_t need, size_t elem) __attribute__((wa
  * that grew before a failure keeps its larger block: nothing leaks). */
 bool lf_grow_parallel(size_t *cap, size_t need, size_t n, void *const arrs[],
                       const size_t elems[]) __attribute__((warn_unused_result));
+
+/* Sorts v[0..n) ascending and drops repeats in place; returns how many remain (the
+ * lead rowids an import touched, a replay wants, a copy marks). */
+size_t lf_sort_unique_i64(int64_t *v, size_t n);
 
 #endif

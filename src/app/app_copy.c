@@ -56,12 +56,6 @@ static lf_status batch_open(copier *k, lf_error *err)
     return k->inbatch++ == 0 ? lf_store_begin(k->dst, err) : LF_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Commits the open batch, with pending marks for the leads of its events. */
 static lf_status batch_close(copier *k, lf_error *err)
 {
@@ -70,11 +64,7 @@ static lf_status batch_close(copier *k, lf_error *err)
     k->inbatch = 0;
     lf_status s = LF_OK;
     if (k->ntouched) {
-        qsort(k->touched, k->ntouched, sizeof *k->touched, cmp_i64);
-        size_t n = 1;
-        for (size_t i = 1; i < k->ntouched; i++)
-            if (k->touched[i] != k->touched[n - 1])
-                k->touched[n++] = k->touched[i];
+        size_t n = lf_sort_unique_i64(k->touched, k->ntouched);
         s = lf_store_pending_mark(k->dst, k->touched, n, err);
         k->ntouched = 0;
     }

@@ -551,12 +551,6 @@ static lf_status opened_lead(void *ctx, const lf_lead_events *le, lf_error *err)
     return LF_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The sorted distinct rowids of the leads the request's good items name. */
 static lf_status request_leads(lf_store *st, const ing_req *q, int64_t **out, size_t *n)
 {
@@ -581,13 +575,7 @@ static lf_status request_leads(lf_store *st, const ing_req *q, int64_t **out, si
             (*out)[(*n)++] = rowid;
         }
     }
-    if (*n)
-        qsort(*out, *n, sizeof **out, cmp_i64);
-    size_t k = *n ? 1 : 0;
-    for (size_t i = 1; i < *n; i++)
-        if ((*out)[i] != (*out)[k - 1])
-            (*out)[k++] = (*out)[i];
-    *n = k;
+    *n = lf_sort_unique_i64(*out, *n);
     return LF_OK;
 }
 

@@ -852,12 +852,6 @@ static lf_csv_record stage_record(staging *sg, size_t i)
                            .raw = sg->bytes.data + r->raw_off, .raw_len = r->raw_len};
 }
 
-static int cmp_rowid(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Writes one staged record (validation included). */
 static lf_status write_record(importer *im, size_t i)
 {
@@ -913,11 +907,7 @@ static lf_status flush_batch(importer *im, bool last)
     if (r == LF_OK && last && series)
         r = flush_series(im);
     if (r == LF_OK && im->ntouched) {
-        qsort(im->touched, im->ntouched, sizeof *im->touched, cmp_rowid);
-        size_t n = 1;
-        for (size_t i = 1; i < im->ntouched; i++)
-            if (im->touched[i] != im->touched[n - 1])
-                im->touched[n++] = im->touched[i];
+        size_t n = lf_sort_unique_i64(im->touched, im->ntouched);
         r = im->opts->in_txn && im->opts->touched
                 ? list_add(im->opts->touched, im->touched, n, im->err)
                 : lf_store_pending_mark(im->st, im->touched, n, im->err);

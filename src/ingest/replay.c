@@ -331,17 +331,11 @@ lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replaye
     return r;
 }
 
-static int cmp_rowid(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 lf_status lf_replay_in_txn(lf_store *st, const lf_config *cfg, const int64_t *touched, size_t n,
                            int64_t *replayed, lf_error *err)
 {
     int64_t *pending, *all = NULL;
-    size_t np, k = 0;
+    size_t np;
     *replayed = 0;
     lf_status r = lf_store_pending_list(st, &pending, &np, err);
     if (r != LF_OK)
@@ -355,11 +349,7 @@ lf_status lf_replay_in_txn(lf_store *st, const lf_config *cfg, const int64_t *to
     if (n)
         memcpy(all + np, touched, n * sizeof *all);
     free(pending);
-    if (np + n > 1)
-        qsort(all, np + n, sizeof *all, cmp_rowid);
-    for (size_t i = 0; i < np + n; i++)
-        if (!k || all[i] != all[k - 1])
-            all[k++] = all[i];
+    size_t k = lf_sort_unique_i64(all, np + n);
     if (k)
         r = replay_leads(st, cfg, all, k, true, err);
     free(all);
