@@ -42,6 +42,18 @@ static const char q_lead_handoffs[] =
     "SELECT mql_at, decided_at, first_contact_at, outcome, score FROM handoffs"
     " WHERE lead_id = $1 ORDER BY n";
 
+/* The parameters a new delivery and a copied one both begin with ($1..$7). */
+static void row_head(pg_params *p, const lf_outbox_row *row)
+{
+    lf_pg_int(p, row->lead);
+    lf_pg_int(p, row->n);
+    lf_pg_text(p, row->type);
+    lf_pg_text(p, row->endpoint);
+    lf_pg_int(p, row->subject);
+    lf_pg_int(p, row->created_at);
+    lf_pg_int(p, row->next_at);
+}
+
 static lf_status ob_add(lf_store *st, lf_outbox_row *row, bool *added, lf_error *err)
 {
     lf_status s = lf_pg_lock_lead(st, row->lead, err);
@@ -54,12 +66,8 @@ static lf_status ob_add(lf_store *st, lf_outbox_row *row, bool *added, lf_error 
         return LF_ESTORE;
     row->n = PQntuples(r) == 1 ? lf_pg_int64(r, 0, 0) : 1;
     PQclear(r);
-    lf_pg_int(&p, row->n);
-    lf_pg_text(&p, row->type);
-    lf_pg_text(&p, row->endpoint);
-    lf_pg_int(&p, row->subject);
-    lf_pg_int(&p, row->created_at);
-    lf_pg_int(&p, row->next_at);
+    p = (pg_params){0};
+    row_head(&p, row);
     int64_t changed = 0;
     s = lf_pg_run((pg_store *)st, "ob_add", q_add, &p, &changed, err, "cannot add a delivery");
     *added = s == LF_OK && changed > 0;
@@ -153,13 +161,7 @@ static const char q_put[] =
 static lf_status ob_put(lf_store *st, const lf_outbox_row *row, lf_error *err)
 {
     pg_params p = {0};
-    lf_pg_int(&p, row->lead);
-    lf_pg_int(&p, row->n);
-    lf_pg_text(&p, row->type);
-    lf_pg_text(&p, row->endpoint);
-    lf_pg_int(&p, row->subject);
-    lf_pg_int(&p, row->created_at);
-    lf_pg_int(&p, row->next_at);
+    row_head(&p, row);
     lf_pg_time(&p, row->first_at);
     lf_pg_int(&p, row->status);
     lf_pg_int(&p, row->attempts);
