@@ -7,6 +7,8 @@
  *   meta(generation)                 one row; bumped by every change reports can see
  *   leads(rowid, id UNIQUE, ...)     as imported; re-import updates in place
  *   events(seq PK, lead, ident UNIQUE, ...)  append-only log; seq = import order
+ *   event_leads, event_leads_new     (lead, ts, seq): the log's lead index in two
+ *                                    parts (sq_log_merge); a lead's events are the union
  *   transitions, handoffs, ignored   derived, replaced per lead by the lifecycle
  *   lead_state(lead, ..., derived)   derived; `derived` is all of a lead's derived
  *                                    state as one value, so a replay that changed
@@ -34,10 +36,10 @@
 #include "store_impl.h"
 #include "store_sqlite.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
-/* The schema of a new store (version 5: version 3, then migrate_3_4_sql and
- * migrate_4_5_sql). */
+/* The schema of a new store (version 6: version 3, then migrate_3_4_sql,
+ * migrate_4_5_sql and migrate_5_6_sql). */
 static const char schema_sql[] =
     "CREATE TABLE schema_version(version INTEGER NOT NULL);"
     "CREATE TABLE meta(generation INTEGER NOT NULL);"
@@ -100,6 +102,24 @@ static const char migrate_4_5_sql[] =
     "ALTER TABLE lead_state ADD COLUMN derived BLOB;"
     "UPDATE schema_version SET version = 5;";
 
+/* Version 5 -> 6: the events of a lead are found through two index tables instead of
+ * an index on events (the log's lead index, sq_log_merge): event_leads, the large part,
+ * and event_leads_new, where each new event lands (the trigger). A lead's events are
+ * the union of both; each write transaction moves one slice of the lead range from
+ * the new part to the large one before it commits. */
+static const char migrate_5_6_sql[] =
+    "CREATE TABLE event_leads(lead INTEGER NOT NULL, ts INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL, PRIMARY KEY(lead, ts, seq)) WITHOUT ROWID;"
+    "CREATE TABLE event_leads_new(lead INTEGER NOT NULL, ts INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL, PRIMARY KEY(lead, ts, seq)) WITHOUT ROWID;"
+    "INSERT INTO event_leads(lead, ts, seq) SELECT lead, ts, seq FROM events"
+    "  ORDER BY lead, ts, seq;"
+    "DROP INDEX events_lead;"
+    "CREATE TRIGGER events_lead_new AFTER INSERT ON events BEGIN"
+    "  INSERT INTO event_leads_new(lead, ts, seq) VALUES(new.lead, new.ts, new.seq);"
+    "  END;"
+    "UPDATE schema_version SET version = 6;";
+
 /* Version 2 -> 3: input files and lines of events, reasons of ignored events, the
  * pending set. Every lead becomes pending, so the next writer (or, until then, every
  * reader in memory) derives the new columns. */
@@ -124,7 +144,8 @@ enum {
     Q_COST_SET, Q_TRAFFIC_SET, Q_DS_LEADS, Q_DS_TRANS, Q_DS_HANDOFFS,
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
-    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q_STATE_DERIVED, Q__COUNT
+    Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q_STATE_DERIVED, Q_LOG_MOVE,
+    Q_LOG_MOVED, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -145,15 +166,29 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_EVENT_INSERT] = "INSERT OR IGNORE INTO events(lead, ident, ext_id, ts, kind, type,"
                        " detail, reason, amount, file, line)"
                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [Q_EVENTS_OF_LEAD] = "SELECT seq, ts, kind, type, detail, reason, amount, ext_id"
-                         " FROM events WHERE lead = ?1 ORDER BY ts, seq",
+    /* the two parts of the lead index merged in (ts, seq) order: each part is read in
+     * its key order, no sort (a compound ORDER BY is a merge) */
+    [Q_EVENTS_OF_LEAD] = "SELECT i.seq, i.ts, e.kind, e.type, e.detail, e.reason, e.amount,"
+                         " e.ext_id FROM event_leads i JOIN events e ON e.seq = i.seq"
+                         " WHERE i.lead = ?1 UNION ALL"
+                         " SELECT i.seq, i.ts, e.kind, e.type, e.detail, e.reason, e.amount,"
+                         " e.ext_id FROM event_leads_new i JOIN events e ON e.seq = i.seq"
+                         " WHERE i.lead = ?1 ORDER BY 2, 1",
     [Q_LEAD_META] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
                     " attrs, origin_given, persona_given FROM leads WHERE rowid = ?1",
     [Q_LEADS_RANGE] = "SELECT rowid, created_at, id, email, source, channel, origin, persona,"
                       " attrs, origin_given, persona_given FROM leads"
                       " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
-    [Q_EVENTS_RANGE] = "SELECT lead, seq, ts, kind, type, detail, reason, amount FROM events"
-                       " WHERE lead BETWEEN ?1 AND ?2 ORDER BY lead, ts, seq",
+    [Q_EVENTS_RANGE] = "SELECT i.lead, i.seq, i.ts, e.kind, e.type, e.detail, e.reason,"
+                       " e.amount FROM event_leads i JOIN events e ON e.seq = i.seq"
+                       " WHERE i.lead BETWEEN ?1 AND ?2 UNION ALL"
+                       " SELECT i.lead, i.seq, i.ts, e.kind, e.type, e.detail, e.reason,"
+                       " e.amount FROM event_leads_new i JOIN events e ON e.seq = i.seq"
+                       " WHERE i.lead BETWEEN ?1 AND ?2 ORDER BY 1, 3, 2",
+    /* the log's lead index: one slice of leads moved from the new part (sq_log_merge) */
+    [Q_LOG_MOVE] = "INSERT INTO event_leads(lead, ts, seq) SELECT lead, ts, seq"
+                   " FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
+    [Q_LOG_MOVED] = "DELETE FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     /* derived state is rewritten in place: a row that did not change is not written
      * (no page touched), rows beyond the new count are deleted */
     [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1 AND n >= ?2",
@@ -263,6 +298,8 @@ typedef struct sq_store {
      * never deleted, so an entry stays true; emptied on rollback (which may take back a
      * new lead's row) and when full */
     lf_idmap rowids;
+    int64_t merge_next; /* sq_log_merge: the first lead of the next slice */
+    int64_t log_added;  /* sq_log_merge: events appended since its last slice */
 } sq_store;
 
 #define ROWID_CACHE_MAX (1u << 18) /* ids */
@@ -360,7 +397,7 @@ static lf_status schema_write(sq_store *st, lf_error *err)
         return lock_error(st, rc, err, "cannot create schema");
     int version = schema_version(st);
     /* the steps from the version found to SCHEMA_VERSION, in one transaction */
-    const char *steps[3] = {NULL};
+    const char *steps[4] = {NULL};
     int k = 0;
     if (version == -1 || version == 2)
         steps[k++] = version == -1 ? schema_sql : migrate_2_3_sql;
@@ -368,6 +405,8 @@ static lf_status schema_write(sq_store *st, lf_error *err)
         steps[k++] = migrate_3_4_sql;
     if (version >= -1 && version <= 4)
         steps[k++] = migrate_4_5_sql;
+    if (version >= -1 && version <= 5)
+        steps[k++] = migrate_5_6_sql;
     for (int i = 0; i < k; i++)
         if (sqlite3_exec(st->db, steps[i], NULL, NULL, &msg) != SQLITE_OK) {
             lf_errorf(err, LF_ESTORE, "store '%s': cannot %s schema: %s", st->path,
@@ -404,6 +443,7 @@ lf_status lf_sq_error(lf_store *base, int rc, lf_error *err, const char *what)
 
 static void sq_close(lf_store *base);
 static lf_status sq_rollback(lf_store *base, lf_error *err);
+static lf_status sq_lead_count(lf_store *base, int64_t *n, lf_error *err);
 static const lf_store_ops sq_ops;
 
 /* SQLite's process-wide settings, before its first connection: no memory statistics
@@ -519,10 +559,46 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
     return step_done(st, st->q[Q_BEGIN], err, "cannot begin transaction");
 }
 
+/* The log's lead index (schema 6): a new event's entry lands in event_leads_new,
+ * which stays small, so a commit writes few of its pages however the events spread
+ * over the leads (an index over the whole log had one random page a new event, each a
+ * WAL frame at every commit: the writer's limit). Before each commit one slice of the
+ * lead range, LOG_SLICES of it in turn, moves to event_leads: the slice's entries
+ * arrive together, so the large part's pages are written once for many entries. An
+ * entry is in exactly one part at any commit; readers take the union. */
+#define LOG_SLICES 16
+/* A slice moves once this connection appended that many events since the last: a
+ * commit of a few events (a live stream of single posts) moves nothing, so the new
+ * part holds at most about LOG_SLICES * max(this, a transaction's events) entries. */
+#define LOG_MOVE_AFTER 4096
+
+static lf_status sq_log_merge(sq_store *st, lf_error *err)
+{
+    if (st->log_added < LOG_MOVE_AFTER)
+        return LF_OK;
+    st->log_added = 0;
+    int64_t leads = 0;
+    lf_status r = sq_lead_count(&st->base, &leads, err);
+    if (r != LF_OK || leads <= 0)
+        return r;
+    if (st->merge_next < 1 || st->merge_next > leads)
+        st->merge_next = 1;
+    int64_t lo = st->merge_next, hi = lo + leads / LOG_SLICES;
+    st->merge_next = hi + 1;
+    for (int q = Q_LOG_MOVE; r == LF_OK && q <= Q_LOG_MOVED; q++) {
+        sqlite3_bind_int64(st->q[q], 1, lo);
+        sqlite3_bind_int64(st->q[q], 2, hi);
+        r = step_done(st, st->q[q], err, "cannot move the log's lead index");
+    }
+    return r;
+}
+
 static lf_status sq_commit(lf_store *base, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
-    lf_status r = step_done(st, st->q[Q_GEN_BUMP], err, "cannot bump generation");
+    lf_status r = sq_log_merge(st, err);
+    if (r == LF_OK)
+        r = step_done(st, st->q[Q_GEN_BUMP], err, "cannot bump generation");
     if (r == LF_OK)
         r = step_done(st, st->q[Q_COMMIT], err, "cannot commit");
     if (r != LF_OK)
@@ -813,6 +889,7 @@ static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t
     if (r != LF_OK)
         return r;
     *seq = sqlite3_changes(st->db) ? sqlite3_last_insert_rowid(st->db) : 0;
+    st->log_added += *seq != 0;
     return LF_OK;
 }
 

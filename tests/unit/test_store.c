@@ -14,6 +14,8 @@
  */
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +259,133 @@ Test(store, events_are_idempotent_and_scanned_in_time_order)
         seen_events none = {0};
         cr_assert_eq(lf_store_scan_range(st, l3 + 1, l3 + 100, note_events, &none, NULL), LF_OK);
         cr_expect_eq(none.n, 0);
+        lf_store_close(st);
+    }
+}
+
+/* The model of a lead's log for the test below: (ts, seq) of each committed event. */
+typedef struct log_model {
+    int64_t lead[64];
+    size_t n[64];
+    lf_time ts[64][1024];
+    int64_t seq[64][1024];
+    size_t nleads, checked;
+} log_model;
+
+/* Compares one lead's events, as a scan hands them, with the model sorted by (ts, seq)
+ * (an insertion sort of the model's own: independent of the store's order). */
+static lf_status check_lead_log(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    (void)err;
+    log_model *m = ctx;
+    size_t k = 0;
+    while (k < m->nleads && m->lead[k] != le->lead)
+        k++;
+    cr_assert_lt(k, m->nleads, "a lead the test did not add: %lld", (long long)le->lead);
+    size_t n = m->n[k];
+    lf_time ts[1024];
+    int64_t seq[1024];
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && (ts[j - 1] > m->ts[k][i] ||
+                         (ts[j - 1] == m->ts[k][i] && seq[j - 1] > m->seq[k][i]))) {
+            ts[j] = ts[j - 1];
+            seq[j] = seq[j - 1];
+            j--;
+        }
+        ts[j] = m->ts[k][i];
+        seq[j] = m->seq[k][i];
+    }
+    cr_assert_eq(le->input.nevents, n, "lead %lld: %zu events, want %zu", (long long)le->lead,
+                 le->input.nevents, n);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(le->seqs[i], seq[i], "lead %lld event %zu", (long long)le->lead, i);
+        cr_assert_eq(le->input.events[i].ts, ts[i], "lead %lld event %zu", (long long)le->lead, i);
+    }
+    m->checked++;
+    return LF_OK;
+}
+
+/* A lead's events are found whole and in (ts, seq) order while thousands of events a
+ * commit spread over the leads (the SQLite store moves its lead index between two
+ * parts at commits: every event must be in exactly one, also across a rollback). */
+Test(store, lead_logs_stay_whole_across_many_commits)
+{
+    enum { LEADS = 40, TXNS = 24, PER_TXN = 1000 };
+    static log_model m;
+    static lf_event_row rows[PER_TXN];
+    static int64_t seqs[PER_TXN];
+    static char idents[PER_TXN][32];
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        char url[128];
+        memset(&m, 0, sizeof m);
+        lf_store *st = open_new(&backends[b], url, sizeof url);
+        cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+        for (int i = 0; i < LEADS; i++) {
+            char id[16];
+            snprintf(id, sizeof id, "L%d", i);
+            m.lead[i] = add_lead(st, id, NULL);
+        }
+        m.nleads = LEADS;
+        cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+        uint32_t x = 12345;
+        for (int t = 0; t < TXNS; t++) {
+            bool undo = t == 7; /* a rolled-back transaction leaves no event behind */
+            cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+            for (int i = 0; i < PER_TXN; i++) {
+                x = x * 1103515245u + 12345u;
+                int k = (int)((x >> 8) % LEADS);
+                /* every 50th repeats the first event of the transaction: a duplicate */
+                snprintf(idents[i], sizeof idents[i], "i:%d-%d", t, i % 50 == 49 ? 0 : i);
+                rows[i] = (lf_event_row){.lead = m.lead[k], .ident = idents[i],
+                                         .ts = 1000 + (lf_time)((x >> 16) % 500),
+                                         .kind = LF_EV_ACTIVITY, .type = "page_view"};
+            }
+            cr_assert_eq(lf_store_event_append_batch(st, rows, PER_TXN, seqs, NULL), LF_OK);
+            if (undo) {
+                cr_assert_eq(lf_store_rollback(st, NULL), LF_OK);
+                continue;
+            }
+            cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+            for (int i = 0; i < PER_TXN; i++) {
+                cr_assert_eq(seqs[i] == 0, i % 50 == 49, "txn %d event %d: seq %lld", t, i,
+                             (long long)seqs[i]);
+                if (!seqs[i])
+                    continue;
+                size_t k = 0;
+                while (m.lead[k] != rows[i].lead)
+                    k++;
+                cr_assert_lt(m.n[k], 1024);
+                m.ts[k][m.n[k]] = rows[i].ts;
+                m.seq[k][m.n[k]++] = seqs[i];
+            }
+            m.checked = 0;
+            cr_assert_eq(lf_store_scan_range(st, m.lead[0], m.lead[LEADS - 1], check_lead_log,
+                                             &m, NULL), LF_OK);
+            cr_expect_eq(m.checked, LEADS, "%s: every lead scanned", backends[b].name);
+        }
+        int64_t few[] = {m.lead[0], m.lead[17], m.lead[LEADS - 1]};
+        m.checked = 0;
+        cr_assert_eq(lf_store_scan_events(st, few, 3, check_lead_log, &m, NULL), LF_OK);
+        cr_expect_eq(m.checked, 3);
+        if (backends[b].file) { /* both parts of the index hold entries: the moves ran */
+            sqlite3 *db = NULL;
+            cr_assert_eq(sqlite3_open(url, &db), SQLITE_OK);
+            sqlite3_stmt *q = NULL;
+            cr_assert_eq(sqlite3_prepare_v2(db,
+                                            "SELECT (SELECT count(*) FROM event_leads),"
+                                            " (SELECT count(*) FROM event_leads_new),"
+                                            " (SELECT count(*) FROM events)",
+                                            -1, &q, NULL),
+                         SQLITE_OK);
+            cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+            int64_t big = sqlite3_column_int64(q, 0), small = sqlite3_column_int64(q, 1);
+            cr_expect(big > 0 && small > 0, "moved %lld, new %lld", (long long)big,
+                      (long long)small);
+            cr_expect_eq(big + small, sqlite3_column_int64(q, 2), "each event once");
+            sqlite3_finalize(q);
+            sqlite3_close(db);
+        }
         lf_store_close(st);
     }
 }
