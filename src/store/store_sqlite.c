@@ -298,8 +298,9 @@ typedef struct sq_store {
      * never deleted, so an entry stays true; emptied on rollback (which may take back a
      * new lead's row) and when full */
     lf_idmap rowids;
-    int64_t merge_next; /* sq_log_merge: the first lead of the next slice */
-    int64_t log_added;  /* sq_log_merge: events appended since its last slice */
+    /* sq_log_merge: the first lead of the next slice, events appended since the last
+     * commit, and the carried remainder (in lead-events) */
+    int64_t merge_next, log_added, merge_credit;
 } sq_store;
 
 #define ROWID_CACHE_MAX (1u << 18) /* ids */
@@ -562,28 +563,38 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
 /* The log's lead index (schema 6): a new event's entry lands in event_leads_new,
  * which stays small, so a commit writes few of its pages however the events spread
  * over the leads (an index over the whole log had one random page a new event, each a
- * WAL frame at every commit: the writer's limit). Before each commit one slice of the
- * lead range, LOG_SLICES of it in turn, moves to event_leads: the slice's entries
- * arrive together, so the large part's pages are written once for many entries. An
- * entry is in exactly one part at any commit; readers take the union. */
-#define LOG_SLICES 16
-/* A slice moves once this connection appended that many events since the last: a
- * commit of a few events (a live stream of single posts) moves nothing, so the new
- * part holds at most about LOG_SLICES * max(this, a transaction's events) entries. */
-#define LOG_MOVE_AFTER 4096
+ * WAL frame at every commit: the writer's limit). Before each commit a slice of the
+ * lead range, the next in turn, moves to event_leads: a slice's entries are contiguous
+ * there, so the large part's pages are written about once a turn through the leads
+ * however many entries a turn brings. A turn takes LOG_CYCLE events appended by this
+ * connection: a commit moves leads * its events / LOG_CYCLE leads (the remainder is
+ * carried), so the work follows the events, a commit of a few moves a few leads, and
+ * the new part holds about LOG_CYCLE entries. An entry is in exactly one part at any
+ * commit; readers take the union. */
+#define LOG_CYCLE 131072
+/* ... and at most every LOG_MOVE_MIN events: a stream of commits of one event each
+ * moves a slice every few hundred, not a lead or two (and a query) every commit */
+#define LOG_MOVE_MIN 256
 
 static lf_status sq_log_merge(sq_store *st, lf_error *err)
 {
-    if (st->log_added < LOG_MOVE_AFTER)
+    if (st->log_added < LOG_MOVE_MIN)
         return LF_OK;
-    st->log_added = 0;
     int64_t leads = 0;
     lf_status r = sq_lead_count(&st->base, &leads, err);
     if (r != LF_OK || leads <= 0)
         return r;
+    int64_t added = st->log_added < LOG_CYCLE ? st->log_added : LOG_CYCLE;
+    int64_t range = leads < (INT64_C(1) << 40) ? leads : (INT64_C(1) << 40); /* no overflow */
+    st->log_added = 0;
+    st->merge_credit += added * range;
+    int64_t span = st->merge_credit / LOG_CYCLE;
+    if (span < 1)
+        return LF_OK;
+    st->merge_credit -= span * LOG_CYCLE;
     if (st->merge_next < 1 || st->merge_next > leads)
         st->merge_next = 1;
-    int64_t lo = st->merge_next, hi = lo + leads / LOG_SLICES;
+    int64_t lo = st->merge_next, hi = span < leads - lo + 1 ? lo + span - 1 : leads;
     st->merge_next = hi + 1;
     for (int q = Q_LOG_MOVE; r == LF_OK && q <= Q_LOG_MOVED; q++) {
         sqlite3_bind_int64(st->q[q], 1, lo);
