@@ -9,8 +9,10 @@
 #   BENCH_SCORING=1 (a scoring model in the workspace: every page view is then scored
 #   and its lead replayed; without scoring an activity changes nothing derived and
 #   costs no replay, so this is the heavier case)
-#   BENCH_RUNS="h16 s16 b16 s64 b64 r64" (which runs, in order; h16 is the reference:
-#   GET /healthz, the HTTP ceiling of the machine in the same run)  BENCH_LOG=FILE (keep the
+#   BENCH_RUNS="h16 s16 b2 b16 s64 b64 r64" (which runs, in order; h16 is the reference:
+#   GET /healthz, the HTTP ceiling of the machine in the same run; b2 shows a batch's
+#   latency when few wait: wrk's clients are closed loops, so at 16 connections a batch
+#   waits behind up to 15 others, ~70 ms at 230,000 events/s whatever the server does)  BENCH_LOG=FILE (keep the
 #   server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one timing line per group)
 #
 # Runs wrk (Debian package `wrk`, installed here when missing and root) with Lua scripts
@@ -109,7 +111,7 @@ post() { # CONNECTIONS BATCH RUN: wrk's line, then the server's CPU time per eve
         ev = $4 * secs; if (ev > 0) printf "  server CPU %.2f cores, %.1f us an event\n", t / hz / secs, t / hz * 1e6 / ev }'
 }
 echo "leadflow serve on 127.0.0.1 ($(nproc) cores), ${SECS}s a run, $LEADS leads, durable commits$([ "${BENCH_SCORING:-0}" = 1 ] && echo ', scoring')"
-for run in ${BENCH_RUNS:-h16 s16 b16 s64 b64 r64}; do
+for run in ${BENCH_RUNS:-h16 s16 b2 b16 s64 b64 r64}; do
     sleep 2 # the previous run's last requests (cut off by wrk) are written meanwhile
     c=${run#?}
     case $run in
