@@ -105,8 +105,8 @@ static const char migrate_4_5_sql[] =
 /* Version 5 -> 6: the events of a lead are found through two index tables instead of
  * an index on events (the log's lead index, sq_log_merge): event_leads, the large part,
  * and event_leads_new, where each new event lands (the trigger). A lead's events are
- * the union of both; each write transaction moves one slice of the lead range from
- * the new part to the large one before it commits. */
+ * the union of both; before a commit, a slice of the lead range moves from the new
+ * part to the large one. The copy of the old index is one ordered pass. */
 static const char migrate_5_6_sql[] =
     "CREATE TABLE event_leads(lead INTEGER NOT NULL, ts INTEGER NOT NULL,"
     "  seq INTEGER NOT NULL, PRIMARY KEY(lead, ts, seq)) WITHOUT ROWID;"
