@@ -46,10 +46,13 @@ lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replaye
 /* The same inside the caller's open write transaction (the server's writer: the rows
  * and their replay in one commit): every pending lead and the leads of touched[0..n)
  * (rowids in any order, repeats allowed: the leads the caller's import just wrote
- * without marks, lf_import_opts.touched); *replayed = how many leads. The caller
- * commits, or rolls back on failure. */
+ * without marks, lf_import_opts.touched); *replayed = how many leads. seen (may be
+ * NULL) is called with each replayed lead's events as read, before its replay, in
+ * rowid order (the server finds the handoffs a request opened in the same read); an
+ * error from it fails the replay. The caller commits, or rolls back on failure. */
 lf_status lf_replay_in_txn(lf_store *st, const lf_config *cfg, const int64_t *touched, size_t n,
-                           int64_t *replayed, lf_error *err);
+                           lf_lead_events_fn seen, void *seen_ctx, int64_t *replayed,
+                           lf_error *err);
 
 /* Replay in memory for readers: derives the state of a lead (a pending one, while
  * the dataset is built) under cfg without writing anything. */

@@ -484,8 +484,8 @@ typedef struct opened_ctx {
     lf_event *evs;
     int64_t *seqs;
     size_t cap;
-    lf_time *before;
-    size_t nbefore, before_cap;
+    lf_time *after; /* opened_lead: mql_at of the handoffs with the request's items */
+    size_t nafter, after_cap;
 } opened_ctx;
 
 /* le with only the events of seq < bound, into o's arrays. */
@@ -521,31 +521,34 @@ static lf_status opened_add(opened_ctx *o, const char *id, lf_time mql_at)
     return LF_OK;
 }
 
+/* The handoffs of le's replay up to the request's items that its replay before them
+ * did not have (by mql_at). The replay with them comes first: without a handoff there
+ * (the common case: most events open nothing) the one before them is not needed. */
 static lf_status opened_lead(void *ctx, const lf_lead_events *le, lf_error *err)
 {
     opened_ctx *o = ctx;
     lf_lead_events sub;
     const lf_lead_state *ls;
-    if (!filtered(o, le, o->lo, &sub))
+    if (!filtered(o, le, o->hi, &sub))
         return oom(err);
     lf_status r = lf_memreplay_lead(o->m, &sub, &ls, err);
-    if (r != LF_OK)
+    if (r != LF_OK || ls->nhandoffs == 0)
         return r;
-    if (!lf_grow(&o->before, &o->before_cap, ls->nhandoffs + 1, sizeof *o->before))
+    if (!lf_grow(&o->after, &o->after_cap, ls->nhandoffs, sizeof *o->after))
         return oom(err);
-    o->nbefore = ls->nhandoffs;
+    o->nafter = ls->nhandoffs;
     for (size_t i = 0; i < ls->nhandoffs; i++)
-        o->before[i] = ls->handoffs[i].mql_at;
-    if (!filtered(o, le, o->hi, &sub))
+        o->after[i] = ls->handoffs[i].mql_at;
+    if (!filtered(o, le, o->lo, &sub))
         return oom(err);
     if ((r = lf_memreplay_lead(o->m, &sub, &ls, err)) != LF_OK)
         return r;
-    for (size_t i = 0; i < ls->nhandoffs; i++) {
+    for (size_t i = 0; i < o->nafter; i++) {
         bool known = false;
-        for (size_t k = 0; k < o->nbefore && !known; k++)
-            known = o->before[k] == ls->handoffs[i].mql_at;
-        if (!known && opened_add(o, le->row && le->row->id ? le->row->id : "",
-                                 ls->handoffs[i].mql_at) != LF_OK)
+        for (size_t k = 0; k < ls->nhandoffs && !known; k++)
+            known = ls->handoffs[k].mql_at == o->after[i];
+        if (!known && opened_add(o, le->row && le->row->id ? le->row->id : "", o->after[i]) !=
+                          LF_OK)
             return oom(err);
     }
     return LF_OK;
@@ -595,34 +598,152 @@ static bool may_open(const lf_config *cfg, const ing_req *q)
     return false;
 }
 
-/* Fills the handoffs each events request opened (best effort: the items are
- * committed already; a failure here leaves the list short). */
-static void find_opened(lf_workspace *ws, lf_app_ingest *const *reqs, const int64_t *first,
-                        size_t n)
+/* Which requests may open a handoff, by lead: (lead, request) pairs sorted by lead, so
+ * the group's replay, which reads each lead it replays anyway, serves them from that
+ * read (opened_seen), and the pass after the commit (opened_rest) reads only the leads
+ * the replay did not (a lead it did not replay, or no replay at all). Best effort, as
+ * the items are committed with or without it: a failure leaves a list short. */
+typedef struct opened_pair {
+    int64_t lead;
+    size_t req;
+    bool done;
+} opened_pair;
+
+typedef struct opened_plan {
+    opened_ctx o;
+    lf_app_ingest *const *reqs;
+    int64_t *lo, *hi; /* per request: its items' seqs are lo <= seq < hi */
+    opened_pair *p;
+    size_t np, cap;
+} opened_plan;
+
+static int pair_cmp(const void *a, const void *b)
 {
-    opened_ctx o = {.cfg = &ws->cfg};
+    const opened_pair *x = a, *y = b;
+    if (x->lead != y->lead)
+        return x->lead < y->lead ? -1 : 1;
+    return x->req < y->req ? -1 : x->req > y->req;
+}
+
+static int pair_req_cmp(const void *a, const void *b)
+{
+    const opened_pair *x = a, *y = b;
+    if (x->req != y->req)
+        return x->req < y->req ? -1 : 1;
+    return x->lead < y->lead ? -1 : x->lead > y->lead;
+}
+
+static void opened_plan_free(opened_plan *pl)
+{
+    lf_memreplay_free(pl->o.m);
+    free(pl->o.evs);
+    free(pl->o.seqs);
+    free(pl->o.after);
+    free(pl->lo);
+    free(pl->hi);
+    free(pl->p);
+    memset(pl, 0, sizeof *pl);
+}
+
+/* The pairs of the group's events requests that may open a handoff (after their rows
+ * are written: first[] known). On failure the plan is empty. */
+static void opened_plan_make(lf_workspace *ws, lf_app_ingest *const *reqs, const int64_t *first,
+                             size_t n, opened_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->o.cfg = &ws->cfg;
+    pl->reqs = reqs;
     lf_error err;
-    if (lf_memreplay_new(&ws->cfg, &o.m, &err) != LF_OK)
+    if (!(pl->lo = calloc(n ? n : 1, sizeof *pl->lo)) ||
+        !(pl->hi = calloc(n ? n : 1, sizeof *pl->hi)) ||
+        lf_memreplay_new(&ws->cfg, &pl->o.m, &err) != LF_OK) {
+        opened_plan_free(pl);
         return;
+    }
+    int64_t next = INT64_MAX; /* the first seq of the next request with rows */
+    for (size_t i = n; i-- > 0;) {
+        pl->lo[i] = first[i];
+        pl->hi[i] = next;
+        if (first[i])
+            next = first[i];
+    }
     for (size_t i = 0; i < n; i++) {
         if (!first[i] || reqs[i]->kind != LF_IMPORT_EVENTS || !may_open(&ws->cfg, reqs[i]->priv))
             continue;
-        o.in = reqs[i];
-        o.lo = first[i];
-        o.hi = INT64_MAX;
-        for (size_t k = i + 1; k < n && o.hi == INT64_MAX; k++)
-            if (first[k])
-                o.hi = first[k];
         int64_t *leads;
         size_t nleads;
-        if (request_leads(ws->store, reqs[i]->priv, &leads, &nleads) == LF_OK && nleads)
-            lf_store_scan_events(ws->store, leads, nleads, opened_lead, &o, &err);
+        if (request_leads(ws->store, reqs[i]->priv, &leads, &nleads) != LF_OK ||
+            !lf_grow(&pl->p, &pl->cap, pl->np + nleads, sizeof *pl->p)) {
+            free(leads);
+            opened_plan_free(pl);
+            return;
+        }
+        for (size_t k = 0; k < nleads; k++)
+            pl->p[pl->np++] = (opened_pair){.lead = leads[k], .req = i};
         free(leads);
     }
-    lf_memreplay_free(o.m);
-    free(o.evs);
-    free(o.seqs);
-    free(o.before);
+    if (pl->np)
+        qsort(pl->p, pl->np, sizeof *pl->p, pair_cmp);
+}
+
+/* The replay's observer (lf_replay_in_txn): the lead's pairs, from the events it read.
+ * Never fails the replay. */
+static lf_status opened_seen(void *ctx, const lf_lead_events *le, lf_error *err)
+{
+    (void)err;
+    opened_plan *pl = ctx;
+    size_t a = 0, b = pl->np; /* the first pair of the lead */
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (pl->p[mid].lead < le->lead)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    lf_error ignored;
+    for (; a < pl->np && pl->p[a].lead == le->lead; a++) {
+        size_t i = pl->p[a].req;
+        pl->o.in = pl->reqs[i];
+        pl->o.lo = pl->lo[i];
+        pl->o.hi = pl->hi[i];
+        opened_lead(&pl->o, le, &ignored);
+        pl->p[a].done = true;
+    }
+    return LF_OK;
+}
+
+/* After the commit: the pairs the replay did not serve, a store scan a request. */
+static void opened_rest(lf_workspace *ws, opened_plan *pl)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < pl->np; i++)
+        if (!pl->p[i].done)
+            pl->p[k++] = pl->p[i];
+    if (!k)
+        return;
+    qsort(pl->p, k, sizeof *pl->p, pair_req_cmp);
+    int64_t *leads = malloc(k * sizeof *leads);
+    lf_error err;
+    for (size_t i = 0; leads && i < k;) {
+        size_t req = pl->p[i].req, nl = 0;
+        for (; i < k && pl->p[i].req == req; i++)
+            leads[nl++] = pl->p[i].lead;
+        pl->o.in = pl->reqs[req];
+        pl->o.lo = pl->lo[req];
+        pl->o.hi = pl->hi[req];
+        lf_store_scan_events(ws->store, leads, nl, opened_lead, &pl->o, &err);
+    }
+    free(leads);
+}
+
+/* Empties each request's list of opened handoffs (a replay that found some failed). */
+static void opened_clear(lf_app_ingest *const *reqs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < reqs[i]->nhandoffs; k++)
+            free(reqs[i]->handoffs[k].lead_id);
+        reqs[i]->nhandoffs = 0;
+    }
 }
 
 /* --- timing (LEADFLOW_INGEST_TIMING=1: one line per group on stderr) ------------------ */
@@ -660,16 +781,19 @@ lf_status lf_app_ingest_sync(lf_workspace *ws, lf_error *err)
  * import or commit. */
 static lf_status write_group(lf_workspace *ws, lf_app_ingest *const *reqs, size_t n,
                              int64_t *first, bool replay, int64_t *replayed,
-                             bool *replay_failed, int64_t t[2], lf_error *err)
+                             bool *replay_failed, opened_plan *pl, int64_t t[2], lf_error *err)
 {
     *replay_failed = false;
     lf_lead_list touched = {0};
     lf_status r = lf_store_begin(ws->store, err);
     for (size_t i = 0; r == LF_OK && i < n; i++)
         r = import_one(ws, reqs[i], &first[i], replay ? &touched : NULL, err);
+    if (r == LF_OK)
+        opened_plan_make(ws, reqs, first, n, pl);
     t[0] = lf_mono_usec();
     if (r == LF_OK && replay) {
-        r = lf_replay_in_txn(ws->store, &ws->cfg, touched.ids, touched.n, replayed, err);
+        r = lf_replay_in_txn(ws->store, &ws->cfg, touched.ids, touched.n,
+                             pl->np ? opened_seen : NULL, pl, replayed, err);
         *replay_failed = r != LF_OK;
     }
     free(touched.ids);
@@ -697,23 +821,28 @@ lf_status lf_app_ingest_group(lf_workspace *ws, lf_app_ingest *const *reqs, size
     if (r == LF_OK && !first)
         r = oom(err);
     bool replay_failed = false;
+    opened_plan pl = {0};
     if (r == LF_OK)
-        r = write_group(ws, reqs, n, first, true, &replayed, &replay_failed, t + 1, err);
+        r = write_group(ws, reqs, n, first, true, &replayed, &replay_failed, &pl, t + 1, err);
     if (replay_failed) { /* the rows without their replay: the pending marks stay, and
                           * readers (or the next group) replay them */
         replayed = 0;
-        r = write_group(ws, reqs, n, first, false, &replayed, &replay_failed, t + 1, err);
+        opened_clear(reqs, n);
+        opened_plan_free(&pl);
+        r = write_group(ws, reqs, n, first, false, &replayed, &replay_failed, &pl, t + 1, err);
     }
     t[3] = lf_mono_usec();
     if (r != LF_OK) {
         free(first);
+        opened_plan_free(&pl);
         group_failed(reqs, n, r, err);
         return r;
     }
     if (replayed) /* else no event of the group was replayed, and none ignored */
         count_ignored(ws->store, reqs, first, n);
     t[4] = lf_mono_usec();
-    find_opened(ws, reqs, first, n);
+    opened_rest(ws, &pl);
+    opened_plan_free(&pl);
     t[5] = lf_mono_usec();
     for (size_t i = 0; i < n; i++)
         reqs[i]->status = LF_OK;

@@ -135,6 +135,8 @@ typedef struct replayer {
     lf_time *newt;
     size_t newt_cap;
     lf_alerts *alerts;     /* webhook alerts of what a written replay changed, or NULL */
+    lf_lead_events_fn seen; /* lf_replay_in_txn's observer, or NULL */
+    void *seen_ctx;
 } replayer;
 
 /* Rescore: compares the lead's handoff times before and after. */
@@ -223,7 +225,9 @@ static lf_status replay_one(void *ctx, const lf_lead_events *le, lf_error *err)
             return LF_OK;
     }
     lf_test_pause_point("read", ++rp->read); /* tests/pg/test_lead_locks.py */
-    lf_status r = replay_lead(rp, le, err);
+    lf_status r = rp->seen ? rp->seen(rp->seen_ctx, le, err) : LF_OK;
+    if (r == LF_OK)
+        r = replay_lead(rp, le, err);
     if (r == LF_OK && rp->alerts) /* the outbox in the same transaction (alerts.h) */
         r = lf_alerts_before(rp->alerts, rp->st, le->lead, err);
     if (r == LF_OK)
@@ -296,12 +300,15 @@ static void replayer_release(replayer *rp, lf_scoring_model *model)
 }
 
 static lf_status replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads,
-                              size_t n, bool in_txn, lf_error *err)
+                              size_t n, bool in_txn, lf_lead_events_fn seen, void *seen_ctx,
+                              lf_error *err)
 {
     replayer rp;
     lf_scoring_model *model;
     lf_status r = replayer_init(&rp, st, cfg, &model, err);
     rp.in_txn = in_txn;
+    rp.seen = seen;
+    rp.seen_ctx = seen_ctx;
     for (size_t i = 0; r == LF_OK && i < n; i += CHUNK) {
         size_t k = n - i < CHUNK ? n - i : CHUNK;
         r = replay_chunk(&rp, leads + i, k, leads[i], leads[i + k - 1], err);
@@ -313,7 +320,7 @@ static lf_status replay_leads(lf_store *st, const lf_config *cfg, const int64_t 
 lf_status lf_replay_leads(lf_store *st, const lf_config *cfg, const int64_t *leads, size_t n,
                          lf_error *err)
 {
-    return replay_leads(st, cfg, leads, n, false, err);
+    return replay_leads(st, cfg, leads, n, false, NULL, NULL, err);
 }
 
 lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replayed, lf_error *err)
@@ -324,7 +331,7 @@ lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replaye
     size_t n;
     lf_status r = lf_store_pending_list(st, &leads, &n, err);
     if (r == LF_OK && n)
-        r = replay_leads(st, cfg, leads, n, false, err);
+        r = replay_leads(st, cfg, leads, n, false, NULL, NULL, err);
     free(leads);
     if (replayed)
         *replayed = r == LF_OK ? (int64_t)n : 0;
@@ -332,7 +339,8 @@ lf_status lf_replay_pending(lf_store *st, const lf_config *cfg, int64_t *replaye
 }
 
 lf_status lf_replay_in_txn(lf_store *st, const lf_config *cfg, const int64_t *touched, size_t n,
-                           int64_t *replayed, lf_error *err)
+                           lf_lead_events_fn seen, void *seen_ctx, int64_t *replayed,
+                           lf_error *err)
 {
     int64_t *pending, *all = NULL;
     size_t np;
@@ -351,7 +359,7 @@ lf_status lf_replay_in_txn(lf_store *st, const lf_config *cfg, const int64_t *to
     free(pending);
     size_t k = lf_sort_unique_i64(all, np + n);
     if (k)
-        r = replay_leads(st, cfg, all, k, true, err);
+        r = replay_leads(st, cfg, all, k, true, seen, seen_ctx, err);
     free(all);
     if (r == LF_OK)
         *replayed = (int64_t)k;
