@@ -12,8 +12,9 @@
 #   BENCH_RUNS="h16 s16 b2 b16 s64 b64 r64" (which runs, in order; h16 is the reference:
 #   GET /healthz, the HTTP ceiling of the machine in the same run; b2 shows a batch's
 #   latency when few wait: wrk's clients are closed loops, so at 16 connections a batch
-#   waits behind up to 15 others, ~70 ms at 230,000 events/s whatever the server does)  BENCH_LOG=FILE (keep the
-#   server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one timing line per group)
+#   waits behind up to 15 others, ~70 ms at 230,000 events/s whatever the server does)
+#   BENCH_LOG=FILE (keep the server's stderr; with LEADFLOW_INGEST_TIMING=1 it has one
+#   timing line per group)
 #
 # Runs wrk (Debian package `wrk`, installed here when missing and root) with Lua scripts
 # against a fresh workspace: single-event POSTs and 1,000-event NDJSON batches at 16 and

@@ -115,9 +115,15 @@ static const char migrate_5_6_sql[] =
     "INSERT INTO event_leads(lead, ts, seq) SELECT lead, ts, seq FROM events"
     "  ORDER BY lead, ts, seq;"
     "DROP INDEX events_lead;"
+    /* events are never updated nor deleted, so a seq is never reused: the statement's
+     * OR IGNORE, which the trigger inherits, can never drop an entry */
     "CREATE TRIGGER events_lead_new AFTER INSERT ON events BEGIN"
     "  INSERT INTO event_leads_new(lead, ts, seq) VALUES(new.lead, new.ts, new.seq);"
     "  END;"
+    /* where the moves stand, for every writer (sq_log_merge) */
+    "ALTER TABLE meta ADD COLUMN log_next INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE meta ADD COLUMN log_added INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE meta ADD COLUMN log_credit INTEGER NOT NULL DEFAULT 0;"
     "UPDATE schema_version SET version = 6;";
 
 /* Version 2 -> 3: input files and lines of events, reasons of ignored events, the
@@ -145,7 +151,7 @@ enum {
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
     Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q_STATE_DERIVED, Q_LOG_MOVE,
-    Q_LOG_MOVED, Q__COUNT
+    Q_LOG_MOVED, Q_LOG_STATE, Q_LOG_SAVE, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -189,6 +195,8 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_LOG_MOVE] = "INSERT INTO event_leads(lead, ts, seq) SELECT lead, ts, seq"
                    " FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     [Q_LOG_MOVED] = "DELETE FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
+    [Q_LOG_STATE] = "SELECT log_next, log_added, log_credit FROM meta",
+    [Q_LOG_SAVE] = "UPDATE meta SET log_next = ?1, log_added = ?2, log_credit = ?3",
     /* derived state is rewritten in place: a row that did not change is not written
      * (no page touched), rows beyond the new count are deleted */
     [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1 AND n >= ?2",
@@ -298,9 +306,8 @@ typedef struct sq_store {
      * never deleted, so an entry stays true; emptied on rollback (which may take back a
      * new lead's row) and when full */
     lf_idmap rowids;
-    /* sq_log_merge: the first lead of the next slice, events appended since the last
-     * commit, and the carried remainder (in lead-events) */
-    int64_t merge_next, log_added, merge_credit;
+    /* sq_log_merge: events appended in the transaction, and the last one's seq */
+    int64_t log_added, last_seq;
 } sq_store;
 
 #define ROWID_CACHE_MAX (1u << 18) /* ids */
@@ -563,45 +570,75 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
 /* The log's lead index (schema 6): a new event's entry lands in event_leads_new,
  * which stays small, so a commit writes few of its pages however the events spread
  * over the leads (an index over the whole log had one random page a new event, each a
- * WAL frame at every commit: the writer's limit). Before each commit a slice of the
- * lead range, the next in turn, moves to event_leads: a slice's entries are contiguous
+ * WAL frame at every commit: the writer's limit). Before a commit a slice of the lead
+ * range, the next in turn, moves to event_leads: a slice's entries are contiguous
  * there, so the large part's pages are written about once a turn through the leads
- * however many entries a turn brings. A turn takes LOG_CYCLE events appended by this
- * connection: a commit moves leads * its events / LOG_CYCLE leads (the remainder is
- * carried), so the work follows the events, a commit of a few moves a few leads, and
- * the new part holds about LOG_CYCLE entries. An entry is in exactly one part at any
- * commit; readers take the union. */
+ * however many entries the turn brings. A turn takes `cycle` appended events: a commit
+ * moves leads * its events / cycle leads (the remainder carried), so the work follows
+ * the events, a commit of a few moves a few leads, and the new part holds about
+ * `cycle` entries. cycle is LOG_CYCLE, or a 64th of the log once that is more: a turn
+ * then rewrites a fixed share of the large part's pages per event, so the moves never
+ * cost more pages than the old index took. Where the turn stands is in meta, shared
+ * by every writer (a process that appends a few events continues the turn). An entry
+ * is in exactly one part at any commit; readers take the union. */
 #define LOG_CYCLE 131072
+#define LOG_CYCLE_MAX (INT64_C(1) << 22) /* with leads <= 2^40: no overflow below */
 /* ... and at most every LOG_MOVE_MIN events: a stream of commits of one event each
- * moves a slice every few hundred, not a lead or two (and a query) every commit */
+ * moves a slice every few hundred, not a lead or two every commit */
 #define LOG_MOVE_MIN 256
+
+/* Moves the index entries of leads lo..hi to the large part. */
+static lf_status log_move(sq_store *st, int64_t lo, int64_t hi, lf_error *err)
+{
+    const int qs[2] = {Q_LOG_MOVE, Q_LOG_MOVED}; /* copy, then delete */
+    lf_status r = LF_OK;
+    for (int i = 0; r == LF_OK && i < 2; i++) {
+        sqlite3_bind_int64(st->q[qs[i]], 1, lo);
+        sqlite3_bind_int64(st->q[qs[i]], 2, hi);
+        r = step_done(st, st->q[qs[i]], err, "cannot move the log's lead index");
+    }
+    return r;
+}
 
 static lf_status sq_log_merge(sq_store *st, lf_error *err)
 {
-    if (st->log_added < LOG_MOVE_MIN)
-        return LF_OK;
-    int64_t leads = 0;
-    lf_status r = sq_lead_count(&st->base, &leads, err);
-    if (r != LF_OK || leads <= 0)
-        return r;
-    int64_t added = st->log_added < LOG_CYCLE ? st->log_added : LOG_CYCLE;
-    int64_t range = leads < (INT64_C(1) << 40) ? leads : (INT64_C(1) << 40); /* no overflow */
-    st->log_added = 0;
-    st->merge_credit += added * range;
-    int64_t span = st->merge_credit / LOG_CYCLE;
-    if (span < 1)
-        return LF_OK;
-    st->merge_credit -= span * LOG_CYCLE;
-    if (st->merge_next < 1 || st->merge_next > leads)
-        st->merge_next = 1;
-    int64_t lo = st->merge_next, hi = span < leads - lo + 1 ? lo + span - 1 : leads;
-    st->merge_next = hi + 1;
-    for (int q = Q_LOG_MOVE; r == LF_OK && q <= Q_LOG_MOVED; q++) {
-        sqlite3_bind_int64(st->q[q], 1, lo);
-        sqlite3_bind_int64(st->q[q], 2, hi);
-        r = step_done(st, st->q[q], err, "cannot move the log's lead index");
+    if (st->log_added == 0)
+        return LF_OK; /* no event appended: nothing to account for */
+    sqlite3_stmt *s = st->q[Q_LOG_STATE];
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_error(st, err, "cannot read the log's lead index state");
     }
-    return r;
+    int64_t next = sqlite3_column_int64(s, 0), added = sqlite3_column_int64(s, 1);
+    int64_t credit = sqlite3_column_int64(s, 2), leads = 0;
+    sqlite3_reset(s);
+    added += st->log_added;
+    st->log_added = 0;
+    lf_status r = LF_OK;
+    if (added >= LOG_MOVE_MIN && (r = sq_lead_count(&st->base, &leads, err)) == LF_OK &&
+        leads > 0) {
+        int64_t cycle = st->last_seq / 64 > LOG_CYCLE ? st->last_seq / 64 : LOG_CYCLE;
+        cycle = cycle < LOG_CYCLE_MAX ? cycle : LOG_CYCLE_MAX;
+        int64_t range = leads < (INT64_C(1) << 40) ? leads : (INT64_C(1) << 40);
+        credit = (credit >= 0 && credit < cycle ? credit : 0) +
+                 (added < cycle ? added : cycle) * range;
+        int64_t span = credit / cycle; /* <= leads */
+        credit -= span * cycle;
+        added = 0;
+        if (next < 1 || next > leads)
+            next = 1;
+        while (r == LF_OK && span > 0) { /* at most twice: to the end, then from 1 */
+            int64_t hi = span < leads - next + 1 ? next + span - 1 : leads;
+            r = log_move(st, next, hi, err);
+            span -= hi - next + 1;
+            next = hi < leads ? hi + 1 : 1;
+        }
+    }
+    s = st->q[Q_LOG_SAVE];
+    sqlite3_bind_int64(s, 1, next);
+    sqlite3_bind_int64(s, 2, added);
+    sqlite3_bind_int64(s, 3, credit);
+    return r == LF_OK ? step_done(st, s, err, "cannot write the log's lead index state") : r;
 }
 
 static lf_status sq_commit(lf_store *base, lf_error *err)
@@ -622,6 +659,7 @@ static lf_status sq_commit(lf_store *base, lf_error *err)
 static lf_status sq_rollback(lf_store *base, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
+    st->log_added = 0; /* its events are gone */
     if (!st->file_committed) { /* its row may go with the transaction */
         free(st->file_name);
         st->file_name = NULL;
@@ -900,7 +938,10 @@ static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t
     if (r != LF_OK)
         return r;
     *seq = sqlite3_changes(st->db) ? sqlite3_last_insert_rowid(st->db) : 0;
-    st->log_added += *seq != 0;
+    if (*seq) {
+        st->log_added++;
+        st->last_seq = *seq;
+    }
     return LF_OK;
 }
 
