@@ -105,6 +105,13 @@ lf_status lf_store_sync_log(lf_store *st, lf_error *err);
  * blocking writers or readers (the server's writer keeps checkpoints off its path).
  * A backend without such upkeep does nothing. */
 lf_status lf_store_set_auto_checkpoint(lf_store *st, bool on, lf_error *err);
+/* This connection commits many small groups, each durably (the server's writer): the
+ * SQLite store then puts a new event's lead-index entry in the index's small part, so a
+ * commit writes few pages (store_sqlite.c, sq_log_merge); by default (imports, copy:
+ * large transactions, pages written once each) the entry goes straight to the large
+ * part, one write instead of two. Readers see the same events either way. A backend
+ * without such parts does nothing. */
+lf_status lf_store_set_frequent_commits(lf_store *st, bool on, lf_error *err);
 lf_status lf_store_checkpoint(lf_store *st, lf_error *err);
 /* A read transaction: every read until lf_store_read_end sees one committed state. */
 lf_status lf_store_read_begin(lf_store *st, lf_error *err);

@@ -757,6 +757,8 @@ bool lf_app_ingest_timing(void)
 lf_status lf_app_ingest_open_writer(lf_workspace *ws, lf_error *err)
 {
     lf_status r = lf_workspace_open(ws, err);
+    if (r == LF_OK)
+        r = lf_store_set_frequent_commits(ws->store, true, err);
     return r == LF_OK ? lf_store_set_auto_checkpoint(ws->store, false, err) : r;
 }
 

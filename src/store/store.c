@@ -71,6 +71,11 @@ lf_status lf_store_set_auto_checkpoint(lf_store *st, bool on, lf_error *err)
     return st->ops->set_auto_checkpoint(st, on, err);
 }
 
+lf_status lf_store_set_frequent_commits(lf_store *st, bool on, lf_error *err)
+{
+    return st->ops->set_frequent_commits(st, on, err);
+}
+
 lf_status lf_store_checkpoint(lf_store *st, lf_error *err)
 {
     return st->ops->checkpoint(st, err);

@@ -25,6 +25,7 @@ typedef struct lf_store_ops {
     lf_status (*set_durable)(lf_store *st, bool durable, lf_error *err);
     lf_status (*sync_log)(lf_store *st, lf_error *err);
     lf_status (*set_auto_checkpoint)(lf_store *st, bool on, lf_error *err);
+    lf_status (*set_frequent_commits)(lf_store *st, bool on, lf_error *err);
     lf_status (*checkpoint)(lf_store *st, lf_error *err);
     /* the event log */
     lf_status (*file_id)(lf_store *st, const char *name, int64_t *id, lf_error *err);

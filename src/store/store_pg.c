@@ -645,6 +645,12 @@ static lf_status pg_set_auto_checkpoint(lf_store *base, bool on, lf_error *err)
     return LF_OK;
 }
 
+static lf_status pg_set_frequent_commits(lf_store *base, bool on, lf_error *err)
+{
+    (void)base, (void)on, (void)err;
+    return LF_OK;
+}
+
 static lf_status pg_checkpoint(lf_store *base, lf_error *err)
 {
     (void)base, (void)err;
@@ -663,6 +669,7 @@ const lf_store_ops lf_pg_ops = {
     .set_durable = pg_set_durable,
     .sync_log = pg_sync_log,
     .set_auto_checkpoint = pg_set_auto_checkpoint,
+    .set_frequent_commits = pg_set_frequent_commits,
     .checkpoint = pg_checkpoint,
     .file_id = lf_pg_file_id,
     .pending_mark = lf_pg_pending_mark,

@@ -104,9 +104,10 @@ static const char migrate_4_5_sql[] =
 
 /* Version 5 -> 6: the events of a lead are found through two index tables instead of
  * an index on events (the log's lead index, sq_log_merge): event_leads, the large part,
- * and event_leads_new, where each new event lands (the trigger). A lead's events are
- * the union of both; before a commit, a slice of the lead range moves from the new
- * part to the large one. The copy of the old index is one ordered pass. */
+ * and event_leads_new, where the server's writer puts its new events' entries (others
+ * put them in the large part: sq_event_append). A lead's events are the union of both;
+ * before a commit, a slice of the lead range moves from the new part to the large
+ * one. The copy of the old index is one ordered pass. */
 static const char migrate_5_6_sql[] =
     "CREATE TABLE event_leads(lead INTEGER NOT NULL, ts INTEGER NOT NULL,"
     "  seq INTEGER NOT NULL, PRIMARY KEY(lead, ts, seq)) WITHOUT ROWID;"
@@ -115,11 +116,6 @@ static const char migrate_5_6_sql[] =
     "INSERT INTO event_leads(lead, ts, seq) SELECT lead, ts, seq FROM events"
     "  ORDER BY lead, ts, seq;"
     "DROP INDEX events_lead;"
-    /* events are never updated nor deleted, so a seq is never reused: the statement's
-     * OR IGNORE, which the trigger inherits, can never drop an entry */
-    "CREATE TRIGGER events_lead_new AFTER INSERT ON events BEGIN"
-    "  INSERT INTO event_leads_new(lead, ts, seq) VALUES(new.lead, new.ts, new.seq);"
-    "  END;"
     /* where the moves stand, for every writer (sq_log_merge) */
     "ALTER TABLE meta ADD COLUMN log_next INTEGER NOT NULL DEFAULT 1;"
     "ALTER TABLE meta ADD COLUMN log_added INTEGER NOT NULL DEFAULT 0;"
@@ -151,7 +147,8 @@ enum {
     Q_DS_COSTS, Q_DS_TRAFFIC, Q_GEN_GET, Q_GEN_BUMP, Q_BEGIN, Q_BEGIN_READ, Q_COMMIT,
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
     Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q_STATE_DERIVED, Q_LOG_MOVE,
-    Q_LOG_MOVED, Q_LOG_STATE, Q_LOG_SAVE, Q__COUNT
+    Q_LOG_MOVED, Q_LOG_STATE, Q_LOG_SAVE, Q_LOG_NEW,
+    Q_LOG_ADD, Q__COUNT
 };
 
 static const char *const query_sql[Q__COUNT] = {
@@ -196,6 +193,8 @@ static const char *const query_sql[Q__COUNT] = {
                    " FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     [Q_LOG_MOVED] = "DELETE FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     [Q_LOG_STATE] = "SELECT log_next, log_added, log_credit FROM meta",
+    [Q_LOG_NEW] = "INSERT INTO event_leads_new(lead, ts, seq) VALUES(?1, ?2, ?3)",
+    [Q_LOG_ADD] = "INSERT INTO event_leads(lead, ts, seq) VALUES(?1, ?2, ?3)",
     [Q_LOG_SAVE] = "UPDATE meta SET log_next = ?1, log_added = ?2, log_credit = ?3",
     /* derived state is rewritten in place: a row that did not change is not written
      * (no page touched), rows beyond the new count are deleted */
@@ -306,8 +305,10 @@ typedef struct sq_store {
      * never deleted, so an entry stays true; emptied on rollback (which may take back a
      * new lead's row) and when full */
     lf_idmap rowids;
-    /* sq_log_merge: events appended in the transaction, and the last one's seq */
+    /* sq_log_merge: events appended in the transaction to the index's small part, and
+     * the last one's seq; `frequent`: lf_store_set_frequent_commits (the small part) */
     int64_t log_added, last_seq;
+    bool frequent;
 } sq_store;
 
 #define ROWID_CACHE_MAX (1u << 18) /* ids */
@@ -567,7 +568,8 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
     return step_done(st, st->q[Q_BEGIN], err, "cannot begin transaction");
 }
 
-/* The log's lead index (schema 6): a new event's entry lands in event_leads_new,
+/* The log's lead index (schema 6): a connection that commits often (the server's
+ * writer: lf_store_set_frequent_commits) puts a new event's entry in event_leads_new,
  * which stays small, so a commit writes few of its pages however the events spread
  * over the leads (an index over the whole log had one random page a new event, each a
  * WAL frame at every commit: the writer's limit). Before a commit a slice of the lead
@@ -938,11 +940,17 @@ static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t
     if (r != LF_OK)
         return r;
     *seq = sqlite3_changes(st->db) ? sqlite3_last_insert_rowid(st->db) : 0;
-    if (*seq) {
+    if (!*seq)
+        return LF_OK; /* a duplicate: no row, no entry */
+    if (st->frequent) {
         st->log_added++;
         st->last_seq = *seq;
     }
-    return LF_OK;
+    s = st->q[st->frequent ? Q_LOG_NEW : Q_LOG_ADD]; /* its entry in the lead index */
+    sqlite3_bind_int64(s, 1, ev->lead);
+    sqlite3_bind_int64(s, 2, ev->ts);
+    sqlite3_bind_int64(s, 3, *seq);
+    return step_done(st, s, err, "cannot append event");
 }
 
 /* One statement a row: SQLite has no round trips to save. */
@@ -1774,6 +1782,13 @@ static lf_status sq_set_auto_checkpoint(lf_store *base, bool on, lf_error *err)
     return LF_OK;
 }
 
+static lf_status sq_set_frequent_commits(lf_store *base, bool on, lf_error *err)
+{
+    (void)err;
+    ((sq_store *)base)->frequent = on;
+    return LF_OK;
+}
+
 /* PASSIVE: copies what no reader still needs, waits for nobody. */
 static lf_status sq_checkpoint(lf_store *base, lf_error *err)
 {
@@ -1802,6 +1817,7 @@ static const lf_store_ops sq_ops = {
     .set_durable = sq_set_durable,
     .sync_log = sq_sync_log,
     .set_auto_checkpoint = sq_set_auto_checkpoint,
+    .set_frequent_commits = sq_set_frequent_commits,
     .checkpoint = sq_checkpoint,
     .file_id = sq_file_id,
     .pending_mark = sq_pending_mark,
