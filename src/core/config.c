@@ -305,6 +305,13 @@ static lf_status want_string(ctx *c, const lf_cfg_value *n, char **out)
     return LF_OK;
 }
 
+/* Whether the atom \X (X the character after the backslash) matches nothing: glibc's
+ * word and buffer anchors. */
+static bool re_empty_escape(char x)
+{
+    return x == 'b' || x == 'B' || x == '<' || x == '>' || x == '`' || x == '\'';
+}
+
 /* Why glibc's regcomp must not see pattern, or NULL. regcomp writes every repetition
  * out (x+ is x x*, x{3} is x x x, x{2}{2} four x), so stacked or nested repetitions
  * grow its tree exponentially (25 `+` after one letter took more than 20 GB), it
@@ -312,84 +319,134 @@ static lf_status want_string(ctx *c, const lf_cfg_value *n, char **out)
  * (a glibc extension to EREs) makes matching exponential in the data, which is
  * untrusted. So: the size with every repetition written out (an atom 1, a group the
  * sum of its parts, `+` x2, {n} xn, {n,m} and {,m} xm, {n,} x(n+1)) is capped, and so
- * is the group nesting; \1..\9 are refused. One pass over the pattern; syntax errors
- * are left to regcomp. *parts gets the size. */
+ * is the group nesting; \1..\9 are refused. And any repetition of something that
+ * can already match nothing (`()`, an anchor, a group with an empty alternative,
+ * anything under * ? or {0,m}) is refused: regcomp's closure over the empty paths
+ * such a pattern makes is exponential far below the size cap (the fuzzer found
+ * `($)+++++`: 7 s, and eight `a??????????` before `f?*?`: 19 s; `(a*){20000}` 2.5 s).
+ * Stacked repetitions (a**, a?+) are undefined in POSIX EREs anyway, and a group's
+ * form is redundant: (a*)+ is a*, (a?)? is a?, (a?){3} is a{0,3}. One pass over the
+ * pattern; syntax errors are left to regcomp. *parts gets the size. */
+/* One group level of re_too_hostile: the size so far with repetitions written out,
+ * the last atom's, and whether the alternative so far can match nothing (every atom
+ * can), whether it could before its last atom, whether the last atom can, and whether
+ * an earlier alternative of the group can. */
+typedef struct re_level {
+    double sum, last;
+    bool alt, before, lastnull, other;
+} re_level;
+
+static const re_level re_level_new = {0, 0, true, true, false, false};
+
+/* Past the bracket expression at p ('['). */
+static const char *re_bracket_end(const char *p)
+{
+    const char *q = p + 1;
+    q += *q == '^';
+    q += *q == ']';
+    while (*q && *q != ']') {
+        if (*q == '[' && (q[1] == ':' || q[1] == '=' || q[1] == '.')) {
+            const char *end = strchr(q + 2, q[1]);
+            while (end && end[1] != ']')
+                end = strchr(end + 1, q[1]);
+            q = end ? end + 2 : q + 1;
+        } else {
+            q++;
+        }
+    }
+    return *q ? q + 1 : q;
+}
+
+/* The interval at p ('{': {n}, {n,m}, {n,} and glibc's {,m}): the copies it writes
+ * out, whether it lets the atom match nothing (n = 0); returns what follows. */
+static const char *re_interval(const char *p, double *factor, bool *empties)
+{
+    const char *q = p + 1;
+    double lo = 0, hi = 0;
+    while (*q >= '0' && *q <= '9')
+        lo = lo * 10 + (*q++ - '0');
+    if (*q != ',') {
+        hi = lo;
+    } else if (*++q >= '0' && *q <= '9') {
+        while (*q >= '0' && *q <= '9')
+            hi = hi * 10 + (*q++ - '0');
+    } else {
+        hi = lo + 1; /* {n,}: n copies and a star */
+    }
+    *factor = hi < 1 ? 1 : hi > CFG_RE_MAX_PARTS ? CFG_RE_MAX_PARTS + 1 : hi;
+    *empties = lo < 1;
+    return *q == '}' ? q + 1 : q;
+}
+
 static const char *re_too_hostile(const char *pattern, double *parts)
 {
-    double sum[CFG_RE_MAX_GROUPS + 1] = {0}, last[CFG_RE_MAX_GROUPS + 1] = {0};
+    re_level lv[CFG_RE_MAX_GROUPS + 1] = {re_level_new};
     int d = 0;
     for (const char *p = pattern; *p;) {
         double factor = 0; /* > 0: a repetition of the last atom */
         double atom = 1;   /* otherwise an atom of this size */
+        bool null = false;    /* ... that can match nothing */
+        bool empties = false; /* the repetition lets it match nothing: * ? {0,m} */
         if (*p == '\\') {
             if (p[1] >= '1' && p[1] <= '9')
                 return "back-references (\\1 to \\9) are not supported";
+            null = re_empty_escape(p[1]);
             p += p[1] ? 2 : 1;
+        } else if (*p == '^' || *p == '$') {
+            null = true;
+            p++;
         } else if (*p == '[') { /* bracket expression: one atom */
-            const char *q = p + 1;
-            q += *q == '^';
-            q += *q == ']';
-            while (*q && *q != ']') {
-                if (*q == '[' && (q[1] == ':' || q[1] == '=' || q[1] == '.')) {
-                    const char *end = strchr(q + 2, q[1]);
-                    while (end && end[1] != ']')
-                        end = strchr(end + 1, q[1]);
-                    q = end ? end + 2 : q + 1;
-                } else {
-                    q++;
-                }
-            }
-            p = *q ? q + 1 : q;
+            p = re_bracket_end(p);
         } else if (*p == '(') {
             if (d == CFG_RE_MAX_GROUPS)
                 return "groups nested too deeply (more than " CFG_STR(
                     CFG_RE_MAX_GROUPS) " levels)";
-            d++;
-            sum[d] = last[d] = 0;
+            lv[++d] = re_level_new;
             p++;
             continue;
         } else if (*p == ')' && d > 0) {
-            atom = sum[d] > 1 ? sum[d] : 1;
+            atom = lv[d].sum > 1 ? lv[d].sum : 1;
+            null = lv[d].alt || lv[d].other;
             d--;
             p++;
         } else if (*p == '*' || *p == '?' || *p == '+') {
             factor = *p == '+' ? 2 : 1;
+            empties = *p != '+';
             p++;
         } else if (*p == '{' && ((p[1] >= '0' && p[1] <= '9') || p[1] == ',')) {
-            /* {n}, {n,m}, {n,} and glibc's {,m} */
-            const char *q = p + 1;
-            double lo = 0, hi = 0;
-            while (*q >= '0' && *q <= '9')
-                lo = lo * 10 + (*q++ - '0');
-            if (*q != ',') {
-                hi = lo;
-            } else if (*++q >= '0' && *q <= '9') {
-                while (*q >= '0' && *q <= '9')
-                    hi = hi * 10 + (*q++ - '0');
-            } else {
-                hi = lo + 1; /* {n,}: n copies and a star */
-            }
-            factor = hi < 1 ? 1 : hi > CFG_RE_MAX_PARTS ? CFG_RE_MAX_PARTS + 1 : hi;
-            p = *q == '}' ? q + 1 : q;
+            p = re_interval(p, &factor, &empties);
         } else if (*p == '|') {
-            last[d] = 0;
+            bool other = lv[d].other || lv[d].alt;
+            double sum = lv[d].sum;
+            lv[d] = re_level_new;
+            lv[d].sum = sum;
+            lv[d].other = other;
             p++;
             continue;
         } else {
             p++;
         }
+        re_level *l = &lv[d];
         if (factor > 0) { /* the last atom, repeated: replace its size */
-            sum[d] += last[d] * (factor - 1);
-            last[d] *= factor;
+            if (l->lastnull)
+                return "repeats something that can already match nothing (like a**, a?+, "
+                       "(a*)+ or ($)?): write the repetition once (a*, a?, a{0,3})";
+            l->sum += l->last * (factor - 1);
+            l->last *= factor;
+            l->lastnull = empties;
+            l->alt = l->before && empties;
         } else {
-            sum[d] += atom;
-            last[d] = atom;
+            l->sum += atom;
+            l->last = atom;
+            l->before = l->alt;
+            l->lastnull = null;
+            l->alt = l->alt && null;
         }
-        if (sum[d] > CFG_RE_MAX_PARTS)
+        if (l->sum > CFG_RE_MAX_PARTS)
             return "too large once its repetitions are written out (more than " CFG_STR(
                 CFG_RE_MAX_PARTS) " parts)";
     }
-    *parts = sum[0];
+    *parts = lv[0].sum;
     return NULL;
 }
 
