@@ -612,7 +612,8 @@ typedef struct opened_pair {
 typedef struct opened_plan {
     opened_ctx o;
     lf_app_ingest *const *reqs;
-    int64_t *lo, *hi; /* per request: its items' seqs are lo <= seq < hi */
+    const int64_t *first; /* per request: its items' seqs are first <= seq < hi */
+    int64_t *hi;
     opened_pair *p;
     size_t np, cap;
 } opened_plan;
@@ -639,7 +640,6 @@ static void opened_plan_free(opened_plan *pl)
     free(pl->o.evs);
     free(pl->o.seqs);
     free(pl->o.after);
-    free(pl->lo);
     free(pl->hi);
     free(pl->p);
     memset(pl, 0, sizeof *pl);
@@ -654,15 +654,14 @@ static void opened_plan_make(lf_workspace *ws, lf_app_ingest *const *reqs, const
     pl->o.cfg = &ws->cfg;
     pl->reqs = reqs;
     lf_error err;
-    if (!(pl->lo = calloc(n ? n : 1, sizeof *pl->lo)) ||
-        !(pl->hi = calloc(n ? n : 1, sizeof *pl->hi)) ||
+    pl->first = first;
+    if (!(pl->hi = calloc(n ? n : 1, sizeof *pl->hi)) ||
         lf_memreplay_new(&ws->cfg, &pl->o.m, &err) != LF_OK) {
         opened_plan_free(pl);
         return;
     }
     int64_t next = INT64_MAX; /* the first seq of the next request with rows */
     for (size_t i = n; i-- > 0;) {
-        pl->lo[i] = first[i];
         pl->hi[i] = next;
         if (first[i])
             next = first[i];
@@ -704,7 +703,7 @@ static lf_status opened_seen(void *ctx, const lf_lead_events *le, lf_error *err)
     for (; a < pl->np && pl->p[a].lead == le->lead; a++) {
         size_t i = pl->p[a].req;
         pl->o.in = pl->reqs[i];
-        pl->o.lo = pl->lo[i];
+        pl->o.lo = pl->first[i];
         pl->o.hi = pl->hi[i];
         opened_lead(&pl->o, le, &ignored);
         pl->p[a].done = true;
@@ -729,7 +728,7 @@ static void opened_rest(lf_workspace *ws, opened_plan *pl)
         for (; i < k && pl->p[i].req == req; i++)
             leads[nl++] = pl->p[i].lead;
         pl->o.in = pl->reqs[req];
-        pl->o.lo = pl->lo[req];
+        pl->o.lo = pl->first[req];
         pl->o.hi = pl->hi[req];
         lf_store_scan_events(ws->store, leads, nl, opened_lead, &pl->o, &err);
     }
