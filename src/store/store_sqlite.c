@@ -148,8 +148,16 @@ enum {
     Q_ROLLBACK, Q_LEAD_CLASSIFY, Q_HANDOFF_TIMES, Q_PENDING_ADD, Q_PENDING_LIST,
     Q_FILE_ADD, Q_FILE_GET, Q_LEAD_ATTR, Q_LEAD_ROWID, Q_LOG_SCAN, Q_STATE_DERIVED, Q_LOG_MOVE,
     Q_LOG_MOVED, Q_LOG_STATE, Q_LOG_SAVE, Q_LOG_NEW,
-    Q_LOG_ADD, Q__COUNT
+    Q_LOG_ADD, Q_LOG_NEW_ROWS, Q_LOG_ADD_ROWS, Q__COUNT
 };
+
+/* A statement of LOG_ROWS index entries: one statement instead of 32 (each costs
+ * SQLite a cursor opened and closed and a program run), and sorted entries land on
+ * few pages in turn. */
+#define LOG_ROWS 32
+#define LOG_ROW4 "(?,?,?),(?,?,?),(?,?,?),(?,?,?)"
+#define LOG_ROW16 LOG_ROW4 "," LOG_ROW4 "," LOG_ROW4 "," LOG_ROW4
+#define LOG_ROWS_SQL LOG_ROW16 "," LOG_ROW16
 
 static const char *const query_sql[Q__COUNT] = {
     [Q_LEAD_GET] = "SELECT rowid, id, email, created_at, source, channel, origin, persona,"
@@ -189,13 +197,16 @@ static const char *const query_sql[Q__COUNT] = {
                        " e.amount FROM event_leads_new i JOIN events e ON e.seq = i.seq"
                        " WHERE i.lead BETWEEN ?1 AND ?2 ORDER BY 1, 3, 2",
     /* the log's lead index: one slice of leads moved from the new part (sq_log_merge) */
-    [Q_LOG_MOVE] = "INSERT INTO event_leads(lead, ts, seq) SELECT lead, ts, seq"
+    [Q_LOG_MOVE] = "INSERT OR IGNORE INTO event_leads(lead, ts, seq) SELECT lead, ts, seq"
                    " FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     [Q_LOG_MOVED] = "DELETE FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     [Q_LOG_STATE] = "SELECT log_next, log_added, log_credit FROM meta",
     [Q_LOG_NEW] = "INSERT INTO event_leads_new(lead, ts, seq) VALUES(?1, ?2, ?3)",
     [Q_LOG_ADD] = "INSERT INTO event_leads(lead, ts, seq) VALUES(?1, ?2, ?3)",
     [Q_LOG_SAVE] = "UPDATE meta SET log_next = ?1, log_added = ?2, log_credit = ?3",
+    /* LOG_ROWS entries a statement (sq_event_append_batch) */
+    [Q_LOG_NEW_ROWS] = "INSERT INTO event_leads_new(lead, ts, seq) VALUES" LOG_ROWS_SQL,
+    [Q_LOG_ADD_ROWS] = "INSERT INTO event_leads(lead, ts, seq) VALUES" LOG_ROWS_SQL,
     /* derived state is rewritten in place: a row that did not change is not written
      * (no page touched), rows beyond the new count are deleted */
     [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1 AND n >= ?2",
@@ -281,6 +292,11 @@ static const char *const query_sql[Q__COUNT] = {
                     " FROM leads ORDER BY rowid",
 };
 
+/* An entry of the log's lead index. */
+typedef struct {
+    int64_t lead, ts, seq;
+} sq_entry;
+
 typedef struct sq_store {
     lf_store base;     /* first: the method table (store_impl.h) */
     sqlite3 *db;
@@ -309,6 +325,8 @@ typedef struct sq_store {
      * the last one's seq; `frequent`: lf_store_set_frequent_commits (the small part) */
     int64_t log_added, last_seq;
     bool frequent;
+    sq_entry *ents; /* sq_event_append_batch: the batch's index entries */
+    size_t ents_cap;
 } sq_store;
 
 #define ROWID_CACHE_MAX (1u << 18) /* ids */
@@ -550,6 +568,7 @@ static void sq_close(lf_store *base)
         close(st->wal_fd);
     free(st->path);
     free(st->ev);
+    free(st->ents);
     free(st->seqs);
     free(st->offs);
     lf_buf_release(&st->strings);
@@ -911,10 +930,10 @@ static lf_status sq_lead_get(lf_store *base, const char *id, lf_lead_row *row, b
     return LF_OK;
 }
 
-static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t *seq,
-                                lf_error *err)
+/* Appends the event's row; *seq is its seq, or 0 for a known identity (no row). */
+static lf_status event_row_append(sq_store *st, const lf_event_row *ev, int64_t *seq,
+                                  lf_error *err)
 {
-    sq_store *st = (sq_store *)base;
     sqlite3_stmt *s = st->q[Q_EVENT_INSERT];
     sqlite3_bind_int64(s, 1, ev->lead);
     lf_sq_bind_text(s, 2, ev->ident);
@@ -940,29 +959,80 @@ static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t
     if (r != LF_OK)
         return r;
     *seq = sqlite3_changes(st->db) ? sqlite3_last_insert_rowid(st->db) : 0;
-    if (!*seq)
-        return LF_OK; /* a duplicate: no row, no entry */
-    if (st->frequent) {
+    if (*seq && st->frequent) {
         st->log_added++;
         st->last_seq = *seq;
     }
-    s = st->q[st->frequent ? Q_LOG_NEW : Q_LOG_ADD]; /* its entry in the lead index */
-    sqlite3_bind_int64(s, 1, ev->lead);
-    sqlite3_bind_int64(s, 2, ev->ts);
-    sqlite3_bind_int64(s, 3, *seq);
+    return LF_OK;
+}
+
+/* An event's entry in the log's lead index: the small part for a connection that
+ * commits often, else the large one (sq_log_merge). */
+static lf_status log_entry_add(sq_store *st, const sq_entry *e, lf_error *err)
+{
+    sqlite3_stmt *s = st->q[st->frequent ? Q_LOG_NEW : Q_LOG_ADD];
+    sqlite3_bind_int64(s, 1, e->lead);
+    sqlite3_bind_int64(s, 2, e->ts);
+    sqlite3_bind_int64(s, 3, e->seq);
     return step_done(st, s, err, "cannot append event");
 }
 
-/* One statement a row: SQLite has no round trips to save. */
+static lf_status sq_event_append(lf_store *base, const lf_event_row *ev, int64_t *seq,
+                                lf_error *err)
+{
+    sq_store *st = (sq_store *)base;
+    lf_status r = event_row_append(st, ev, seq, err);
+    if (r != LF_OK || !*seq)
+        return r; /* a duplicate: no row, no entry */
+    return log_entry_add(st, &(sq_entry){ev->lead, ev->ts, *seq}, err);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const sq_entry *x = a, *y = b;
+    if (x->lead != y->lead)
+        return x->lead < y->lead ? -1 : 1;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The rows one at a time (each needs its seq back), then their index entries sorted,
+ * LOG_ROWS a statement. */
 static lf_status sq_event_append_batch(lf_store *base, const lf_event_row *ev, size_t n,
                                        int64_t *seqs, lf_error *err)
 {
+    sq_store *st = (sq_store *)base;
+    if (n > st->ents_cap) {
+        sq_entry *p = realloc(st->ents, n * sizeof *p);
+        if (!p)
+            return lf_errorf(err, LF_ENOMEM, "out of memory");
+        st->ents = p;
+        st->ents_cap = n;
+    }
+    size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        lf_status r = sq_event_append(base, &ev[i], &seqs[i], err);
+        lf_status r = event_row_append(st, &ev[i], &seqs[i], err);
         if (r != LF_OK)
             return r;
+        if (seqs[i])
+            st->ents[m++] = (sq_entry){ev[i].lead, ev[i].ts, seqs[i]};
     }
-    return LF_OK;
+    qsort(st->ents, m, sizeof *st->ents, entry_cmp);
+    sqlite3_stmt *s = st->q[st->frequent ? Q_LOG_NEW_ROWS : Q_LOG_ADD_ROWS];
+    lf_status r = LF_OK;
+    size_t i = 0;
+    for (; r == LF_OK && m - i >= LOG_ROWS; i += LOG_ROWS) {
+        for (int k = 0; k < LOG_ROWS; k++) {
+            sqlite3_bind_int64(s, 3 * k + 1, st->ents[i + k].lead);
+            sqlite3_bind_int64(s, 3 * k + 2, st->ents[i + k].ts);
+            sqlite3_bind_int64(s, 3 * k + 3, st->ents[i + k].seq);
+        }
+        r = step_done(st, s, err, "cannot append event");
+    }
+    for (; r == LF_OK && i < m; i++)
+        r = log_entry_add(st, &st->ents[i], err);
+    return r;
 }
 
 /* --- scanning events per lead -------------------------------------------------- */
