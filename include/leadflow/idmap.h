@@ -13,11 +13,22 @@
 
 #include "leadflow/error.h"
 
+/* A key of at most LF_IDMAP_INLINE bytes lives in its entry, so a lookup that finds
+ * it reads two cache lines (its slot, its entry); a longer one lives in the arena. */
+#define LF_IDMAP_INLINE 20
+
 typedef struct lf_idmap {
-    uint32_t *slots;   /* 0 = empty, else entry index + 1 */
-    size_t nslots;     /* power of two */
-    struct lf_idmap_entry { uint64_t hash; size_t key_off; uint32_t key_len; int64_t value; }
-        *entries;
+    /* 0 = empty, else (the hash's high 32 bits << 32) | (entry index + 1): a probe
+     * that meets another key's slot rarely reads that key's entry */
+    uint64_t *slots;
+    size_t nslots; /* power of two */
+    struct lf_idmap_entry { /* 32 bytes: never across two cache lines */
+        int64_t value;
+        uint32_t key_len;
+        /* the key when key_len <= LF_IDMAP_INLINE, else its offset in arena (a
+         * uint64_t, copied in and out) */
+        char key[LF_IDMAP_INLINE];
+    } *entries;
     size_t n, cap;
     char *arena;
     size_t arena_len, arena_cap;

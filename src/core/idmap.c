@@ -1,6 +1,7 @@
 /*
  * idmap.c — string -> int64 hash map (see leadflow/idmap.h).
- * Invariant: load factor <= 1/2; slots index into entries; keys live in one arena.
+ * Invariant: load factor <= 1/2; slots index into entries and carry a tag of the key's
+ * hash; short keys live in their entry, longer ones in one arena.
  * Hash: FNV-1a 64 followed by a final avalanche mix (keys are short CRM ids).
  */
 #include <stdlib.h>
@@ -34,37 +35,79 @@ void lf_idmap_release(lf_idmap *m)
     lf_idmap_init(m);
 }
 
+static const char *entry_key(const lf_idmap *m, const struct lf_idmap_entry *e)
+{
+    if (e->key_len <= LF_IDMAP_INLINE)
+        return e->key;
+    uint64_t off;
+    memcpy(&off, e->key, sizeof off);
+    return m->arena + off;
+}
+
+static uint64_t slot_tag(uint64_t h)
+{
+    return h & 0xffffffff00000000ULL;
+}
+
+/* The slot of key (hit) or the empty slot where it would go. */
 static size_t find_slot(const lf_idmap *m, uint64_t h, const char *k, size_t n, bool *hit)
 {
     size_t mask = m->nslots - 1;
+    uint64_t tag = slot_tag(h);
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        uint32_t s = m->slots[i];
+        uint64_t s = m->slots[i];
         if (!s) {
             *hit = false;
             return i;
         }
-        const struct lf_idmap_entry *e = &m->entries[s - 1];
-        if (e->hash == h && e->key_len == n && memcmp(m->arena + e->key_off, k, n) == 0) {
+        if (slot_tag(s) != tag)
+            continue;
+        const struct lf_idmap_entry *e = &m->entries[(uint32_t)s - 1];
+        if (e->key_len == n && memcmp(entry_key(m, e), k, n) == 0) {
             *hit = true;
             return i;
         }
     }
 }
 
+/* Entries keep no hash: a rehash (rare, amortized) hashes every key again. */
 static lf_status rehash(lf_idmap *m, size_t nslots)
 {
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    uint64_t *slots = calloc(nslots, sizeof *slots);
     if (!slots)
         return LF_ENOMEM;
     free(m->slots);
     m->slots = slots;
     m->nslots = nslots;
     for (size_t e = 0; e < m->n; e++) {
-        size_t i = (size_t)m->entries[e].hash & (nslots - 1);
+        const struct lf_idmap_entry *en = &m->entries[e];
+        uint64_t h = hash_key(entry_key(m, en), en->key_len);
+        size_t i = (size_t)h & (nslots - 1);
         while (slots[i])
             i = (i + 1) & (nslots - 1);
-        slots[i] = (uint32_t)(e + 1);
+        slots[i] = slot_tag(h) | (uint64_t)(e + 1);
     }
+    return LF_OK;
+}
+
+/* Copies a long key into the arena and its offset into e. */
+static lf_status arena_add(lf_idmap *m, const char *key, size_t len,
+                           struct lf_idmap_entry *e)
+{
+    if (m->arena_len + len > m->arena_cap) {
+        size_t cap = m->arena_cap ? m->arena_cap : 4096;
+        while (cap < m->arena_len + len)
+            cap *= 2;
+        char *p = realloc(m->arena, cap);
+        if (!p)
+            return LF_ENOMEM;
+        m->arena = p;
+        m->arena_cap = cap;
+    }
+    memcpy(m->arena + m->arena_len, key, len);
+    uint64_t off = m->arena_len;
+    memcpy(e->key, &off, sizeof off);
+    m->arena_len += len;
     return LF_OK;
 }
 
@@ -78,7 +121,7 @@ lf_status lf_idmap_put(lf_idmap *m, const char *key, size_t len, int64_t value)
     bool hit;
     size_t slot = find_slot(m, h, key, len, &hit);
     if (hit) {
-        m->entries[m->slots[slot] - 1].value = value;
+        m->entries[(uint32_t)m->slots[slot] - 1].value = value;
         return LF_OK;
     }
     if (m->n == m->cap) {
@@ -89,21 +132,15 @@ lf_status lf_idmap_put(lf_idmap *m, const char *key, size_t len, int64_t value)
         m->entries = p;
         m->cap = cap;
     }
-    if (m->arena_len + len > m->arena_cap) {
-        size_t cap = m->arena_cap ? m->arena_cap : 4096;
-        while (cap < m->arena_len + len)
-            cap *= 2;
-        char *p = realloc(m->arena, cap);
-        if (!p)
-            return LF_ENOMEM;
-        m->arena = p;
-        m->arena_cap = cap;
+    struct lf_idmap_entry *e = &m->entries[m->n];
+    *e = (struct lf_idmap_entry){.value = value, .key_len = (uint32_t)len};
+    if (len <= LF_IDMAP_INLINE) {
+        if (len)
+            memcpy(e->key, key, len);
+    } else if (arena_add(m, key, len, e) != LF_OK) {
+        return LF_ENOMEM;
     }
-    if (len)
-        memcpy(m->arena + m->arena_len, key, len);
-    m->entries[m->n] = (struct lf_idmap_entry){h, m->arena_len, (uint32_t)len, value};
-    m->arena_len += len;
-    m->slots[slot] = (uint32_t)(++m->n);
+    m->slots[slot] = slot_tag(h) | (uint64_t)(++m->n);
     return LF_OK;
 }
 
@@ -114,6 +151,9 @@ bool lf_idmap_get(const lf_idmap *m, const char *key, size_t len, int64_t *value
     bool hit;
     size_t slot = find_slot(m, hash_key(key, len), key, len, &hit);
     if (hit)
-        *value = m->entries[m->slots[slot] - 1].value;
+        *value = m->entries[(uint32_t)m->slots[slot] - 1].value;
     return hit;
 }
+
+_Static_assert(sizeof(struct lf_idmap_entry) == 32, "an entry is half a cache line");
+_Static_assert(LF_IDMAP_INLINE >= sizeof(uint64_t), "a long key's offset fits the key");

@@ -205,8 +205,8 @@ static const char *const query_sql[Q__COUNT] = {
     [Q_LOG_ADD] = "INSERT INTO event_leads(lead, ts, seq) VALUES(?1, ?2, ?3)",
     [Q_LOG_SAVE] = "UPDATE meta SET log_next = ?1, log_added = ?2, log_credit = ?3",
     /* LOG_ROWS entries a statement (sq_event_append_batch) */
-    [Q_LOG_NEW_ROWS] = "INSERT INTO event_leads_new(lead, ts, seq) VALUES" LOG_ROWS_SQL,
-    [Q_LOG_ADD_ROWS] = "INSERT INTO event_leads(lead, ts, seq) VALUES" LOG_ROWS_SQL,
+    [Q_LOG_NEW_ROWS] = "INSERT OR IGNORE INTO event_leads_new(lead, ts, seq) VALUES" LOG_ROWS_SQL,
+    [Q_LOG_ADD_ROWS] = "INSERT OR IGNORE INTO event_leads(lead, ts, seq) VALUES" LOG_ROWS_SQL,
     /* derived state is rewritten in place: a row that did not change is not written
      * (no page touched), rows beyond the new count are deleted */
     [Q_DEL_TRANS] = "DELETE FROM transitions WHERE lead = ?1 AND n >= ?2",

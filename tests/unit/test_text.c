@@ -104,3 +104,36 @@ Test(idmap, put_get_overwrite_and_grow)
     cr_expect_eq(m.n, 100000);
     lf_idmap_release(&m);
 }
+
+/* Keys of up to LF_IDMAP_INLINE bytes live in their entry, longer ones in the arena:
+ * both kinds, either side of the limit, through several rehashes, and keys that share
+ * a prefix longer than the limit. */
+Test(idmap, short_and_long_keys_through_rehash)
+{
+    lf_idmap m;
+    lf_idmap_init(&m);
+    char key[64];
+    const int lens[] = {1, 19, 20, 21, 40};
+    for (int i = 0; i < 5000; i++) {
+        int len = lens[i % 5];
+        int n = snprintf(key, sizeof key, "%0*d", len, i); /* i itself, zero-padded */
+        cr_assert_eq(n, i >= 10 && len == 1 ? (int)strlen(key) : len);
+        cr_assert_eq(lf_idmap_put(&m, key, (size_t)n, -i), LF_OK);
+    }
+    int64_t v;
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(key, sizeof key, "%0*d", lens[i % 5], i);
+        cr_assert(lf_idmap_get(&m, key, (size_t)n, &v), "key %s", key);
+        cr_expect_eq(v, -i, "key %s", key);
+    }
+    /* a 40-byte key differing from a stored one only in its last byte is absent */
+    int n = snprintf(key, sizeof key, "%040d", 4);
+    key[n - 1] = 'x';
+    cr_expect_not(lf_idmap_get(&m, key, (size_t)n, &v));
+    /* and a stored 21-byte key is not found by its first 20 bytes */
+    n = snprintf(key, sizeof key, "%021d", 3);
+    cr_expect(lf_idmap_get(&m, key, 21, &v) && v == -3);
+    cr_expect_not(lf_idmap_get(&m, key, 20, &v));
+    cr_expect_eq(m.n, 5000);
+    lf_idmap_release(&m);
+}
