@@ -21,6 +21,7 @@
  * writes into transactions with lf_store_begin/commit.
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -597,9 +598,10 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
  * however many entries the turn brings. A turn takes `cycle` appended events: a commit
  * moves leads * its events / cycle leads (the remainder carried), so the work follows
  * the events, a commit of a few moves a few leads, and the new part holds about
- * `cycle` entries. cycle is LOG_CYCLE, or a 64th of the log once that is more: a turn
- * then rewrites a fixed share of the large part's pages per event, so the moves never
- * cost more pages than the old index took. Where the turn stands is in meta, shared
+ * `cycle` entries. cycle balances the two parts' pages (log_cycle), and is at least a
+ * 64th of the log: a turn then rewrites at most a fixed share of the large part's pages
+ * per event, so the moves never cost more pages than the old index took. Where the
+ * turn stands is in meta, shared
  * by every writer (a process that appends a few events continues the turn). An entry
  * is in exactly one part at any commit; readers take the union. */
 #define LOG_CYCLE 131072
@@ -607,6 +609,21 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
 /* ... and at most every LOG_MOVE_MIN events: a stream of commits of one event each
  * moves a slice every few hundred, not a lead or two every commit */
 #define LOG_MOVE_MIN 256
+
+/* The turn's length for a log of about `log` events and a merge of `added` events. A
+ * merge writes about min(added, cycle / E) pages of the small part (E entries a page)
+ * and added * log / (cycle * E) of the large part, so sqrt(log * added) minimizes the
+ * pages an event (a 3.5M-event log, groups of 64,000 events: 0.07 pages an event at
+ * 473,000, 0.14 at 131,072). At least LOG_CYCLE (tiny commits write a small-part page
+ * an event however large the part, so a longer turn costs them nothing) and a 64th of
+ * the log, at most LOG_CYCLE_MAX. */
+static int64_t log_cycle(int64_t log, int64_t added)
+{
+    double c = log > 0 && added > 0 ? sqrt((double)log * (double)added) : 0;
+    double floor = log / 64 > LOG_CYCLE ? (double)(log / 64) : LOG_CYCLE;
+    c = c > floor ? c : floor;
+    return c < (double)LOG_CYCLE_MAX ? (int64_t)c : LOG_CYCLE_MAX;
+}
 
 /* Moves the index entries of leads lo..hi to the large part. */
 static lf_status log_move(sq_store *st, int64_t lo, int64_t hi, lf_error *err)
@@ -638,8 +655,7 @@ static lf_status sq_log_merge(sq_store *st, lf_error *err)
     lf_status r = LF_OK;
     if (added >= LOG_MOVE_MIN && (r = sq_lead_count(&st->base, &leads, err)) == LF_OK &&
         leads > 0) {
-        int64_t cycle = st->last_seq / 64 > LOG_CYCLE ? st->last_seq / 64 : LOG_CYCLE;
-        cycle = cycle < LOG_CYCLE_MAX ? cycle : LOG_CYCLE_MAX;
+        int64_t cycle = log_cycle(st->last_seq, added);
         int64_t range = leads < (INT64_C(1) << 40) ? leads : (INT64_C(1) << 40);
         credit = (credit >= 0 && credit < cycle ? credit : 0) +
                  (added < cycle ? added : cycle) * range;
