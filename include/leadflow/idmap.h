@@ -1,8 +1,9 @@
 /*
  * idmap.h — string key -> int64 value hash map (open addressing, linear probing).
  *
- * Keys are copied into an arena owned by the map. Used to resolve lead ids to
- * rowids while importing millions of events. Not thread-safe.
+ * Keys are copied into the map (a short one into its entry, a longer one into an
+ * arena). Used to resolve lead ids to rowids while importing millions of events. Not
+ * thread-safe.
  */
 #ifndef LEADFLOW_IDMAP_H
 #define LEADFLOW_IDMAP_H

@@ -90,9 +90,26 @@ static lf_status rehash(lf_idmap *m, size_t nslots)
     return LF_OK;
 }
 
+/* Doubles the entries' room. On a cache line's boundary (realloc gives 16 bytes), so
+ * that no 32-byte entry straddles two lines; cap * 32 is a multiple of 64. */
+static lf_status grow_entries(lf_idmap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    if (cap > SIZE_MAX / sizeof *m->entries)
+        return LF_ENOMEM;
+    struct lf_idmap_entry *p = aligned_alloc(64, cap * sizeof *p);
+    if (!p)
+        return LF_ENOMEM;
+    if (m->n)
+        memcpy(p, m->entries, m->n * sizeof *p);
+    free(m->entries);
+    m->entries = p;
+    m->cap = cap;
+    return LF_OK;
+}
+
 /* Copies a long key into the arena and its offset into e. */
-static lf_status arena_add(lf_idmap *m, const char *key, size_t len,
-                           struct lf_idmap_entry *e)
+static lf_status arena_add(lf_idmap *m, const char *key, size_t len, struct lf_idmap_entry *e)
 {
     if (m->arena_len + len > m->arena_cap) {
         size_t cap = m->arena_cap ? m->arena_cap : 4096;
@@ -124,14 +141,8 @@ lf_status lf_idmap_put(lf_idmap *m, const char *key, size_t len, int64_t value)
         m->entries[(uint32_t)m->slots[slot] - 1].value = value;
         return LF_OK;
     }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        void *p = realloc(m->entries, cap * sizeof *m->entries);
-        if (!p)
-            return LF_ENOMEM;
-        m->entries = p;
-        m->cap = cap;
-    }
+    if (m->n == m->cap && grow_entries(m) != LF_OK)
+        return LF_ENOMEM;
     struct lf_idmap_entry *e = &m->entries[m->n];
     *e = (struct lf_idmap_entry){.value = value, .key_len = (uint32_t)len};
     if (len <= LF_IDMAP_INLINE) {

@@ -21,8 +21,8 @@
  * writes into transactions with lf_store_begin/commit.
  */
 #include <errno.h>
-#include <math.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -202,8 +202,8 @@ static const char *const query_sql[Q__COUNT] = {
                    " FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     [Q_LOG_MOVED] = "DELETE FROM event_leads_new WHERE lead BETWEEN ?1 AND ?2",
     [Q_LOG_STATE] = "SELECT log_next, log_added, log_credit FROM meta",
-    [Q_LOG_NEW] = "INSERT INTO event_leads_new(lead, ts, seq) VALUES(?1, ?2, ?3)",
-    [Q_LOG_ADD] = "INSERT INTO event_leads(lead, ts, seq) VALUES(?1, ?2, ?3)",
+    [Q_LOG_NEW] = "INSERT OR IGNORE INTO event_leads_new(lead, ts, seq) VALUES(?1, ?2, ?3)",
+    [Q_LOG_ADD] = "INSERT OR IGNORE INTO event_leads(lead, ts, seq) VALUES(?1, ?2, ?3)",
     [Q_LOG_SAVE] = "UPDATE meta SET log_next = ?1, log_added = ?2, log_credit = ?3",
     /* LOG_ROWS entries a statement (sq_event_append_batch) */
     [Q_LOG_NEW_ROWS] = "INSERT OR IGNORE INTO event_leads_new(lead, ts, seq) VALUES" LOG_ROWS_SQL,
@@ -610,18 +610,18 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
  * moves a slice every few hundred, not a lead or two every commit */
 #define LOG_MOVE_MIN 256
 
-/* The turn's length for a log of about `log` events and a merge of `added` events. A
+/* The turn's length for a log of about `events` events and a merge of `added`. A
  * merge writes about min(added, cycle / E) pages of the small part (E entries a page)
- * and added * log / (cycle * E) of the large part, so sqrt(log * added) minimizes the
+ * and added * events / (cycle * E) of the large part, so sqrt(events * added) minimizes the
  * pages an event (a 3.5M-event log, groups of 64,000 events: 0.07 pages an event at
  * 473,000, 0.14 at 131,072). At least LOG_CYCLE (tiny commits write a small-part page
  * an event however large the part, so a longer turn costs them nothing) and a 64th of
- * the log, at most LOG_CYCLE_MAX. */
-static int64_t log_cycle(int64_t log, int64_t added)
+ * the log, at most LOG_CYCLE_MAX (which wins beyond 2^28 events). */
+static int64_t log_cycle(int64_t events, int64_t added)
 {
-    double c = log > 0 && added > 0 ? sqrt((double)log * (double)added) : 0;
-    double floor = log / 64 > LOG_CYCLE ? (double)(log / 64) : LOG_CYCLE;
-    c = c > floor ? c : floor;
+    double c = events > 0 && added > 0 ? sqrt((double)events * (double)added) : 0;
+    double least = events / 64 > LOG_CYCLE ? (double)(events / 64) : LOG_CYCLE;
+    c = c > least ? c : least;
     return c < (double)LOG_CYCLE_MAX ? (int64_t)c : LOG_CYCLE_MAX;
 }
 
@@ -657,7 +657,9 @@ static lf_status sq_log_merge(sq_store *st, lf_error *err)
         leads > 0) {
         int64_t cycle = log_cycle(st->last_seq, added);
         int64_t range = leads < (INT64_C(1) << 40) ? leads : (INT64_C(1) << 40);
-        credit = (credit >= 0 && credit < cycle ? credit : 0) +
+        /* the cycle follows the merge's size: a remainder carried from a longer one is
+         * kept below this one's (not dropped) */
+        credit = (credit < 0 ? 0 : credit < cycle ? credit : cycle - 1) +
                  (added < cycle ? added : cycle) * range;
         int64_t span = credit / cycle; /* <= leads */
         credit -= span * cycle;
@@ -1034,7 +1036,8 @@ static lf_status sq_event_append_batch(lf_store *base, const lf_event_row *ev, s
         if (seqs[i])
             st->ents[m++] = (sq_entry){ev[i].lead, ev[i].ts, seqs[i]};
     }
-    qsort(st->ents, m, sizeof *st->ents, entry_cmp);
+    if (m > 1)
+        qsort(st->ents, m, sizeof *st->ents, entry_cmp);
     sqlite3_stmt *s = st->q[st->frequent ? Q_LOG_NEW_ROWS : Q_LOG_ADD_ROWS];
     lf_status r = LF_OK;
     size_t i = 0;
