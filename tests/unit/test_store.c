@@ -264,7 +264,7 @@ Test(store, events_are_idempotent_and_scanned_in_time_order)
 }
 
 /* The model of a lead's log for the test below: (ts, seq) of each committed event. */
-enum { LOG_LEADS = 200, LOG_PER_LEAD = 1024 };
+enum { LOG_LEADS = 200, LOG_PER_LEAD = 2048 };
 typedef struct log_model {
     int64_t lead[LOG_LEADS];
     size_t n[LOG_LEADS];
@@ -326,13 +326,62 @@ static int64_t sqlite_number(const char *url, const char *sql)
     return v;
 }
 
+/* Appends n events over the leads in one transaction of st (PER batches); records
+ * them in the model. */
+static void append_many(lf_store *st, log_model *m, uint32_t *x, int tag, int n)
+{
+    enum { PER = 1000 };
+    static lf_event_row rows[PER];
+    static int64_t seqs[PER];
+    static char idents[PER][32];
+    cr_assert_eq(lf_store_begin(st, NULL), LF_OK);
+    for (int done = 0; done < n; done += PER) {
+        for (int i = 0; i < PER; i++) {
+            *x = *x * 1103515245u + 12345u;
+            snprintf(idents[i], sizeof idents[i], "b:%d-%d", tag, done + i);
+            rows[i] = (lf_event_row){.lead = m->lead[(*x >> 8) % LOG_LEADS],
+                                     .ident = idents[i],
+                                     .ts = 1000 + (lf_time)((*x >> 16) % 500),
+                                     .kind = LF_EV_ACTIVITY, .type = "page_view"};
+        }
+        cr_assert_eq(lf_store_event_append_batch(st, rows, PER, seqs, NULL), LF_OK);
+        for (int i = 0; i < PER; i++) {
+            size_t k = model_index(m, rows[i].lead);
+            cr_assert(seqs[i] > 0 && m->n[k] < LOG_PER_LEAD);
+            m->ts[k][m->n[k]] = rows[i].ts;
+            m->seq[k][m->n[k]++] = seqs[i];
+        }
+    }
+    cr_assert_eq(lf_store_commit(st, NULL), LF_OK);
+}
+
+/* Merges large enough that the turn is longer than 131,072 events (sqrt(log x merged)
+ * beyond it), then short ones again (the turn back at 131,072, the remainder carried
+ * from the longer one kept below it): every lead still whole. */
+static void big_merges(lf_store *conn[3], log_model *m, uint32_t *x, const char *sqlite_url)
+{
+    append_many(conn[0], m, x, 1, 110000);
+    /* a turn of at least 131,072 events: a merge of 110,000 moves at most 85 % of the
+     * leads (a far shorter turn would move every lead and empty the small part) */
+    if (sqlite_url)
+        cr_expect_gt(sqlite_number(sqlite_url, "SELECT count(*) FROM event_leads_new"), 0,
+                     "the turn is longer than the merge");
+    append_many(conn[1], m, x, 2, 3000);
+    append_many(conn[0], m, x, 3, 1000);
+    m->checked = 0;
+    cr_assert_eq(lf_store_scan_range(conn[2], m->lead[0], m->lead[LOG_LEADS - 1],
+                                     check_lead_log, m, NULL), LF_OK);
+    cr_expect_eq(m->checked, LOG_LEADS, "every lead scanned after the long turn");
+}
+
 /* A lead's events are found whole and in (ts, seq) order while thousands of events a
  * commit spread over the leads, from three connections: two that commit often (the
  * SQLite store puts their entries in its lead index's small part and moves a slice of
  * leads to the large part at each commit, a turn through the leads every 131,072 such
  * events, the turn shared) and one with the default (entries straight to the large
- * part). Every event must be in exactly one part, also across a rollback and the turn
- * passing the last lead. */
+ * part). Every event must be in exactly one part, also across a rollback, the turn
+ * passing the last lead, and (big_merges) a turn lengthened by a large merge and
+ * shortened again. */
 Test(store, lead_logs_stay_whole_across_many_commits, .timeout = 120)
 {
     enum { TXNS = 170, PER_TXN = 1000, TURN = 131072 };
@@ -425,6 +474,12 @@ Test(store, lead_logs_stay_whole_across_many_commits, .timeout = 120)
                      (long long)m.lead[9], (long long)turned);
             cr_expect_gt(sqlite_number(url, sql), 0, "the next turn began at the first lead");
         }
+        big_merges(conn, &m, &x, backends[b].file ? url : NULL);
+        if (backends[b].file)
+            cr_expect_eq(sqlite_number(url, "SELECT count(*) FROM event_leads") +
+                             sqlite_number(url, "SELECT count(*) FROM event_leads_new"),
+                         sqlite_number(url, "SELECT count(*) FROM events"),
+                         "each event once after the long turn");
         for (int c = 0; c < 3; c++)
             lf_store_close(conn[c]);
     }
