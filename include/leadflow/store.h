@@ -109,8 +109,9 @@ lf_status lf_store_set_auto_checkpoint(lf_store *st, bool on, lf_error *err);
  * SQLite store then puts a new event's lead-index entry in the index's small part, so a
  * commit writes few pages (store_sqlite.c, sq_log_merge); by default (imports, copy:
  * large transactions, pages written once each) the entry goes straight to the large
- * part, one write instead of two. Readers see the same events either way. A backend
- * without such parts does nothing. */
+ * part, one write instead of two; and the connection keeps a smaller page cache (a
+ * commit's end costs SQLite a walk of the whole cache). Readers see the same events
+ * either way. A backend without such parts does nothing. */
 lf_status lf_store_set_frequent_commits(lf_store *st, bool on, lf_error *err);
 lf_status lf_store_checkpoint(lf_store *st, lf_error *err);
 /* A read transaction: every read until lf_store_read_end sees one committed state. */

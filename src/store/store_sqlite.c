@@ -1871,10 +1871,19 @@ static lf_status sq_set_auto_checkpoint(lf_store *base, bool on, lf_error *err)
     return LF_OK;
 }
 
+/* A connection that commits often also keeps a small page cache (16 MiB, not 256):
+ * at the end of every commit SQLite walks its page cache's hash table
+ * (pcache1TruncateUnsafe under sqlite3PagerCommitPhaseTwo), a cost that follows the
+ * cache's size, not the commit's. With 256 MiB that walk was half the server writer's
+ * time for single events (perf); 16 MiB gave single events +30-50 % and batches the
+ * same or better on a 4M-event store (DECISIONS). */
 static lf_status sq_set_frequent_commits(lf_store *base, bool on, lf_error *err)
 {
-    (void)err;
-    ((sq_store *)base)->frequent = on;
+    sq_store *st = (sq_store *)base;
+    const char *sql = on ? "PRAGMA cache_size=-16384;" : "PRAGMA cache_size=-262144;";
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(st, err, "cannot set the page cache");
+    st->frequent = on;
     return LF_OK;
 }
 
