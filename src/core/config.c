@@ -312,21 +312,6 @@ static bool re_empty_escape(char x)
     return x == 'b' || x == 'B' || x == '<' || x == '>' || x == '`' || x == '\'';
 }
 
-/* Why glibc's regcomp must not see pattern, or NULL. regcomp writes every repetition
- * out (x+ is x x*, x{3} is x x x, x{2}{2} four x), so stacked or nested repetitions
- * grow its tree exponentially (25 `+` after one letter took more than 20 GB), it
- * recurses once per group level (30000 `(` overflow the stack), and a back-reference
- * (a glibc extension to EREs) makes matching exponential in the data, which is
- * untrusted. So: the size with every repetition written out (an atom 1, a group the
- * sum of its parts, `+` x2, {n} xn, {n,m} and {,m} xm, {n,} x(n+1)) is capped, and so
- * is the group nesting; \1..\9 are refused. And any repetition of something that
- * can already match nothing (`()`, an anchor, a group with an empty alternative,
- * anything under * ? or {0,m}) is refused: regcomp's closure over the empty paths
- * such a pattern makes is exponential far below the size cap (the fuzzer found
- * `($)+++++`: 7 s, and eight `a??????????` before `f?*?`: 19 s; `(a*){20000}` 2.5 s).
- * Stacked repetitions (a**, a?+) are undefined in POSIX EREs anyway, and a group's
- * form is redundant: (a*)+ is a*, (a?)? is a?, (a?){3} is a{0,3}. One pass over the
- * pattern; syntax errors are left to regcomp. *parts gets the size. */
 /* One group level of re_too_hostile: the size so far with repetitions written out,
  * the last atom's, and whether the alternative so far can match nothing (every atom
  * can), whether it could before its last atom, whether the last atom can, and whether
@@ -378,6 +363,21 @@ static const char *re_interval(const char *p, double *factor, bool *empties)
     return *q == '}' ? q + 1 : q;
 }
 
+/* Why glibc's regcomp must not see pattern, or NULL. regcomp writes every repetition
+ * out (x+ is x x*, x{3} is x x x, x{2}{2} four x), so stacked or nested repetitions
+ * grow its tree exponentially (25 `+` after one letter took more than 20 GB), it
+ * recurses once per group level (30000 `(` overflow the stack), and a back-reference
+ * (a glibc extension to EREs) makes matching exponential in the data, which is
+ * untrusted. So: the size with every repetition written out (an atom 1, a group the
+ * sum of its parts, `+` x2, {n} xn, {n,m} and {,m} xm, {n,} x(n+1)) is capped, and so
+ * is the group nesting; \1..\9 are refused. And any repetition of something that
+ * can already match nothing (`()`, an anchor, a group with an empty alternative,
+ * anything under * ? or {0,m}) is refused: regcomp's closure over the empty paths
+ * such a pattern makes is exponential far below the size cap (the fuzzer found
+ * `($)+++++`: 7 s, and eight `a??????????` before `f?*?`: 19 s; `(a*){20000}` 2.5 s).
+ * Stacked repetitions (a**, a?+) are undefined in POSIX EREs anyway, and a group's
+ * form is redundant: (a*)+ is a*, (a?)? is a?, (a?){3} is a{0,3}. One pass over the
+ * pattern; syntax errors are left to regcomp. *parts gets the size. */
 static const char *re_too_hostile(const char *pattern, double *parts)
 {
     re_level lv[CFG_RE_MAX_GROUPS + 1] = {re_level_new};

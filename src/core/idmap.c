@@ -49,6 +49,12 @@ static uint64_t slot_tag(uint64_t h)
     return h & 0xffffffff00000000ULL;
 }
 
+/* The entry a non-empty slot points to. */
+static struct lf_idmap_entry *slot_entry(const lf_idmap *m, uint64_t s)
+{
+    return &m->entries[(uint32_t)s - 1];
+}
+
 /* The slot of key (hit) or the empty slot where it would go. */
 static size_t find_slot(const lf_idmap *m, uint64_t h, const char *k, size_t n, bool *hit)
 {
@@ -62,7 +68,7 @@ static size_t find_slot(const lf_idmap *m, uint64_t h, const char *k, size_t n, 
         }
         if (slot_tag(s) != tag)
             continue;
-        const struct lf_idmap_entry *e = &m->entries[(uint32_t)s - 1];
+        const struct lf_idmap_entry *e = slot_entry(m, s);
         if (e->key_len == n && memcmp(entry_key(m, e), k, n) == 0) {
             *hit = true;
             return i;
@@ -138,7 +144,7 @@ lf_status lf_idmap_put(lf_idmap *m, const char *key, size_t len, int64_t value)
     bool hit;
     size_t slot = find_slot(m, h, key, len, &hit);
     if (hit) {
-        m->entries[(uint32_t)m->slots[slot] - 1].value = value;
+        slot_entry(m, m->slots[slot])->value = value;
         return LF_OK;
     }
     if (m->n == m->cap && grow_entries(m) != LF_OK)
@@ -162,7 +168,7 @@ bool lf_idmap_get(const lf_idmap *m, const char *key, size_t len, int64_t *value
     bool hit;
     size_t slot = find_slot(m, hash_key(key, len), key, len, &hit);
     if (hit)
-        *value = m->entries[(uint32_t)m->slots[slot] - 1].value;
+        *value = slot_entry(m, m->slots[slot])->value;
     return hit;
 }
 

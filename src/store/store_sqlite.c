@@ -331,6 +331,10 @@ typedef struct sq_store {
 } sq_store;
 
 #define ROWID_CACHE_MAX (1u << 18) /* ids */
+/* A connection's page cache (KiB): 256 MiB; 16 MiB for one that commits often
+ * (sq_set_frequent_commits) */
+#define SQ_CACHE_DEFAULT "PRAGMA cache_size=-262144;"
+#define SQ_CACHE_FREQUENT "PRAGMA cache_size=-16384;"
 
 static lf_status db_error(sq_store *st, lf_error *err, const char *what)
 {
@@ -523,7 +527,7 @@ lf_status lf_store_sqlite_open(lf_store **out, const char *url, lf_error *err)
     /* journal_mode=WAL writes only when the database is not in WAL mode yet (new) */
     if (sqlite3_exec(st->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
+                     "PRAGMA foreign_keys=OFF; " SQ_CACHE_DEFAULT
                      "PRAGMA temp_store=MEMORY;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         lf_errorf(err, LF_ESTORE, "store '%s': cannot open: %s", url,
@@ -601,9 +605,9 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
  * `cycle` entries. cycle balances the two parts' pages (log_cycle), and is at least a
  * 64th of the log: a turn then rewrites at most a fixed share of the large part's pages
  * per event, so the moves never cost more pages than the old index took. Where the
- * turn stands is in meta, shared
- * by every writer (a process that appends a few events continues the turn). An entry
- * is in exactly one part at any commit; readers take the union. */
+ * turn stands is in meta, shared by every writer (a process that appends a few events
+ * continues the turn). An entry is in exactly one part at any commit; readers take the
+ * union. */
 #define LOG_CYCLE 131072
 #define LOG_CYCLE_MAX (INT64_C(1) << 22) /* with leads <= 2^40: no overflow below */
 /* ... and at most every LOG_MOVE_MIN events: a stream of commits of one event each
@@ -612,8 +616,8 @@ static lf_status sq_begin(lf_store *base, lf_error *err)
 
 /* The turn's length for a log of about `events` events and a merge of `added`. A
  * merge writes about min(added, cycle / E) pages of the small part (E entries a page)
- * and added * events / (cycle * E) of the large part, so sqrt(events * added) minimizes the
- * pages an event (a 3.5M-event log, groups of 64,000 events: 0.07 pages an event at
+ * and added * events / (cycle * E) of the large part, so sqrt(events * added)
+ * minimizes the pages an event (a 3.5M-event log, groups of 64,000: 0.07 pages an event at
  * 473,000, 0.14 at 131,072). At least LOG_CYCLE (tiny commits write a small-part page
  * an event however large the part, so a longer turn costs them nothing) and a 64th of
  * the log, at most LOG_CYCLE_MAX (which wins beyond 2^28 events). */
@@ -1021,13 +1025,8 @@ static lf_status sq_event_append_batch(lf_store *base, const lf_event_row *ev, s
                                        int64_t *seqs, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
-    if (n > st->ents_cap) {
-        sq_entry *p = realloc(st->ents, n * sizeof *p);
-        if (!p)
-            return lf_errorf(err, LF_ENOMEM, "out of memory");
-        st->ents = p;
-        st->ents_cap = n;
-    }
+    if (!lf_grow(&st->ents, &st->ents_cap, n, sizeof *st->ents))
+        return lf_errorf(err, LF_ENOMEM, "out of memory");
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         lf_status r = event_row_append(st, &ev[i], &seqs[i], err);
@@ -1880,7 +1879,7 @@ static lf_status sq_set_auto_checkpoint(lf_store *base, bool on, lf_error *err)
 static lf_status sq_set_frequent_commits(lf_store *base, bool on, lf_error *err)
 {
     sq_store *st = (sq_store *)base;
-    const char *sql = on ? "PRAGMA cache_size=-16384;" : "PRAGMA cache_size=-262144;";
+    const char *sql = on ? SQ_CACHE_FREQUENT : SQ_CACHE_DEFAULT;
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return db_error(st, err, "cannot set the page cache");
     st->frequent = on;
